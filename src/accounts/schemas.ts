@@ -1,0 +1,41 @@
+import { z } from 'zod'
+import { field } from '../web/forms.ts'
+import { roles, languages } from './tables.ts'
+
+const username = z.string('v.required').trim().toLowerCase().min(1, 'v.required').max(40, 'v.tooLong|40')
+  .regex(/^[a-z0-9][a-z0-9._-]{2,39}$/, 'v.username')
+const newPassword = z.string('v.required').min(8, 'v.passwordShort').max(200, 'v.tooLong|200')
+
+export const loginSchema = z.object({
+  username: z.string('v.required').trim().toLowerCase().min(1, 'v.required').max(200, 'v.tooLong|200'),
+  password: z.string('v.required').min(1, 'v.required').max(200, 'v.tooLong|200'),
+  next: z.string().optional(),
+})
+
+export const setupSchema = z.object({
+  displayName: field.text(100),
+  username,
+  password: newPassword,
+  confirm: z.string('v.required'),
+}).refine((v) => v.password === v.confirm, { message: 'v.passwordMismatch', path: ['confirm'] })
+
+export const userSchema = z.object({
+  displayName: field.text(100),
+  username,
+  role: field.choice(roles),
+  villageId: z.union([z.literal(''), field.id()]).optional().transform((v) => (v === '' || v === undefined ? null : v)),
+  password: newPassword,
+}).refine((v) => v.role === 'admin' || v.villageId !== null, { message: 'v.villageRequired', path: ['villageId'] })
+
+export const changePasswordSchema = z.object({
+  current: z.string('v.required').min(1, 'v.required').max(200, 'v.tooLong|200'),
+  password: newPassword,
+  confirm: z.string('v.required'),
+}).refine((v) => v.password === v.confirm, { message: 'v.passwordMismatch', path: ['confirm'] })
+
+export const resetPasswordSchema = z.object({ password: newPassword })
+
+export const languageSchema = z.object({ lang: z.enum(languages), back: z.string().optional() })
+
+export type UserInput = z.output<typeof userSchema>
+export type SetupInput = z.output<typeof setupSchema>

@@ -1,0 +1,128 @@
+import path from 'node:path'
+import { createRequire } from 'node:module'
+import Fastify, { type FastifyInstance } from 'fastify'
+import cookie from '@fastify/cookie'
+import session from '@fastify/session'
+import csrf from '@fastify/csrf-protection'
+import helmet from '@fastify/helmet'
+import rateLimit from '@fastify/rate-limit'
+import formbody from '@fastify/formbody'
+import fastifyStatic from '@fastify/static'
+import view from '@fastify/view'
+import { Eta } from 'eta'
+import { openDatabase, projectRoot, type AppDatabase } from './db/client.ts'
+import { SqliteSessionStore } from './web/session-store.ts'
+import { pickLanguage, translator } from './web/i18n.ts'
+import { loadActor } from './web/context.ts'
+import { registerErrorHandling } from './web/error-handler.ts'
+import { viewHelpers } from './web/view-helpers.ts'
+import { accountRoutes } from './accounts/routes.ts'
+import { villageRoutes } from './villages/routes.ts'
+import { peopleRoutes } from './people/routes.ts'
+import { auditRoutes } from './audit/routes.ts'
+import { homeRoutes } from './web/home-routes.ts'
+
+export type BuildOptions = {
+  /** An open database (tests) or a path to open. */
+  database?: AppDatabase
+  databasePath?: string
+  sessionSecret: string
+  logger?: boolean
+  /** Secure cookies only when served over HTTPS (the village box usually is plain HTTP). */
+  secureCookies?: boolean
+  loginRateLimit?: { max: number; timeWindow: number }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance { database: AppDatabase; loginRateLimit: { max: number; timeWindow: number } }
+}
+
+const require = createRequire(import.meta.url)
+const SESSION_DAYS = 7
+
+export async function build(options: BuildOptions): Promise<FastifyInstance> {
+  const database = options.database ?? openDatabase(options.databasePath ?? ':memory:')
+  const app = Fastify({
+    logger: options.logger ? { level: 'info', redact: ['req.headers.cookie', 'req.body'] } : false,
+    // Real phones post forms of a few KB; anything much larger is not a person typing.
+    bodyLimit: 256 * 1024,
+    trustProxy: false,
+  })
+  app.decorate('database', database)
+  // Ten wrong guesses a minute from one address, then a pause.
+  app.decorate('loginRateLimit', options.loginRateLimit ?? { max: 10, timeWindow: 60_000 })
+  if (!options.database) app.addHook('onClose', async () => database.close())
+
+  await app.register(helmet, {
+    hsts: false,
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"], formAction: ["'self'"], frameAncestors: ["'none'"], objectSrc: ["'none'"],
+        // Served over plain HTTP on the village network: never ask the browser to upgrade.
+        upgradeInsecureRequests: null,
+      },
+    },
+  })
+  await app.register(formbody, { bodyLimit: 256 * 1024 })
+  await app.register(cookie)
+  await app.register(session, {
+    secret: options.sessionSecret,
+    cookieName: 'bp_session',
+    store: new SqliteSessionStore(database.sqlite),
+    saveUninitialized: false,
+    rolling: true,
+    cookie: { httpOnly: true, sameSite: 'lax', secure: options.secureCookies ?? false, path: '/', maxAge: SESSION_DAYS * 24 * 3600 * 1000 },
+  })
+  await app.register(csrf, { sessionPlugin: '@fastify/session', getToken: (req) => (req.body as Record<string, string> | undefined)?._csrf ?? req.headers['x-csrf-token'] as string | undefined })
+  await app.register(rateLimit, { global: false })
+  await registerStatic(app)
+  await app.register(view, {
+    engine: { eta: new Eta({ autoEscape: true, autoTrim: [false, 'nl'] }) },
+    root: path.join(projectRoot, 'views'),
+    production: process.env.NODE_ENV === 'production',
+  })
+
+  app.decorateRequest('ctx', null as never)
+  app.addHook('preHandler', async (request, reply) => {
+    const lang = pickLanguage(request.cookies.lang)
+    const actor = loadActor(database.db, request.session.get('userId'))
+    request.ctx = { db: database.db, actor, lang, t: translator(lang) }
+    const config = request.routeOptions.config
+    if (!config.public && !actor) {
+      if (request.headers['hx-request'] === 'true') return reply.code(401).header('HX-Redirect', '/login').send()
+      return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 303)
+    }
+    if (config.roles && (!actor || !config.roles.includes(actor.role))) {
+      throw Object.assign(new Error('forbidden'), { statusCode: 403 })
+    }
+    if (!['GET', 'HEAD', 'OPTIONS'].includes(request.method)) {
+      await new Promise<void>((resolve, reject) => app.csrfProtection(request, reply, (err?: Error) => err ? reject(err) : resolve()))
+    }
+    reply.locals = viewHelpers(request, reply)
+  })
+
+  registerErrorHandling(app)
+  app.get('/health', { config: { public: true } }, async () => {
+    database.sqlite.prepare('SELECT 1').get()
+    return { status: 'ok' }
+  })
+  await app.register(homeRoutes)
+  await app.register(accountRoutes)
+  await app.register(villageRoutes)
+  await app.register(peopleRoutes)
+  await app.register(auditRoutes)
+  return app
+}
+
+/** Our own files, and htmx and the Devanagari font straight from their npm packages. */
+async function registerStatic(app: FastifyInstance) {
+  const pkgDir = (name: string) => path.dirname(require.resolve(`${name}/package.json`))
+  const maxAge = 7 * 24 * 3600 * 1000
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/static/') || route.url.startsWith('/vendor/')) route.config = { ...(route.config ?? {}), public: true }
+  })
+  await app.register(fastifyStatic, { root: path.join(projectRoot, 'public'), prefix: '/static/', maxAge })
+  await app.register(fastifyStatic, { root: path.join(pkgDir('htmx.org'), 'dist'), prefix: '/vendor/htmx/', decorateReply: false, maxAge, allowedPath: (p) => /^\/htmx(\.min)?\.js$/.test(p) })
+  await app.register(fastifyStatic, { root: path.join(pkgDir('@fontsource/noto-sans-devanagari'), 'files'), prefix: '/vendor/fonts/', decorateReply: false, maxAge, allowedPath: (p) => p.endsWith('.woff2') })
+}

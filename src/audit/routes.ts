@@ -1,0 +1,20 @@
+import type { FastifyInstance } from 'fastify'
+import { z } from 'zod'
+import { requireRole } from '../web/context.ts'
+import { listVillages } from '../villages/villages.ts'
+import { render } from '../web/render.ts'
+import { listAudit } from './audit.ts'
+
+const auditQuery = z.object({
+  village: z.coerce.number().int().positive().optional().catch(undefined),
+  before: z.coerce.number().int().positive().optional().catch(undefined),
+})
+
+export async function auditRoutes(app: FastifyInstance) {
+  app.get('/audit', { config: { roles: ['admin'] } }, async (request, reply) => {
+    const ctx = requireRole(request.ctx, 'admin')
+    const query = auditQuery.parse(request.query ?? {})
+    const page = listAudit(ctx, { villageId: query.village, before: query.before })
+    return render(request, reply, 'audit/index', 'audit/_entries', { ...page, query, villages: listVillages(ctx) })
+  })
+}

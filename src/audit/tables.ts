@@ -1,0 +1,15 @@
+import { sqliteTable, integer, text, index } from 'drizzle-orm/sqlite-core'
+
+/** Who changed what, when. Never updated or deleted. Ballots are never written here. */
+export const auditLog = sqliteTable('audit_log', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  at: integer('at', { mode: 'timestamp_ms' }).notNull(),
+  /** Null for the operator's command line. */
+  actorId: integer('actor_id'),
+  actorName: text('actor_name').notNull(),
+  villageId: integer('village_id'),
+  action: text('action').notNull(),
+  subject: text('subject').notNull(),
+  subjectId: integer('subject_id'),
+  detail: text('detail').notNull().default('{}'),
+}, (t) => [index('audit_at_idx').on(t.at), index('audit_village_idx').on(t.villageId, t.at)])

@@ -1,0 +1,105 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { parseForm, routeId } from '../web/forms.ts'
+import { redirectAfter, render, submitForm } from '../web/render.ts'
+import { getVillage } from '../villages/villages.ts'
+import { requireRole } from '../web/context.ts'
+import {
+  addChild, childHistory, editChild, getChild, listChildren, listWards, markLeftVillage, markReturned,
+  recordConsent, registerSummary, withdrawConsent,
+} from './children.ts'
+import { ageBands, childSchema, consentSchema, departureSchema, filterSchema, newChildSchema } from './schemas.ts'
+import { genders, outOfSchoolReasons } from './tables.ts'
+
+/** What every register form needs to draw its choices. */
+const choices = { genders, outOfSchoolReasons, ageBands }
+
+export async function peopleRoutes(app: FastifyInstance) {
+  const keepers = { config: { roles: ['admin', 'facilitator'] as const } }
+  const base = '/villages/:villageId/children'
+  const village = (request: FastifyRequest) => getVillage(requireRole(request.ctx), routeId(request.params, 'villageId'))
+  const childUrl = (villageId: number, childId: number) => `/villages/${villageId}/children/${childId}`
+
+  app.get(base, keepers, async (request, reply) => {
+    const v = village(request)
+    const filter = filterSchema.parse(request.query ?? {})
+    return render(request, reply, 'people/index', 'people/_list', {
+      village: v, filter, list: listChildren(request.ctx, v.id, filter), wards: listWards(request.ctx, v.id),
+      summary: registerSummary(request.ctx, v.id), ...choices,
+    })
+  })
+
+  app.get(`${base}/new`, keepers, async (request, reply) =>
+    reply.view('people/new', { village: village(request), values: { consentOn: '' }, errors: {}, ...choices }))
+
+  app.post(base, keepers, async (request, reply) => {
+    const v = village(request)
+    return submitForm(request, reply, { page: 'people/new', partial: 'people/_form', data: { village: v, ...choices } }, () => {
+      const input = parseForm(newChildSchema, request.body)
+      const child = addChild(request.ctx, v.id, input.child, input.consentOn)
+      return { to: childUrl(v.id, child.id), flash: 'children.added' }
+    })
+  })
+
+  app.get(`${base}/:id`, keepers, async (request, reply) => {
+    const v = village(request)
+    const child = getChild(request.ctx, v.id, routeId(request.params))
+    return reply.view('people/show', { village: v, child, history: childHistory(request.ctx, v.id, child.id), values: {}, errors: {} })
+  })
+
+  app.get(`${base}/:id/edit`, keepers, async (request, reply) => {
+    const v = village(request)
+    const child = getChild(request.ctx, v.id, routeId(request.params))
+    return reply.view('people/edit', { village: v, child, values: formValues(child), errors: {}, ...choices })
+  })
+
+  app.post(`${base}/:id`, keepers, async (request, reply) => {
+    const v = village(request)
+    const child = getChild(request.ctx, v.id, routeId(request.params))
+    return submitForm(request, reply, { page: 'people/edit', partial: 'people/_form', data: { village: v, child, ...choices } }, () => {
+      editChild(request.ctx, v.id, child.id, parseForm(childSchema, request.body))
+      return { to: childUrl(v.id, child.id), flash: 'children.saved' }
+    })
+  })
+
+  app.post(`${base}/:id/consent`, keepers, async (request, reply) => {
+    const v = village(request)
+    const child = getChild(request.ctx, v.id, routeId(request.params))
+    return submitForm(request, reply, showForm(request, v, child), () => {
+      recordConsent(request.ctx, v.id, child.id, parseForm(consentSchema, request.body).givenOn)
+      return { to: childUrl(v.id, child.id), flash: 'children.consentRecorded' }
+    })
+  })
+
+  app.post(`${base}/:id/consent/withdrawal`, keepers, async (request, reply) => {
+    const v = village(request)
+    const childId = routeId(request.params)
+    withdrawConsent(request.ctx, v.id, childId)
+    return redirectAfter(request, reply, childUrl(v.id, childId), 'children.consentWithdrawn')
+  })
+
+  app.post(`${base}/:id/departure`, keepers, async (request, reply) => {
+    const v = village(request)
+    const child = getChild(request.ctx, v.id, routeId(request.params))
+    return submitForm(request, reply, showForm(request, v, child), () => {
+      const input = parseForm(departureSchema, request.body)
+      markLeftVillage(request.ctx, v.id, child.id, input.leftOn, input.note)
+      return { to: childUrl(v.id, child.id), flash: 'children.markedLeft' }
+    })
+  })
+
+  app.post(`${base}/:id/return`, keepers, async (request, reply) => {
+    const v = village(request)
+    const childId = routeId(request.params)
+    markReturned(request.ctx, v.id, childId)
+    return redirectAfter(request, reply, childUrl(v.id, childId), 'children.markedReturned')
+  })
+}
+
+/** The child's page, re-shown with a message when its consent or departure form was wrong. */
+function showForm(request: FastifyRequest, village: unknown, child: ReturnType<typeof getChild>) {
+  return { page: 'people/show', partial: 'people/show', data: { village, child, history: childHistory(request.ctx, child.villageId, child.id) } }
+}
+
+function formValues(child: ReturnType<typeof getChild>): Record<string, unknown> {
+  return { ...child, inSchool: child.inSchool ? 'yes' : 'no', outOfSchoolReason: child.outOfSchoolReason ?? '' }
+}

@@ -1,0 +1,42 @@
+import type { FastifyInstance } from 'fastify'
+import { parseForm, routeId } from '../web/forms.ts'
+import { submitForm } from '../web/render.ts'
+import { requireRole } from '../web/context.ts'
+import { createVillage, getVillage, listVillages, updateVillage, villageStaff } from './villages.ts'
+import { villageSchema } from './schemas.ts'
+
+export async function villageRoutes(app: FastifyInstance) {
+  const admin = { config: { roles: ['admin'] as const } }
+
+  app.get('/villages', admin, async (request, reply) =>
+    reply.view('villages/index', { villages: listVillages(requireRole(request.ctx, 'admin')) }))
+
+  app.get('/villages/new', admin, async (_request, reply) =>
+    reply.view('villages/new', { values: {}, errors: {} }))
+
+  app.post('/villages', admin, async (request, reply) =>
+    submitForm(request, reply, { page: 'villages/new', partial: 'villages/_form', data: {} }, () => {
+      const village = createVillage(requireRole(request.ctx, 'admin'), parseForm(villageSchema, request.body))
+      return { to: `/villages/${village.id}`, flash: 'villages.created' }
+    }))
+
+  app.get('/villages/:id', admin, async (request, reply) => {
+    const ctx = requireRole(request.ctx, 'admin')
+    const village = getVillage(ctx, routeId(request.params))
+    return reply.view('villages/show', { village, staff: villageStaff(ctx, village.id) })
+  })
+
+  app.get('/villages/:id/edit', admin, async (request, reply) => {
+    const village = getVillage(requireRole(request.ctx, 'admin'), routeId(request.params))
+    return reply.view('villages/edit', { village, values: village, errors: {} })
+  })
+
+  app.post('/villages/:id', admin, async (request, reply) => {
+    const ctx = requireRole(request.ctx, 'admin')
+    const village = getVillage(ctx, routeId(request.params))
+    return submitForm(request, reply, { page: 'villages/edit', partial: 'villages/_form', data: { village } }, () => {
+      updateVillage(ctx, village.id, parseForm(villageSchema, request.body))
+      return { to: `/villages/${village.id}`, flash: 'villages.updated' }
+    })
+  })
+}

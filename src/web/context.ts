@@ -1,0 +1,63 @@
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { eq } from 'drizzle-orm'
+import type { Db } from '../db/client.ts'
+import { users, type Language, type Role } from '../accounts/tables.ts'
+import { Forbidden } from './errors.ts'
+import type { Translate } from './i18n.ts'
+
+export type Actor = { id: number; username: string; displayName: string; role: Role; villageId: number | null }
+
+/** Built once per request and passed to every verb explicitly. */
+export type Ctx = { db: Db; actor: Actor | null; lang: Language; t: Translate }
+export type StaffCtx = Ctx & { actor: Actor }
+
+declare module 'fastify' {
+  interface FastifyRequest { ctx: Ctx }
+  /** @fastify/view merges these into every template's data. */
+  interface FastifyReply { locals?: Record<string, unknown> }
+  interface FastifyContextConfig {
+    /** Reachable without logging in. Everything else needs a session. */
+    public?: boolean
+    /** Roles allowed; omitted means any logged-in user. */
+    roles?: readonly Role[]
+  }
+  interface Session { userId?: number; flash?: string; _csrf?: string }
+}
+
+export function loadActor(db: Db, userId: number | undefined): Actor | null {
+  if (!userId) return null
+  const row = db.select({
+    id: users.id, username: users.username, displayName: users.displayName, role: users.role,
+    villageId: users.villageId, disabledAt: users.disabledAt,
+  }).from(users).where(eq(users.id, userId)).get()
+  if (!row || row.disabledAt) return null
+  const { disabledAt: _, ...actor } = row
+  return actor
+}
+
+/** Throws unless someone is logged in with one of the roles. */
+export function requireRole(ctx: Ctx, ...allowed: Role[]): StaffCtx {
+  if (!ctx.actor || (allowed.length > 0 && !allowed.includes(ctx.actor.role))) throw new Forbidden()
+  return ctx as StaffCtx
+}
+
+/** Coordinators reach every village; everyone else only their own. */
+export function canReachVillage(actor: Actor, villageId: number): boolean {
+  return actor.role === 'admin' || actor.villageId === villageId
+}
+
+/** htmx asks for a fragment unless the request is boosted or restores history. */
+export function wantsFragment(request: FastifyRequest): boolean {
+  return request.headers['hx-request'] === 'true'
+    && request.headers['hx-boosted'] !== 'true'
+    && request.headers['hx-history-restore-request'] !== 'true'
+    && request.headers['hx-request-type'] !== 'full'
+}
+
+export function flash(request: FastifyRequest, key: string): void {
+  request.session.set('flash', key)
+}
+
+export function seeOther(reply: FastifyReply, url: string) {
+  return reply.redirect(url, 303)
+}

@@ -1,0 +1,61 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { DomainError } from './errors.ts'
+import { pickLanguage, translator } from './i18n.ts'
+import { wantsFragment } from './context.ts'
+import { viewHelpers } from './view-helpers.ts'
+
+/** Fastify's own 4xx codes, mapped to words a user understands. */
+const knownCodes: Record<string, string> = {
+  FST_CSRF_INVALID_TOKEN: 'errors.csrf',
+  FST_CSRF_MISSING_SECRET: 'errors.csrf',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'errors.tooLarge',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'errors.badRequest',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'errors.badRequest',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'errors.badRequest',
+}
+
+export function registerErrorHandling(app: FastifyInstance) {
+  app.setErrorHandler(async (error: FastifyError | DomainError, request, reply) => {
+    let status = error.statusCode ?? 500
+    let key: string
+    let params: Record<string, unknown> = {}
+    if (error instanceof DomainError) {
+      key = error.messageKey
+      params = error.params
+    } else if (status === 429) {
+      key = 'errors.tooMany'
+    } else if (status >= 400 && status < 500) {
+      key = knownCodes[(error as FastifyError).code] ?? statusKey(status)
+    } else {
+      status = 500
+      key = 'errors.server'
+      request.log.error({ err: error }, 'unhandled error')
+    }
+    return renderError(request, reply, status, key, params)
+  })
+  app.setNotFoundHandler(async (request, reply) => renderError(request, reply, 404, 'errors.notFound', {}))
+}
+
+function statusKey(status: number): string {
+  if (status === 403) return 'errors.forbidden'
+  if (status === 404) return 'errors.notFound'
+  if (status === 413) return 'errors.tooLarge'
+  return 'errors.badRequest'
+}
+
+async function renderError(request: FastifyRequest, reply: FastifyReply, status: number, key: string, params: Record<string, unknown>) {
+  // The error may come before the request context was built (a body that would not parse).
+  if (!request.ctx) {
+    const lang = pickLanguage(request.cookies?.lang)
+    request.ctx = { db: request.server.database.db, actor: null, lang, t: translator(lang) }
+  }
+  reply.locals = viewHelpers(request, reply)
+  const message = request.ctx.t(key, params)
+  reply.code(status).header('Vary', 'HX-Request')
+  const accept = request.headers.accept ?? ''
+  if (accept.includes('json') && !accept.includes('html')) {
+    return reply.send({ error: message })
+  }
+  const template = wantsFragment(request) ? 'errors/_message' : 'errors/page'
+  return reply.view(template, { status, message })
+}

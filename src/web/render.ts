@@ -1,0 +1,41 @@
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { InvalidInput } from './errors.ts'
+import { flash, wantsFragment } from './context.ts'
+
+/** One partial serves the full page (which includes it) and the htmx request (which gets only it). */
+export function render(request: FastifyRequest, reply: FastifyReply, page: string, partial: string, data: Record<string, unknown>) {
+  reply.header('Vary', 'HX-Request')
+  return reply.view(wantsFragment(request) ? partial : page, data)
+}
+
+/** After a successful change: 303 to the next page, or HX-Redirect for htmx (fetch would follow a 303 itself). */
+export function redirectAfter(request: FastifyRequest, reply: FastifyReply, to: string, flashKey?: string) {
+  if (flashKey) flash(request, flashKey)
+  if (request.headers['hx-request'] === 'true') return reply.header('HX-Redirect', to).code(204).send()
+  return reply.redirect(to, 303)
+}
+
+export type FormView = { page: string; partial: string; data: Record<string, unknown> & { values?: Record<string, unknown> } }
+export type Done = { to: string; flash?: string }
+
+/**
+ * Runs a form's action. Bad input answers 422 with the form again: each message at its field,
+ * what was typed kept. Anything else that goes wrong goes to the error handler.
+ */
+export async function submitForm(request: FastifyRequest, reply: FastifyReply, form: FormView, act: () => Done | Promise<Done>) {
+  try {
+    const done = await act()
+    return redirectAfter(request, reply, done.to, done.flash)
+  } catch (err) {
+    if (!(err instanceof InvalidInput)) throw err
+    reply.code(422)
+    return render(request, reply, form.page, form.partial, {
+      ...form.data, errors: err.fields, values: { ...(form.data.values ?? {}), ...err.values },
+    })
+  }
+}
+
+/** A local path to return to after login or a language switch; never another site. */
+export function safeLocalPath(value: unknown, fallback = '/'): string {
+  return typeof value === 'string' && /^\/(?![/\\])[^\s]*$/.test(value) && value.length < 2000 ? value : fallback
+}

@@ -1,0 +1,29 @@
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { ageOn, formatDate, formatInstant, todayIso } from './dates.ts'
+import type { Message } from './errors.ts'
+
+/** What every template gets as `it.*`, besides its own data. */
+export function viewHelpers(request: FastifyRequest, reply: FastifyReply) {
+  const { t, lang, actor } = request.ctx ?? { t: ((k: string) => k) as never, lang: 'hi' as const, actor: null }
+  let token: string | undefined
+  return {
+    t, lang, actor,
+    path: request.url.split('?')[0],
+    /** The CSRF token for this session, made on first use. */
+    csrf: () => (token ??= reply.generateCsrf()),
+    /** The flash message left by the last redirect, shown once. */
+    flash: () => {
+      const key = request.session?.get('flash')
+      if (!key) return ''
+      request.session.set('flash', undefined)
+      return t(key)
+    },
+    msg: (m: Message | undefined) => (m ? t(m.key, m.params ?? {}) : ''),
+    date: (iso: string | null | undefined) => formatDate(iso, lang),
+    instant: (at: Date | null | undefined) => formatInstant(at, lang),
+    age: (dob: string) => ageOn(dob),
+    today: todayIso,
+  }
+}
+
+export type ViewHelpers = ReturnType<typeof viewHelpers>

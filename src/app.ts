@@ -34,7 +34,12 @@ export type BuildOptions = {
 }
 
 declare module 'fastify' {
-  interface FastifyInstance { database: AppDatabase; loginRateLimit: { max: number; timeWindow: number } }
+  interface FastifyInstance {
+    database: AppDatabase
+    loginRateLimit: { max: number; timeWindow: number }
+    /** Every route with its config, for the tests that check access across the whole app. */
+    routeTable: { method: string; url: string; config: { public?: boolean; roles?: readonly string[] } }[]
+  }
 }
 
 const require = createRequire(import.meta.url)
@@ -49,6 +54,11 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     trustProxy: false,
   })
   app.decorate('database', database)
+  app.decorate('routeTable', [])
+  app.addHook('onRoute', (route) => {
+    // Read config late: a later onRoute hook (static files) may still mark the route public.
+    for (const method of [route.method].flat()) app.routeTable.push({ method, url: route.url, get config() { return (route.config ?? {}) as never } })
+  })
   // Ten wrong guesses a minute from one address, then a pause.
   app.decorate('loginRateLimit', options.loginRateLimit ?? { max: 10, timeWindow: 60_000 })
   if (!options.database) app.addHook('onClose', async () => database.close())

@@ -1,0 +1,91 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { spawn, spawnSync } from 'node:child_process'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import Sqlite from 'better-sqlite3'
+import { projectRoot, openDatabase } from '../../src/db/client.ts'
+import { authenticate } from '../../src/accounts/accounts.ts'
+
+const tsx = path.join(projectRoot, 'node_modules/.bin/tsx')
+let dir: string
+let dbFile: string
+beforeAll(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bp-cli-')); dbFile = path.join(dir, 'live.sqlite') })
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
+
+function cli(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(tsx, ['src/cli.ts', ...args], { cwd: projectRoot, encoding: 'utf8', env: { ...process.env, DATABASE_PATH: dbFile, INIT_CWD: dir, ...env } })
+  return { code: r.status, out: r.stdout, err: r.stderr }
+}
+const one = (sql: string) => { const db = new Sqlite(dbFile, { readonly: true }); try { return db.prepare(sql).pluck().get() } finally { db.close() } }
+
+describe('the operator command line', () => {
+  it('seed-demo fills a demo village and prints the logins; a second run adds nothing', async () => {
+    const first = cli(['seed-demo'])
+    expect(first.code).toBe(0)
+    expect(first.out).toMatch(/coordinator/)
+    expect(first.out).toMatch(/facilitator/)
+    expect(first.out).toMatch(/panchayat/)
+    expect(one('SELECT count(*) FROM children')).toBeGreaterThanOrEqual(55)
+    expect(one("SELECT count(*) FROM children WHERE gender = 'girl'")).toBeGreaterThan(20)
+    expect(one("SELECT count(*) FROM children WHERE gender = 'boy'")).toBeGreaterThan(20)
+    expect(one('SELECT count(*) FROM children WHERE in_school = 0')).toBeGreaterThan(2)
+    expect(one("SELECT count(*) FROM children WHERE name GLOB '*[क-ह]*'")).toBe(one('SELECT count(*) FROM children'))
+    const password = /password for each: (\S+)\)/.exec(first.out)![1]
+    const database = openDatabase(dbFile)
+    try { expect(await authenticate(database.db, 'facilitator', password)).toMatchObject({ role: 'facilitator' }) } finally { database.close() }
+    const again = cli(['seed-demo'])
+    expect(again.code).toBe(0)
+    expect(one('SELECT count(*) FROM villages')).toBe(1)
+  })
+
+  it('create-user takes the password from PASSWORD and refuses bad arguments with a message', () => {
+    const ok = cli(['create-user', '--username', 'asha', '--role', 'facilitator', '--village', '1', '--name', 'Asha Devi'], { PASSWORD: 'asha-password' })
+    expect(ok.code).toBe(0)
+    expect(one("SELECT role FROM users WHERE username = 'asha'")).toBe('facilitator')
+    const badRole = cli(['create-user', '--username', 'bina', '--role', 'king'], { PASSWORD: 'bina-password' })
+    expect(badRole.code).toBe(1)
+    expect(badRole.err).toContain('--role')
+    const noVillage = cli(['create-user', '--username', 'chanda', '--role', 'panchayat', '--village', 'Atlantis'], { PASSWORD: 'chanda-password' })
+    expect(noVillage.code).toBe(1)
+    expect(noVillage.err).toContain('Atlantis')
+    const shortPassword = cli(['create-user', '--username', 'dev', '--role', 'admin'], { PASSWORD: 'short' })
+    expect(shortPassword.code).toBe(1)
+    expect(one("SELECT count(*) FROM users WHERE username IN ('bina', 'chanda', 'dev')")).toBe(0)
+  })
+
+  it('backup FILE writes a consistent copy while the database is in use', () => {
+    const live = new Sqlite(dbFile)
+    live.pragma('journal_mode = WAL')
+    live.prepare("UPDATE villages SET block = 'written-before-backup'").run()
+    const r = cli(['backup', 'copy.sqlite'])
+    live.close()
+    expect(r.code).toBe(0)
+    const copy = new Sqlite(path.join(dir, 'copy.sqlite'), { readonly: true })
+    try {
+      expect(copy.prepare('SELECT count(*) FROM children').pluck().get()).toBe(one('SELECT count(*) FROM children'))
+      expect(copy.prepare('SELECT block FROM villages').pluck().get()).toBe('written-before-backup')
+      expect(copy.pragma('integrity_check', { simple: true })).toBe('ok')
+    } finally { copy.close() }
+  })
+
+  it('npm start\'s server creates and migrates a new database and answers /health', async () => {
+    const fresh = path.join(dir, 'fresh', 'app.sqlite')
+    const port = 30_000 + Math.floor(Math.random() * 20_000)
+    const server = spawn(tsx, ['src/server.ts'], { cwd: projectRoot, env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_PATH: fresh, NODE_ENV: 'production' } })
+    try {
+      let health: Response | undefined
+      for (let i = 0; i < 100 && !health; i++) {
+        health = await fetch(`http://127.0.0.1:${port}/health`).catch(() => undefined)
+        if (!health) await new Promise((r) => setTimeout(r, 100))
+      }
+      expect(health?.status).toBe(200)
+      expect(await health!.json()).toEqual({ status: 'ok' })
+      expect((await fetch(`http://127.0.0.1:${port}/`, { redirect: 'manual' })).headers.get('location')).toBe('/setup')
+      expect(fs.existsSync(fresh)).toBe(true)
+      expect(fs.statSync(path.join(dir, 'fresh', 'session-secret')).mode & 0o077).toBe(0)
+    } finally {
+      server.kill('SIGTERM')
+    }
+  })
+})

@@ -4,7 +4,8 @@ import { parseForm, routeId } from '../web/forms.ts'
 import { InvalidInput } from '../web/errors.ts'
 import { redirectAfter, safeLocalPath, submitForm } from '../web/render.ts'
 import { requireRole } from '../web/context.ts'
-import { listVillages } from '../villages/villages.ts'
+import { getVillage, listVillages } from '../villages/villages.ts'
+import type { StaffCtx } from '../web/context.ts'
 import {
   authenticate, changeOwnPassword, createFirstCoordinator, createUser, getUser, hasAnyUser,
   listUsers, resetPassword, setUserActive,
@@ -90,13 +91,13 @@ export async function accountRoutes(app: FastifyInstance) {
   app.get('/users/:id', admin, async (request, reply) => {
     const ctx = requireRole(request.ctx, 'admin')
     const user = getUser(ctx, routeId(request.params))
-    return reply.view('accounts/users/show', { user, village: user.villageId ? listVillages(ctx).find((v) => v.id === user.villageId) : null, values: {}, errors: {} })
+    return reply.view('accounts/users/show', { user, village: userVillage(ctx, user.villageId), values: {}, errors: {} })
   })
 
   app.post('/users/:id/password', admin, async (request, reply) => {
     const ctx = requireRole(request.ctx, 'admin')
     const user = getUser(ctx, routeId(request.params))
-    return submitForm(request, reply, { page: 'accounts/users/show', partial: 'accounts/users/show', data: { user, village: null } }, async () => {
+    return submitForm(request, reply, { page: 'accounts/users/show', partial: 'accounts/users/show', data: { user, village: userVillage(ctx, user.villageId) } }, async () => {
       await resetPassword(ctx, user.id, parseForm(resetPasswordSchema, request.body).password)
       return { to: `/users/${user.id}`, flash: 'users.passwordReset' }
     })
@@ -110,3 +111,7 @@ export async function accountRoutes(app: FastifyInstance) {
   })
 }
 
+
+function userVillage(ctx: StaffCtx, villageId: number | null) {
+  return villageId ? getVillage(ctx, villageId) : null
+}

@@ -9,6 +9,7 @@ export function viewHelpers(request: FastifyRequest, reply: FastifyReply) {
   return {
     t, lang, actor,
     path: request.url.split('?')[0],
+    url: request.url,
     /** The CSRF token for this session, made on first use. */
     csrf: () => (token ??= reply.generateCsrf()),
     /** The flash message left by the last redirect, shown once. */

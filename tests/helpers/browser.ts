@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type { AddressInfo } from 'node:net'
 import chromium from '@sparticuz/chromium'
-import { chromium as pw, type Browser, type BrowserContext, type Page, type Response } from 'playwright-core'
+import { chromium as pw, type Browser, type BrowserContext, type BrowserContextOptions, type Page, type Response } from 'playwright-core'
 import { afterAll, beforeAll } from 'vitest'
 import { testApp, type TestApp } from './app.ts'
 
@@ -47,7 +47,9 @@ export async function startServer(options: { seed?: boolean } = {}): Promise<Ser
 export async function shot(page: Page, name: string): Promise<string> {
   fs.mkdirSync(SCREENSHOTS, { recursive: true })
   const file = path.join(SCREENSHOTS, `${name}.png`)
-  await page.screenshot({ path: file, fullPage: true })
+  // caret: 'initial' — hiding the caret leaves style="" on every input, which htmx then copies onto
+  // swapped-in elements, and the strict CSP (no inline styles) reports that as a violation.
+  await page.screenshot({ path: file, fullPage: true, caret: 'initial' })
   return file
 }
 
@@ -55,8 +57,8 @@ export async function shot(page: Page, name: string): Promise<string> {
 export type Problems = { console: string[]; pageErrors: string[]; failedRequests: string[]; responses: Response[] }
 
 /** A context (own cookies) and page at a viewport, recording every problem the page reports. */
-export async function openPage(browser: Browser, base: string, viewport: ViewportName = 'phone'): Promise<{ context: BrowserContext; page: Page; problems: Problems }> {
-  const context = await browser.newContext({ baseURL: base, viewport: viewports[viewport], locale: 'hi-IN' })
+export async function openPage(browser: Browser, base: string, viewport: ViewportName = 'phone', options: BrowserContextOptions = {}): Promise<{ context: BrowserContext; page: Page; problems: Problems }> {
+  const context = await browser.newContext({ baseURL: base, viewport: viewports[viewport], locale: 'hi-IN', ...options })
   const page = await context.newPage()
   const problems: Problems = { console: [], pageErrors: [], failedRequests: [], responses: [] }
   page.on('console', (m) => { if (m.type() === 'error') problems.console.push(`${page.url()}: ${m.text()}`) })
@@ -76,6 +78,22 @@ export async function openPage(browser: Browser, base: string, viewport: Viewpor
  */
 export function consoleErrors(problems: Problems): string[] {
   return problems.console.filter((m) => !/Failed to load resource: the server responded with a status of 422\b/.test(m))
+}
+
+/** Nothing went wrong behind the user's back: no script errors, CSP violations, failed requests or server errors. */
+export function unexpectedProblems(problems: Problems) {
+  return {
+    pageErrors: problems.pageErrors,
+    console: consoleErrors(problems),
+    failedRequests: problems.failedRequests,
+    serverErrors: problems.responses.filter((r) => r.status() >= 500).map((r) => `${r.status()} ${r.url()}`),
+  }
+}
+export const NO_PROBLEMS = { pageErrors: [], console: [], failedRequests: [], serverErrors: [] }
+
+/** How far the page reaches past the right edge of the screen (0: nothing to scroll sideways). */
+export async function sidewaysOverflow(page: Page): Promise<number> {
+  return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
 }
 
 /** Fills the login form and submits it, as a person would. */

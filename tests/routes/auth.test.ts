@@ -132,6 +132,8 @@ describe('first run, login and logout', () => {
     const english = await agent.get('/login')
     expect(english.body).toContain('<html lang="en">')
     expect(textOf(english.body)).toContain('Log in')
+    const withQuery = await agent.post('/language', { lang: 'en', back: '/login?next=%2Faccount%2Fpassword' })
+    expect(withQuery.headers.location).toBe('/login?next=%2Faccount%2Fpassword')
     const away = await agent.post('/language', { lang: 'hi', back: 'https://evil.example' })
     expect(away.headers.location).toBe('/')
     expect((await agent.get('/login')).body).toContain('<html lang="hi">')

@@ -118,3 +118,21 @@ describe('the child’s page on a 360px phone', () => {
     }
   }, 60_000)
 })
+
+describe('printing', () => {
+  it('a child\'s page prints as a plain record: no menu, no buttons, no forms', async () => {
+    const { context, page } = await openPage(b.browser, server.base, 'tablet')
+    try {
+      await logIn(page, 'rekha', PASSWORD)
+      await page.goto(childPath)
+      await page.emulateMedia({ media: 'print' })
+      await shot(page, 'print-1-child-record')
+      expect(await page.locator('header.top').isVisible()).toBe(false)
+      expect(await page.getByRole('button', { name: 'गाँव छोड़ दिया — दर्ज करें' }).isVisible()).toBe(false)
+      expect(await page.getByRole('heading', { name: 'पूजा देवी' }).isVisible()).toBe(true)
+      expect(await page.locator('main').innerText()).toContain('गीता देवी')
+    } finally {
+      await context.close()
+    }
+  }, 60_000)
+})

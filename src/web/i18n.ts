@@ -1,21 +1,44 @@
+import fs from 'node:fs'
+import path from 'node:path'
 import i18next, { type TFunction } from 'i18next'
-import hi from '../i18n/hi.json' with { type: 'json' }
-import en from '../i18n/en.json' with { type: 'json' }
 import { languages, type Language } from '../accounts/tables.ts'
+import { projectRoot } from '../db/client.ts'
 
-export const dictionaries = { hi, en } as const
 export const defaultLanguage: Language = 'hi'
+
+type Dictionary = { [key: string]: string | Dictionary }
+
+/** Each domain keeps its words in src/i18n/<domain>.<lang>.json; they are merged per language. */
+function loadDictionaries(): Record<Language, Dictionary> {
+  const dir = path.join(projectRoot, 'src/i18n')
+  const out = { hi: {}, en: {} } as Record<Language, Dictionary>
+  for (const file of fs.readdirSync(dir).sort()) {
+    const m = /^[a-z-]+\.(hi|en)\.json$/.exec(file)
+    if (m) merge(out[m[1] as Language], JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as Dictionary)
+  }
+  return out
+}
+
+function merge(into: Dictionary, from: Dictionary): void {
+  for (const [k, v] of Object.entries(from)) {
+    const existing = into[k]
+    if (typeof v === 'object' && typeof existing === 'object') merge(existing, v)
+    else into[k] = v
+  }
+}
+
+export const dictionaries = loadDictionaries()
 
 const i18n = i18next.createInstance()
 // Templates escape every value themselves, so i18next must not escape a second time.
 void i18n.init({
-  resources: { hi: { translation: hi }, en: { translation: en } },
+  resources: { hi: { translation: dictionaries.hi }, en: { translation: dictionaries.en } },
   lng: defaultLanguage,
   fallbackLng: false,
   initAsync: false,
   interpolation: { escapeValue: false },
   returnNull: false,
-} as Parameters<typeof i18n.init>[0])
+})
 
 export type Translate = TFunction
 

@@ -20,6 +20,7 @@ import { accountRoutes } from './accounts/routes.ts'
 import { villageRoutes } from './villages/routes.ts'
 import { peopleRoutes } from './people/routes.ts'
 import { auditRoutes } from './audit/routes.ts'
+import { electionRoutes } from './elections/routes.ts'
 import { homeRoutes } from './web/home-routes.ts'
 
 export type BuildOptions = {
@@ -122,6 +123,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   await app.register(villageRoutes)
   await app.register(peopleRoutes)
   await app.register(auditRoutes)
+  await app.register(electionRoutes)
   return app
 }
 

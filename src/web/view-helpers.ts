@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { ageOn, formatDate, formatInstant, todayIso } from './dates.ts'
 import type { Message } from './errors.ts'
+import { isSymbol, symbolSvg } from '../elections/symbols.ts'
 
 /** What every template gets as `it.*`, besides its own data. */
 export function viewHelpers(request: FastifyRequest, reply: FastifyReply) {
@@ -24,6 +25,8 @@ export function viewHelpers(request: FastifyRequest, reply: FastifyReply) {
     instant: (at: Date | null | undefined) => formatInstant(at, lang),
     age: (dob: string) => ageOn(dob),
     today: todayIso,
+    /** A ballot symbol as inline SVG (safe: drawn by us, never from input). */
+    symbol: (id: string, size = 48) => (isSymbol(id) ? symbolSvg(id, { size }) : ''),
   }
 }
 

@@ -1,0 +1,206 @@
+import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm'
+import type { Tx } from '../db/client.ts'
+import { recordAudit } from '../audit/audit.ts'
+import { getVillage, changes } from '../villages/villages.ts'
+import { children, consents, departures } from '../people/tables.ts'
+import { requireRole, type Ctx, type StaffCtx } from '../web/context.ts'
+import { Conflict, InvalidInput, NotFound } from '../web/errors.ts'
+import { ageOn } from '../web/dates.ts'
+import { isSymbol } from './symbols.ts'
+import { canChangeSetup, canNominate, nextStage, stageOf } from './stages.ts'
+import { candidates, contests, electionEvents, elections, members, type Stage } from './tables.ts'
+import type { ContestInput, ElectionInput } from './schemas.ts'
+
+export type Election = typeof elections.$inferSelect
+export type Contest = Omit<typeof contests.$inferSelect, 'seatTitles'> & { seatTitles: string[] }
+
+/** Elections are run by the village's facilitators; coordinators may help anywhere. */
+function organiser(ctx: Ctx, villageId: number): StaffCtx {
+  const staff = requireRole(ctx, 'admin', 'facilitator')
+  getVillage(staff, villageId)
+  return staff
+}
+
+/** The election, checked against the actor's village, with its stage. Anyone else's id is not found. */
+export function getElection(ctx: Ctx, electionId: number) {
+  const staff = requireRole(ctx, 'admin', 'facilitator')
+  const election = staff.db.select().from(elections).where(eq(elections.id, electionId)).get()
+  if (!election) throw new NotFound()
+  organiser(staff, election.villageId)
+  const events = staff.db.select().from(electionEvents).where(eq(electionEvents.electionId, electionId)).orderBy(asc(electionEvents.id)).all()
+  return { election, stage: stageOf(events), staff }
+}
+
+export function listElections(ctx: Ctx, villageId: number) {
+  const staff = organiser(ctx, villageId)
+  const rows = staff.db.select().from(elections).where(eq(elections.villageId, villageId)).orderBy(desc(elections.termStart), desc(elections.id)).all()
+  const events = rows.length ? staff.db.select().from(electionEvents).where(inArray(electionEvents.electionId, rows.map((r) => r.id))).all() : []
+  return rows.map((e) => ({ ...e, stage: stageOf(events.filter((ev) => ev.electionId === e.id)) }))
+}
+
+/** Who moved the election to each stage, and when. */
+export function timeline(ctx: Ctx, electionId: number) {
+  const { staff } = getElection(ctx, electionId)
+  return staff.db.select({ stage: electionEvents.stage, at: electionEvents.at, by: sql<string>`(SELECT display_name FROM users WHERE id = ${electionEvents.by})` })
+    .from(electionEvents).where(eq(electionEvents.electionId, electionId)).orderBy(asc(electionEvents.id)).all()
+}
+
+export function createElection(ctx: Ctx, villageId: number, input: ElectionInput): Election {
+  const staff = organiser(ctx, villageId)
+  return staff.db.transaction((tx) => {
+    const election = tx.insert(elections).values({ ...input, villageId, createdBy: staff.actor.id, createdAt: new Date() }).returning().get()
+    recordAudit(tx, staff.actor, { action: 'election.created', subject: 'election', subjectId: election.id, villageId, detail: { title: input.title } })
+    return election
+  })
+}
+
+export function updateElection(ctx: Ctx, electionId: number, input: ElectionInput): void {
+  const { election, stage, staff } = getElection(ctx, electionId)
+  if (!canChangeSetup(stage)) throw new Conflict('elections.lockedAfterPoll')
+  staff.db.transaction((tx) => {
+    tx.update(elections).set(input).where(eq(elections.id, electionId)).run()
+    recordAudit(tx, staff.actor, { action: 'election.updated', subject: 'election', subjectId: electionId, villageId: election.villageId, detail: changes(election, input) })
+  })
+}
+
+export function listContests(ctx: Ctx, electionId: number): Contest[] {
+  const { staff } = getElection(ctx, electionId)
+  return staff.db.select().from(contests).where(eq(contests.electionId, electionId)).orderBy(asc(contests.position), asc(contests.id)).all()
+    .map((c) => ({ ...c, seatTitles: JSON.parse(c.seatTitles) as string[] }))
+}
+
+export function getContest(ctx: Ctx, electionId: number, contestId: number): Contest {
+  const contest = listContests(ctx, electionId).find((c) => c.id === contestId)
+  if (!contest) throw new NotFound()
+  return contest
+}
+
+export function addContest(ctx: Ctx, electionId: number, input: ContestInput): Contest {
+  const { election, stage, staff } = getElection(ctx, electionId)
+  if (!canChangeSetup(stage)) throw new Conflict('elections.lockedAfterPoll')
+  return staff.db.transaction((tx) => {
+    const position = (tx.select({ n: sql<number>`coalesce(max(position), 0)` }).from(contests).where(eq(contests.electionId, electionId)).get()?.n ?? 0) + 1
+    const row = tx.insert(contests).values({ ...input, seatTitles: JSON.stringify(input.seatTitles), electionId, position }).returning().get()
+    recordAudit(tx, staff.actor, { action: 'contest.added', subject: 'election', subjectId: electionId, villageId: election.villageId, detail: { contest: input.name, seats: input.seats, method: input.method } })
+    return { ...row, seatTitles: input.seatTitles }
+  })
+}
+
+export function updateContest(ctx: Ctx, electionId: number, contestId: number, input: ContestInput): void {
+  const { election, stage, staff } = getElection(ctx, electionId)
+  if (!canChangeSetup(stage)) throw new Conflict('elections.lockedAfterPoll')
+  const before = getContest(staff, electionId, contestId)
+  const taken = contestCandidates(staff.db, contestId).length
+  staff.db.transaction((tx) => {
+    tx.update(contests).set({ ...input, seatTitles: JSON.stringify(input.seatTitles) }).where(eq(contests.id, contestId)).run()
+    recordAudit(tx, staff.actor, { action: 'contest.updated', subject: 'election', subjectId: electionId, villageId: election.villageId,
+      detail: { contest: before.name, candidates: taken, ...changes({ ...before, seatTitles: before.seatTitles.join(' / ') }, { ...input, seatTitles: input.seatTitles.join(' / ') }) } })
+  })
+}
+
+export function removeContest(ctx: Ctx, electionId: number, contestId: number): void {
+  const { election, stage, staff } = getElection(ctx, electionId)
+  if (!canChangeSetup(stage)) throw new Conflict('elections.lockedAfterPoll')
+  const contest = getContest(staff, electionId, contestId)
+  if (contestCandidates(staff.db, contestId).length > 0) throw new Conflict('contests.hasCandidates')
+  staff.db.transaction((tx) => {
+    tx.delete(contests).where(eq(contests.id, contestId)).run()
+    recordAudit(tx, staff.actor, { action: 'contest.removed', subject: 'election', subjectId: electionId, villageId: election.villageId, detail: { contest: contest.name } })
+  })
+}
+
+export type CandidateRow = { id: number; contestId: number; childId: number; symbol: string; name: string; gender: 'girl' | 'boy' | 'other' }
+
+export function contestCandidates(db: Ctx['db'] | Tx, contestId: number): CandidateRow[] {
+  return db.select({ id: candidates.id, contestId: candidates.contestId, childId: candidates.childId, symbol: candidates.symbol, name: children.name, gender: children.gender })
+    .from(candidates).innerJoin(children, eq(children.id, candidates.childId)).where(eq(candidates.contestId, contestId)).orderBy(asc(children.name)).all()
+}
+
+export function electionCandidates(ctx: Ctx, electionId: number): CandidateRow[] {
+  const { staff } = getElection(ctx, electionId)
+  return staff.db.select({ id: candidates.id, contestId: candidates.contestId, childId: candidates.childId, symbol: candidates.symbol, name: children.name, gender: children.gender })
+    .from(candidates).innerJoin(children, eq(children.id, candidates.childId)).where(eq(candidates.electionId, electionId)).orderBy(asc(children.name)).all()
+}
+
+/** Current members of the village's Bal Panchayat (from the latest published election). */
+export function currentMemberChildIds(db: Ctx['db'], villageId: number): Set<number> {
+  const rows = db.select({ childId: members.childId }).from(members).innerJoin(elections, eq(elections.id, members.electionId))
+    .where(and(eq(elections.villageId, villageId), isNull(members.leftOn))).all()
+  return new Set(rows.map((r) => r.childId))
+}
+
+/**
+ * Children who may stand: living in the village, guardian's consent on record, of age on the first
+ * day of the term (or, for a leaders' election, current members), and not yet standing anywhere.
+ */
+export function eligibleToStand(ctx: Ctx, electionId: number) {
+  const { election, staff } = getElection(ctx, electionId)
+  const rows = staff.db.select({ id: children.id, name: children.name, gender: children.gender, dateOfBirth: children.dateOfBirth, ward: children.ward, guardianName: children.guardianName })
+    .from(children)
+    .where(and(
+      eq(children.villageId, election.villageId),
+      sql`NOT EXISTS (SELECT 1 FROM ${departures} d WHERE d.child_id = ${children.id})`,
+      sql`EXISTS (SELECT 1 FROM ${consents} k WHERE k.child_id = ${children.id} AND k.withdrawn_at IS NULL)`,
+      sql`NOT EXISTS (SELECT 1 FROM ${candidates} c WHERE c.child_id = ${children.id} AND c.election_id = ${electionId})`,
+    )).orderBy(asc(children.name)).all()
+  const memberIds = election.candidacy === 'members' ? currentMemberChildIds(staff.db, election.villageId) : null
+  return rows.filter((c) => {
+    if (memberIds) return memberIds.has(c.id)
+    const age = ageOn(c.dateOfBirth, election.termStart)
+    return age >= election.candidateAgeMin && age <= election.candidateAgeMax
+  })
+}
+
+export function nominate(ctx: Ctx, electionId: number, contestId: number, input: { childId: number; symbol: string }) {
+  const { election, stage, staff } = getElection(ctx, electionId)
+  if (!canNominate(stage)) throw new Conflict('elections.notTakingNominations')
+  const contest = getContest(staff, electionId, contestId)
+  if (!isSymbol(input.symbol)) throw new InvalidInput({ symbol: { key: 'v.choose' } }, { childId: String(input.childId) })
+  const child = eligibleToStand(staff, electionId).find((c) => c.id === input.childId)
+  if (!child) throw new InvalidInput({ childId: { key: 'v.notEligible' } }, { symbol: input.symbol })
+  if (contestCandidates(staff.db, contestId).some((c) => c.symbol === input.symbol)) {
+    throw new InvalidInput({ symbol: { key: 'v.symbolTaken' } }, { childId: String(input.childId) })
+  }
+  return staff.db.transaction((tx) => {
+    const row = tx.insert(candidates).values({ electionId, contestId, childId: child.id, symbol: input.symbol, nominatedBy: staff.actor.id, nominatedAt: new Date() }).returning().get()
+    recordAudit(tx, staff.actor, { action: 'candidate.nominated', subject: 'election', subjectId: electionId, villageId: election.villageId, detail: { contest: contest.name, child: child.name, symbol: input.symbol } })
+    return row
+  })
+}
+
+export function withdrawCandidate(ctx: Ctx, electionId: number, candidateId: number): void {
+  const { election, stage, staff } = getElection(ctx, electionId)
+  if (!canNominate(stage)) throw new Conflict('elections.notTakingNominations')
+  const candidate = electionCandidates(staff, electionId).find((c) => c.id === candidateId)
+  if (!candidate) throw new NotFound()
+  staff.db.transaction((tx) => {
+    tx.delete(candidates).where(eq(candidates.id, candidateId)).run()
+    recordAudit(tx, staff.actor, { action: 'candidate.withdrawn', subject: 'election', subjectId: electionId, villageId: election.villageId, detail: { child: candidate.name } })
+  })
+}
+
+/** Moves the election one stage on, after the checks that stage needs. Safe to repeat. */
+export function advance(ctx: Ctx, electionId: number, to: Stage, extra?: (tx: Tx, staff: StaffCtx) => void): void {
+  const { election, stage, staff } = getElection(ctx, electionId)
+  if (stage === to) return
+  if (nextStage(stage) !== to) throw new Conflict('elections.wrongStage')
+  staff.db.transaction((tx) => {
+    extra?.(tx, staff)
+    tx.insert(electionEvents).values({ electionId, stage: to, at: new Date(), by: staff.actor.id }).run()
+    recordAudit(tx, staff.actor, { action: `election.${to}`, subject: 'election', subjectId: electionId, villageId: election.villageId, detail: { title: election.title } })
+  })
+}
+
+export function openNominations(ctx: Ctx, electionId: number): void {
+  const contestsOf = listContests(ctx, electionId)
+  if (contestsOf.length === 0) throw new Conflict('elections.noContests')
+  advance(ctx, electionId, 'nominations')
+}
+
+/** The poll opens only when every contest has at least one candidate; nothing about them changes after. */
+export function openPoll(ctx: Ctx, electionId: number): void {
+  const { staff } = getElection(ctx, electionId)
+  const empty = listContests(staff, electionId).filter((c) => contestCandidates(staff.db, c.id).length === 0)
+  if (empty.length > 0) throw new Conflict('elections.emptyContest', { contests: empty.map((c) => c.name).join(', ') })
+  advance(ctx, electionId, 'poll_open')
+}

@@ -1,0 +1,86 @@
+import type { Translate } from '../web/i18n.ts'
+import { girlsRequired } from './allocation.ts'
+import { allocationInput, type ContestCount } from './counting.ts'
+import type { Contest, Election } from './elections.ts'
+import { explainResult } from './explain.ts'
+import type { Stage } from './tables.ts'
+
+/** One sentence: what this contest's rule will do, for the set-up screen. */
+export function describeRule(contest: Contest, t: Translate): string {
+  const g = contest.method === 'plain' ? 0 : girlsRequired(allocationInput(contest, []))
+  const who = t(`ruleWho.${contest.protect}`)
+  if (contest.method === 'plain') return t('rule.plain', { count: contest.seats })
+  if (contest.method === 'zipper') return t('rule.zipper', { who })
+  if (g === 0) return t('rule.noneKept', { who })
+  const tail = contest.shortfall === 'vacant' ? t('rule.tailVacant') : t('rule.tailRelease')
+  return `${t('rule.minimum', { count: contest.seats, girls: g, who })} ${tail}`
+}
+
+export function girlsNeeded(contest: Contest): number {
+  return contest.method === 'plain' ? 0 : girlsRequired(allocationInput(contest, []))
+}
+
+/** What the result page shows of one contest: candidates in ranking order with bars, seats, and the reasons. */
+export function resultView(counts: ContestCount[], t: Translate) {
+  return counts.map((count) => {
+    const byId = new Map(count.candidates.map((c) => [String(c.id), c]))
+    const maxVotes = Math.max(1, ...count.candidates.map((c) => c.votes))
+    const seatOf = new Map(count.result.elected.map((id, i) => [id, i] as const).filter(([id]) => id !== null) as [string, number][])
+    const plainSet = new Set(count.plain.elected.filter(Boolean) as string[])
+    const explanation = explainResult({
+      contestName: count.contest.name, seats: count.contest.seats, seatTitles: count.contest.seatTitles, method: count.contest.method,
+      candidates: count.candidates.map((c) => ({ id: String(c.id), name: c.name, gender: c.gender, votes: c.votes, lot: c.lot })),
+      result: count.result, plain: count.plain, protect: count.contest.protect,
+    }, t)
+    return {
+      contest: count.contest,
+      ballots: count.ballots,
+      girlsRequired: count.result.girlsRequired,
+      rows: count.result.ranking.map((id, rank) => {
+        const c = byId.get(id)!
+        const seat = seatOf.get(id)
+        return { ...c, rank: rank + 1, share: c.votes / maxVotes, seat: seat === undefined ? null : seat + 1,
+          seatTitle: seat === undefined ? '' : count.contest.seatTitles[seat] ?? '', inPlain: plainSet.has(id) }
+      }),
+      seats: count.result.elected.map((id, i) => ({ seat: i + 1, title: count.contest.seatTitles[i] ?? '', candidate: id ? byId.get(id)! : null })),
+      plainNames: count.plain.elected.map((id) => (id ? byId.get(id)!.name : t('results.vacant'))),
+      explanation,
+    }
+  })
+}
+
+export function resultJson(election: Election, stage: Stage, counts: ContestCount[]) {
+  return {
+    election: { id: election.id, title: election.title, termStart: election.termStart, termEnd: election.termEnd, stage, published: stage === 'result_published' },
+    contests: counts.map((count) => ({
+      id: count.contest.id, name: count.contest.name, seats: count.contest.seats, seatTitles: count.contest.seatTitles,
+      method: count.contest.method, girlsRequired: count.result.girlsRequired, ballots: count.ballots,
+      candidates: count.result.ranking.map((id, rank) => {
+        const c = count.candidates.find((x) => String(x.id) === id)!
+        const seat = count.result.elected.indexOf(id)
+        return { id: c.id, name: c.name, gender: c.gender, symbol: c.symbol, votes: c.votes, lot: c.lot, rank: rank + 1, elected: seat >= 0, seat: seat >= 0 ? seat + 1 : null, seatTitle: seat >= 0 ? count.contest.seatTitles[seat] ?? null : null }
+      }),
+      elected: count.result.elected.map((id, i) => ({ seat: i + 1, title: count.contest.seatTitles[i] ?? null, candidateId: id === null ? null : Number(id), vacant: id === null })),
+      steps: count.result.steps,
+      plainElected: count.plain.elected.map((id) => (id === null ? null : Number(id))),
+    })),
+  }
+}
+
+export function resultCsv(counts: ContestCount[]): string {
+  const header = ['contest', 'rank', 'candidate', 'gender', 'symbol', 'votes', 'lot', 'elected', 'seat', 'seat_title']
+  const rows = counts.flatMap((count) => count.result.ranking.map((id, rank) => {
+    const c = count.candidates.find((x) => String(x.id) === id)!
+    const seat = count.result.elected.indexOf(id)
+    return [count.contest.name, rank + 1, c.name, c.gender, c.symbol, c.votes, c.lot, seat >= 0 ? 'yes' : 'no', seat >= 0 ? seat + 1 : '', seat >= 0 ? count.contest.seatTitles[seat] ?? '' : '']
+  }))
+  // A BOM so that spreadsheet programs read the Hindi names as UTF-8.
+  return '\uFEFF' + [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n'
+}
+
+/** Quotes a cell, and defuses text a spreadsheet would run as a formula. */
+function csvCell(value: unknown): string {
+  let s = String(value)
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
+}

@@ -1,0 +1,30 @@
+import { ctxFor } from './app.ts'
+import type { AppDatabase } from '../../src/db/client.ts'
+import type { Actor } from '../../src/web/context.ts'
+import { addChild } from '../../src/people/children.ts'
+import { bornYearsBefore, todayIso } from '../../src/web/dates.ts'
+import type { Gender } from '../../src/people/tables.ts'
+import { contestSchema, electionSchema } from '../../src/elections/schemas.ts'
+
+/** Children of the village for an election: name → id. All consented and of age unless told. */
+export function villageChildren(database: AppDatabase, actor: Actor, villageId: number, kids: [string, Gender, number?][]) {
+  const ctx = ctxFor(database, actor)
+  const ids: Record<string, number> = {}
+  for (const [name, gender, age] of kids) {
+    ids[name] = addChild(ctx, villageId, {
+      name, gender, dateOfBirth: bornYearsBefore(age ?? 12), ward: '1', school: '', schoolClass: '', inSchool: true,
+      outOfSchoolReason: null, guardianName: `Guardian of ${name}`, guardianPhone: '',
+    }, todayIso()).id
+  }
+  return ids
+}
+
+export const electionInput = (over: Record<string, string> = {}) => electionSchema.parse({
+  title: 'Bal Panchayat 2026', termStart: todayIso(), termEnd: `${Number(todayIso().slice(0, 4)) + 1}-12-31`,
+  voterAgeMin: '6', voterAgeMax: '18', candidateAgeMin: '10', candidateAgeMax: '18', candidacy: 'age', ...over,
+})
+
+export const contestInput = (over: Record<string, string> = {}) => contestSchema.parse({
+  name: 'Members', seats: '3', seatTitles: '', maxChoices: '', method: 'minimum', share: '1/2', girlsMinimum: '',
+  rounding: 'up', protect: 'girls', tieBreak: 'girl-first', shortfall: 'release', ...over,
+})

@@ -6,7 +6,7 @@ import { Conflict, InvalidInput, NotFound, type FieldErrors } from '../web/error
 import { allocate, type AllocationInput, type AllocationResult } from './allocation.ts'
 import { advance, contestCandidates, getElection, listContests, type CandidateRow, type Contest } from './elections.ts'
 import { canEnterPaperCount, hasResult } from './stages.ts'
-import { lots, members, paperCountLines, paperCounts, results } from './tables.ts'
+import { ballotMarks, ballots, lots, members, paperCountLines, paperCounts, results } from './tables.ts'
 import { users } from '../accounts/tables.ts'
 
 export function enterPaperCount(ctx: Ctx, electionId: number, contestId: number, input: { ballots: number; note: string; votes: Map<number, number> }) {
@@ -54,13 +54,20 @@ export function listPaperCounts(ctx: Ctx, electionId: number) {
     .where(inArray(paperCounts.contestId, contestIds)).orderBy(asc(paperCounts.id)).all()
 }
 
-/** Votes per candidate: every paper count not voided. (Tablet ballots join this sum when they land.) */
-export function tally(db: Ctx['db'], contestId: number): Map<number, number> {
-  const rows = db.select({ candidateId: paperCountLines.candidateId, votes: sql<number>`sum(${paperCountLines.votes})` })
+/** Votes per candidate: the tablet's secret ballots plus every paper count not struck out. */
+export function tally(db: Ctx['db'], contestId: number): { votes: Map<number, number>; ballots: number } {
+  const votes = new Map<number, number>()
+  const add = (rows: { candidateId: number; votes: number }[]) => { for (const r of rows) votes.set(r.candidateId, (votes.get(r.candidateId) ?? 0) + r.votes) }
+  add(db.select({ candidateId: ballotMarks.candidateId, votes: sql<number>`count(*)` })
+    .from(ballotMarks).where(eq(ballotMarks.contestId, contestId)).groupBy(ballotMarks.candidateId).all())
+  add(db.select({ candidateId: paperCountLines.candidateId, votes: sql<number>`sum(${paperCountLines.votes})` })
     .from(paperCountLines).innerJoin(paperCounts, eq(paperCounts.id, paperCountLines.paperCountId))
     .where(and(eq(paperCounts.contestId, contestId), isNull(paperCounts.voidedAt)))
-    .groupBy(paperCountLines.candidateId).all()
-  return new Map(rows.map((r) => [r.candidateId, r.votes]))
+    .groupBy(paperCountLines.candidateId).all())
+  const tablet = db.select({ n: sql<number>`count(*)` }).from(ballots).where(eq(ballots.contestId, contestId)).get()?.n ?? 0
+  const paper = db.select({ n: sql<number>`coalesce(sum(${paperCounts.ballots}), 0)` }).from(paperCounts)
+    .where(and(eq(paperCounts.contestId, contestId), isNull(paperCounts.voidedAt))).get()?.n ?? 0
+  return { votes, ballots: tablet + paper }
 }
 
 export type LotsInput = { source: 'random' } | { source: 'chits'; lots: Map<number, number> }
@@ -130,10 +137,8 @@ export function countElection(ctx: Ctx, electionId: number): ContestCount[] {
   return listContests(staff, electionId).map((contest) => {
     const saved = frozen.get(contest.id)
     if (saved) return { ...saved, contest }
-    const votes = tally(staff.db, contest.id)
+    const { votes, ballots } = tally(staff.db, contest.id)
     const cands = contestCandidates(staff.db, contest.id).map((c) => ({ ...c, votes: votes.get(c.id) ?? 0, lot: lotOf.get(c.id) ?? 0 }))
-    const ballots = staff.db.select({ n: sql<number>`coalesce(sum(${paperCounts.ballots}), 0)` }).from(paperCounts)
-      .where(and(eq(paperCounts.contestId, contest.id), isNull(paperCounts.voidedAt))).get()?.n ?? 0
     return { contest, candidates: cands, ballots, result: allocate(allocationInput(contest, cands)), plain: allocate(allocationInput(contest, cands, 'plain')) }
   })
 }

@@ -1,19 +1,16 @@
 import type { Translate } from '../web/i18n.ts'
-import { girlsRequired } from './allocation.ts'
+import { allocate, girlsRequired } from './allocation.ts'
 import { allocationInput, type ContestCount } from './counting.ts'
 import type { Contest, Election } from './elections.ts'
 import { explainResult } from './explain.ts'
 import type { Stage } from './tables.ts'
 
-/** One sentence: what this contest's rule will do, for the set-up screen. */
+/** One plain sentence of what this contest's rule will do (the same words as on the result), for the set-up screen. */
 export function describeRule(contest: Contest, t: Translate): string {
-  const g = contest.method === 'plain' ? 0 : girlsRequired(allocationInput(contest, []))
-  const who = t(`ruleWho.${contest.protect}`)
-  if (contest.method === 'plain') return t('rule.plain', { count: contest.seats })
-  if (contest.method === 'zipper') return t('rule.zipper', { who })
-  if (g === 0) return t('rule.noneKept', { who })
-  const tail = contest.shortfall === 'vacant' ? t('rule.tailVacant') : t('rule.tailRelease')
-  return `${t('rule.minimum', { count: contest.seats, girls: g, who })} ${tail}`
+  const empty = allocate(allocationInput(contest, []))
+  const { rule } = explainResult({ contestName: '', seats: contest.seats, seatTitles: contest.seatTitles, method: contest.method, candidates: [], result: empty, plain: empty, protect: contest.protect }, t)
+  if (contest.method === 'plain' || empty.girlsRequired === 0) return rule
+  return `${rule} ${t(contest.shortfall === 'vacant' ? 'rule.tailVacant' : 'rule.tailRelease')}`
 }
 
 export function girlsNeeded(contest: Contest): number {
@@ -28,7 +25,7 @@ export function resultView(counts: ContestCount[], t: Translate) {
     const seatOf = new Map(count.result.elected.map((id, i) => [id, i] as const).filter(([id]) => id !== null) as [string, number][])
     const plainSet = new Set(count.plain.elected.filter(Boolean) as string[])
     const explanation = explainResult({
-      contestName: count.contest.name, seats: count.contest.seats, seatTitles: count.contest.seatTitles, method: count.contest.method,
+      contestName: '', seats: count.contest.seats, seatTitles: count.contest.seatTitles, method: count.contest.method,
       candidates: count.candidates.map((c) => ({ id: String(c.id), name: c.name, gender: c.gender, votes: c.votes, lot: c.lot })),
       result: count.result, plain: count.plain, protect: count.contest.protect,
     }, t)

@@ -56,8 +56,8 @@ describe('an election over HTTP', () => {
     expect((await rekha.post(`${electionUrl}/contests`, { ...contest, name: 'Leaders', seats: '2', seatTitles: 'Pradhan\nUp-Pradhan', method: 'zipper' })).statusCode).toBe(303)
     expect((await rekha.post(`${electionUrl}/nominations`)).statusCode).toBe(303)
     const page = textOf((await rekha.get(electionUrl)).body)
-    expect(page).toContain('3 सीटों में से कम से कम 2 सीटें लड़कियों को मिलेंगी')
-    expect(page).toContain('सीट 1 लड़कियों में सबसे ज़्यादा वोट वाले को')
+    expect(page).toContain('3 सीटों में से कम से कम 2 सीटें लड़कियों को मिलनी हैं। अगर कम लड़कियाँ खड़ी हों')
+    expect(page).toContain('सीटें बारी-बारी से भरी जाएँगी — सीट 1 (Pradhan) लड़कियों के लिए')
   })
 
   it('nominates, refusing a child in two contests, an ineligible child and a duplicate symbol', async () => {

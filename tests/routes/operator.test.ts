@@ -34,6 +34,13 @@ describe('the operator command line', () => {
     const password = /password for each: (\S+)\)/.exec(first.out)![1]
     const database = openDatabase(dbFile)
     try { expect(await authenticate(database.db, 'facilitator', password)).toMatchObject({ role: 'facilitator' }) } finally { database.close() }
+    // A finished election whose count needed the girls' rule and the draw.
+    const db = new Sqlite(dbFile, { readonly: true })
+    const steps = (db.prepare('SELECT count FROM results').pluck().all() as string[]).flatMap((c) => JSON.parse(c).result.steps as { kind: string; by?: string[] }[])
+    db.close()
+    expect(steps.filter((s) => s.kind === 'swap').length).toBeGreaterThan(0)
+    expect(steps.some((s) => s.kind === 'tie' && s.by?.includes('lot'))).toBe(true)
+    expect(one('SELECT count(*) FROM members')).toBe(12)
     const again = cli(['seed-demo'])
     expect(again.code).toBe(0)
     expect(one('SELECT count(*) FROM villages')).toBe(1)

@@ -4,6 +4,7 @@ import { redirectAfter, render, submitForm } from '../web/render.ts'
 import { getVillage } from '../villages/villages.ts'
 import { requireRole } from '../web/context.ts'
 import { todayIso } from '../web/dates.ts'
+import type { Translate } from '../web/i18n.ts'
 import { symbols } from './symbols.ts'
 import {
   addContest, createElection, electionCandidates, eligibleToStand, getContest, getElection, listContests, listElections,
@@ -66,7 +67,13 @@ export async function electionRoutes(app: FastifyInstance) {
 
   app.get('/elections/:id/contests/new', organisers, async (request, reply) => {
     const { election } = electionOf(request)
-    return render(request, reply, 'elections/contest-new', 'elections/_contest-form', { election, contest: null, values: contestDefaults, errors: {}, ...contestChoices })
+    return render(request, reply, 'elections/contest-new', 'elections/_contest-form', { election, contest: null, values: contestDefaults, errors: {}, ruleSentence: ruleFor(contestDefaults, election.id, request.ctx.t), ...contestChoices })
+  })
+
+  /** The rule sentence for the choices being made, shown live next to the contest form. */
+  app.get('/elections/:id/contests/rule', organisers, async (request, reply) => {
+    const { election } = electionOf(request)
+    return reply.view('elections/_rule', { sentence: ruleFor(request.query, election.id, request.ctx.t) })
   })
 
   app.post('/elections/:id/contests', organisers, async (request, reply) => {
@@ -80,7 +87,7 @@ export async function electionRoutes(app: FastifyInstance) {
   app.get('/elections/:id/contests/:contestId/edit', organisers, async (request, reply) => {
     const { election } = electionOf(request)
     const contest = getContest(request.ctx, election.id, routeId(request.params, 'contestId'))
-    return reply.view('elections/contest-edit', { election, contest, values: contestValues(contest), errors: {}, ...contestChoices })
+    return reply.view('elections/contest-edit', { election, contest, values: contestValues(contest), errors: {}, ruleSentence: describeRule(contest, request.ctx.t), ...contestChoices })
   })
 
   app.post('/elections/:id/contests/:contestId', organisers, async (request, reply) => {
@@ -216,6 +223,13 @@ export async function electionRoutes(app: FastifyInstance) {
     const taken = new Set(electionCandidates(request.ctx, electionId).filter((c) => c.contestId === contestId).map((c) => c.symbol))
     return { election, contest, children: eligibleToStand(request.ctx, electionId), symbols: symbols.filter((s) => !taken.has(s)), values, errors: {} }
   }
+}
+
+/** The rule sentence for a contest form's values, or nothing while they are not valid yet. */
+function ruleFor(values: unknown, electionId: number, t: Translate): string {
+  // The name plays no part in the rule: a form without one yet still gets its sentence.
+  const parsed = contestSchema.safeParse({ ...(typeof values === 'object' ? values : {}), name: 'rule' })
+  return parsed.success ? describeRule({ ...parsed.data, id: 0, electionId, position: 0 }, t) : ''
 }
 
 /** Fields named prefix<id> (votes_12, lot_12) as a map from id to number. */

@@ -126,3 +126,16 @@ describe('an election over HTTP', () => {
     expect((await sarpanch.get(`${electionUrl}/result.json`)).statusCode).toBe(403)
   })
 })
+
+describe('the contest form', () => {
+  it('states the chosen rule in one sentence, and updates it for htmx as the choices change', async () => {
+    const form = await rekha.get(`${electionUrl}/contests/new`)
+    expect(textOf(form.body)).toContain('10 सीटों में से कम से कम 5 सीटें लड़कियों को मिलनी हैं।')
+    const query = new URLSearchParams({ ...contest, seats: '5', share: '3/5', shortfall: 'vacant' }).toString()
+    const live = await rekha.get(`${electionUrl}/contests/rule?${query}`, { 'hx-request': 'true' })
+    expect(live.body.trim()).toBe('5 सीटों में से कम से कम 3 सीटें लड़कियों को मिलनी हैं। अगर कम लड़कियाँ खड़ी हों, तो उनकी सीटें खाली रहेंगी और बाद में केवल लड़कियों के उप-चुनाव से भरी जाएँगी।')
+    const half = await rekha.get(`${electionUrl}/contests/rule?seats=abc`, { 'hx-request': 'true' })
+    expect(half.statusCode).toBe(200)
+    expect(half.body.trim()).toBe('')
+  })
+})

@@ -183,7 +183,8 @@ export async function electionRoutes(app: FastifyInstance) {
 
   app.get('/elections/:id/result/print', organisers, async (request, reply) => {
     const { election, stage } = electionOf(request)
-    return reply.view('elections/result-print', { election, stage, counts: resultView(countElection(request.ctx, election.id), request.ctx.t) })
+    const village = getVillage(requireRole(request.ctx), election.villageId)
+    return reply.view('elections/result-print', { election, village, stage, counts: resultView(countElection(request.ctx, election.id), request.ctx.t) })
   })
 
   app.get('/elections/:id/result.json', organisers, async (request, reply) => {

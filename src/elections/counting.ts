@@ -1,12 +1,13 @@
 import { randomInt } from 'node:crypto'
-import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm'
+import { children } from '../people/tables.ts'
 import { recordAudit } from '../audit/audit.ts'
 import type { Ctx } from '../web/context.ts'
 import { Conflict, InvalidInput, NotFound, type FieldErrors } from '../web/errors.ts'
 import { allocate, type AllocationInput, type AllocationResult } from './allocation.ts'
 import { advance, contestCandidates, getElection, listContests, type CandidateRow, type Contest } from './elections.ts'
 import { canEnterPaperCount, hasResult } from './stages.ts'
-import { ballotMarks, ballots, lots, members, paperCountLines, paperCounts, results } from './tables.ts'
+import { ballotMarks, ballots, candidates, lots, members, paperCountLines, paperCounts, results } from './tables.ts'
 import { users } from '../accounts/tables.ts'
 
 export function enterPaperCount(ctx: Ctx, electionId: number, contestId: number, input: { ballots: number; note: string; votes: Map<number, number> }) {
@@ -46,12 +47,16 @@ export function listPaperCounts(ctx: Ctx, electionId: number) {
   const { staff } = getElection(ctx, electionId)
   const contestIds = listContests(staff, electionId).map((c) => c.id)
   if (contestIds.length === 0) return []
+  const lines = staff.db.select({ paperCountId: paperCountLines.paperCountId, votes: paperCountLines.votes, name: children.name })
+    .from(paperCountLines).innerJoin(candidates, eq(candidates.id, paperCountLines.candidateId)).innerJoin(children, eq(children.id, candidates.childId))
+    .where(inArray(candidates.contestId, contestIds)).orderBy(desc(paperCountLines.votes)).all()
   return staff.db.select({
     id: paperCounts.id, contestId: paperCounts.contestId, ballots: paperCounts.ballots, note: paperCounts.note,
     enteredAt: paperCounts.enteredAt, voidedAt: paperCounts.voidedAt, enteredBy: users.displayName,
     contestName: sql<string>`(SELECT name FROM contests WHERE id = ${paperCounts.contestId})`,
   }).from(paperCounts).innerJoin(users, eq(users.id, paperCounts.enteredBy))
     .where(inArray(paperCounts.contestId, contestIds)).orderBy(asc(paperCounts.id)).all()
+    .map((pc) => ({ ...pc, lines: lines.filter((l) => l.paperCountId === pc.id) }))
 }
 
 /** Votes per candidate: the tablet's secret ballots plus every paper count not struck out. */

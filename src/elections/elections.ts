@@ -156,6 +156,11 @@ export function nominate(ctx: Ctx, electionId: number, contestId: number, input:
   if (!canNominate(stage)) throw new Conflict('elections.notTakingNominations')
   const contest = getContest(staff, electionId, contestId)
   if (!isSymbol(input.symbol)) throw new InvalidInput({ symbol: { key: 'v.choose' } }, { childId: String(input.childId) })
+  const standing = electionCandidates(staff, electionId).find((c) => c.childId === input.childId)
+  if (standing) {
+    const where = listContests(staff, electionId).find((c) => c.id === standing.contestId)!.name
+    throw new InvalidInput({ childId: { key: 'v.alreadyStanding', params: { name: standing.name, contest: where } } }, { symbol: input.symbol })
+  }
   const child = eligibleToStand(staff, electionId).find((c) => c.id === input.childId)
   if (!child) throw new InvalidInput({ childId: { key: 'v.notEligible' } }, { symbol: input.symbol })
   if (contestCandidates(staff.db, contestId).some((c) => c.symbol === input.symbol)) {

@@ -38,7 +38,7 @@ function messageOf(issue: z.core.$ZodIssue): FieldErrors[string] {
 }
 
 /** Only short strings are echoed back into the form; anything else is dropped. */
-function typedValues(input: Record<string, unknown>): Record<string, unknown> {
+export function typedValues(input: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {}
   for (const [k, v] of Object.entries(input)) {
     if (k === '_csrf' || k.toLowerCase().includes('password')) continue

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { InvalidInput } from './errors.ts'
 import { flash, wantsFragment } from './context.ts'
+import { typedValues } from './forms.ts'
 
 /** One partial serves the full page (which includes it) and the htmx request (which gets only it). */
 export function render(request: FastifyRequest, reply: FastifyReply, page: string, partial: string, data: Record<string, unknown>) {
@@ -30,7 +31,8 @@ export async function submitForm(request: FastifyRequest, reply: FastifyReply, f
     if (!(err instanceof InvalidInput)) throw err
     reply.code(422)
     return render(request, reply, form.page, form.partial, {
-      ...form.data, errors: err.fields, values: { ...(form.data.values ?? {}), ...err.values },
+      // What was typed comes back even when the refusal came from a verb rather than the form's schema.
+      ...form.data, errors: err.fields, values: { ...(form.data.values ?? {}), ...typedValues(isRecord(request.body) ? request.body : {}), ...err.values },
     })
   }
 }
@@ -38,4 +40,8 @@ export async function submitForm(request: FastifyRequest, reply: FastifyReply, f
 /** A local path to return to after login or a language switch; never another site. */
 export function safeLocalPath(value: unknown, fallback = '/'): string {
   return typeof value === 'string' && /^\/(?![/\\])[^\s]*$/.test(value) && value.length < 2000 ? value : fallback
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
 }

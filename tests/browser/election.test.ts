@@ -123,8 +123,8 @@ describe('a facilitator runs a Bal Panchayat election on a 360px phone', () => {
     expect(await page.locator('ol.timeline li[aria-current="step"]').innerText()).toContain('Nominations')
     // No girl stands yet: both contests warn.
     // (Wording reported: "Only 0 girls stand", and "the 1 seats" for Leaders.)
-    expect(await contestPanel(page, 'Members').locator('.warning').innerText()).toMatch(/fewer than the 2 seats kept for girls/)
-    expect(await contestPanel(page, 'Leaders').locator('.warning').innerText()).toMatch(/kept for girls/)
+    expect(await contestPanel(page, 'Members').locator('.warning').innerText()).toMatch(/The rule needs 2 girls among the candidates; so far: 0\./)
+    expect(await contestPanel(page, 'Leaders').locator('.warning').innerText()).toMatch(/The rule needs 1 girl among the candidates/)
     await shot(page, 'election-08-nominations-open-phone')
 
     await nominate(page, 'Members', members.rahul, 'kite')
@@ -141,12 +141,12 @@ describe('a facilitator runs a Bal Panchayat election on a 360px phone', () => {
     await clickTo(tab, /\/candidates\/new$/, () => contestPanel(tab, 'Leaders').getByRole('link', { name: 'Add a candidate' }).click())
     await chooseChild(tab, members.seema)
     await clickTo(page, onElection(), () => page.getByRole('button', { name: 'Add a candidate' }).click())
-    expect(await contestPanel(page, 'Members').locator('.warning').innerText()).toBe('Only 1 girl stands, fewer than the 2 seats kept for girls.')
+    expect(await contestPanel(page, 'Members').locator('.warning').innerText()).toBe('The rule needs 2 girls among the candidates; so far: 1.')
 
     // Seema in Leaders too: refused, with the reason at the child's field.
     await tapSymbol(tab, 'star')
     await submitExpectingMistakes(tab, () => tab.getByRole('button', { name: 'Add a candidate' }).click())
-    expect(await errorAt(tab, 'childId').innerText()).toBe('This child cannot stand: check age, consent, and that they are not already a candidate.')
+    expect(await errorAt(tab, 'childId').innerText()).toBe('सीमा मीणा already stands in “Members”: a child stands in one contest only.')
     expect(await text(tab, '[role="alert"]')).toBe('Please correct the marked fields.')
     await expectNoSidewaysScroll(tab)
     await shot(tab, 'election-10-nominate-twice-refused-phone')
@@ -161,7 +161,7 @@ describe('a facilitator runs a Bal Panchayat election on a 360px phone', () => {
     expect(await contestPanel(page, 'Members').locator('.warning').count()).toBe(0)
     await nominate(page, 'Leaders', leaders.suresh, 'sun')
     await nominate(page, 'Leaders', leaders.deepak, 'boat')
-    expect(await contestPanel(page, 'Leaders').locator('.warning').innerText()).toMatch(/kept for girls/)
+    expect(await contestPanel(page, 'Leaders').locator('.warning').innerText()).toMatch(/The rule needs 1 girl among the candidates/)
     await nominate(page, 'Leaders', leaders.anita, 'star')
     expect(await page.locator('.warning').count()).toBe(0)
     expect(await contestPanel(page, 'Members').locator('ul.candidates > li').count()).toBe(5)
@@ -173,7 +173,11 @@ describe('a facilitator runs a Bal Panchayat election on a 360px phone', () => {
   }, 90_000)
 
   it('counts paper ballots, closes with chits, explains the result, prints it and publishes the Bal Panchayat', async () => {
-    await clickTo(page, onElection(), () => page.getByRole('button', { name: 'Open the poll' }).click())
+    // Opening the poll locks the contests, so it asks first.
+    await page.getByText('Open the poll', { exact: true }).click()
+    expect(await page.locator('details.confirm[open]').innerText()).toContain('contests and candidates are locked')
+    await Promise.all([page.waitForEvent('framenavigated'), page.getByRole('button', { name: 'Yes, open the poll now' }).click()])
+    await page.waitForLoadState('load')
     expect(await text(page, '#flash')).toBe('The poll is open. Contests and candidates can no longer change.')
     expect(await page.getByRole('link', { name: 'Add a candidate' }).count()).toBe(0)
 
@@ -250,13 +254,14 @@ describe('a facilitator runs a Bal Panchayat election on a 360px phone', () => {
     // The printable sheet: the same result, with lines to sign for the facilitator and two child witnesses.
     await clickTo(page, `${electionPath}/result/print`, () => page.getByRole('link', { name: 'Printable result sheet' }).click())
     expect(await text(page, 'h1')).toBe(`Result sheet: ${title}`)
-    expect(await page.locator('.signatures > div').allInnerTexts()).toEqual(['Facilitator', 'Child witness 1', 'Child witness 2'])
+    expect(await page.locator('.signatures > div').allInnerTexts()).toEqual(['Facilitator\nName:', 'Child witness 1\nName:', 'Child witness 2\nName:'])
     expect(await page.locator('svg.bars').count()).toBe(2)
     await printShot(page, 'election-19-result-sheet-print', async () => expect(await page.getByRole('link', { name: /Result/ }).isVisible()).toBe(false))
     await page.goBack()
 
     // 6. Publish: the elected become the Bal Panchayat.
-    await clickTo(page, /\/bal-panchayat$/, () => page.getByRole('button', { name: 'Publish the result' }).click())
+    await page.getByText('Publish the result', { exact: true }).click()
+    await clickTo(page, /\/bal-panchayat$/, () => page.getByRole('button', { name: 'Yes, publish the result' }).click())
     expect(await text(page, '#flash')).toBe('The result is published: the elected are the Bal Panchayat.')
     expect(await text(page, 'h1')).toBe('Bal Panchayat of Papdi')
     const bp = await mainText(page)

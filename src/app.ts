@@ -21,6 +21,7 @@ import { villageRoutes } from './villages/routes.ts'
 import { peopleRoutes } from './people/routes.ts'
 import { auditRoutes } from './audit/routes.ts'
 import { electionRoutes } from './elections/routes.ts'
+import { kioskRedirect, votingRoutes } from './elections/voting-routes.ts'
 import { homeRoutes } from './web/home-routes.ts'
 
 export type BuildOptions = {
@@ -104,6 +105,8 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
       if (request.headers['hx-request'] === 'true') return reply.code(401).header('HX-Redirect', '/login').send()
       return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 303)
     }
+    const kiosk = actor ? kioskRedirect(request) : null
+    if (kiosk) return reply.redirect(kiosk, 303)
     if (config.roles && (!actor || !config.roles.includes(actor.role))) {
       throw Object.assign(new Error('forbidden'), { statusCode: 403 })
     }
@@ -124,6 +127,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   await app.register(peopleRoutes)
   await app.register(auditRoutes)
   await app.register(electionRoutes)
+  await app.register(votingRoutes)
   return app
 }
 

@@ -137,3 +137,18 @@ export const ballotMarks = sqliteTable('ballot_marks', {
   contestId: integer('contest_id').notNull().references(() => contests.id),
   candidateId: integer('candidate_id').notNull().references(() => candidates.id),
 }, (t) => [primaryKey({ columns: [t.ballotId, t.candidateId] }), index('ballot_marks_tally_idx').on(t.contestId, t.candidateId)])
+
+/** Who has voted in an election: one row per child, written with the ballot but never linked to it. */
+export const checkoffs = sqliteTable('checkoffs', {
+  electionId: integer('election_id').notNull().references(() => elections.id),
+  childId: integer('child_id').notNull().references(() => children.id),
+}, (t) => [primaryKey({ columns: [t.electionId, t.childId] })])
+
+/** A tablet taking votes: opened by a facilitator with a PIN that unlocks its voter roll. */
+export const stations = sqliteTable('stations', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  electionId: integer('election_id').notNull().references(() => elections.id),
+  pinHash: text('pin_hash').notNull(),
+  openedBy: integer('opened_by').notNull().references(() => users.id),
+  openedAt: integer('opened_at', { mode: 'timestamp_ms' }).notNull(),
+}, (t) => [index('stations_election_idx').on(t.electionId)])

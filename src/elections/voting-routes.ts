@@ -1,0 +1,154 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { z } from 'zod'
+import { parseForm, routeId } from '../web/forms.ts'
+import { redirectAfter, render, submitForm } from '../web/render.ts'
+import { Conflict, InvalidInput } from '../web/errors.ts'
+import { getElection } from './elections.ts'
+import {
+  activeBallot, ballotPaper, castBallot, issueBallot, openStation, unlockStation, voterRoll, type StationState,
+} from './voting.ts'
+
+declare module 'fastify' {
+  interface Session { station?: StationState }
+}
+
+const pin = z.string('v.required').trim().regex(/^[0-9]{4,8}$/, 'v.pinFormat')
+const openSchema = z.object({ pin, confirm: z.string('v.required').trim() }).refine((v) => v.pin === v.confirm, { message: 'v.pinMismatch', path: ['confirm'] })
+const unlockSchema = z.object({ pin: z.string('v.required').trim().min(1, 'v.required').max(20, 'v.pinWrong') })
+const rollQuery = z.object({ q: z.string().max(100).optional().catch(undefined), ward: z.string().max(40).optional().catch(undefined) })
+
+/**
+ * The shared tablet. While it holds a ballot, or its roll is locked, it shows nothing but the
+ * ballot and the next-voter screen: see `kioskRedirect`, called for every request.
+ */
+export async function votingRoutes(app: FastifyInstance) {
+  const organisers = { config: { roles: ['admin', 'facilitator'] as const } }
+  const stationUrl = (id: number) => `/elections/${id}/station`
+  const stationOf = (request: FastifyRequest, id: number) => {
+    const state = request.session.get('station')
+    return state && state.electionId === id ? state : undefined
+  }
+
+  app.get('/elections/:id/station', organisers, async (request, reply) => {
+    const id = routeId(request.params)
+    const { election, stage } = getElection(request.ctx, id)
+    const state = stationOf(request, id)
+    if (!state) return reply.view('voting/open', { election, stage, values: {}, errors: {} })
+    if (activeBallot(state)) return reply.redirect(`/elections/${id}/ballot`, 303)
+    if (!state.unlocked) return reply.view('voting/locked', { election, values: {}, errors: {} })
+    const query = rollQuery.parse(request.query ?? {})
+    return render(request, reply, 'voting/station', 'voting/_roll', { election, stage, query, roll: voterRoll(request.ctx, id, query) })
+  })
+
+  app.post('/elections/:id/station', organisers, async (request, reply) => {
+    const id = routeId(request.params)
+    const { election, stage } = getElection(request.ctx, id)
+    return submitForm(request, reply, { page: 'voting/open', partial: 'voting/open', data: { election, stage } }, async () => {
+      const input = parseForm(openSchema, request.body)
+      request.session.set('station', await openStation(request.ctx, id, input.pin))
+      return { to: stationUrl(id), flash: 'voting.stationOpened' }
+    })
+  })
+
+  app.post('/elections/:id/station/unlock', organisers, async (request, reply) => {
+    const id = routeId(request.params)
+    const state = stationOf(request, id)
+    if (!state) return reply.redirect(stationUrl(id), 303)
+    const { election } = getElection(request.ctx, id)
+    return submitForm(request, reply, { page: 'voting/locked', partial: 'voting/locked', data: { election } }, async () => {
+      try {
+        request.session.set('station', await unlockStation(request.ctx, state, parseForm(unlockSchema, request.body).pin))
+      } catch (err) {
+        if (err instanceof InvalidInput && 'state' in err) request.session.set('station', err.state as StationState)
+        throw err
+      }
+      return { to: stationUrl(id) }
+    })
+  })
+
+  app.post('/elections/:id/station/closing', organisers, async (request, reply) => {
+    const id = routeId(request.params)
+    const state = stationOf(request, id)
+    if (state && (!state.unlocked || activeBallot(state))) throw new Conflict('voting.stationLocked')
+    request.session.set('station', undefined)
+    return redirectAfter(request, reply, `/elections/${id}`, 'voting.stationClosed')
+  })
+
+  app.get('/elections/:id/station/voters/:childId', organisers, async (request, reply) => {
+    const id = routeId(request.params)
+    const state = stationOf(request, id)
+    if (!state?.unlocked) return reply.redirect(stationUrl(id), 303)
+    const { election } = getElection(request.ctx, id)
+    const voter = voterRoll(request.ctx, id).voters.find((v) => v.id === routeId(request.params, 'childId'))
+    if (!voter) return reply.redirect(stationUrl(id), 303)
+    return reply.view('voting/confirm-voter', { election, voter })
+  })
+
+  app.post('/elections/:id/station/ballot', organisers, async (request, reply) => {
+    const id = routeId(request.params)
+    const state = stationOf(request, id)
+    if (!state) return reply.redirect(stationUrl(id), 303)
+    const { childId } = parseForm(z.object({ childId: z.coerce.number('v.invalid').int().positive() }), request.body)
+    request.session.set('station', issueBallot(request.ctx, state, childId))
+    return reply.redirect(`/elections/${id}/ballot`, 303)
+  })
+
+  app.get('/elections/:id/ballot', organisers, async (request, reply) => {
+    const id = routeId(request.params)
+    const ballot = activeBallot(stationOf(request, id))
+    if (!ballot) return reply.redirect(stationUrl(id), 303)
+    reply.header('Cache-Control', 'no-store')
+    return reply.view('voting/ballot', { election: getElection(request.ctx, id).election, paper: ballotPaper(request.ctx, id), token: ballot.token })
+  })
+
+  app.post('/elections/:id/ballot', organisers, async (request, reply) => {
+    const id = routeId(request.params)
+    const state = stationOf(request, id)
+    if (!state) return reply.redirect(stationUrl(id), 303)
+    const body = (request.body ?? {}) as Record<string, unknown>
+    try {
+      request.session.set('station', castBallot(request.ctx, state, String(body.token ?? ''), choicesOf(body)))
+    } catch (err) {
+      // A refused cast ends this ballot too: the tablet goes back to the next-voter screen.
+      if (err instanceof Conflict) request.session.set('station', { ...state, unlocked: false, ballot: undefined })
+      throw err
+    }
+    return reply.redirect(`/elections/${id}/ballot/thanks`, 303)
+  })
+
+  app.get('/elections/:id/ballot/thanks', organisers, async (request, reply) =>
+    reply.header('Cache-Control', 'no-store').view('voting/thanks', { next: stationUrl(routeId(request.params)) }))
+
+  app.post('/elections/:id/ballot/abandonment', organisers, async (request, reply) => {
+    const id = routeId(request.params)
+    const state = stationOf(request, id)
+    if (state) request.session.set('station', { ...state, unlocked: false, ballot: undefined })
+    return reply.redirect(stationUrl(id), 303)
+  })
+}
+
+/** Marks as fields c_<contestId>, one or many: as a map from contest to candidate ids. */
+function choicesOf(body: Record<string, unknown>): Map<number, number[]> {
+  const out = new Map<number, number[]>()
+  for (const [k, v] of Object.entries(body)) {
+    const m = /^c_(\d+)$/.exec(k)
+    if (!m) continue
+    out.set(Number(m[1]), [v].flat().map(Number))
+  }
+  return out
+}
+
+/**
+ * A tablet whose roll is locked, or that holds a ballot, goes nowhere but its station and ballot:
+ * a child can never reach another page. Returns where to send the request, or null.
+ */
+export function kioskRedirect(request: FastifyRequest): string | null {
+  const state = request.session?.get('station')
+  if (!state || (state.unlocked && !activeBallot(state))) return null
+  const path = request.url.split('?')[0]
+  const allowed = [`/elections/${state.electionId}/station`, `/elections/${state.electionId}/station/unlock`, `/elections/${state.electionId}/ballot`,
+    `/elections/${state.electionId}/ballot/thanks`, `/elections/${state.electionId}/ballot/abandonment`, '/logout', '/language', '/health']
+  if (allowed.includes(path) || path.startsWith('/static/') || path.startsWith('/vendor/')) return null
+  return `/elections/${state.electionId}/station`
+}
+

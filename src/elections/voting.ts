@@ -1,0 +1,129 @@
+import { randomBytes, randomUUID } from 'node:crypto'
+import { and, asc, eq, sql } from 'drizzle-orm'
+import { recordAudit } from '../audit/audit.ts'
+import { children, consents, departures } from '../people/tables.ts'
+import type { Ctx } from '../web/context.ts'
+import { Conflict, InvalidInput, NotFound } from '../web/errors.ts'
+import { bornYearsBefore, todayIso } from '../web/dates.ts'
+import { hashPassword, verifyPassword } from '../accounts/passwords.ts'
+import { contestCandidates, getElection, listContests } from './elections.ts'
+import { ballotMarks, ballots, checkoffs, stations } from './tables.ts'
+
+/** What a tablet remembers in its session: its station, whether the roll is open, and the one ballot it holds. */
+export type StationState = {
+  id: number
+  electionId: number
+  unlocked: boolean
+  failedPins: number
+  lockedUntil?: number
+  ballot?: { childId: number; token: string; issuedAt: number }
+}
+
+/** A ballot not cast within this time is abandoned: nothing is cast, the child may vote again. */
+export const BALLOT_TTL_MS = 10 * 60 * 1000
+const MAX_PIN_TRIES = 5
+
+function pollOpen(ctx: Ctx, electionId: number) {
+  const found = getElection(ctx, electionId)
+  if (found.stage !== 'poll_open') throw new Conflict('voting.pollNotOpen')
+  return found
+}
+
+/** The children who may vote today: in the village, guardian's consent recorded, of voting age. */
+export function voterRoll(ctx: Ctx, electionId: number, filter: { q?: string; ward?: string } = {}) {
+  const { election, staff } = getElection(ctx, electionId)
+  const today = todayIso()
+  const rows = staff.db.select({
+    id: children.id, name: children.name, gender: children.gender, ward: children.ward, guardianName: children.guardianName,
+    voted: sql<number>`EXISTS (SELECT 1 FROM ${checkoffs} v WHERE v.election_id = ${electionId} AND v.child_id = ${children.id})`,
+  }).from(children).where(and(
+    eq(children.villageId, election.villageId),
+    sql`${children.dateOfBirth} <= ${bornYearsBefore(election.voterAgeMin, today)}`,
+    sql`${children.dateOfBirth} > ${bornYearsBefore(election.voterAgeMax + 1, today)}`,
+    sql`NOT EXISTS (SELECT 1 FROM ${departures} d WHERE d.child_id = ${children.id})`,
+    sql`EXISTS (SELECT 1 FROM ${consents} k WHERE k.child_id = ${children.id} AND k.withdrawn_at IS NULL)`,
+  )).orderBy(asc(children.name)).all().map((r) => ({ ...r, voted: Boolean(r.voted) }))
+  const turnout = (g: string) => ({ voted: rows.filter((r) => r.gender === g && r.voted).length, total: rows.filter((r) => r.gender === g).length })
+  const q = filter.q?.trim().toLowerCase()
+  return {
+    voters: rows.filter((r) => (!q || r.name.toLowerCase().includes(q) || r.guardianName.toLowerCase().includes(q)) && (!filter.ward || r.ward === filter.ward)),
+    wards: [...new Set(rows.map((r) => r.ward))].sort((a, b) => a.localeCompare(b, 'en', { numeric: true })),
+    cast: rows.filter((r) => r.voted).length,
+    total: rows.length,
+    girls: turnout('girl'), boys: turnout('boy'), others: turnout('other'),
+  }
+}
+
+export async function openStation(ctx: Ctx, electionId: number, pin: string): Promise<StationState> {
+  const { election, staff } = pollOpen(ctx, electionId)
+  const pinHash = await hashPassword(pin)
+  return staff.db.transaction((tx) => {
+    const row = tx.insert(stations).values({ electionId, pinHash, openedBy: staff.actor.id, openedAt: new Date() }).returning().get()
+    recordAudit(tx, staff.actor, { action: 'station.opened', subject: 'election', subjectId: electionId, villageId: election.villageId, detail: { station: row.id } })
+    return { id: row.id, electionId, unlocked: true, failedPins: 0 }
+  })
+}
+
+/** The roll opens again only with the station's PIN; five wrong tries lock it for a minute. */
+export async function unlockStation(ctx: Ctx, state: StationState, pin: string): Promise<StationState> {
+  const { staff } = getElection(ctx, state.electionId)
+  if (state.lockedUntil && state.lockedUntil > Date.now()) throw new InvalidInput({ pin: { key: 'v.pinWait' } })
+  const station = staff.db.select().from(stations).where(eq(stations.id, state.id)).get()
+  if (!station) throw new NotFound()
+  if (!(await verifyPassword(pin, station.pinHash))) {
+    const failedPins = state.failedPins + 1
+    const next = { ...state, failedPins, lockedUntil: failedPins >= MAX_PIN_TRIES ? Date.now() + 60_000 : undefined }
+    throw Object.assign(new InvalidInput({ pin: { key: 'v.pinWrong' } }), { state: failedPins >= MAX_PIN_TRIES ? { ...next, failedPins: 0 } : next })
+  }
+  return { ...state, unlocked: true, failedPins: 0, lockedUntil: undefined, ballot: undefined }
+}
+
+/** Hands the tablet to one child: the roll locks and the ballot is theirs until cast, abandoned or expired. */
+export function issueBallot(ctx: Ctx, state: StationState, childId: number): StationState {
+  pollOpen(ctx, state.electionId)
+  if (!state.unlocked) throw new Conflict('voting.stationLocked')
+  const voter = voterRoll(ctx, state.electionId).voters.find((v) => v.id === childId)
+  if (!voter) throw new NotFound()
+  if (voter.voted) throw new Conflict('voting.alreadyVoted', { name: voter.name })
+  return { ...state, unlocked: false, ballot: { childId, token: randomUUID(), issuedAt: Date.now() } }
+}
+
+export function activeBallot(state: StationState | undefined): StationState['ballot'] | null {
+  if (!state?.ballot) return null
+  return Date.now() - state.ballot.issuedAt > BALLOT_TTL_MS ? null : state.ballot
+}
+
+/** The ballot paper: every contest with its candidates and how many a child may mark. */
+export function ballotPaper(ctx: Ctx, electionId: number) {
+  const { staff } = pollOpen(ctx, electionId)
+  return listContests(staff, electionId).map((contest) => ({ contest, candidates: contestCandidates(staff.db, contest.id) }))
+}
+
+/**
+ * Casts the ballot in one transaction: the check-off (who voted) and the choices (what was
+ * chosen, under a fresh random id per contest, with no time and no voter) in separate tables.
+ * A second cast for the same child — double tap, second tablet, replay — writes nothing.
+ */
+export function castBallot(ctx: Ctx, state: StationState, token: string, choices: Map<number, number[]>): StationState {
+  const { staff } = pollOpen(ctx, state.electionId)
+  const ballot = activeBallot(state)
+  if (!ballot || ballot.token !== token) throw new Conflict('voting.noBallot')
+  const paper = ballotPaper(staff, state.electionId)
+  for (const contestId of choices.keys()) if (!paper.some((p) => p.contest.id === contestId)) throw new InvalidInput({ _form: { key: 'voting.badChoice' } })
+  for (const { contest, candidates } of paper) {
+    const marked = choices.get(contest.id) ?? []
+    if (new Set(marked).size !== marked.length || marked.length > contest.maxChoices || marked.some((id) => !candidates.some((c) => c.id === id))) {
+      throw new InvalidInput({ _form: { key: 'voting.badChoice' } })
+    }
+  }
+  staff.db.transaction((tx) => {
+    const done = tx.insert(checkoffs).values({ electionId: state.electionId, childId: ballot.childId }).onConflictDoNothing().run()
+    if (done.changes === 0) throw new Conflict('voting.alreadyVoted', { name: '' })
+    for (const { contest } of paper) {
+      const id = randomBytes(16).toString('base64url')
+      tx.insert(ballots).values({ id, contestId: contest.id }).run()
+      for (const candidateId of choices.get(contest.id) ?? []) tx.insert(ballotMarks).values({ ballotId: id, contestId: contest.id, candidateId }).run()
+    }
+  })
+  return { ...state, unlocked: false, ballot: undefined }
+}

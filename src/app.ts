@@ -30,6 +30,8 @@ export type BuildOptions = {
   databasePath?: string
   sessionSecret: string
   logger?: boolean
+  /** Where the request log goes (tests read it to prove no ballot choice is ever logged). */
+  logStream?: NodeJS.WritableStream
   /** Secure cookies only when served over HTTPS (the village box usually is plain HTTP). */
   secureCookies?: boolean
   loginRateLimit?: { max: number; timeWindow: number }
@@ -50,7 +52,7 @@ const SESSION_DAYS = 7
 export async function build(options: BuildOptions): Promise<FastifyInstance> {
   const database = options.database ?? openDatabase(options.databasePath ?? ':memory:')
   const app = Fastify({
-    logger: options.logger ? { level: 'info', redact: ['req.headers.cookie', 'req.body'] } : false,
+    logger: options.logger || options.logStream ? { level: 'info', redact: ['req.headers.cookie', 'req.body'], ...(options.logStream ? { stream: options.logStream } : {}) } : false,
     // Real phones post forms of a few KB; anything much larger is not a person typing.
     bodyLimit: 256 * 1024,
     trustProxy: false,

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { DomainError } from './errors.ts'
+import { DomainError, InvalidInput } from './errors.ts'
 import { pickLanguage, translator } from './i18n.ts'
 import { wantsFragment } from './context.ts'
 import { viewHelpers } from './view-helpers.ts'
@@ -20,8 +20,10 @@ export function registerErrorHandling(app: FastifyInstance) {
     let key: string
     let params: Record<string, unknown> = {}
     if (error instanceof DomainError) {
-      key = error.messageKey
-      params = error.params
+      // Bad input outside a form (a ballot, a link) says its own reason when it has one.
+      const formMessage = error instanceof InvalidInput ? error.fields._form : undefined
+      key = formMessage?.key ?? error.messageKey
+      params = formMessage?.params ?? error.params
     } else if (status === 429) {
       key = 'errors.tooMany'
     } else if (status >= 400 && status < 500) {

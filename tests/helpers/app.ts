@@ -47,9 +47,9 @@ export async function seedVillages(database: AppDatabase) {
 
 export type TestApp = Awaited<ReturnType<typeof testApp>>
 
-export async function testApp(options: { seed?: boolean; loginRateLimit?: { max: number; timeWindow: number } } = {}) {
+export async function testApp(options: { seed?: boolean; loginRateLimit?: { max: number; timeWindow: number }; logStream?: NodeJS.WritableStream } = {}) {
   const database = freshDatabase()
-  const app = await build({ database, sessionSecret: 'test-secret-that-is-long-enough-0123456789', loginRateLimit: options.loginRateLimit ?? { max: 1000, timeWindow: 60_000 } })
+  const app = await build({ database, sessionSecret: 'test-secret-that-is-long-enough-0123456789', loginRateLimit: options.loginRateLimit ?? { max: 1000, timeWindow: 60_000 }, logStream: options.logStream })
   const fx = options.seed === false ? null : await seedVillages(database)
   const close = async () => { await app.close(); database.close(); fs.rmSync(database.dir, { recursive: true, force: true }) }
   return { app, database, db: database.db, fx: fx!, close, agent: () => new Agent(app) }

@@ -1,0 +1,98 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { afterAll, describe, expect, it } from 'vitest'
+import Sqlite from 'better-sqlite3'
+import { openDatabase, projectRoot } from '../../src/db/client.ts'
+import { seedVillages, PASSWORD } from '../helpers/app.ts'
+import { contestInput, electionInput, villageChildren } from '../helpers/elections.ts'
+import { addContest, createElection, nominate, openNominations, openPoll } from '../../src/elections/elections.ts'
+import { translator } from '../../src/web/i18n.ts'
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bp-crash-'))
+const dbFile = path.join(dir, 'crash.sqlite')
+let server: ChildProcess | undefined
+afterAll(() => { server?.kill('SIGKILL'); fs.rmSync(dir, { recursive: true, force: true }) })
+
+/** A tablet: a cookie jar over fetch, as a browser keeps one. */
+class Tablet {
+  cookies = new Map<string, string>()
+  csrf = ''
+  constructor(readonly base: string) {}
+  async request(method: 'GET' | 'POST', url: string, form?: Record<string, string | string[]>) {
+    const body = form ? new URLSearchParams() : undefined
+    if (body && form) { body.append('_csrf', this.csrf); for (const [k, v] of Object.entries(form)) for (const x of [v].flat()) body.append(k, x) }
+    const res = await fetch(this.base + url, {
+      method, body, redirect: 'manual',
+      headers: { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '), ...(body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+    })
+    for (const c of res.headers.getSetCookie()) { const [pair] = c.split(';'); const i = pair.indexOf('='); this.cookies.set(pair.slice(0, i), pair.slice(i + 1)) }
+    const text = await res.text()
+    this.csrf = /name="csrf-token" content="([^"]+)"/.exec(text)?.[1] ?? this.csrf
+    return { status: res.status, location: res.headers.get('location'), text }
+  }
+}
+
+describe('a power cut during voting', () => {
+  it('loses no ballot the tablet was thanked for, and ballots always equal check-offs', async () => {
+    // The village, an open poll and 80 children on the roll, made through the domain verbs.
+    const database = openDatabase(dbFile)
+    const fx = await seedVillages(database)
+    const ctx = { db: database.db, actor: fx.users.facilitator, lang: 'en' as const, t: translator('en') }
+    const kids = villageChildren(database, fx.users.facilitator, fx.villages.papdi.id, Array.from({ length: 80 }, (_, i) => [`Child ${i}`, i % 2 ? 'boy' : 'girl'] as [string, 'boy' | 'girl']))
+    const election = createElection(ctx, fx.villages.papdi.id, electionInput())
+    const contest = addContest(ctx, election.id, contestInput({ seats: '2' }))
+    openNominations(ctx, election.id)
+    const candidates = [nominate(ctx, election.id, contest.id, { childId: kids['Child 0'], symbol: 'sun' }).id, nominate(ctx, election.id, contest.id, { childId: kids['Child 1'], symbol: 'kite' }).id]
+    openPoll(ctx, election.id)
+    database.close()
+
+    const port = 20_000 + Math.floor(Math.random() * 30_000)
+    // node itself, not the tsx wrapper: SIGKILL must hit the process that holds the database.
+    server = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+      cwd: projectRoot, stdio: 'ignore',
+      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_PATH: dbFile, SESSION_SECRET: 'crash-test-secret-0123456789abcdefghij', NODE_ENV: 'production' },
+    })
+    const base = `http://127.0.0.1:${port}`
+    for (let i = 0; i < 150 && !(await fetch(`${base}/health`).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 100))
+
+    const thanked: number[] = []
+    const ids = Object.values(kids)
+    let killed = false
+    const voteAll = async (share: number[]) => {
+      const tablet = new Tablet(base)
+      await tablet.request('GET', '/login')
+      await tablet.request('POST', '/login', { username: 'rekha', password: PASSWORD })
+      await tablet.request('GET', `/elections/${election.id}/station`)
+      await tablet.request('POST', `/elections/${election.id}/station`, { pin: '2468', confirm: '2468' })
+      for (const childId of share) {
+        try {
+          await tablet.request('POST', `/elections/${election.id}/station/ballot`, { childId: String(childId) })
+          const ballot = await tablet.request('GET', `/elections/${election.id}/ballot`)
+          const token = /name="token" value="([^"]+)"/.exec(ballot.text)?.[1] ?? ''
+          const cast = await tablet.request('POST', `/elections/${election.id}/ballot`, { token, [`c_${contest.id}`]: String(candidates[childId % 2]) })
+          if (cast.status === 303 && cast.location?.endsWith('/ballot/thanks')) thanked.push(childId)
+          await tablet.request('POST', `/elections/${election.id}/station/unlock`, { pin: '2468' })
+        } catch { return } // the server is gone
+      }
+    }
+    const burst = Promise.all([0, 1, 2, 3].map((k) => voteAll(ids.filter((_, i) => i % 4 === k))))
+    while (thanked.length < 12) await new Promise((r) => setTimeout(r, 5))
+    server.kill('SIGKILL')
+    killed = true
+    await burst
+
+    const after = new Sqlite(dbFile)
+    try {
+      const checked = new Set(after.prepare('SELECT child_id FROM checkoffs').pluck().all() as number[])
+      expect(killed).toBe(true)
+      expect(checked.size).toBeLessThan(ids.length) // the cut came in the middle of the burst
+      expect(thanked.length).toBeGreaterThanOrEqual(12)
+      expect(thanked.filter((id) => !checked.has(id))).toEqual([])
+      expect(after.prepare('SELECT count(*) FROM ballots').pluck().get()).toBe(checked.size)
+      expect(after.prepare('SELECT count(*) FROM ballot_marks').pluck().get()).toBe(checked.size)
+      expect(after.pragma('integrity_check', { simple: true })).toBe('ok')
+    } finally { after.close() }
+  }, 120_000)
+})

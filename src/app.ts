@@ -83,9 +83,10 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   await app.register(session, {
     secret: options.sessionSecret,
     cookieName: 'bp_session',
-    store: new SqliteSessionStore(database.sqlite),
+    store: new SqliteSessionStore(database.sessions),
     saveUninitialized: false,
-    rolling: true,
+    // Saved when it changes, not on every request: a tablet's votes are not slowed by session writes.
+    rolling: false,
     cookie: { httpOnly: true, sameSite: 'lax', secure: options.secureCookies ?? false, path: '/', maxAge: SESSION_DAYS * 24 * 3600 * 1000 },
   })
   await app.register(csrf, { sessionPlugin: '@fastify/session', getToken: (req) => (req.body as Record<string, string> | undefined)?._csrf ?? req.headers['x-csrf-token'] as string | undefined })

@@ -5,7 +5,7 @@ import { redirectAfter, render, submitForm } from '../web/render.ts'
 import { Conflict, InvalidInput } from '../web/errors.ts'
 import { getElection } from './elections.ts'
 import {
-  activeBallot, ballotPaper, castBallot, issueBallot, openStation, unlockStation, voterRoll, type StationState,
+  activeBallot, ballotPaper, castBallot, issueBallot, openStation, unlockStation, voterOnRoll, voterRoll, type StationState,
 } from './voting.ts'
 
 declare module 'fastify' {
@@ -79,7 +79,7 @@ export async function votingRoutes(app: FastifyInstance) {
     const state = stationOf(request, id)
     if (!state?.unlocked) return reply.redirect(stationUrl(id), 303)
     const { election } = getElection(request.ctx, id)
-    const voter = voterRoll(request.ctx, id).voters.find((v) => v.id === routeId(request.params, 'childId'))
+    const voter = voterOnRoll(request.ctx, id, routeId(request.params, 'childId'))
     if (!voter) return reply.redirect(stationUrl(id), 303)
     return reply.view('voting/confirm-voter', { election, voter })
   })

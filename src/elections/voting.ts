@@ -1,13 +1,12 @@
-import { randomBytes, randomUUID } from 'node:crypto'
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto'
 import { and, asc, eq, sql } from 'drizzle-orm'
 import { recordAudit } from '../audit/audit.ts'
 import { children, consents, departures } from '../people/tables.ts'
 import type { Ctx } from '../web/context.ts'
 import { Conflict, InvalidInput, NotFound } from '../web/errors.ts'
 import { bornYearsBefore, todayIso } from '../web/dates.ts'
-import { hashPassword, verifyPassword } from '../accounts/passwords.ts'
-import { contestCandidates, getElection, listContests } from './elections.ts'
-import { ballotMarks, ballots, checkoffs, stations } from './tables.ts'
+import { contestCandidates, getElection } from './elections.ts'
+import { ballotMarks, ballots, checkoffs, contests, stations } from './tables.ts'
 
 /** What a tablet remembers in its session: its station, whether the roll is open, and the one ballot it holds. */
 export type StationState = {
@@ -29,20 +28,30 @@ function pollOpen(ctx: Ctx, electionId: number) {
   return found
 }
 
-/** The children who may vote today: in the village, guardian's consent recorded, of voting age. */
-export function voterRoll(ctx: Ctx, electionId: number, filter: { q?: string; ward?: string } = {}) {
+/** On the roll: in the village, guardian's consent recorded, of voting age today. */
+function rollQuery(ctx: Ctx, electionId: number, childId?: number) {
   const { election, staff } = getElection(ctx, electionId)
   const today = todayIso()
-  const rows = staff.db.select({
+  return staff.db.select({
     id: children.id, name: children.name, gender: children.gender, ward: children.ward, guardianName: children.guardianName,
     voted: sql<number>`EXISTS (SELECT 1 FROM ${checkoffs} v WHERE v.election_id = ${electionId} AND v.child_id = ${children.id})`,
   }).from(children).where(and(
     eq(children.villageId, election.villageId),
+    childId === undefined ? undefined : eq(children.id, childId),
     sql`${children.dateOfBirth} <= ${bornYearsBefore(election.voterAgeMin, today)}`,
     sql`${children.dateOfBirth} > ${bornYearsBefore(election.voterAgeMax + 1, today)}`,
     sql`NOT EXISTS (SELECT 1 FROM ${departures} d WHERE d.child_id = ${children.id})`,
     sql`EXISTS (SELECT 1 FROM ${consents} k WHERE k.child_id = ${children.id} AND k.withdrawn_at IS NULL)`,
   )).orderBy(asc(children.name)).all().map((r) => ({ ...r, voted: Boolean(r.voted) }))
+}
+
+export function voterOnRoll(ctx: Ctx, electionId: number, childId: number) {
+  return rollQuery(ctx, electionId, childId)[0] ?? null
+}
+
+/** The voter roll with who has voted — never how — and turnout by gender. */
+export function voterRoll(ctx: Ctx, electionId: number, filter: { q?: string; ward?: string } = {}) {
+  const rows = rollQuery(ctx, electionId)
   const turnout = (g: string) => ({ voted: rows.filter((r) => r.gender === g && r.voted).length, total: rows.filter((r) => r.gender === g).length })
   const q = filter.q?.trim().toLowerCase()
   return {
@@ -56,7 +65,7 @@ export function voterRoll(ctx: Ctx, electionId: number, filter: { q?: string; wa
 
 export async function openStation(ctx: Ctx, electionId: number, pin: string): Promise<StationState> {
   const { election, staff } = pollOpen(ctx, electionId)
-  const pinHash = await hashPassword(pin)
+  const pinHash = hashPin(pin)
   return staff.db.transaction((tx) => {
     const row = tx.insert(stations).values({ electionId, pinHash, openedBy: staff.actor.id, openedAt: new Date() }).returning().get()
     recordAudit(tx, staff.actor, { action: 'station.opened', subject: 'election', subjectId: electionId, villageId: election.villageId, detail: { station: row.id } })
@@ -70,7 +79,7 @@ export async function unlockStation(ctx: Ctx, state: StationState, pin: string):
   if (state.lockedUntil && state.lockedUntil > Date.now()) throw new InvalidInput({ pin: { key: 'v.pinWait' } })
   const station = staff.db.select().from(stations).where(eq(stations.id, state.id)).get()
   if (!station) throw new NotFound()
-  if (!(await verifyPassword(pin, station.pinHash))) {
+  if (!pinMatches(pin, station.pinHash)) {
     const failedPins = state.failedPins + 1
     const next = { ...state, failedPins, lockedUntil: failedPins >= MAX_PIN_TRIES ? Date.now() + 60_000 : undefined }
     throw Object.assign(new InvalidInput({ pin: { key: 'v.pinWrong' } }), { state: failedPins >= MAX_PIN_TRIES ? { ...next, failedPins: 0 } : next })
@@ -82,7 +91,7 @@ export async function unlockStation(ctx: Ctx, state: StationState, pin: string):
 export function issueBallot(ctx: Ctx, state: StationState, childId: number): StationState {
   pollOpen(ctx, state.electionId)
   if (!state.unlocked) throw new Conflict('voting.stationLocked')
-  const voter = voterRoll(ctx, state.electionId).voters.find((v) => v.id === childId)
+  const voter = voterOnRoll(ctx, state.electionId, childId)
   if (!voter) throw new NotFound()
   if (voter.voted) throw new Conflict('voting.alreadyVoted', { name: voter.name })
   return { ...state, unlocked: false, ballot: { childId, token: randomUUID(), issuedAt: Date.now() } }
@@ -96,7 +105,13 @@ export function activeBallot(state: StationState | undefined): StationState['bal
 /** The ballot paper: every contest with its candidates and how many a child may mark. */
 export function ballotPaper(ctx: Ctx, electionId: number) {
   const { staff } = pollOpen(ctx, electionId)
-  return listContests(staff, electionId).map((contest) => ({ contest, candidates: contestCandidates(staff.db, contest.id) }))
+  return paperOf(staff.db, electionId)
+}
+
+/** The paper of an election already checked to be open (no second look at permissions). */
+function paperOf(db: Ctx['db'], electionId: number) {
+  const all = db.select().from(contests).where(eq(contests.electionId, electionId)).orderBy(asc(contests.position), asc(contests.id)).all()
+  return all.map((c) => ({ contest: { ...c, seatTitles: JSON.parse(c.seatTitles) as string[] }, candidates: contestCandidates(db, c.id) }))
 }
 
 /**
@@ -108,7 +123,7 @@ export function castBallot(ctx: Ctx, state: StationState, token: string, choices
   const { staff } = pollOpen(ctx, state.electionId)
   const ballot = activeBallot(state)
   if (!ballot || ballot.token !== token) throw new Conflict('voting.noBallot')
-  const paper = ballotPaper(staff, state.electionId)
+  const paper = paperOf(staff.db, state.electionId)
   for (const contestId of choices.keys()) if (!paper.some((p) => p.contest.id === contestId)) throw new InvalidInput({ _form: { key: 'voting.badChoice' } })
   for (const { contest, candidates } of paper) {
     const marked = choices.get(contest.id) ?? []
@@ -126,4 +141,20 @@ export function castBallot(ctx: Ctx, state: StationState, token: string, choices
     }
   })
   return { ...state, unlocked: false, ballot: undefined }
+}
+
+/**
+ * A PIN of 4–8 digits has too few values for a slow hash to protect it; what protects it is the
+ * pause after five wrong tries. A salted SHA-256 keeps it out of plain sight and the tablet fast.
+ */
+function hashPin(pin: string): string {
+  const salt = randomBytes(16).toString('hex')
+  return `sha256$${salt}$${createHash('sha256').update(`${salt}:${pin}`).digest('hex')}`
+}
+
+function pinMatches(pin: string, stored: string): boolean {
+  const [, salt, hash] = stored.split('$')
+  const given = createHash('sha256').update(`${salt}:${pin}`).digest()
+  const expected = Buffer.from(hash ?? '', 'hex')
+  return expected.length === given.length && timingSafeEqual(given, expected)
 }

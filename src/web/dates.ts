@@ -1,8 +1,11 @@
 import type { Language } from '../accounts/tables.ts'
 
+const locales: Record<Language, string> = { hi: 'hi-IN', en: 'en-IN' }
+const istDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Kolkata' })
+
 /** The village's calendar day (India Standard Time), as YYYY-MM-DD. */
 export function todayIso(now: Date = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Kolkata' }).format(now)
+  return istDay.format(now)
 }
 
 /** Whole years between a date of birth and a day (both YYYY-MM-DD). */
@@ -19,19 +22,25 @@ export function bornYearsBefore(age: number, day: string = todayIso()): string {
   return date.toISOString().slice(0, 10)
 }
 
-const locales: Record<Language, string> = { hi: 'hi-IN', en: 'en-IN' }
+
+// Building a formatter costs far more than using one: one per language, made once.
+const dayFormats = { hi: dayFormat('hi'), en: dayFormat('en') }
+const instantFormats = { hi: instantFormat('hi'), en: instantFormat('en') }
+function dayFormat(lang: Language) {
+  return new Intl.DateTimeFormat(locales[lang], { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' })
+}
+function instantFormat(lang: Language) {
+  return new Intl.DateTimeFormat(locales[lang], { day: '2-digit', month: '2-digit', year: 'numeric', hour: 'numeric', minute: '2-digit', timeZone: 'Asia/Kolkata' })
+}
 
 /** 23 नवंबर 2026 / 23 November 2026 */
 export function formatDate(iso: string | null | undefined, lang: Language): string {
   if (!iso) return ''
-  const d = new Date(`${iso}T00:00:00Z`)
-  return new Intl.DateTimeFormat(locales[lang], { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(d)
+  return dayFormats[lang].format(new Date(`${iso}T00:00:00Z`))
 }
 
 /** 23/11/2026, 4:05 pm in India time. */
 export function formatInstant(at: Date | null | undefined, lang: Language): string {
   if (!at) return ''
-  return new Intl.DateTimeFormat(locales[lang], {
-    day: '2-digit', month: '2-digit', year: 'numeric', hour: 'numeric', minute: '2-digit', timeZone: 'Asia/Kolkata',
-  }).format(at)
+  return instantFormats[lang].format(at)
 }

@@ -42,8 +42,10 @@ void i18n.init({
 
 export type Translate = TFunction
 
+const fixed = { hi: i18n.getFixedT('hi'), en: i18n.getFixedT('en') }
+
 export function translator(lang: Language): Translate {
-  return i18n.getFixedT(lang)
+  return fixed[lang]
 }
 
 export function pickLanguage(value: unknown): Language {

@@ -23,12 +23,12 @@
     const p = step.querySelector('.remaining')
     p.textContent = left === 0 ? p.dataset.leftNone : left === 1 ? p.dataset.leftOne : p.dataset.leftOther.replace('#', String(left))
     step.querySelectorAll('.dot').forEach((d, i) => d.classList.toggle('filled', i < chosen))
-    // When no more may be chosen, the others cannot be ticked until one is unticked.
-    boxes.forEach((b) => { b.disabled = !b.checked && left <= 0; b.closest('.card').classList.toggle('chosen', b.checked) })
+    step.classList.toggle('full', left <= 0 && max > 1)
+    boxes.forEach((b) => b.closest('.card').classList.toggle('chosen', b.checked))
   }
 
   function fillSummary() {
-    const summary = form.querySelector('.summary')
+    const summary = form.querySelector('.ballot-summary')
     summary.replaceChildren()
     steps.filter((s) => s.dataset.step !== 'confirm').forEach((s, i) => {
       const block = document.createElement('div')
@@ -54,7 +54,7 @@
       const change = document.createElement('button')
       change.type = 'button'
       change.className = 'secondary'
-      change.textContent = form.querySelector('[data-go=change]').textContent
+      change.textContent = summary.dataset.change.replace('#', s.dataset.contest)
       change.addEventListener('click', () => show(i))
       block.append(change)
       summary.append(block)
@@ -62,12 +62,31 @@
   }
 
   steps.forEach((step) => { if (step.dataset.step !== 'confirm') update(step) })
-  form.addEventListener('change', (e) => { const step = e.target.closest('.step'); if (step) update(step) })
+  form.addEventListener('change', (e) => {
+    const step = e.target.closest('.step')
+    if (!step || e.target.type !== 'checkbox') return
+    const max = Number(step.dataset.max)
+    const checked = [...step.querySelectorAll('input:checked')]
+    if (checked.length > max) {
+      if (max === 1) {
+        // Choosing one: a tap on another card moves the mark there.
+        checked.filter((b) => b !== e.target).forEach((b) => { b.checked = false })
+      } else {
+        // Full: the tap is undone and the child is told to take a mark off first.
+        e.target.checked = false
+        const p = step.querySelector('.remaining')
+        update(step)
+        p.textContent = p.dataset.full
+        step.classList.remove('nudge'); void step.offsetWidth; step.classList.add('nudge')
+        return
+      }
+    }
+    update(step)
+  })
   form.addEventListener('click', (e) => {
     const go = e.target.closest('[data-go]')?.dataset.go
     if (go === 'next') show(current + 1)
     if (go === 'back') show(current - 1)
-    if (go === 'change') show(0)
     if (go === 'skip') {
       steps[current].querySelectorAll('input:checked').forEach((b) => { b.checked = false })
       update(steps[current])

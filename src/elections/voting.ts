@@ -34,6 +34,7 @@ function rollQuery(ctx: Ctx, electionId: number, childId?: number) {
   const today = todayIso()
   return staff.db.select({
     id: children.id, name: children.name, gender: children.gender, ward: children.ward, guardianName: children.guardianName,
+    dateOfBirth: children.dateOfBirth,
     voted: sql<number>`EXISTS (SELECT 1 FROM ${checkoffs} v WHERE v.election_id = ${electionId} AND v.child_id = ${children.id})`,
   }).from(children).where(and(
     eq(children.villageId, election.villageId),
@@ -133,7 +134,7 @@ export function castBallot(ctx: Ctx, state: StationState, token: string, choices
   }
   staff.db.transaction((tx) => {
     const done = tx.insert(checkoffs).values({ electionId: state.electionId, childId: ballot.childId }).onConflictDoNothing().run()
-    if (done.changes === 0) throw new Conflict('voting.alreadyVoted', { name: '' })
+    if (done.changes === 0) throw new Conflict('voting.alreadyVoted', { name: voterOnRoll(staff, state.electionId, ballot.childId)?.name ?? '' })
     for (const { contest } of paper) {
       const id = randomBytes(16).toString('base64url')
       tx.insert(ballots).values({ id, contestId: contest.id }).run()

@@ -59,5 +59,7 @@ async function renderError(request: FastifyRequest, reply: FastifyReply, status:
     return reply.send({ error: message })
   }
   const template = wantsFragment(request) ? 'errors/_message' : 'errors/page'
-  return reply.view(template, { status, message })
+  // On a polling-station tablet the way on is back to the station, not the staff pages.
+  const station = request.session?.get('station')
+  return reply.view(template, { status, message, back: station ? `/elections/${station.electionId}/station` : null })
 }

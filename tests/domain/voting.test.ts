@@ -54,7 +54,7 @@ describe('the voter roll', () => {
     expect(roll.voters.find((v) => v.name === 'Meena')).toMatchObject({ voted: true })
     expect(roll).toMatchObject({ cast: 1, total: 4, girls: { voted: 1, total: 2 }, boys: { voted: 0, total: 2 } })
     // The roll knows who voted, and nothing of what they chose.
-    expect(Object.keys(roll.voters[0]).sort()).toEqual(['gender', 'guardianName', 'id', 'name', 'voted', 'ward'])
+    expect(Object.keys(roll.voters[0]).sort()).toEqual(['dateOfBirth', 'gender', 'guardianName', 'id', 'name', 'voted', 'ward'])
   })
 })
 

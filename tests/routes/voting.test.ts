@@ -88,7 +88,7 @@ describe('the polling station over HTTP', () => {
     expect(roll).toMatch(/Meena.*वोट दिया/)
     const again = await tablet.post(`${base}/station/ballot`, { childId: String(kids.Meena) })
     expect(again.statusCode).toBe(409)
-    expect(textOf(again.body)).toContain('यह बच्चा पहले ही वोट दे चुका है।')
+    expect(textOf(again.body)).toContain('Meena का वोट पहले ही डल चुका है।')
   })
 
   it('fifty casts at once for one child from five tablets give exactly one ballot', async () => {

@@ -155,12 +155,15 @@ async function castLatency(run: Awaited<ReturnType<typeof startApp>>, ready: Awa
 }
 
 try {
-  const bareRate = await bare()
+  // The yardstick is measured before and after the app, and the better figure is kept: the ratio
+  // is then never flattered by a slow moment of the machine during the bare run.
+  const bareBefore = await bare()
   const run = await startApp()
   try {
     const ready = await preIssued(run, run.voters)
     const perSecond = await castMax(run, ready.slice(0, ready.length / 2))
     const latencies = await castLatency(run, ready.slice(ready.length / 2), RATE)
+    const bareRate = Math.max(bareBefore, await bare())
     const ratio = perSecond / bareRate
     const p99 = percentile(latencies, 99)
     console.log(JSON.stringify({ bench: 'cast_throughput', connections: TABLETS, seconds: SECONDS, casts_per_s: Math.round(perSecond), bare_inserts_per_s: Math.round(bareRate), ratio: Number(ratio.toFixed(2)), min_ratio: 0.5, ok: ratio >= 0.5 }))

@@ -55,6 +55,9 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     logger: options.logger || options.logStream ? { level: 'info', redact: ['req.headers.cookie', 'req.body'], ...(options.logStream ? { stream: options.logStream } : {}) } : false,
     // Real phones post forms of a few KB; anything much larger is not a person typing.
     bodyLimit: 256 * 1024,
+    // One line per request that went wrong or was slow, not two per request: the village box
+    // often runs on a small card, and a polling station makes many requests a minute.
+    disableRequestLogging: true,
     trustProxy: false,
   })
   app.decorate('database', database)
@@ -119,6 +122,12 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     reply.locals = viewHelpers(request, reply)
   })
 
+  app.addHook('onResponse', async (request, reply) => {
+    const ms = reply.elapsedTime
+    if (reply.statusCode >= 400 || ms > 250) {
+      request.log.warn({ method: request.method, url: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(ms) }, 'request')
+    }
+  })
   registerErrorHandling(app)
   app.get('/health', { config: { public: true } }, async () => {
     database.sqlite.prepare('SELECT 1').get()

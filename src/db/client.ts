@@ -5,6 +5,7 @@ import Sqlite from 'better-sqlite3'
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
 import * as schema from './schema.ts'
+import { GroupCommit } from './group-commit.ts'
 
 export type Db = BetterSQLite3Database<typeof schema>
 /** A transaction handle has the same query API as the database. */
@@ -23,6 +24,15 @@ export type AppDatabase = {
    */
   sessions: Sqlite.Database
   close(): void
+}
+
+const groupCommits = new WeakMap<object, GroupCommit>()
+
+/** The group commit of this database, for writes that many clients make at once (casting). */
+export function groupCommit(db: Db | Tx): GroupCommit {
+  const found = groupCommits.get(db)
+  if (!found) throw new Error('no group commit for this database handle')
+  return found
 }
 
 /**
@@ -44,6 +54,7 @@ export function openDatabase(file: string): AppDatabase {
     sessions.pragma('synchronous = NORMAL')
     sessions.pragma('busy_timeout = 5000')
   }
+  groupCommits.set(db, new GroupCommit(sqlite))
   return { sqlite, db, sessions, close: () => { if (sessions !== sqlite) sessions.close(); sqlite.close() } }
 }
 

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm'
 import type { Tx } from '../db/client.ts'
 import { recordAudit } from '../audit/audit.ts'
+import { prepared } from '../db/prepared.ts'
 import { getVillage, changes } from '../villages/villages.ts'
 import { children, consents, departures } from '../people/tables.ts'
 import { requireRole, type Ctx, type StaffCtx } from '../web/context.ts'
@@ -22,12 +23,15 @@ function organiser(ctx: Ctx, villageId: number): StaffCtx {
 }
 
 /** The election, checked against the actor's village, with its stage. Anyone else's id is not found. */
+const electionById = prepared((db) => db.select().from(elections).where(eq(elections.id, sql.placeholder('id'))).prepare())
+const eventsOf = prepared((db) => db.select().from(electionEvents).where(eq(electionEvents.electionId, sql.placeholder('id'))).orderBy(asc(electionEvents.id)).prepare())
+
 export function getElection(ctx: Ctx, electionId: number) {
   const staff = requireRole(ctx, 'admin', 'facilitator')
-  const election = staff.db.select().from(elections).where(eq(elections.id, electionId)).get()
+  const election = electionById(staff.db).get({ id: electionId })
   if (!election) throw new NotFound()
   organiser(staff, election.villageId)
-  const events = staff.db.select().from(electionEvents).where(eq(electionEvents.electionId, electionId)).orderBy(asc(electionEvents.id)).all()
+  const events = eventsOf(staff.db).all({ id: electionId })
   return { election, stage: stageOf(events), staff }
 }
 
@@ -111,9 +115,11 @@ export function removeContest(ctx: Ctx, electionId: number, contestId: number): 
 
 export type CandidateRow = { id: number; contestId: number; childId: number; symbol: string; name: string; gender: 'girl' | 'boy' | 'other' }
 
+const candidatesOf = prepared((db) => db.select({ id: candidates.id, contestId: candidates.contestId, childId: candidates.childId, symbol: candidates.symbol, name: children.name, gender: children.gender })
+  .from(candidates).innerJoin(children, eq(children.id, candidates.childId)).where(eq(candidates.contestId, sql.placeholder('id'))).orderBy(asc(children.name)).prepare())
+
 export function contestCandidates(db: Ctx['db'] | Tx, contestId: number): CandidateRow[] {
-  return db.select({ id: candidates.id, contestId: candidates.contestId, childId: candidates.childId, symbol: candidates.symbol, name: children.name, gender: children.gender })
-    .from(candidates).innerJoin(children, eq(children.id, candidates.childId)).where(eq(candidates.contestId, contestId)).orderBy(asc(children.name)).all()
+  return candidatesOf(db as Ctx['db']).all({ id: contestId })
 }
 
 export function electionCandidates(ctx: Ctx, electionId: number): CandidateRow[] {

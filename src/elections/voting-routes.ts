@@ -107,7 +107,7 @@ export async function votingRoutes(app: FastifyInstance) {
     if (!state) return reply.redirect(stationUrl(id), 303)
     const body = (request.body ?? {}) as Record<string, unknown>
     try {
-      request.session.set('station', castBallot(request.ctx, state, String(body.token ?? ''), choicesOf(body)))
+      request.session.set('station', await castBallot(request.ctx, state, String(body.token ?? ''), choicesOf(body)))
     } catch (err) {
       // A refused cast ends this ballot too: the tablet goes back to the next-voter screen.
       if (err instanceof Conflict) request.session.set('station', { ...state, unlocked: false, ballot: undefined })

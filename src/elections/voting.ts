@@ -3,6 +3,8 @@ import { and, asc, eq, sql } from 'drizzle-orm'
 import { recordAudit } from '../audit/audit.ts'
 import { children, consents, departures } from '../people/tables.ts'
 import type { Ctx } from '../web/context.ts'
+import { groupCommit } from '../db/client.ts'
+import { prepared } from '../db/prepared.ts'
 import { Conflict, InvalidInput, NotFound } from '../web/errors.ts'
 import { bornYearsBefore, todayIso } from '../web/dates.ts'
 import { contestCandidates, getElection } from './elections.ts'
@@ -109,9 +111,27 @@ export function ballotPaper(ctx: Ctx, electionId: number) {
   return paperOf(staff.db, electionId)
 }
 
-/** The paper of an election already checked to be open (no second look at permissions). */
+/**
+ * Nothing about contests or candidates can change once the poll is open, so the paper of an
+ * open poll is read once and kept (per database) for every ballot after.
+ */
+const papers = new WeakMap<object, Map<number, ReturnType<typeof readPaper>>>()
 function paperOf(db: Ctx['db'], electionId: number) {
-  const all = db.select().from(contests).where(eq(contests.electionId, electionId)).orderBy(asc(contests.position), asc(contests.id)).all()
+  let byElection = papers.get(db)
+  if (!byElection) papers.set(db, (byElection = new Map()))
+  let paper = byElection.get(electionId)
+  if (!paper) byElection.set(electionId, (paper = readPaper(db, electionId)))
+  return paper
+}
+
+/** The paper of an election already checked to be open (no second look at permissions). */
+const contestsOf = prepared((db) => db.select().from(contests).where(eq(contests.electionId, sql.placeholder('id'))).orderBy(asc(contests.position), asc(contests.id)).prepare())
+const insertCheckoff = prepared((db) => db.insert(checkoffs).values({ electionId: sql.placeholder('electionId'), childId: sql.placeholder('childId') }).onConflictDoNothing().prepare())
+const insertBallot = prepared((db) => db.insert(ballots).values({ id: sql.placeholder('id'), contestId: sql.placeholder('contestId') }).prepare())
+const insertMark = prepared((db) => db.insert(ballotMarks).values({ ballotId: sql.placeholder('ballotId'), contestId: sql.placeholder('contestId'), candidateId: sql.placeholder('candidateId') }).prepare())
+
+function readPaper(db: Ctx['db'], electionId: number) {
+  const all = contestsOf(db).all({ id: electionId })
   return all.map((c) => ({ contest: { ...c, seatTitles: JSON.parse(c.seatTitles) as string[] }, candidates: contestCandidates(db, c.id) }))
 }
 
@@ -120,7 +140,7 @@ function paperOf(db: Ctx['db'], electionId: number) {
  * chosen, under a fresh random id per contest, with no time and no voter) in separate tables.
  * A second cast for the same child — double tap, second tablet, replay — writes nothing.
  */
-export function castBallot(ctx: Ctx, state: StationState, token: string, choices: Map<number, number[]>): StationState {
+export async function castBallot(ctx: Ctx, state: StationState, token: string, choices: Map<number, number[]>): Promise<StationState> {
   const { staff } = pollOpen(ctx, state.electionId)
   const ballot = activeBallot(state)
   if (!ballot || ballot.token !== token) throw new Conflict('voting.noBallot')
@@ -132,13 +152,16 @@ export function castBallot(ctx: Ctx, state: StationState, token: string, choices
       throw new InvalidInput({ _form: { key: 'voting.badChoice' } })
     }
   }
-  staff.db.transaction((tx) => {
-    const done = tx.insert(checkoffs).values({ electionId: state.electionId, childId: ballot.childId }).onConflictDoNothing().run()
+  // Casts from several tablets at once share one durable commit (each in its own savepoint,
+  // so a refused one leaves no trace); each answer waits for that commit.
+  const db = staff.db
+  await groupCommit(db).run(() => {
+    const done = insertCheckoff(db).run({ electionId: state.electionId, childId: ballot.childId })
     if (done.changes === 0) throw new Conflict('voting.alreadyVoted', { name: voterOnRoll(staff, state.electionId, ballot.childId)?.name ?? '' })
     for (const { contest } of paper) {
       const id = randomBytes(16).toString('base64url')
-      tx.insert(ballots).values({ id, contestId: contest.id }).run()
-      for (const candidateId of choices.get(contest.id) ?? []) tx.insert(ballotMarks).values({ ballotId: id, contestId: contest.id, candidateId }).run()
+      insertBallot(db).run({ id, contestId: contest.id })
+      for (const candidateId of choices.get(contest.id) ?? []) insertMark(db).run({ ballotId: id, contestId: contest.id, candidateId })
     }
   })
   return { ...state, unlocked: false, ballot: undefined }

@@ -3,6 +3,7 @@ import { villages } from './tables.ts'
 import { children, departures } from '../people/tables.ts'
 import { users } from '../accounts/tables.ts'
 import { recordAudit } from '../audit/audit.ts'
+import { prepared } from '../db/prepared.ts'
 import { canReachVillage, requireRole, type StaffCtx } from '../web/context.ts'
 import { NotFound } from '../web/errors.ts'
 import type { VillageInput } from './schemas.ts'
@@ -23,9 +24,11 @@ export function listVillages(ctx: StaffCtx) {
 }
 
 /** A village the actor may reach; any other id reads as not found, so ids leak nothing. */
+const villageById = prepared((db) => db.select().from(villages).where(eq(villages.id, sql.placeholder('id'))).prepare())
+
 export function getVillage(ctx: StaffCtx, id: number): Village {
   requireRole(ctx)
-  const village = ctx.db.select().from(villages).where(eq(villages.id, id)).get()
+  const village = villageById(ctx.db).get({ id })
   if (!village || !canReachVillage(ctx.actor, village.id)) throw new NotFound()
   return village
 }

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { eq } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
+import { prepared } from '../db/prepared.ts'
 import type { Db } from '../db/client.ts'
 import { users, type Language, type Role } from '../accounts/tables.ts'
 import { Forbidden } from './errors.ts'
@@ -24,12 +25,14 @@ declare module 'fastify' {
   interface Session { userId?: number; flash?: string; _csrf?: string }
 }
 
+const actorById = prepared((db) => db.select({
+  id: users.id, username: users.username, displayName: users.displayName, role: users.role,
+  villageId: users.villageId, disabledAt: users.disabledAt,
+}).from(users).where(eq(users.id, sql.placeholder('id'))).prepare())
+
 export function loadActor(db: Db, userId: number | undefined): Actor | null {
   if (!userId) return null
-  const row = db.select({
-    id: users.id, username: users.username, displayName: users.displayName, role: users.role,
-    villageId: users.villageId, disabledAt: users.disabledAt,
-  }).from(users).where(eq(users.id, userId)).get()
+  const row = actorById(db).get({ id: userId })
   if (!row || row.disabledAt) return null
   const { disabledAt: _, ...actor } = row
   return actor

@@ -37,9 +37,9 @@ beforeEach(async () => {
 afterEach(() => database.close())
 
 async function station(): Promise<StationState> { return openStation(ctx, electionId, '4321') }
-const vote = (state: StationState, childId: number, marks: [number, number[]][]) => {
+const vote = async (state: StationState, childId: number, marks: [number, number[]][]) => {
   const issued = issueBallot(ctx, state, childId)
-  return { issued, after: castBallot(ctx, issued, issued.ballot!.token, new Map(marks)) }
+  return { issued, after: await castBallot(ctx, issued, issued.ballot!.token, new Map(marks)) }
 }
 const rows = (table: string) => database.sqlite.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number
 
@@ -49,7 +49,7 @@ describe('the voter roll', () => {
     const names = voterRoll(ctx, electionId).voters.map((v) => v.name)
     expect(names).toEqual(['Gopal', 'Meena', 'Ravi', 'Sunita'])
     const s = await station()
-    vote(s, kids.Meena, [[members.id, [cand.Meena]]])
+    await vote(s, kids.Meena, [[members.id, [cand.Meena]]])
     const roll = voterRoll(ctx, electionId)
     expect(roll.voters.find((v) => v.name === 'Meena')).toMatchObject({ voted: true })
     expect(roll).toMatchObject({ cast: 1, total: 4, girls: { voted: 1, total: 2 }, boys: { voted: 0, total: 2 } })
@@ -61,9 +61,9 @@ describe('the voter roll', () => {
 describe('casting a ballot', () => {
   it('writes the check-off and the ballot in separate tables; the ballot names no child and keeps no time or order', async () => {
     const s = await station()
-    vote(s, kids.Ravi, [[members.id, [cand.Meena, cand.Gopal]], [leaders.id, [cand.Sunita]]])
-    vote(s, kids.Meena, [[members.id, [cand.Meena]]])
-    vote(s, kids.Gopal, [[leaders.id, [cand.Sunita]]])
+    await vote(s, kids.Ravi, [[members.id, [cand.Meena, cand.Gopal]], [leaders.id, [cand.Sunita]]])
+    await vote(s, kids.Meena, [[members.id, [cand.Meena]]])
+    await vote(s, kids.Gopal, [[leaders.id, [cand.Sunita]]])
     expect(rows('checkoffs')).toBe(3)
     expect(rows('ballots')).toBe(6) // one per contest per voter, skipped contests included
     expect(rows('ballot_marks')).toBe(5)
@@ -83,15 +83,15 @@ describe('casting a ballot', () => {
 
   it('a child votes once: a second ballot is not even issued, and a replayed or second cast writes nothing', async () => {
     const s = await station()
-    const { issued } = vote(s, kids.Ravi, [[members.id, [cand.Ravi]]])
+    const { issued } = await vote(s, kids.Ravi, [[members.id, [cand.Ravi]]])
     expect(() => issueBallot(ctx, s, kids.Ravi)).toThrowError(expect.objectContaining({ messageKey: 'voting.alreadyVoted' }))
-    expect(() => castBallot(ctx, issued, issued.ballot!.token, new Map([[members.id, [cand.Gopal]]]))).toThrow(Conflict)
+    await expect(castBallot(ctx, issued, issued.ballot!.token, new Map([[members.id, [cand.Gopal]]]))).rejects.toThrow(Conflict)
     // Two tablets each issued a ballot to Meena before either was cast: only the first counts.
     const tablet2 = await station()
     const a = issueBallot(ctx, s, kids.Meena)
     const b = issueBallot(ctx, tablet2, kids.Meena)
-    castBallot(ctx, a, a.ballot!.token, new Map([[members.id, [cand.Meena]]]))
-    expect(() => castBallot(ctx, b, b.ballot!.token, new Map([[members.id, [cand.Gopal]]]))).toThrowError(expect.objectContaining({ messageKey: 'voting.alreadyVoted' }))
+    await castBallot(ctx, a, a.ballot!.token, new Map([[members.id, [cand.Meena]]]))
+    await expect(castBallot(ctx, b, b.ballot!.token, new Map([[members.id, [cand.Gopal]]]))).rejects.toMatchObject({ messageKey: 'voting.alreadyVoted' })
     expect(rows('checkoffs')).toBe(2)
     expect(rows('ballot_marks')).toBe(2)
   })
@@ -99,7 +99,8 @@ describe('casting a ballot', () => {
   it('fifty casts for one child, from five tablets, give exactly one ballot', async () => {
     const states = await Promise.all(Array.from({ length: 5 }, () => station()))
     const issued = Array.from({ length: 50 }, (_, i) => issueBallot(ctx, states[i % 5], kids.Sunita))
-    const outcomes = await Promise.allSettled(issued.map(async (st) => castBallot(ctx, st, st.ballot!.token, new Map([[leaders.id, [cand.Sunita]]]))))
+    // All fifty arrive together and go into one group commit: only one survives.
+    const outcomes = await Promise.allSettled(issued.map((st) => castBallot(ctx, st, st.ballot!.token, new Map([[leaders.id, [cand.Sunita]]]))))
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1)
     expect(rows('checkoffs')).toBe(1)
     expect(rows('ballots')).toBe(2)
@@ -108,14 +109,14 @@ describe('casting a ballot', () => {
   it('refuses too many marks, a candidate of another contest or a made-up one, writing nothing', async () => {
     const s = await station()
     const issued = issueBallot(ctx, s, kids.Gopal)
-    const tryCast = (marks: [number, number[]][]) => () => castBallot(ctx, issued, issued.ballot!.token, new Map(marks))
-    expect(tryCast([[members.id, [cand.Ravi, cand.Meena, cand.Gopal]]])).toThrow(InvalidInput)
-    expect(tryCast([[members.id, [cand.Ravi, cand.Ravi]]])).toThrow(InvalidInput)
-    expect(tryCast([[members.id, [cand.Sunita]]])).toThrow(InvalidInput)
-    expect(tryCast([[members.id, [99999]]])).toThrow(InvalidInput)
-    expect(tryCast([[99999, [cand.Ravi]]])).toThrow(InvalidInput)
+    const tryCast = (marks: [number, number[]][]) => castBallot(ctx, issued, issued.ballot!.token, new Map(marks))
+    await expect(tryCast([[members.id, [cand.Ravi, cand.Meena, cand.Gopal]]])).rejects.toThrow(InvalidInput)
+    await expect(tryCast([[members.id, [cand.Ravi, cand.Ravi]]])).rejects.toThrow(InvalidInput)
+    await expect(tryCast([[members.id, [cand.Sunita]]])).rejects.toThrow(InvalidInput)
+    await expect(tryCast([[members.id, [99999]]])).rejects.toThrow(InvalidInput)
+    await expect(tryCast([[99999, [cand.Ravi]]])).rejects.toThrow(InvalidInput)
     expect(rows('checkoffs') + rows('ballots')).toBe(0)
-    castBallot(ctx, issued, issued.ballot!.token, new Map([[members.id, [cand.Ravi, cand.Meena]]]))
+    await castBallot(ctx, issued, issued.ballot!.token, new Map([[members.id, [cand.Ravi, cand.Meena]]]))
     expect(rows('checkoffs')).toBe(1)
   })
 
@@ -123,17 +124,17 @@ describe('casting a ballot', () => {
     const s = await station()
     const issued = issueBallot(ctx, s, kids.Gopal)
     const stale = { ...issued, ballot: { ...issued.ballot!, issuedAt: Date.now() - BALLOT_TTL_MS - 1 } }
-    expect(() => castBallot(ctx, stale, stale.ballot.token, new Map())).toThrowError(expect.objectContaining({ messageKey: 'voting.noBallot' }))
-    expect(() => castBallot(ctx, issued, 'forged-token', new Map())).toThrow(Conflict)
+    await expect(castBallot(ctx, stale, stale.ballot.token, new Map())).rejects.toMatchObject({ messageKey: 'voting.noBallot' })
+    await expect(castBallot(ctx, issued, 'forged-token', new Map())).rejects.toThrow(Conflict)
     closePoll(ctx, electionId, { source: 'random' })
-    expect(() => castBallot(ctx, issued, issued.ballot!.token, new Map())).toThrowError(expect.objectContaining({ messageKey: 'voting.pollNotOpen' }))
+    await expect(castBallot(ctx, issued, issued.ballot!.token, new Map())).rejects.toMatchObject({ messageKey: 'voting.pollNotOpen' })
     expect(rows('checkoffs')).toBe(0)
   })
 
   it('tablet ballots and paper counts add up in one count', async () => {
     const s = await station()
-    vote(s, kids.Ravi, [[members.id, [cand.Meena, cand.Gopal]]])
-    vote(s, kids.Meena, [[members.id, [cand.Meena]], [leaders.id, [cand.Sunita]]])
+    await vote(s, kids.Ravi, [[members.id, [cand.Meena, cand.Gopal]]])
+    await vote(s, kids.Meena, [[members.id, [cand.Meena]], [leaders.id, [cand.Sunita]]])
     const { enterPaperCount } = await import('../../src/elections/counting.ts')
     enterPaperCount(ctx, electionId, members.id, { ballots: 10, note: '', votes: new Map([[cand.Ravi, 7], [cand.Meena, 3], [cand.Gopal, 2]]) })
     closePoll(ctx, electionId, { source: 'random' })

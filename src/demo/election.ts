@@ -47,3 +47,21 @@ export function seedDemoElection(ctx: StaffCtx, villageId: number, termStart: st
   publishResult(ctx, election.id)
   return election.id
 }
+
+/** A by-election whose poll is open, to try voting on the tablet with the demo logins. */
+export function seedDemoOpenPoll(ctx: StaffCtx, villageId: number, termStart: string, termEnd: string): number {
+  const election = createElection(ctx, villageId, electionSchema.parse({
+    title: 'बाल पंचायत उप-चुनाव (टैबलेट पर आज़माएँ)', termStart, termEnd,
+    voterAgeMin: '6', voterAgeMax: '18', candidateAgeMin: '10', candidateAgeMax: '18', candidacy: 'age',
+  }))
+  const contest = addContest(ctx, election.id, contestSchema.parse({
+    name: 'सदस्य', seats: '2', seatTitles: '', maxChoices: '', method: 'minimum', share: '1/2', girlsMinimum: '', rounding: 'up',
+    protect: 'girls', tieBreak: 'girl-first', shortfall: 'release',
+  }))
+  openNominations(ctx, election.id)
+  const eligible = eligibleToStand(ctx, election.id)
+  const picks = [...eligible.filter((c) => c.gender === 'girl').slice(-3), ...eligible.filter((c) => c.gender === 'boy').slice(-2)]
+  picks.forEach((child, i) => nominate(ctx, election.id, contest.id, { childId: child.id, symbol: symbols[(i * 5 + 3) % symbols.length] }))
+  openPoll(ctx, election.id)
+  return election.id
+}

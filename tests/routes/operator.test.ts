@@ -41,6 +41,8 @@ describe('the operator command line', () => {
     expect(steps.filter((s) => s.kind === 'swap').length).toBeGreaterThan(0)
     expect(steps.some((s) => s.kind === 'tie' && s.by?.includes('lot'))).toBe(true)
     expect(one('SELECT count(*) FROM members')).toBe(12)
+    // And a poll that is open, to try the tablet.
+    expect(one("SELECT count(*) FROM election_events WHERE stage = 'poll_open' AND election_id NOT IN (SELECT election_id FROM election_events WHERE stage = 'poll_closed')")).toBe(1)
     const again = cli(['seed-demo'])
     expect(again.code).toBe(0)
     expect(one('SELECT count(*) FROM villages')).toBe(1)

@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process'
 import path from 'node:path'
 
-const benches = ['counting.ts', 'voting.ts']
+const benches = ['counting.ts', 'voting.ts', 'lighthouse.ts']
 let failed = 0
 for (const file of benches) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, file)], { stdio: 'inherit' })

@@ -1,6 +1,6 @@
 import path from 'node:path'
 import { createRequire } from 'node:module'
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { LogController, type FastifyInstance } from 'fastify'
 import cookie from '@fastify/cookie'
 import session from '@fastify/session'
 import csrf from '@fastify/csrf-protection'
@@ -57,7 +57,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     bodyLimit: 256 * 1024,
     // One line per request that went wrong or was slow, not two per request: the village box
     // often runs on a small card, and a polling station makes many requests a minute.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     trustProxy: false,
   })
   app.decorate('database', database)

@@ -17,6 +17,7 @@ import cookie from '@fastify/cookie'
 import { openDatabase } from '../src/db/client.ts'
 import { addChild } from '../src/people/children.ts'
 import { benchFixture } from './fixture.ts'
+import { Tablet } from '../tests/helpers/tablet-client.ts'
 import { bornYearsBefore, todayIso } from '../src/web/dates.ts'
 
 const TABLETS = 50
@@ -37,20 +38,6 @@ function start(script: string, env: Record<string, string>): Promise<{ child: Ch
     const poll = () => fetch(`${base}/health`).then(() => resolve({ child, base }), () => (Date.now() - t0 > 20_000 ? reject(new Error(`${script} did not start`)) : setTimeout(poll, 100)))
     poll()
   })
-}
-
-class Tablet {
-  cookies = new Map<string, string>()
-  csrf = ''
-  constructor(readonly base: string) {}
-  async send(method: 'GET' | 'POST', url: string, form?: Record<string, string>) {
-    const body = form ? new URLSearchParams({ _csrf: this.csrf, ...form }) : undefined
-    const res = await fetch(this.base + url, { method, body, redirect: 'manual', headers: { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } })
-    for (const c of res.headers.getSetCookie()) { const [pair] = c.split(';'); const i = pair.indexOf('='); this.cookies.set(pair.slice(0, i), pair.slice(i + 1)) }
-    const text = await res.text()
-    this.csrf = /name="csrf-token" content="([^"]+)"/.exec(text)?.[1] ?? this.csrf
-    return { status: res.status, text }
-  }
 }
 
 const percentile = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] }

@@ -9,30 +9,12 @@ import { seedVillages, PASSWORD } from '../helpers/app.ts'
 import { contestInput, electionInput, villageChildren } from '../helpers/elections.ts'
 import { addContest, createElection, nominate, openNominations, openPoll } from '../../src/elections/elections.ts'
 import { translator } from '../../src/web/i18n.ts'
+import { Tablet } from '../helpers/tablet-client.ts'
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bp-crash-'))
 const dbFile = path.join(dir, 'crash.sqlite')
 let server: ChildProcess | undefined
 afterAll(() => { server?.kill('SIGKILL'); fs.rmSync(dir, { recursive: true, force: true }) })
-
-/** A tablet: a cookie jar over fetch, as a browser keeps one. */
-class Tablet {
-  cookies = new Map<string, string>()
-  csrf = ''
-  constructor(readonly base: string) {}
-  async request(method: 'GET' | 'POST', url: string, form?: Record<string, string | string[]>) {
-    const body = form ? new URLSearchParams() : undefined
-    if (body && form) { body.append('_csrf', this.csrf); for (const [k, v] of Object.entries(form)) for (const x of [v].flat()) body.append(k, x) }
-    const res = await fetch(this.base + url, {
-      method, body, redirect: 'manual',
-      headers: { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '), ...(body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
-    })
-    for (const c of res.headers.getSetCookie()) { const [pair] = c.split(';'); const i = pair.indexOf('='); this.cookies.set(pair.slice(0, i), pair.slice(i + 1)) }
-    const text = await res.text()
-    this.csrf = /name="csrf-token" content="([^"]+)"/.exec(text)?.[1] ?? this.csrf
-    return { status: res.status, location: res.headers.get('location'), text }
-  }
-}
 
 describe('a power cut during voting', () => {
   it('loses no ballot the tablet was thanked for, and ballots always equal check-offs', async () => {
@@ -62,18 +44,18 @@ describe('a power cut during voting', () => {
     let killed = false
     const voteAll = async (share: number[]) => {
       const tablet = new Tablet(base)
-      await tablet.request('GET', '/login')
-      await tablet.request('POST', '/login', { username: 'rekha', password: PASSWORD })
-      await tablet.request('GET', `/elections/${election.id}/station`)
-      await tablet.request('POST', `/elections/${election.id}/station`, { pin: '2468', confirm: '2468' })
+      await tablet.send('GET', '/login')
+      await tablet.send('POST', '/login', { username: 'rekha', password: PASSWORD })
+      await tablet.send('GET', `/elections/${election.id}/station`)
+      await tablet.send('POST', `/elections/${election.id}/station`, { pin: '2468', confirm: '2468' })
       for (const childId of share) {
         try {
-          await tablet.request('POST', `/elections/${election.id}/station/ballot`, { childId: String(childId) })
-          const ballot = await tablet.request('GET', `/elections/${election.id}/ballot`)
+          await tablet.send('POST', `/elections/${election.id}/station/ballot`, { childId: String(childId) })
+          const ballot = await tablet.send('GET', `/elections/${election.id}/ballot`)
           const token = /name="token" value="([^"]+)"/.exec(ballot.text)?.[1] ?? ''
-          const cast = await tablet.request('POST', `/elections/${election.id}/ballot`, { token, [`c_${contest.id}`]: String(candidates[childId % 2]) })
+          const cast = await tablet.send('POST', `/elections/${election.id}/ballot`, { token, [`c_${contest.id}`]: String(candidates[childId % 2]) })
           if (cast.status === 303 && cast.location?.endsWith('/ballot/thanks')) thanked.push(childId)
-          await tablet.request('POST', `/elections/${election.id}/station/unlock`, { pin: '2468' })
+          await tablet.send('POST', `/elections/${election.id}/station/unlock`, { pin: '2468' })
         } catch { return } // the server is gone
       }
     }

@@ -21,6 +21,7 @@ import { villageRoutes } from './villages/routes.ts'
 import { peopleRoutes } from './people/routes.ts'
 import { auditRoutes } from './audit/routes.ts'
 import { electionRoutes } from './elections/routes.ts'
+import { meetingRoutes } from './meetings/routes.ts'
 import { kioskRedirect, votingRoutes } from './elections/voting-routes.ts'
 import { homeRoutes } from './web/home-routes.ts'
 
@@ -140,6 +141,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   await app.register(auditRoutes)
   await app.register(electionRoutes)
   await app.register(votingRoutes)
+  await app.register(meetingRoutes)
   return app
 }
 

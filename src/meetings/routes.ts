@@ -1,0 +1,191 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { parseForm, routeId } from '../web/forms.ts'
+import { redirectAfter, submitForm } from '../web/render.ts'
+import { getVillage } from '../villages/villages.ts'
+import { requireRole, wantsFragment } from '../web/context.ts'
+import { formatDate, formatInstant, todayIso } from '../web/dates.ts'
+import { translator } from '../web/i18n.ts'
+import { languages, type Language } from '../accounts/tables.ts'
+import { categories } from '../resolutions/tables.ts'
+import { resolutionSchema } from '../resolutions/schemas.ts'
+import { recordResolution, resolutionsOf } from '../resolutions/resolutions.ts'
+import {
+  actionPointsOf, addActionPoint, addAgendaItem, addAmendment, agendaOf, amendmentsOf, attendanceRecord, balPanchayatOn, closeMeeting,
+  getMeeting, listMeetings, meetingQuorum, meetingTimeline, minutesOf, moveAgendaItem, quorumRuleOf, recordAttendance, recordGuests,
+  removeActionPoint, removeAgendaItem, renameAgendaItem, rollOf, saveMinutes, scheduleMeeting, setQuorumRule, startMeeting, updateMeeting,
+} from './meetings.ts'
+import {
+  actionPointSchema, agendaItemSchema, amendmentSchema, attendanceSchema, guestsSchema, meetingSchema, minutesSchema, moveSchema,
+  quorumRuleSchema, scheduleSchema,
+} from './schemas.ts'
+import { girlsQuorumShares, meetingStages, quorumShares } from './tables.ts'
+
+export async function meetingRoutes(app: FastifyInstance) {
+  const keepers = { config: { roles: ['admin', 'facilitator'] as const } }
+  const village = (request: FastifyRequest) => getVillage(requireRole(request.ctx), routeId(request.params, 'villageId'))
+  const meetingOf = (request: FastifyRequest) => getMeeting(request.ctx, routeId(request.params))
+  const members = (villageId: number, day: string, request: FastifyRequest) => balPanchayatOn(request.ctx.db, villageId, day)
+
+  /** Everything the meeting page shows, in whatever stage the meeting is. */
+  const meetingPage = (request: FastifyRequest, extra: Record<string, unknown> = {}) => {
+    const { meeting, stage } = meetingOf(request)
+    const db = request.ctx.db
+    const roll = rollOf(db, meeting.id)
+    const bp = stage === 'draft' ? members(meeting.villageId, meeting.date, request) : []
+    const chair = [...roll, ...bp].find((m) => m.childId === meeting.chairChildId) ?? null
+    return {
+      village: getVillage(requireRole(request.ctx), meeting.villageId), meeting, stage, stages: meetingStages, timeline: meetingTimeline(request.ctx, meeting.id),
+      agenda: agendaOf(db, meeting.id), roll, quorum: meetingQuorum(db, meeting), chair, members: bp,
+      minutes: minutesOf(db, meeting.id), actions: actionPointsOf(db, meeting.id), resolutions: resolutionsOf(db, meeting.id),
+      amendments: amendmentsOf(db, meeting.id), errors: {}, values: {}, ...extra,
+    }
+  }
+  const back = (request: FastifyRequest, anchor = '') => `/meetings/${routeId(request.params)}${anchor}`
+
+  app.get('/villages/:villageId/meetings', keepers, async (request, reply) => {
+    const v = village(request)
+    return reply.view('meetings/index', { village: v, meetings: listMeetings(request.ctx, v.id), rule: quorumRuleOf(request.ctx.db, v.id), hasMembers: members(v.id, todayIso(), request).length > 0 })
+  })
+
+  app.get('/villages/:villageId/meetings/new', keepers, async (request, reply) => {
+    const v = village(request)
+    return reply.view('meetings/new', { village: v, members: members(v.id, todayIso(), request), values: { date: todayIso(), time: '16:00' }, errors: {} })
+  })
+
+  app.post('/villages/:villageId/meetings', keepers, async (request, reply) => {
+    const v = village(request)
+    return submitForm(request, reply, { page: 'meetings/new', partial: 'meetings/_form', data: { village: v, members: members(v.id, todayIso(), request) } }, () => {
+      const meeting = scheduleMeeting(request.ctx, v.id, parseForm(scheduleSchema, request.body))
+      return { to: `/meetings/${meeting.id}`, flash: 'meetings.scheduled' }
+    })
+  })
+
+  app.get('/villages/:villageId/quorum', keepers, async (request, reply) => {
+    const v = village(request)
+    return reply.view('meetings/quorum', { village: v, values: quorumRuleOf(request.ctx.db, v.id), errors: {}, quorumShares, girlsQuorumShares })
+  })
+
+  app.post('/villages/:villageId/quorum', keepers, async (request, reply) => {
+    const v = village(request)
+    return submitForm(request, reply, { page: 'meetings/quorum', partial: 'meetings/quorum', data: { village: v, quorumShares, girlsQuorumShares } }, () => {
+      setQuorumRule(request.ctx, v.id, parseForm(quorumRuleSchema, request.body))
+      return { to: `/villages/${v.id}/meetings`, flash: 'quorum.saved' }
+    })
+  })
+
+  app.get('/villages/:villageId/bal-panchayat/attendance', keepers, async (request, reply) => {
+    const v = village(request)
+    return reply.view('meetings/attendance-record', { village: v, record: attendanceRecord(request.ctx, v.id) })
+  })
+
+  app.get('/meetings/:id', keepers, async (request, reply) => reply.view('meetings/show', meetingPage(request)))
+
+  app.get('/meetings/:id/edit', keepers, async (request, reply) => {
+    const { meeting } = meetingOf(request)
+    return reply.view('meetings/edit', { meeting, members: members(meeting.villageId, meeting.date, request), values: meeting, errors: {} })
+  })
+
+  app.post('/meetings/:id', keepers, async (request, reply) => {
+    const { meeting } = meetingOf(request)
+    return submitForm(request, reply, { page: 'meetings/edit', partial: 'meetings/_form', data: { meeting, members: members(meeting.villageId, meeting.date, request) } }, () => {
+      updateMeeting(request.ctx, meeting.id, parseForm(meetingSchema, request.body))
+      return { to: back(request), flash: 'meetings.saved' }
+    })
+  })
+
+  const agendaForm = (request: FastifyRequest, reply: FastifyReply, act: () => void) =>
+    submitForm(request, reply, { page: 'meetings/show', partial: 'meetings/_agenda', data: meetingPage(request) }, () => {
+      act()
+      return { to: back(request, '#agenda') }
+    })
+
+  app.post('/meetings/:id/agenda', keepers, async (request, reply) =>
+    agendaForm(request, reply, () => addAgendaItem(request.ctx, routeId(request.params), parseForm(agendaItemSchema, request.body).title)))
+
+  app.post('/meetings/:id/agenda/:itemId', keepers, async (request, reply) =>
+    agendaForm(request, reply, () => renameAgendaItem(request.ctx, routeId(request.params), routeId(request.params, 'itemId'), parseForm(agendaItemSchema, request.body).title)))
+
+  app.post('/meetings/:id/agenda/:itemId/removal', keepers, async (request, reply) =>
+    agendaForm(request, reply, () => removeAgendaItem(request.ctx, routeId(request.params), routeId(request.params, 'itemId'))))
+
+  app.post('/meetings/:id/agenda/:itemId/move', keepers, async (request, reply) =>
+    agendaForm(request, reply, () => moveAgendaItem(request.ctx, routeId(request.params), routeId(request.params, 'itemId'), parseForm(moveSchema, request.body).direction)))
+
+  app.post('/meetings/:id/start', keepers, async (request, reply) => {
+    startMeeting(request.ctx, routeId(request.params))
+    return redirectAfter(request, reply, back(request, '#attendance'), 'meetings.started')
+  })
+
+  /** One tap per member: htmx swaps the roll and the quorum; without it the page reloads at the roll. */
+  app.post('/meetings/:id/attendance/:childId', keepers, async (request, reply) => {
+    const { present } = parseForm(attendanceSchema, request.body)
+    recordAttendance(request.ctx, routeId(request.params), routeId(request.params, 'childId'), present)
+    if (!wantsFragment(request)) return redirectAfter(request, reply, back(request, '#attendance'))
+    return reply.header('Vary', 'HX-Request').view('meetings/_attendance', meetingPage(request))
+  })
+
+  app.post('/meetings/:id/guests', keepers, async (request, reply) =>
+    submitForm(request, reply, { page: 'meetings/show', partial: 'meetings/_attendance', data: meetingPage(request) }, () => {
+      recordGuests(request.ctx, routeId(request.params), parseForm(guestsSchema, request.body))
+      return { to: back(request, '#attendance'), flash: 'meetings.guestsSaved' }
+    }))
+
+  /** Autosave answers JSON to the page's script; a plain form post is redirected like any other. */
+  app.post('/meetings/:id/items/:itemId/minutes', keepers, async (request, reply) => {
+    const itemId = routeId(request.params, 'itemId')
+    const saved = saveMinutes(request.ctx, routeId(request.params), itemId, parseForm(minutesSchema, request.body))
+    if ((request.headers.accept ?? '').includes('application/json')) {
+      return { revision: saved.revision, savedAt: formatInstant(saved.updatedAt, request.ctx.lang) }
+    }
+    return redirectAfter(request, reply, back(request, `#item-${itemId}`), 'minutes.saved')
+  })
+
+  app.post('/meetings/:id/items/:itemId/actions', keepers, async (request, reply) => {
+    const itemId = routeId(request.params, 'itemId')
+    return submitForm(request, reply, { page: 'meetings/show', partial: 'meetings/show', data: meetingPage(request, { actionItem: itemId }) }, () => {
+      addActionPoint(request.ctx, routeId(request.params), itemId, parseForm(actionPointSchema, request.body))
+      return { to: back(request, `#item-${itemId}`), flash: 'actions.added' }
+    })
+  })
+
+  app.post('/meetings/:id/actions/:actionId/removal', keepers, async (request, reply) => {
+    removeActionPoint(request.ctx, routeId(request.params), routeId(request.params, 'actionId'))
+    return redirectAfter(request, reply, back(request), 'actions.removed')
+  })
+
+  const resolutionPage = (request: FastifyRequest, values: Record<string, unknown>) => {
+    const page = meetingPage(request)
+    return { ...page, present: page.roll.filter((r) => r.present), categories, values, errors: {} }
+  }
+
+  app.get('/meetings/:id/resolutions/new', keepers, async (request, reply) => {
+    const item = (request.query as Record<string, string>).item ?? ''
+    return reply.view('meetings/resolution-new', resolutionPage(request, { agendaItemId: item, votesFor: '', votesAgainst: '0', votesAbstain: '0' }))
+  })
+
+  app.post('/meetings/:id/resolutions', keepers, async (request, reply) =>
+    submitForm(request, reply, { page: 'meetings/resolution-new', partial: 'meetings/_resolution-form', data: resolutionPage(request, {}) }, () => {
+      const resolution = recordResolution(request.ctx, routeId(request.params), parseForm(resolutionSchema, request.body))
+      return { to: back(request, `#resolution-${resolution.id}`), flash: resolution.number ? 'resolutions.passedFlash' : 'resolutions.failedFlash' }
+    }))
+
+  app.post('/meetings/:id/closing', keepers, async (request, reply) => {
+    closeMeeting(request.ctx, routeId(request.params))
+    return redirectAfter(request, reply, back(request), 'meetings.closed')
+  })
+
+  app.post('/meetings/:id/amendments', keepers, async (request, reply) =>
+    submitForm(request, reply, { page: 'meetings/show', partial: 'meetings/show', data: meetingPage(request) }, () => {
+      addAmendment(request.ctx, routeId(request.params), parseForm(amendmentSchema, request.body))
+      return { to: back(request, '#amendments'), flash: 'amendments.added' }
+    }))
+
+  /** The minutes as the village's paper register has them: Hindi unless English is asked for. */
+  app.get('/meetings/:id/minutes', keepers, async (request, reply) => {
+    const asked = (request.query as Record<string, string>).lang
+    const lang: Language = (languages as readonly string[]).includes(asked) ? asked as Language : 'hi'
+    const sheet = { lang, t: translator(lang), date: (iso: string | null) => formatDate(iso, lang), instant: (at: Date | null) => formatInstant(at, lang) }
+    return reply.view('meetings/minutes', { ...meetingPage(request), ...sheet })
+  })
+
+}

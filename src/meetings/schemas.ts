@@ -1,0 +1,53 @@
+import { z } from 'zod'
+import { field } from '../web/forms.ts'
+import { girlsQuorumShares, quorumShares } from './tables.ts'
+
+const count = (max: number) => z.union([z.literal(''), z.coerce.number('v.number').int('v.number').min(0, `v.between|0–${max}`).max(max, `v.between|0–${max}`)])
+  .optional().transform((v) => (v === '' || v === undefined ? 0 : v))
+const optionalId = () => z.union([z.literal(''), field.id()]).optional().transform((v) => (v === '' || v === undefined ? null : v))
+
+/** Agenda items typed one per line when the meeting is scheduled. */
+const agendaLines = z.string('v.invalid').max(4000, 'v.tooLong|4000').optional().default('')
+  .transform((s) => s.split(/\r?\n/).map((l) => l.trim()).filter(Boolean))
+
+export const meetingSchema = z.object({
+  date: field.date(),
+  time: z.string('v.required').trim().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'v.time'),
+  place: field.text(120),
+  chairChildId: optionalId(),
+})
+export type MeetingInput = z.output<typeof meetingSchema>
+
+export const scheduleSchema = meetingSchema.extend({ agenda: agendaLines }).superRefine((v, ctx) => {
+  if (v.agenda.length > 30) ctx.addIssue({ code: 'custom', message: 'v.tooManyItems|30', path: ['agenda'] })
+  if (v.agenda.some((l) => l.length > 200)) ctx.addIssue({ code: 'custom', message: 'v.tooLong|200', path: ['agenda'] })
+})
+export type ScheduleInput = z.output<typeof scheduleSchema>
+
+export const agendaItemSchema = z.object({ title: field.text(200) })
+export const moveSchema = z.object({ direction: field.choice(['up', 'down'] as const) })
+
+export const attendanceSchema = z.object({ present: field.checkbox() })
+
+export const guestsSchema = z.object({ otherChildren: count(500), adults: count(500), guests: field.optionalText(500) })
+export type GuestsInput = z.output<typeof guestsSchema>
+
+export const minutesSchema = z.object({
+  discussion: field.optionalText(20_000),
+  decisions: field.optionalText(20_000),
+  /** The revision the writer started from; a save made from an older one is refused, not merged. */
+  revision: z.coerce.number('v.invalid').int('v.invalid').min(0, 'v.invalid').max(1_000_000, 'v.invalid').optional(),
+})
+export type MinutesInput = z.output<typeof minutesSchema>
+
+export const actionPointSchema = z.object({
+  what: field.text(300),
+  who: field.text(120),
+  byDate: z.union([z.literal(''), field.date()]).optional().transform((v) => (v === '' || v === undefined ? null : v)),
+})
+export type ActionPointInput = z.output<typeof actionPointSchema>
+
+export const amendmentSchema = z.object({ agendaItemId: optionalId(), text: field.text(4000) })
+export type AmendmentInput = z.output<typeof amendmentSchema>
+
+export const quorumRuleSchema = z.object({ members: field.choice(quorumShares), girls: field.choice(girlsQuorumShares) })

@@ -1,0 +1,52 @@
+import { ctxFor } from './app.ts'
+import { villageChildren, electionInput, contestInput } from './elections.ts'
+import type { AppDatabase } from '../../src/db/client.ts'
+import type { Actor } from '../../src/web/context.ts'
+import type { Gender } from '../../src/people/tables.ts'
+import { addContest, createElection, nominate, openNominations, openPoll } from '../../src/elections/elections.ts'
+import { closePoll, enterPaperCount, publishResult } from '../../src/elections/counting.ts'
+import { symbols } from '../../src/elections/symbols.ts'
+import { scheduleSchema } from '../../src/meetings/schemas.ts'
+import { todayIso } from '../../src/web/dates.ts'
+
+/**
+ * A village's Bal Panchayat, seated by a published election: the first child is Pradhan, the rest
+ * members (everyone standing is elected). Returns the children's ids by name.
+ */
+export function seatBalPanchayat(database: AppDatabase, actor: Actor, villageId: number, kids: [string, Gender][]) {
+  const ctx = ctxFor(database, actor)
+  const ids = villageChildren(database, actor, villageId, kids)
+  const election = createElection(ctx, villageId, electionInput({ termStart: todayIso() }))
+  const leaders = addContest(ctx, election.id, contestInput({ name: 'Pradhan', seats: '1', seatTitles: 'Pradhan', method: 'plain' }))
+  const rest = addContest(ctx, election.id, contestInput({ name: 'Members', seats: String(kids.length - 1), method: 'plain' }))
+  openNominations(ctx, election.id)
+  const standing = new Map<number, number>()
+  kids.forEach(([name], i) => {
+    const contest = i === 0 ? leaders : rest
+    standing.set(nominate(ctx, election.id, contest.id, { childId: ids[name], symbol: symbols[i] }).id, kids.length - i)
+  })
+  openPoll(ctx, election.id)
+  for (const contest of [leaders, rest]) {
+    const votes = new Map([...standing].filter(([id]) => (contest === leaders ? id === [...standing.keys()][0] : id !== [...standing.keys()][0])))
+    enterPaperCount(ctx, election.id, contest.id, { ballots: 30, note: '', votes })
+  }
+  closePoll(ctx, election.id, { source: 'random' })
+  publishResult(ctx, election.id)
+  return ids
+}
+
+/** The common Bal Panchayat of the tests: six girls and four boys, Meena the Pradhan. */
+export const commonBalPanchayat: [string, Gender][] = [
+  ['Meena', 'girl'], ['Sunita', 'girl'], ['Pooja', 'girl'], ['Kavita', 'girl'], ['Seema', 'girl'], ['Anita', 'girl'],
+  ['Ravi', 'boy'], ['Sunil', 'boy'], ['Gopal', 'boy'], ['Mukesh', 'boy'],
+]
+
+export const scheduleInput = (over: Record<string, string> = {}) => scheduleSchema.parse({
+  date: todayIso(), time: '16:00', place: 'School verandah', chairChildId: '', agenda: 'Hand pump in ward 2\nGirls toilet at the school', ...over,
+})
+
+export const resolutionForm = (over: Record<string, string> = {}) => ({
+  agendaItemId: '', title: 'A girls toilet at the primary school', problem: 'The school has one toilet and it has no door.',
+  request: 'Build a separate toilet for girls before the monsoon.', addressedTo: 'Sarpanch, Gram Panchayat Sothana', category: 'sanitation',
+  proposerChildId: '', seconderChildId: '', votesFor: '6', votesAgainst: '1', votesAbstain: '0', ...over,
+})

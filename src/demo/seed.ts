@@ -7,6 +7,7 @@ import { createVillage } from '../villages/villages.ts'
 import { addChild, markLeftVillage } from '../people/children.ts'
 import { operatorActor, recordAudit } from '../audit/audit.ts'
 import { seedDemoElection, seedDemoOpenPoll } from './election.ts'
+import { seedDemoMeetings } from './meetings.ts'
 import { translator } from '../web/i18n.ts'
 import { bornYearsBefore, todayIso } from '../web/dates.ts'
 import type { StaffCtx } from '../web/context.ts'
@@ -73,6 +74,7 @@ export async function seedDemo(db: Db): Promise<SeedResult> {
     count++
   }
   const electionId = seedDemoElection(keeper, village.id, shiftDays(today, -30), `${Number(today.slice(0, 4)) + 1}-03-31`)
+  seedDemoMeetings(keeper, village.id, today)
   seedDemoOpenPoll(keeper, village.id, today, `${Number(today.slice(0, 4)) + 1}-03-31`)
   recordAudit(db, ctx.actor, { action: 'demo.seeded', subject: 'village', subjectId: village.id, villageId: village.id, detail: { children: count, electionId } })
   return { created: true, villageId: village.id, children: count, logins: demoLogins, password: DEMO_PASSWORD }

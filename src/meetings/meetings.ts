@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, isNull, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, gte, inArray, isNull, lte, sql } from 'drizzle-orm'
 import type { Db, Tx } from '../db/client.ts'
 import { recordAudit } from '../audit/audit.ts'
 import { getVillage, changes } from '../villages/villages.ts'
@@ -23,9 +23,9 @@ function keeper(ctx: Ctx, villageId: number): StaffCtx {
 }
 
 /**
- * The Bal Panchayat on a day: every child seated by a published election whose term runs to that
- * day or later, who has not left the seat or the village. A child on two seats (a member elected
- * Pradhan too) counts once, under the titled seat.
+ * The Bal Panchayat on a day: every child seated by a published election whose term includes that
+ * day, who has not left the seat or the village. A child on two seats (a member elected Pradhan
+ * too) counts once, under the titled seat.
  */
 export function balPanchayatOn(db: Db | Tx, villageId: number, day: string): BalPanchayatMember[] {
   const rows = db.select({ childId: members.childId, name: children.name, gender: children.gender, seatTitle: members.seatTitle, position: contests.position, seat: members.seat })
@@ -34,7 +34,7 @@ export function balPanchayatOn(db: Db | Tx, villageId: number, day: string): Bal
     .innerJoin(contests, eq(contests.id, members.contestId))
     .innerJoin(children, eq(children.id, members.childId))
     .where(and(
-      eq(elections.villageId, villageId), gte(elections.termEnd, day), isNull(members.leftOn),
+      eq(elections.villageId, villageId), lte(elections.termStart, day), gte(elections.termEnd, day), isNull(members.leftOn),
       sql`EXISTS (SELECT 1 FROM ${results} r WHERE r.election_id = ${elections.id})`,
       sql`NOT EXISTS (SELECT 1 FROM ${departures} d WHERE d.child_id = ${members.childId})`,
     ))

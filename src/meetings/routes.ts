@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { parseForm, routeId } from '../web/forms.ts'
-import { redirectAfter, submitForm } from '../web/render.ts'
+import { parseForm, routeId, typedValues } from '../web/forms.ts'
+import { InvalidInput } from '../web/errors.ts'
+import { redirectAfter, render, submitForm } from '../web/render.ts'
 import { getVillage } from '../villages/villages.ts'
 import { requireRole, wantsFragment } from '../web/context.ts'
 import { formatDate, formatInstant, todayIso } from '../web/dates.ts'
@@ -93,17 +94,23 @@ export async function meetingRoutes(app: FastifyInstance) {
     })
   })
 
-  const agendaForm = (request: FastifyRequest, reply: FastifyReply, act: () => void) =>
-    submitForm(request, reply, { page: 'meetings/show', partial: 'meetings/_agenda', data: meetingPage(request) }, () => {
+  /** Agenda edits: htmx gets the agenda back in place (a redirect to the same page would only move to its anchor). */
+  const agendaForm = async (request: FastifyRequest, reply: FastifyReply, act: () => void, editItem?: number) => {
+    try {
       act()
-      return { to: back(request, '#agenda') }
-    })
+    } catch (err) {
+      if (!(err instanceof InvalidInput)) throw err
+      return render(request, reply.code(422), 'meetings/show', 'meetings/_agenda', meetingPage(request, { errors: err.fields, values: { ...typedValues((request.body ?? {}) as Record<string, unknown>), ...err.values }, editItem }))
+    }
+    if (!wantsFragment(request)) return redirectAfter(request, reply, back(request, '#agenda'))
+    return render(request, reply, 'meetings/show', 'meetings/_agenda', meetingPage(request))
+  }
 
   app.post('/meetings/:id/agenda', keepers, async (request, reply) =>
     agendaForm(request, reply, () => addAgendaItem(request.ctx, routeId(request.params), parseForm(agendaItemSchema, request.body).title)))
 
   app.post('/meetings/:id/agenda/:itemId', keepers, async (request, reply) =>
-    agendaForm(request, reply, () => renameAgendaItem(request.ctx, routeId(request.params), routeId(request.params, 'itemId'), parseForm(agendaItemSchema, request.body).title)))
+    agendaForm(request, reply, () => renameAgendaItem(request.ctx, routeId(request.params), routeId(request.params, 'itemId'), parseForm(agendaItemSchema, request.body).title), routeId(request.params, 'itemId')))
 
   app.post('/meetings/:id/agenda/:itemId/removal', keepers, async (request, reply) =>
     agendaForm(request, reply, () => removeAgendaItem(request.ctx, routeId(request.params), routeId(request.params, 'itemId'))))

@@ -45,7 +45,8 @@ describe('scheduling a meeting over HTTP', () => {
 
   it('edits the agenda with htmx fragments until the meeting starts', async () => {
     const res = await rekha.post(`${url}/agenda`, { title: 'Cricket ground' }, htmx)
-    expect(res.statusCode).toBe(204)
+    expect(res.statusCode).toBe(200)
+    expect(res.body).toMatch(/^\s*<section class="panel" id="agenda">[\s\S]*Cricket ground/)
     const frag = await rekha.post(`${url}/agenda`, { title: '' }, htmx)
     expect(frag.statusCode).toBe(422)
     expect(frag.body).toMatch(/^\s*<section class="panel" id="agenda">/)

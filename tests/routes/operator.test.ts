@@ -4,8 +4,12 @@ import path from 'node:path'
 import { spawn, spawnSync } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import Sqlite from 'better-sqlite3'
+import { lt } from 'drizzle-orm'
 import { projectRoot, openDatabase } from '../../src/db/client.ts'
 import { authenticate } from '../../src/accounts/accounts.ts'
+import { meetings } from '../../src/meetings/tables.ts'
+import { meetingQuorum } from '../../src/meetings/meetings.ts'
+import { todayIso } from '../../src/web/dates.ts'
 
 const tsx = path.join(projectRoot, 'node_modules/.bin/tsx')
 let dir: string
@@ -43,9 +47,22 @@ describe('the operator command line', () => {
     expect(one('SELECT count(*) FROM members')).toBe(12)
     // And a poll that is open, to try the tablet.
     expect(one("SELECT count(*) FROM election_events WHERE stage = 'poll_open' AND election_id NOT IN (SELECT election_id FROM election_events WHERE stage = 'poll_closed')")).toBe(1)
+    // Three meetings held and closed, one of them without its quorum, and the next one scheduled.
+    expect(one('SELECT count(*) FROM meetings')).toBe(4)
+    expect(one("SELECT count(*) FROM meeting_events WHERE stage = 'closed'")).toBe(3)
+    expect(one("SELECT count(*) FROM meetings WHERE date > date('now') AND id NOT IN (SELECT meeting_id FROM meeting_events)")).toBe(1)
+    expect(one('SELECT count(*) FROM resolutions WHERE number IS NOT NULL')).toBeGreaterThanOrEqual(4)
+    expect(one('SELECT count(*) FROM resolutions WHERE number IS NULL AND votes_against > votes_for')).toBeGreaterThanOrEqual(1)
+    const held = openDatabase(dbFile)
+    try {
+      const past = held.db.select().from(meetings).where(lt(meetings.date, todayIso())).all()
+      expect(past).toHaveLength(3)
+      expect(past.filter((m) => !meetingQuorum(held.db, m).met)).toHaveLength(1)
+    } finally { held.close() }
     const again = cli(['seed-demo'])
     expect(again.code).toBe(0)
     expect(one('SELECT count(*) FROM villages')).toBe(1)
+    expect(one('SELECT count(*) FROM meetings')).toBe(4)
   })
 
   it('create-user takes the password from PASSWORD and refuses bad arguments with a message', () => {

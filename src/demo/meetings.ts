@@ -1,0 +1,235 @@
+import { and, eq, isNotNull } from 'drizzle-orm'
+import {
+  addActionPoint, addAmendment, agendaOf, balPanchayatOn, closeMeeting, meetingQuorum, recordAttendance, recordGuests, saveMinutes,
+  scheduleMeeting, startMeeting, type BalPanchayatMember,
+} from '../meetings/meetings.ts'
+import { recordResolution } from '../resolutions/resolutions.ts'
+import { actionPointSchema, amendmentSchema, guestsSchema, minutesSchema, scheduleSchema } from '../meetings/schemas.ts'
+import { resolutionSchema } from '../resolutions/schemas.ts'
+import { actionPoints, agendaItems, amendments, attendance, meetingEvents, meetings, minutes } from '../meetings/tables.ts'
+import { resolutions, type Category } from '../resolutions/tables.ts'
+import type { StaffCtx } from '../web/context.ts'
+
+type Item = { title: string; discussion: string; decisions: string; actions?: { what: string; who: string; inDays: number }[] }
+type Vote = {
+  item: number; title: string; problem: string; request: string; addressedTo: string; category: Category
+  proposer: BalPanchayatMember; seconder: BalPanchayatMember; votes: [number, number, number]
+}
+type PastMeeting = {
+  date: string; time: string; place: string; items: Item[]; present: BalPanchayatMember[]; quorum: boolean
+  guests: { otherChildren: number; adults: number; guests: string }; resolutions: Vote[]
+  amendment?: { item: number; text: string; date: string; time: string }
+}
+
+const SARPANCH = 'सरपंच, ग्राम पंचायत सोठाना'
+
+/**
+ * The demo Bal Panchayat's meetings: three held (the second without its quorum, because too few
+ * girls came) with minutes, action points and resolutions, and the next one scheduled.
+ */
+export function seedDemoMeetings(ctx: StaffCtx, villageId: number, today: string): number[] {
+  const roll = balPanchayatOn(ctx.db, villageId, today)
+  const pradhan = roll.find((m) => m.seatTitle === 'प्रधान') ?? roll[0]
+  const upPradhan = roll.find((m) => m.seatTitle === 'उप-प्रधान') ?? roll[1]
+  const girls = [upPradhan, ...roll.filter((m) => m.gender === 'girl' && m !== upPradhan)]
+  const boys = [pradhan, ...roll.filter((m) => m.gender !== 'girl' && m !== pradhan)]
+  const n = (m: BalPanchayatMember) => m.name.split(' ')[0]
+  const facilitator = `${ctx.actor.displayName} (सुविधादाता)`
+  const dates = [shiftDays(today, -25), shiftDays(today, -15), shiftDays(today, -5)]
+
+  const first: PastMeeting = {
+    date: dates[0], time: '16:00', place: 'राजकीय प्राथमिक विद्यालय, पापड़ी — बरामदा', quorum: true,
+    present: [...girls.slice(0, 5), ...boys.slice(0, 4)],
+    guests: { otherChildren: 6, adults: 2, guests: 'प्रधानाध्यापक श्री गिर्राज शर्मा; आंगनबाड़ी कार्यकर्ता श्रीमती कमला देवी' },
+    items: [
+      {
+        title: 'प्राथमिक विद्यालय में लड़कियों के लिए अलग शौचालय',
+        discussion: `${n(girls[1])} ने बताया कि राजकीय प्राथमिक विद्यालय में सभी बच्चों के लिए एक ही शौचालय है; उसका दरवाज़ा टूटा है और उसमें पानी नहीं आता। बड़ी कक्षाओं की लड़कियाँ दिन भर पानी कम पीती हैं ताकि शौचालय न जाना पड़े, और दो लड़कियों ने इसी कारण स्कूल आना छोड़ दिया है। ${n(boys[1])} ने कहा कि लड़कों को भी परेशानी है, पर लड़कियों के लिए अलग शौचालय सबसे ज़रूरी है। प्रधानाध्यापक जी ने बताया कि विद्यालय के पास इसके लिए पैसा नहीं है।`,
+        decisions: 'लड़कियों के लिए पानी की व्यवस्था वाले अलग शौचालय का प्रस्ताव ग्राम पंचायत को भेजा जाएगा। तब तक प्रधानाध्यापक जी से मौजूदा शौचालय का दरवाज़ा ठीक करवाने का अनुरोध किया जाएगा।',
+        actions: [{ what: 'प्रधानाध्यापक जी से मिलकर शौचालय का टूटा दरवाज़ा ठीक करवाने का अनुरोध करना', who: `${n(upPradhan)} (उप-प्रधान) और ${n(girls[1])}`, inDays: 7 }],
+      },
+      {
+        title: 'वार्ड 5 की 14 साल की लड़की की तय की गई शादी',
+        discussion: 'वार्ड 5 की एक 14 साल की लड़की, जो कक्षा 8 में पढ़ती है, की शादी अगले महीने तय कर दी गई है। उसकी सहेलियों ने बताया कि वह आगे पढ़ना चाहती है और शादी नहीं करना चाहती। सदस्यों ने बात की कि 18 साल से पहले लड़की की शादी क़ानून के विरुद्ध है और इससे उसकी पढ़ाई और सेहत दोनों को नुकसान होगा। लड़की की पहचान छिपाने के लिए उसका नाम कार्यवाही में नहीं लिखा गया।',
+        decisions: 'शादी रुकवाने का प्रस्ताव सर्वसम्मति से पारित। आंगनबाड़ी कार्यकर्ता और सुविधादाता परिवार से बात करेंगी; ज़रूरत हुई तो चाइल्डलाइन 1098 पर सूचना दी जाएगी।',
+        actions: [
+          { what: 'आंगनबाड़ी कार्यकर्ता के साथ लड़की के परिवार से मिलकर बात करना', who: `${facilitator} और ${n(upPradhan)} (उप-प्रधान)`, inDays: 3 },
+          { what: 'परिवार न माने तो चाइल्डलाइन 1098 और बाल विवाह निषेध अधिकारी को सूचना देना', who: facilitator, inDays: 5 },
+        ],
+      },
+      {
+        title: 'बच्चों के खेलने की जगह',
+        discussion: `${n(boys[1])} ने गोचर भूमि के एक हिस्से को खेल का मैदान बनाने की बात रखी, क्योंकि स्कूल का आँगन छोटा है और बच्चे सड़क पर खेलते हैं। ${n(girls[3])} और कई सदस्यों ने कहा कि गोचर भूमि पशुओं के चरने के लिए है, वहाँ मैदान बनाने पर गाँव में झगड़ा होगा; स्कूल के पीछे की खाली ज़मीन बेहतर रहेगी।`,
+        decisions: 'गोचर भूमि पर मैदान का प्रस्ताव पारित नहीं हुआ। स्कूल के पीछे की खाली ज़मीन की जानकारी लेकर आगे की बैठक में फिर बात होगी।',
+        actions: [{ what: 'पटवारी जी से पता करना कि स्कूल के पीछे की खाली ज़मीन किसके नाम है', who: `${n(pradhan)} (प्रधान)`, inDays: 20 }],
+      },
+    ],
+    resolutions: [
+      {
+        item: 0, category: 'sanitation', title: 'प्राथमिक विद्यालय में लड़कियों के लिए अलग शौचालय',
+        problem: 'राजकीय प्राथमिक विद्यालय, पापड़ी में सभी बच्चों के लिए एक ही शौचालय है; उसका दरवाज़ा टूटा है और उसमें पानी नहीं है। लड़कियाँ दिन भर शौचालय नहीं जा पातीं और दो बड़ी लड़कियों ने इसी कारण स्कूल आना छोड़ दिया है।',
+        request: 'विद्यालय में लड़कियों के लिए दरवाज़े और पानी की व्यवस्था वाला अलग शौचालय स्वच्छ भारत मिशन (ग्रामीण) के तहत बनवाया जाए, और तब तक मौजूदा शौचालय का दरवाज़ा ठीक करवाया जाए।',
+        addressedTo: SARPANCH, proposer: girls[1], seconder: girls[2], votes: [8, 0, 1],
+      },
+      {
+        item: 1, category: 'child_marriage', title: 'वार्ड 5 की 14 वर्षीय बालिका का विवाह रुकवाना',
+        problem: 'वार्ड 5 की एक 14 वर्ष की बालिका, जो कक्षा 8 में पढ़ती है, का विवाह अगले महीने तय कर दिया गया है। वह आगे पढ़ना चाहती है। 18 वर्ष से कम आयु की बालिका का विवाह क़ानून के विरुद्ध है।',
+        request: 'ग्राम पंचायत बालिका के परिवार से बात करके यह विवाह रुकवाए, बाल विवाह निषेध अधिकारी को सूचना दे, और बालिका की पढ़ाई जारी रखने में मदद करे।',
+        addressedTo: `${SARPANCH} (प्रतिलिपि: बाल विवाह निषेध अधिकारी, विराटनगर)`, proposer: upPradhan, seconder: girls[3], votes: [9, 0, 0],
+      },
+      {
+        item: 2, category: 'play', title: 'गोचर भूमि के एक हिस्से पर बच्चों के लिए खेल का मैदान',
+        problem: 'गाँव में बच्चों के खेलने की कोई जगह नहीं है; स्कूल का आँगन छोटा है और बच्चे सड़क पर खेलते हैं, जहाँ ट्रैक्टर और मोटरसाइकिलें चलती हैं।',
+        request: 'गोचर भूमि का एक हिस्सा बच्चों के खेल के मैदान के लिए दिया जाए और वहाँ समतल करके बाड़ लगाई जाए।',
+        addressedTo: SARPANCH, proposer: boys[1], seconder: boys[2], votes: [3, 5, 1],
+      },
+    ],
+  }
+
+  const secondPresent = [...girls.slice(0, 2), ...boys.slice(0, 5)]
+  const second: PastMeeting = {
+    date: dates[1], time: '16:00', place: 'पंचायत भवन, पापड़ी', quorum: false, present: secondPresent,
+    guests: { otherChildren: 3, adults: 0, guests: '' },
+    items: [
+      {
+        title: 'पिछली बैठक के निर्णयों पर क्या हुआ',
+        discussion: `${n(upPradhan)} ने बताया कि प्रधानाध्यापक जी ने शौचालय का दरवाज़ा ठीक करवाने का आश्वासन दिया है, पर अभी काम नहीं हुआ। आंगनबाड़ी कार्यकर्ता और सुविधादाता वार्ड 5 की लड़की के परिवार से मिले; परिवार ने कहा है कि वे सोचकर बताएँगे।`,
+        decisions: 'दरवाज़े के बारे में अगले सप्ताह फिर प्रधानाध्यापक जी से मिलेंगे।',
+      },
+      {
+        title: 'ईंट भट्ठे पर काम करने वाले बच्चे',
+        discussion: `${n(boys[3])} ने बताया कि गाँव के बाहर के ईंट भट्ठे पर 6–7 बच्चे अपने माता-पिता के साथ रोज़ ईंटें पाथते और ढोते हैं और स्कूल नहीं जाते। सदस्य इस पर प्रस्ताव लाना चाहते थे।`,
+        decisions: 'कोरम पूरा न होने के कारण प्रस्ताव नहीं लिया गया। बच्चों के नाम, उम्र और कक्षा की सूची बनाकर अगली बैठक में प्रस्ताव रखा जाएगा।',
+        actions: [{ what: 'ईंट भट्ठे पर काम करने वाले बच्चों के नाम, उम्र और कक्षा की सूची बनाना', who: `${n(boys[3])} और ${n(boys[1])}`, inDays: 7 }],
+      },
+      {
+        title: 'वार्ड 3 का ख़राब हैंडपंप',
+        discussion: 'वार्ड 3 का हैंडपंप दो हफ़्ते से ख़राब है। बच्चे और महिलाएँ तालाब या दूर के कुएँ से पानी लाते हैं, जिससे लड़कियों को स्कूल जाने में देर होती है।',
+        decisions: 'कोरम पूरा न होने के कारण यह विषय अगली बैठक में रखा जाएगा।',
+      },
+      {
+        title: 'बैठक में लड़कियों की उपस्थिति',
+        discussion: `इस बैठक में ${girls.length} में से केवल ${secondPresent.filter((m) => m.gender === 'girl').length} लड़कियाँ आईं, इसलिए कोरम पूरा नहीं हुआ (उपस्थित सदस्यों में कम से कम एक-तिहाई लड़कियाँ होनी चाहिए)। पता चला कि कई लड़कियाँ शाम को पानी भरने और घर के काम के कारण नहीं आ पातीं।`,
+        decisions: 'अगली बैठक सुबह 11 बजे आंगनबाड़ी केंद्र में रखी जाएगी, ताकि लड़कियाँ आ सकें।',
+        actions: [{ what: 'लड़कियों के घर जाकर अगली बैठक की सूचना देना और अभिभावकों से बात करना', who: `${n(upPradhan)} (उप-प्रधान) और ${facilitator}`, inDays: 8 }],
+      },
+    ],
+    resolutions: [],
+  }
+
+  const third: PastMeeting = {
+    date: dates[2], time: '11:00', place: 'आंगनबाड़ी केंद्र, वार्ड 3, पापड़ी', quorum: true,
+    present: [...girls, ...boys.slice(0, 4)],
+    guests: { otherChildren: 9, adults: 3, guests: 'आंगनबाड़ी कार्यकर्ता श्रीमती कमला देवी; वार्ड पंच श्री हरिराम बैरवा (वार्ड 3)' },
+    items: [
+      {
+        title: 'ईंट भट्ठे पर काम करने वाले बच्चे',
+        discussion: `${n(boys[3])} ने सूची पढ़ी: ईंट भट्ठे पर 8 से 13 साल के 6 बच्चे रोज़ काम करते हैं, जिनमें 2 लड़कियाँ हैं। इनमें से 4 का नाम स्कूल में लिखा है, पर वे दो महीने से नहीं आए। ${n(girls[4])} ने कहा कि भट्ठे पर धूल और गर्मी में काम करने से बच्चे बीमार पड़ते हैं। वार्ड पंच जी ने बताया कि परिवार कर्ज़ के कारण बच्चों को काम पर ले जाते हैं।`,
+        decisions: 'बच्चों को भट्ठे से हटाकर स्कूल वापस लाने का प्रस्ताव पारित। सुविधादाता प्रधानाध्यापक जी से इन बच्चों के नामांकन की बात करेंगी।',
+        actions: [
+          { what: 'प्रधानाध्यापक जी को बच्चों की सूची देकर उनका नाम फिर से स्कूल में लिखवाना', who: `${facilitator} और ${n(boys[3])}`, inDays: 10 },
+          { what: 'भट्ठे पर काम करने वाले परिवारों से मिलकर बच्चों को स्कूल भेजने की बात करना', who: `${n(pradhan)} (प्रधान), ${n(girls[4])} और वार्ड पंच श्री हरिराम बैरवा`, inDays: 14 },
+        ],
+      },
+      {
+        title: 'वार्ड 3 का ख़राब हैंडपंप',
+        discussion: `${n(pradhan)} ने बताया कि हैंडपंप अब तीन हफ़्ते से ख़राब है। तालाब का पानी पीने से वार्ड के दो छोटे बच्चों को दस्त हो गए। आंगनबाड़ी कार्यकर्ता ने कहा कि जब तक हैंडपंप ठीक न हो, पानी उबालकर पीना चाहिए।`,
+        decisions: 'हैंडपंप ठीक करवाने और तब तक टैंकर से पानी पहुँचाने का प्रस्ताव सर्वसम्मति से पारित। सदस्य घर-घर जाकर पानी उबालकर पीने की बात बताएँगे।',
+        actions: [
+          { what: 'जन स्वास्थ्य अभियांत्रिकी विभाग (PHED) के हैंडपंप मिस्त्री से शिकायत दर्ज करवाना', who: `${n(pradhan)} (प्रधान) और ${facilitator}`, inDays: 3 },
+          { what: 'वार्ड 3 के घरों में पानी उबालकर पीने के बारे में बताना', who: `${n(girls[5])} और ${n(girls[2])}`, inDays: 7 },
+        ],
+      },
+      {
+        title: 'बैठक का समय — लड़कियों की उपस्थिति',
+        discussion: `बैठक सुबह रखने से सभी ${girls.length} लड़कियाँ आईं। सदस्यों ने कहा कि बैठकें आगे भी ऐसे समय रखी जाएँ जब लड़कियाँ आ सकें।`,
+        decisions: 'बाल पंचायत की बैठकें आगे से सुबह 11 बजे होंगी।',
+      },
+    ],
+    resolutions: [
+      {
+        item: 0, category: 'child_labour', title: 'ईंट भट्ठे पर काम करने वाले बच्चों को स्कूल वापस लाना',
+        problem: 'गाँव के बाहर के ईंट भट्ठे पर 8 से 13 साल के 6 बच्चे (2 लड़कियाँ) अपने माता-पिता के साथ रोज़ ईंटें पाथते और ढोते हैं और स्कूल नहीं जाते। 14 साल से कम उम्र के बच्चों से काम करवाना क़ानून के विरुद्ध है।',
+        request: 'ग्राम पंचायत भट्ठा मालिक से बात करके बच्चों का काम बंद करवाए, श्रम विभाग को सूचना दे, और इन बच्चों का विद्यालय में फिर से नामांकन और मिड-डे मील सुनिश्चित करवाए।',
+        addressedTo: SARPANCH, proposer: boys[3], seconder: girls[4], votes: [9, 0, 1],
+      },
+      {
+        item: 1, category: 'health', title: 'वार्ड 3 का ख़राब हैंडपंप ठीक करवाना',
+        problem: 'वार्ड 3 का हैंडपंप तीन हफ़्ते से ख़राब है। बच्चे और महिलाएँ तालाब और दूर के कुएँ से पानी लाते हैं; तालाब का पानी पीने से वार्ड के दो बच्चों को दस्त हो गए।',
+        request: 'हैंडपंप एक सप्ताह में ठीक करवाया जाए, और जब तक ठीक न हो, वार्ड 3 में टैंकर से पीने का पानी पहुँचाया जाए।',
+        addressedTo: `${SARPANCH} (प्रतिलिपि: कनिष्ठ अभियंता, जन स्वास्थ्य अभियांत्रिकी विभाग)`, proposer: pradhan, seconder: girls[5], votes: [10, 0, 0],
+      },
+    ],
+    amendment: {
+      item: 0, date: shiftDays(today, -3), time: '10:30',
+      text: 'मद 1 के कार्यवाही विवरण में भट्ठे पर काम करने वाले बच्चों की संख्या 6 लिखी गई है; सूची दोबारा जाँचने पर यह 7 है — 9 साल का एक लड़का सूची में छूट गया था।',
+    },
+  }
+
+  const ids = [first, second, third].map((m) => holdPast(ctx, villageId, m))
+
+  const next = scheduleMeeting(ctx, villageId, scheduleSchema.parse({
+    date: shiftDays(today, 7), time: '11:00', place: 'राजकीय प्राथमिक विद्यालय, पापड़ी — बरामदा', chairChildId: '',
+    agenda: [
+      'पिछले प्रस्तावों पर ग्राम पंचायत ने क्या किया',
+      'ईंट भट्ठे से लौटे बच्चों की स्कूल में उपस्थिति',
+      'खेल का मैदान: स्कूल के पीछे की खाली ज़मीन',
+      'अगली बैठकों का समय और स्थान',
+    ].join('\n'),
+  }))
+  return [...ids, next.id]
+}
+
+/** Runs one past meeting through the verbs, as a facilitator would have on the day, then dates it. */
+function holdPast(ctx: StaffCtx, villageId: number, spec: PastMeeting): number {
+  const meeting = scheduleMeeting(ctx, villageId, scheduleSchema.parse({
+    date: spec.date, time: spec.time, place: spec.place, chairChildId: '', agenda: spec.items.map((i) => i.title).join('\n'),
+  }))
+  const items = agendaOf(ctx.db, meeting.id)
+  startMeeting(ctx, meeting.id)
+  for (const m of spec.present) recordAttendance(ctx, meeting.id, m.childId, true)
+  const quorum = meetingQuorum(ctx.db, meeting)
+  if (quorum.met !== spec.quorum) throw new Error(`demo meeting ${meeting.number}: quorum ${quorum.met ? 'met' : 'not met'}, expected otherwise`)
+  recordGuests(ctx, meeting.id, guestsSchema.parse({ otherChildren: String(spec.guests.otherChildren), adults: String(spec.guests.adults), guests: spec.guests.guests }))
+  spec.items.forEach((item, i) => {
+    saveMinutes(ctx, meeting.id, items[i].id, minutesSchema.parse({ discussion: item.discussion, decisions: item.decisions }))
+    for (const a of item.actions ?? []) {
+      addActionPoint(ctx, meeting.id, items[i].id, actionPointSchema.parse({ what: a.what, who: a.who, byDate: shiftDays(spec.date, a.inDays) }))
+    }
+  })
+  const resolutionIds = spec.resolutions.map((r) => recordResolution(ctx, meeting.id, resolutionSchema.parse({
+    agendaItemId: String(items[r.item].id), title: r.title, problem: r.problem, request: r.request, addressedTo: r.addressedTo, category: r.category,
+    proposerChildId: String(r.proposer.childId), seconderChildId: String(r.seconder.childId),
+    votesFor: String(r.votes[0]), votesAgainst: String(r.votes[1]), votesAbstain: String(r.votes[2]),
+  })).id)
+  closeMeeting(ctx, meeting.id)
+  if (spec.amendment) addAmendment(ctx, meeting.id, amendmentSchema.parse({ agendaItemId: String(items[spec.amendment.item].id), text: spec.amendment.text }))
+
+  // The verbs stamp everything "now"; date it to the day the meeting was held so its timeline reads sensibly.
+  const db = ctx.db
+  const at = (date: string, time: string, minutes = 0) => new Date(new Date(`${date}T${time}:00+05:30`).getTime() + minutes * 60_000)
+  const itemIds = items.map((i) => i.id)
+  const scheduledAt = at(shiftDays(spec.date, -4), '10:00')
+  db.update(meetings).set({ createdAt: scheduledAt }).where(eq(meetings.id, meeting.id)).run()
+  db.update(agendaItems).set({ addedAt: scheduledAt }).where(eq(agendaItems.meetingId, meeting.id)).run()
+  db.update(meetingEvents).set({ at: at(spec.date, spec.time) }).where(and(eq(meetingEvents.meetingId, meeting.id), eq(meetingEvents.stage, 'in_progress'))).run()
+  db.update(meetingEvents).set({ at: at(spec.date, spec.time, 25 * items.length + 10) }).where(and(eq(meetingEvents.meetingId, meeting.id), eq(meetingEvents.stage, 'closed'))).run()
+  db.update(attendance).set({ presentAt: at(spec.date, spec.time, 5) }).where(and(eq(attendance.meetingId, meeting.id), isNotNull(attendance.presentAt))).run()
+  itemIds.forEach((id, i) => {
+    db.update(minutes).set({ updatedAt: at(spec.date, spec.time, 25 * (i + 1)) }).where(eq(minutes.agendaItemId, id)).run()
+    db.update(actionPoints).set({ addedAt: at(spec.date, spec.time, 25 * (i + 1)) }).where(eq(actionPoints.agendaItemId, id)).run()
+  })
+  spec.resolutions.forEach((r, k) => {
+    db.update(resolutions).set({ recordedAt: at(spec.date, spec.time, 25 * (r.item + 1) + 2) }).where(eq(resolutions.id, resolutionIds[k])).run()
+  })
+  if (spec.amendment) {
+    db.update(amendments).set({ addedAt: at(spec.amendment.date, spec.amendment.time) }).where(eq(amendments.meetingId, meeting.id)).run()
+  }
+  return meeting.id
+}
+
+function shiftDays(iso: string, days: number): string {
+  const d = new Date(`${iso}T00:00:00Z`)
+  d.setUTCDate(d.getUTCDate() + days)
+  return d.toISOString().slice(0, 10)
+}

@@ -22,6 +22,7 @@ import { peopleRoutes } from './people/routes.ts'
 import { auditRoutes } from './audit/routes.ts'
 import { electionRoutes } from './elections/routes.ts'
 import { meetingRoutes } from './meetings/routes.ts'
+import { resolutionRoutes } from './resolutions/routes.ts'
 import { kioskRedirect, votingRoutes } from './elections/voting-routes.ts'
 import { homeRoutes } from './web/home-routes.ts'
 
@@ -142,6 +143,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   await app.register(electionRoutes)
   await app.register(votingRoutes)
   await app.register(meetingRoutes)
+  await app.register(resolutionRoutes)
   return app
 }
 

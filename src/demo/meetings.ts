@@ -34,7 +34,7 @@ export function seedDemoMeetings(ctx: StaffCtx, villageId: number, today: string
   const girls = [upPradhan, ...roll.filter((m) => m.gender === 'girl' && m !== upPradhan)]
   const boys = [pradhan, ...roll.filter((m) => m.gender !== 'girl' && m !== pradhan)]
   const n = (m: BalPanchayatMember) => m.name.split(' ')[0]
-  const facilitator = `${ctx.actor.displayName} (सुविधादाता)`
+  const facilitator = `${ctx.actor.displayName} (सहजकर्ता)`
   const dates = [shiftDays(today, -25), shiftDays(today, -15), shiftDays(today, -5)]
 
   const first: PastMeeting = {

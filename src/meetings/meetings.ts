@@ -1,10 +1,11 @@
-import { and, asc, desc, eq, gte, inArray, isNull, lte, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, gte, inArray, isNull, lte, ne, sql } from 'drizzle-orm'
 import type { Db, Tx } from '../db/client.ts'
 import { recordAudit } from '../audit/audit.ts'
 import { getVillage, changes } from '../villages/villages.ts'
 import { children, departures } from '../people/tables.ts'
 import { contests, elections, members, results } from '../elections/tables.ts'
 import { users } from '../accounts/tables.ts'
+import { resolutions, responses } from '../resolutions/tables.ts'
 import { requireRole, type Ctx, type StaffCtx } from '../web/context.ts'
 import { Conflict, InvalidInput, NotFound } from '../web/errors.ts'
 import { todayIso } from '../web/dates.ts'
@@ -108,9 +109,45 @@ export function scheduleMeeting(ctx: Ctx, villageId: number, input: ScheduleInpu
     const number = (tx.select({ n: sql<number>`coalesce(max(number), 0)` }).from(meetings).where(eq(meetings.villageId, villageId)).get()?.n ?? 0) + 1
     const meeting = tx.insert(meetings).values({ villageId, number, date: input.date, time: input.time, place: input.place, chairChildId, createdBy: staff.actor.id, createdAt: new Date() }).returning().get()
     input.agenda.forEach((title, i) => tx.insert(agendaItems).values({ meetingId: meeting.id, position: i + 1, title, addedBy: staff.actor.id, addedAt: new Date() }).run())
+    addAnswerItems(tx, meeting.id, villageId, staff.actor.id)
     recordAudit(tx, staff.actor, { action: 'meeting.scheduled', subject: 'meeting', subjectId: meeting.id, villageId, detail: { number, date: input.date, time: input.time, place: input.place, agenda: input.agenda.length } })
     return meeting
   })
+}
+
+/**
+ * The Gram Panchayat's answers not yet read out at a meeting (decisions, actions, done) become
+ * agenda items of this meeting, so the children hear them. Each answer is placed once.
+ */
+export function addAnswerItems(tx: Db | Tx, meetingId: number, villageId: number, userId: number): number {
+  const waiting = tx.select({ responseId: responses.id, resolutionId: resolutions.id, number: resolutions.number, title: resolutions.title })
+    .from(responses).innerJoin(resolutions, eq(resolutions.id, responses.resolutionId))
+    .where(and(eq(resolutions.villageId, villageId), ne(responses.kind, 'acknowledged'),
+      sql`NOT EXISTS (SELECT 1 FROM ${agendaItems} a WHERE a.response_id = ${responses.id})`))
+    .orderBy(asc(responses.id)).all()
+  let position = tx.select({ n: sql<number>`coalesce(max(position), 0)` }).from(agendaItems).where(eq(agendaItems.meetingId, meetingId)).get()?.n ?? 0
+  for (const w of waiting) {
+    tx.insert(agendaItems).values({ meetingId, position: ++position, title: `${w.number ?? ''} ${w.title}`.trim(), kind: 'answer', resolutionId: w.resolutionId, responseId: w.responseId, addedBy: userId, addedAt: new Date() }).run()
+  }
+  return waiting.length
+}
+
+/** The Gram Panchayat's answers this meeting's agenda reads out, by response id. */
+export function answersOnAgenda(db: Db | Tx, meetingId: number) {
+  const rows = db.select({ id: responses.id, kind: responses.kind, on: responses.on, text: responses.text, targetDate: responses.targetDate })
+    .from(responses).innerJoin(agendaItems, eq(agendaItems.responseId, responses.id)).where(eq(agendaItems.meetingId, meetingId)).all()
+  return new Map(rows.map((r) => [r.id, r]))
+}
+
+/**
+ * An answer that arrives goes onto the agenda of the next scheduled meeting (one not yet started,
+ * today or later; else the earliest not started), if there is one.
+ */
+export function carryAnswersToNextMeeting(tx: Db | Tx, villageId: number, userId: number): void {
+  const next = tx.select({ id: meetings.id }).from(meetings)
+    .where(and(eq(meetings.villageId, villageId), sql`NOT EXISTS (SELECT 1 FROM ${meetingEvents} e WHERE e.meeting_id = ${meetings.id})`))
+    .orderBy(sql`${meetings.date} < ${todayIso()}`, asc(meetings.date), asc(meetings.time), asc(meetings.id)).get()
+  if (next) addAnswerItems(tx, next.id, villageId, userId)
 }
 
 function draftOnly(ctx: Ctx, meetingId: number) {

@@ -11,7 +11,7 @@ import { categories } from '../resolutions/tables.ts'
 import { resolutionSchema } from '../resolutions/schemas.ts'
 import { recordResolution, resolutionsOf } from '../resolutions/resolutions.ts'
 import {
-  actionPointsOf, addActionPoint, addAgendaItem, addAmendment, agendaOf, amendmentsOf, attendanceRecord, balPanchayatOn, closeMeeting,
+  actionPointsOf, addActionPoint, answersOnAgenda, addAgendaItem, addAmendment, agendaOf, amendmentsOf, attendanceRecord, balPanchayatOn, closeMeeting,
   getMeeting, listMeetings, meetingQuorum, meetingTimeline, minutesOf, moveAgendaItem, quorumRuleOf, recordAttendance, recordGuests,
   removeActionPoint, removeAgendaItem, renameAgendaItem, rollOf, saveMinutes, scheduleMeeting, setQuorumRule, startMeeting, updateMeeting,
 } from './meetings.ts'
@@ -38,7 +38,7 @@ export async function meetingRoutes(app: FastifyInstance) {
       village: getVillage(requireRole(request.ctx), meeting.villageId), meeting, stage, stages: meetingStages, timeline: meetingTimeline(request.ctx, meeting.id),
       agenda: agendaOf(db, meeting.id), roll, quorum: meetingQuorum(db, meeting), chair, members: bp,
       minutes: minutesOf(db, meeting.id), actions: actionPointsOf(db, meeting.id), resolutions: resolutionsOf(db, meeting.id),
-      amendments: amendmentsOf(db, meeting.id), errors: {}, values: {}, ...extra,
+      amendments: amendmentsOf(db, meeting.id), answers: answersOnAgenda(db, meeting.id), errors: {}, values: {}, ...extra,
     }
   }
   const back = (request: FastifyRequest, anchor = '') => `/meetings/${routeId(request.params)}${anchor}`

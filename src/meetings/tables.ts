@@ -58,8 +58,9 @@ export const agendaItems = sqliteTable('agenda_items', {
   position: integer('position').notNull(),
   title: text('title').notNull(),
   kind: text('kind', { enum: agendaKinds }).notNull().default('item'),
-  /** For an 'answer' item: the resolution whose answer is read out. */
+  /** For an 'answer' item: the resolution, and the Gram Panchayat's answer that is read out. */
   resolutionId: integer('resolution_id'),
+  responseId: integer('response_id'),
   addedBy: integer('added_by').notNull().references(() => users.id),
   addedAt: integer('added_at', { mode: 'timestamp_ms' }).notNull(),
 }, (t) => [index('agenda_items_meeting_idx').on(t.meetingId)])

@@ -36,3 +36,51 @@ export const resolutions = sqliteTable('resolutions', {
   index('resolutions_meeting_idx').on(t.meetingId),
   uniqueIndex('resolutions_number_idx').on(t.villageId, t.year, t.serial),
 ])
+
+/** How a resolution reached the Gram Panchayat. */
+export const forwardingWays = ['gram_sabha', 'letter', 'in_person'] as const
+
+/** The Bal Panchayat hands a passed resolution to the Gram Panchayat: once, with who, when, to whom and how. */
+export const forwardings = sqliteTable('forwardings', {
+  resolutionId: integer('resolution_id').primaryKey().references(() => resolutions.id),
+  forwardedOn: text('forwarded_on').notNull(),
+  addressedTo: text('addressed_to').notNull(),
+  way: text('way', { enum: forwardingWays }).notNull(),
+  note: text('note').notNull().default(''),
+  forwardedBy: integer('forwarded_by').notNull().references(() => users.id),
+  forwardedAt: integer('forwarded_at', { mode: 'timestamp_ms' }).notNull(),
+})
+
+/**
+ * The Gram Panchayat's answer, one signed and dated record per step: receipt acknowledged, the
+ * decision (accepted with a plan, referred to an officer, or declined with a reason), each action
+ * taken, and done. Nothing is overwritten; where a resolution stands is read from these rows.
+ */
+export const responseKinds = ['acknowledged', 'accepted', 'referred', 'declined', 'action', 'done'] as const
+export type ResponseKind = (typeof responseKinds)[number]
+export const decisions = ['accepted', 'referred', 'declined'] as const
+
+export const responses = sqliteTable('responses', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  resolutionId: integer('resolution_id').notNull().references(() => resolutions.id),
+  kind: text('kind', { enum: responseKinds }).notNull(),
+  /** The day it happened (an action may be recorded after the day it was done). */
+  on: text('on').notNull(),
+  /** accepted: the action planned; referred: the department or officer; declined: the reason; action: what was done. */
+  text: text('text').notNull().default(''),
+  targetDate: text('target_date'),
+  /** action: a short note of the evidence (a photo taken, a bill, a visit). */
+  evidence: text('evidence').notNull().default(''),
+  recordedBy: integer('recorded_by').notNull().references(() => users.id),
+  recordedAt: integer('recorded_at', { mode: 'timestamp_ms' }).notNull(),
+}, (t) => [index('responses_resolution_idx').on(t.resolutionId)])
+
+/** How long the Gram Panchayat has before a resolution is overdue, and what the public board shows. */
+export const followUpRules = sqliteTable('follow_up_rules', {
+  villageId: integer('village_id').primaryKey().references(() => villages.id),
+  acknowledgeDays: integer('acknowledge_days').notNull(),
+  decideDays: integer('decide_days').notNull(),
+  boardShowsProposers: integer('board_shows_proposers', { mode: 'boolean' }).notNull(),
+  updatedBy: integer('updated_by').notNull().references(() => users.id),
+  updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+})

@@ -7,16 +7,19 @@ import { addContest, createElection, nominate, openNominations, openPoll } from 
 import { closePoll, enterPaperCount, publishResult } from '../../src/elections/counting.ts'
 import { symbols } from '../../src/elections/symbols.ts'
 import { scheduleSchema } from '../../src/meetings/schemas.ts'
+import { closeMeeting, recordAttendance, scheduleMeeting, startMeeting } from '../../src/meetings/meetings.ts'
+import { recordResolution } from '../../src/resolutions/resolutions.ts'
+import { resolutionSchema } from '../../src/resolutions/schemas.ts'
 import { todayIso } from '../../src/web/dates.ts'
 
 /**
  * A village's Bal Panchayat, seated by a published election: the first child is Pradhan, the rest
  * members (everyone standing is elected). Returns the children's ids by name.
  */
-export function seatBalPanchayat(database: AppDatabase, actor: Actor, villageId: number, kids: [string, Gender][]) {
+export function seatBalPanchayat(database: AppDatabase, actor: Actor, villageId: number, kids: [string, Gender][], termStart = todayIso()) {
   const ctx = ctxFor(database, actor)
   const ids = villageChildren(database, actor, villageId, kids)
-  const election = createElection(ctx, villageId, electionInput({ termStart: todayIso() }))
+  const election = createElection(ctx, villageId, electionInput({ termStart }))
   const leaders = addContest(ctx, election.id, contestInput({ name: 'Pradhan', seats: '1', seatTitles: 'Pradhan', method: 'plain' }))
   const rest = addContest(ctx, election.id, contestInput({ name: 'Members', seats: String(kids.length - 1), method: 'plain' }))
   openNominations(ctx, election.id)
@@ -50,3 +53,22 @@ export const resolutionForm = (over: Record<string, string> = {}) => ({
   request: 'Build a separate toilet for girls before the monsoon.', addressedTo: 'Sarpanch, Gram Panchayat Sothana', category: 'sanitation',
   proposerChildId: '', seconderChildId: '', votesFor: '6', votesAgainst: '1', votesAbstain: '0', ...over,
 })
+
+/**
+ * A closed meeting of the common Bal Panchayat (six present, quorum met) that passed `passed`
+ * resolutions and failed one. Returns their ids, passed first.
+ */
+export function closedMeetingWithResolutions(database: AppDatabase, actor: Actor, villageId: number, kids: Record<string, number>, passed = 2, date = todayIso()) {
+  const ctx = ctxFor(database, actor)
+  const meeting = scheduleMeeting(ctx, villageId, scheduleInput({ date }))
+  startMeeting(ctx, meeting.id)
+  for (const name of ['Meena', 'Sunita', 'Ravi', 'Sunil', 'Gopal', 'Mukesh']) recordAttendance(ctx, meeting.id, kids[name], true)
+  const ids: number[] = []
+  const titles = ['A girls toilet at the primary school', 'Repair the hand pump in ward 2', 'Stop the marriage of a 14-year-old girl', 'A playground']
+  for (let i = 0; i < passed; i++) {
+    ids.push(recordResolution(ctx, meeting.id, resolutionSchema.parse(resolutionForm({ title: titles[i % titles.length], proposerChildId: String(kids.Meena), seconderChildId: String(kids.Ravi), votesFor: '5', votesAgainst: '1' }))).id)
+  }
+  ids.push(recordResolution(ctx, meeting.id, resolutionSchema.parse(resolutionForm({ title: 'Close the shop', proposerChildId: String(kids.Sunil), seconderChildId: String(kids.Gopal), votesFor: '1', votesAgainst: '4' }))).id)
+  closeMeeting(ctx, meeting.id)
+  return { meetingId: meeting.id, passed: ids.slice(0, passed), failed: ids[passed] }
+}

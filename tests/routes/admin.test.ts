@@ -83,10 +83,11 @@ describe('a coordinator sets up villages and accounts', () => {
     await t.agent().login('sarpanch', 'new-password-1')
   })
 
-  it('a panchayat member lands on their own start page, which names their village', async () => {
+  it('a panchayat member lands on their inbox, which names their village and panchayat', async () => {
     const home = await (await t.agent().login('coordinator')).get('/')
     expect(home.headers.location).toBe('/villages')
     const member = await t.agent().login('sarpanch', 'new-password-1')
-    expect(textOf((await member.get('/')).body)).toContain('Papdi — ग्राम पंचायत Sothana')
+    expect((await member.get('/')).headers.location).toBe('/inbox')
+    expect(textOf((await member.get('/inbox')).body)).toContain('Papdi की बाल पंचायत ने ग्राम पंचायत Sothana को जो प्रस्ताव भेजे')
   })
 })

@@ -1,0 +1,213 @@
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm'
+import type { Db, Tx } from '../db/client.ts'
+import { recordAudit } from '../audit/audit.ts'
+import { getVillage, changes, type Village } from '../villages/villages.ts'
+import { children } from '../people/tables.ts'
+import { users } from '../accounts/tables.ts'
+import { meetingEvents, meetings } from '../meetings/tables.ts'
+import { carryAnswersToNextMeeting } from '../meetings/meetings.ts'
+import { requireRole, type Ctx, type StaffCtx } from '../web/context.ts'
+import { Conflict, InvalidInput, NotFound } from '../web/errors.ts'
+import { todayIso } from '../web/dates.ts'
+import { defaultFollowUpRule, nextSteps, overdue, statusOf, type FollowUpRule, type JourneyStatus, type Status } from './journey.ts'
+import { followUpRules, forwardings, resolutions, responses, type ResponseKind } from './tables.ts'
+import type { ActionInput, DecisionInput, ForwardingInput } from './schemas.ts'
+
+export function followUpRuleOf(db: Db | Tx, villageId: number): FollowUpRule {
+  const row = db.select().from(followUpRules).where(eq(followUpRules.villageId, villageId)).get()
+  return row ? { acknowledgeDays: row.acknowledgeDays, decideDays: row.decideDays, boardShowsProposers: row.boardShowsProposers } : defaultFollowUpRule
+}
+
+export function setFollowUpRule(ctx: Ctx, villageId: number, rule: FollowUpRule): void {
+  const staff = requireRole(ctx, 'admin', 'facilitator')
+  getVillage(staff, villageId)
+  const before = followUpRuleOf(staff.db, villageId)
+  staff.db.transaction((tx) => {
+    const row = { ...rule, updatedBy: staff.actor.id, updatedAt: new Date() }
+    tx.insert(followUpRules).values({ villageId, ...row }).onConflictDoUpdate({ target: followUpRules.villageId, set: row }).run()
+    recordAudit(tx, staff.actor, { action: 'followup.changed', subject: 'village', subjectId: villageId, villageId, detail: changes(before, rule) })
+  })
+}
+
+type ResolutionRow = typeof resolutions.$inferSelect
+type ResponseRow = typeof responses.$inferSelect & { by: string }
+export type Journey = ReturnType<typeof journeyOf>
+
+/** A resolution with where it stands: its forwarding, the answers in order, its status and whether an answer is late. */
+function journeyOf(r: ResolutionRow, forwarding: typeof forwardings.$inferSelect | undefined, answers: ResponseRow[], rule: FollowUpRule, today: string) {
+  const status = statusOf(r.number !== null, Boolean(forwarding), answers)
+  const decision = answers.find((a) => a.kind === 'accepted' || a.kind === 'referred' || a.kind === 'declined') ?? null
+  return {
+    ...r, passed: r.number !== null, forwarding: forwarding ?? null, answers, status, decision,
+    actions: answers.filter((a) => a.kind === 'action'),
+    lastAnswer: answers.at(-1) ?? null,
+    overdue: overdue(status, forwarding?.forwardedOn ?? null, today, rule),
+    next: nextSteps(status),
+  }
+}
+
+function journeys(db: Db | Tx, villageId: number, rows: ResolutionRow[]) {
+  const ids = rows.map((r) => r.id)
+  if (ids.length === 0) return []
+  const sent = db.select().from(forwardings).where(inArray(forwardings.resolutionId, ids)).all()
+  const answers = db.select({ r: responses, by: users.displayName }).from(responses).innerJoin(users, eq(users.id, responses.recordedBy))
+    .where(inArray(responses.resolutionId, ids)).orderBy(asc(responses.id)).all().map(({ r, by }) => ({ ...r, by }))
+  const rule = followUpRuleOf(db, villageId)
+  const today = todayIso()
+  return rows.map((r) => journeyOf(r, sent.find((f) => f.resolutionId === r.id), answers.filter((a) => a.resolutionId === r.id), rule, today))
+}
+
+/** Late first, then the most recently forwarded (or passed) first. */
+function newestAndLateFirst(a: Journey, b: Journey): number {
+  if (Boolean(a.overdue) !== Boolean(b.overdue)) return a.overdue ? -1 : 1
+  const day = (j: Journey) => j.forwarding?.forwardedOn ?? ''
+  return day(b).localeCompare(day(a)) || b.id - a.id
+}
+
+/** Every resolution of the village for its facilitators, optionally only those in one status. */
+export function villageResolutions(ctx: Ctx, villageId: number, status?: Status) {
+  const staff = requireRole(ctx, 'admin', 'facilitator')
+  getVillage(staff, villageId)
+  const rows = staff.db.select().from(resolutions).where(eq(resolutions.villageId, villageId)).orderBy(desc(resolutions.id)).all()
+  return journeys(staff.db, villageId, rows).filter((j) => !status || j.status === status).sort(newestAndLateFirst)
+}
+
+/** A Gram Panchayat member's inbox: what was forwarded to their village's panchayat, late and newest first. */
+export function inbox(ctx: Ctx) {
+  const staff = requireRole(ctx, 'panchayat')
+  if (!staff.actor.villageId) return { village: null, items: [] }
+  const village = getVillage(staff, staff.actor.villageId)
+  const rows = staff.db.select().from(resolutions).where(and(eq(resolutions.villageId, village.id),
+    sql`EXISTS (SELECT 1 FROM ${forwardings} f WHERE f.resolution_id = ${resolutions.id})`)).all()
+  return { village, items: journeys(staff.db, village.id, rows).sort(newestAndLateFirst) }
+}
+
+/**
+ * One resolution, for someone who may see it: the village's facilitators and coordinators see every
+ * resolution; its Gram Panchayat members only those forwarded to them. Anything else is not found.
+ */
+export function getJourney(ctx: Ctx, resolutionId: number) {
+  const staff = requireRole(ctx)
+  const row = staff.db.select().from(resolutions).where(eq(resolutions.id, resolutionId)).get()
+  if (!row) throw new NotFound()
+  const village = getVillage(staff, row.villageId)
+  const [journey] = journeys(staff.db, village.id, [row])
+  if (staff.actor.role === 'panchayat' && !journey.forwarding) throw new NotFound()
+  const meeting = staff.db.select().from(meetings).where(eq(meetings.id, row.meetingId)).get()!
+  const closed = staff.db.select().from(meetingEvents).where(and(eq(meetingEvents.meetingId, meeting.id), eq(meetingEvents.stage, 'closed'))).get() ?? null
+  const rule = followUpRuleOf(staff.db, village.id)
+  // Children's names leave the facilitators' pages only when the village has chosen so.
+  const showNames = staff.actor.role !== 'panchayat' || rule.boardShowsProposers
+  const names = showNames ? movers(staff.db, row) : null
+  return { journey, village, meeting, meetingClosedAt: closed?.at ?? null, names, rule, staff }
+}
+
+function movers(db: Db | Tx, r: ResolutionRow) {
+  const name = (id: number) => db.select({ name: children.name }).from(children).where(eq(children.id, id)).get()?.name ?? ''
+  return { proposer: name(r.proposerChildId), seconder: name(r.seconderChildId) }
+}
+
+/** Forwards a passed resolution of a closed meeting to the Gram Panchayat. Forwarding again changes nothing. */
+export function forwardResolution(ctx: Ctx, resolutionId: number, input: ForwardingInput): void {
+  requireRole(ctx, 'admin', 'facilitator')
+  const { journey, village, meetingClosedAt, meeting, staff } = getJourney(ctx, resolutionId)
+  if (journey.forwarding) return
+  if (!journey.passed) throw new Conflict('forwarding.notPassed')
+  if (!meetingClosedAt) throw new Conflict('forwarding.meetingOpen')
+  if (input.forwardedOn > todayIso()) throw new InvalidInput({ forwardedOn: { key: 'v.dateFuture' } }, input)
+  if (input.forwardedOn < meeting.date) throw new InvalidInput({ forwardedOn: { key: 'v.beforeMeeting' } }, input)
+  staff.db.transaction((tx) => {
+    tx.insert(forwardings).values({ resolutionId, ...input, forwardedBy: staff.actor.id, forwardedAt: new Date() }).run()
+    recordAudit(tx, staff.actor, { action: 'resolution.forwarded', subject: 'resolution', subjectId: resolutionId, villageId: village.id,
+      detail: { number: journey.number, to: input.addressedTo, way: input.way, on: input.forwardedOn } })
+  })
+}
+
+/** The Gram Panchayat's answers are recorded by its members (a coordinator may help). */
+function answerable(ctx: Ctx, resolutionId: number, kind: ResponseKind) {
+  requireRole(ctx, 'panchayat', 'admin')
+  const found = getJourney(ctx, resolutionId)
+  const { journey } = found
+  if (!journey.forwarding) throw new Conflict('answers.notForwarded')
+  if (!journey.next.includes(kind)) {
+    if (journey.decision && ['accepted', 'referred', 'declined'].includes(kind)) {
+      throw new Conflict('answers.alreadyDecided')
+    }
+    throw new Conflict(`answers.notNow.${journey.status}`)
+  }
+  return found
+}
+
+function checkDay(on: string, notBefore: string, values: Record<string, unknown>) {
+  if (on > todayIso()) throw new InvalidInput({ on: { key: 'v.dateFuture' } }, values)
+  if (on < notBefore) throw new InvalidInput({ on: { key: 'v.beforeForwarding' } }, values)
+}
+
+function answer(found: ReturnType<typeof answerable>, row: { kind: ResponseKind; on: string; text?: string; targetDate?: string | null; evidence?: string }) {
+  const { journey, village, staff } = found
+  staff.db.transaction((tx) => {
+    const saved = tx.insert(responses).values({ resolutionId: journey.id, ...row, recordedBy: staff.actor.id, recordedAt: new Date() }).returning().get()
+    recordAudit(tx, staff.actor, { action: `resolution.${row.kind}`, subject: 'resolution', subjectId: journey.id, villageId: village.id,
+      detail: { number: journey.number, on: row.on, text: row.text ?? '', targetDate: row.targetDate ?? null } })
+    if (row.kind !== 'acknowledged') carryAnswersToNextMeeting(tx, village.id, staff.actor.id)
+    return saved
+  })
+}
+
+/** Receipt acknowledged, dated. Acknowledging what is already acknowledged changes nothing. */
+export function acknowledgeResolution(ctx: Ctx, resolutionId: number, on: string): void {
+  const { journey } = getJourney(ctx, resolutionId)
+  if (journey.forwarding && journey.status !== 'sent') { requireRole(ctx, 'panchayat', 'admin'); return }
+  const found = answerable(ctx, resolutionId, 'acknowledged')
+  checkDay(on, found.journey.forwarding!.forwardedOn, { on })
+  answer(found, { kind: 'acknowledged', on })
+}
+
+/** The decision, once: accepted with a plan and a target date, referred to an officer, or declined with a reason. */
+export function decideResolution(ctx: Ctx, resolutionId: number, input: DecisionInput): void {
+  const found = answerable(ctx, resolutionId, input.decision)
+  const values = { ...input, targetDate: input.targetDate ?? '' }
+  checkDay(input.on, found.journey.forwarding!.forwardedOn, values)
+  if (input.targetDate && input.targetDate < todayIso()) throw new InvalidInput({ targetDate: { key: 'v.targetPast' } }, values)
+  answer(found, { kind: input.decision, on: input.on, text: input.text, targetDate: input.targetDate })
+}
+
+/** An action taken on an accepted or referred resolution, with a short note of the evidence. */
+export function recordAction(ctx: Ctx, resolutionId: number, input: ActionInput): void {
+  const found = answerable(ctx, resolutionId, 'action')
+  checkDay(input.on, found.journey.forwarding!.forwardedOn, input)
+  answer(found, { kind: 'action', on: input.on, text: input.text, evidence: input.evidence })
+}
+
+/** The work is done: the last step of the journey. */
+export function markDone(ctx: Ctx, resolutionId: number, on: string): void {
+  const found = answerable(ctx, resolutionId, 'done')
+  checkDay(on, found.journey.forwarding!.forwardedOn, { on })
+  answer(found, { kind: 'done', on })
+}
+
+type PublicAnswer = { kind: ResponseKind; on: string; text: string; targetDate: string | null }
+export type BoardCard = { id: number; number: string; title: string; request: string; category: string; status: JourneyStatus; forwardedOn: string; decision: PublicAnswer | null; lastAction: PublicAnswer | null; doneOn: string | null; proposer: string | null; seconder: string | null }
+const publicAnswer = (a: ResponseRow | null | undefined): PublicAnswer | null => (a ? { kind: a.kind, on: a.on, text: a.text, targetDate: a.targetDate } : null)
+
+/**
+ * The children's board: every forwarded resolution of the village and where it stands. Public, so
+ * it carries only the resolution's own words and the answers — no child's name unless the village
+ * turned that on, and no one's account name.
+ */
+export function board(db: Db, village: Pick<Village, 'id'>, status?: JourneyStatus): BoardCard[] {
+  const rows = db.select().from(resolutions).where(and(eq(resolutions.villageId, village.id),
+    sql`EXISTS (SELECT 1 FROM ${forwardings} f WHERE f.resolution_id = ${resolutions.id})`)).all()
+  const rule = followUpRuleOf(db, village.id)
+  return journeys(db, village.id, rows)
+    .filter((j) => !status || j.status === status)
+    .sort((a, b) => b.forwarding!.forwardedOn.localeCompare(a.forwarding!.forwardedOn) || b.id - a.id)
+    .map((j) => {
+      const names = rule.boardShowsProposers ? movers(db, j) : null
+      return {
+        id: j.id, number: j.number!, title: j.title, request: j.request, category: j.category, status: j.status as JourneyStatus,
+        forwardedOn: j.forwarding!.forwardedOn, decision: publicAnswer(j.decision), lastAction: publicAnswer(j.actions.at(-1)),
+        doneOn: j.answers.find((a) => a.kind === 'done')?.on ?? null, proposer: names?.proposer ?? null, seconder: names?.seconder ?? null,
+      }
+    })
+}

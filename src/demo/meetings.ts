@@ -11,8 +11,12 @@ import { resolutions, type Category } from '../resolutions/tables.ts'
 import type { StaffCtx } from '../web/context.ts'
 
 type Item = { title: string; discussion: string; decisions: string; actions?: { what: string; who: string; inDays: number }[] }
+/** The demo's resolutions, by a short name, so the Gram Panchayat's answers can be seeded to each (see resolutions.ts). */
+export type DemoResolutionKey = 'toilet' | 'marriage' | 'playground' | 'liquor' | 'streetLight' | 'kiln' | 'handpump' | 'teacher' | 'ramp'
+export type DemoMeetings = { meetingIds: number[]; resolutionIds: Record<DemoResolutionKey, number> }
+
 type Vote = {
-  item: number; title: string; problem: string; request: string; addressedTo: string; category: Category
+  key: DemoResolutionKey; item: number; title: string; problem: string; request: string; addressedTo: string; category: Category
   proposer: BalPanchayatMember; seconder: BalPanchayatMember; votes: [number, number, number]
 }
 type PastMeeting = {
@@ -25,9 +29,10 @@ const SARPANCH = 'सरपंच, ग्राम पंचायत सोठ�
 
 /**
  * The demo Bal Panchayat's meetings: three held (the second without its quorum, because too few
- * girls came) with minutes, action points and resolutions, and the next one scheduled.
+ * girls came) with minutes, action points and resolutions (eight passed, one failed), and the next
+ * one scheduled — which must exist before the Gram Panchayat's answers are seeded, so they land on its agenda.
  */
-export function seedDemoMeetings(ctx: StaffCtx, villageId: number, today: string): number[] {
+export function seedDemoMeetings(ctx: StaffCtx, villageId: number, today: string): DemoMeetings {
   const roll = balPanchayatOn(ctx.db, villageId, today)
   const pradhan = roll.find((m) => m.seatTitle === 'प्रधान') ?? roll[0]
   const upPradhan = roll.find((m) => m.seatTitle === 'उप-प्रधान') ?? roll[1]
@@ -63,25 +68,48 @@ export function seedDemoMeetings(ctx: StaffCtx, villageId: number, today: string
         decisions: 'गोचर भूमि पर मैदान का प्रस्ताव पारित नहीं हुआ। स्कूल के पीछे की खाली ज़मीन की जानकारी लेकर आगे की बैठक में फिर बात होगी।',
         actions: [{ what: 'पटवारी जी से पता करना कि स्कूल के पीछे की खाली ज़मीन किसके नाम है', who: `${n(pradhan)} (प्रधान)`, inDays: 20 }],
       },
+      {
+        title: 'विद्यालय के रास्ते पर शराब की दुकान',
+        discussion: `${n(girls[4])} ने बताया कि उच्च माध्यमिक विद्यालय जाने वाले रास्ते पर, बस स्टैंड के पास, नई शराब की दुकान खुल गई है। शाम को वहाँ नशे में लोग बैठे रहते हैं और स्कूल से लौटती लड़कियों पर फब्तियाँ कसते हैं, इसलिए कई लड़कियाँ अब खेतों के लंबे रास्ते से जाती हैं। ${n(boys[2])} ने कहा कि दुकान पर बैठे लोग बच्चों से बीड़ी और नमकीन मँगवाते हैं। प्रधानाध्यापक जी ने कहा कि बच्चों के रास्ते में शराब की दुकान नहीं होनी चाहिए।`,
+        decisions: 'शराब की दुकान को विद्यालय के रास्ते से हटवाने का प्रस्ताव पारित। तब तक लड़कियाँ समूह में स्कूल आएँ-जाएँगी।',
+        actions: [{ what: 'एक ही रास्ते से स्कूल जाने वाली लड़कियों के समूह बनाना, ताकि कोई अकेली न जाए', who: `${n(girls[3])} और ${n(girls[4])}`, inDays: 5 }],
+      },
+      {
+        title: 'लड़कियों के रास्ते पर अँधेरा — स्ट्रीट लाइट',
+        discussion: `${n(girls[2])} ने बताया कि बस स्टैंड से वार्ड 2 की ढाणी तक के रास्ते के दोनों खंभों की लाइटें कई महीनों से बंद हैं। इसी रास्ते से बड़ी कक्षाओं की लड़कियाँ शाम को सिलाई केंद्र और कोचिंग से लौटती हैं, और शाम ढलते ही वहाँ पूरा अँधेरा हो जाता है। डर के कारण कुछ अभिभावकों ने लड़कियों का शाम को सिलाई केंद्र जाना बंद करवा दिया है।`,
+        decisions: 'बंद लाइटें ठीक करवाने और रास्ते के मोड़ पर नई लाइट लगवाने का प्रस्ताव सर्वसम्मति से पारित।',
+      },
     ],
     resolutions: [
       {
-        item: 0, category: 'sanitation', title: 'प्राथमिक विद्यालय में लड़कियों के लिए अलग शौचालय',
+        key: 'toilet', item: 0, category: 'sanitation', title: 'प्राथमिक विद्यालय में लड़कियों के लिए अलग शौचालय',
         problem: 'राजकीय प्राथमिक विद्यालय, पापड़ी में सभी बच्चों के लिए एक ही शौचालय है; उसका दरवाज़ा टूटा है और उसमें पानी नहीं है। लड़कियाँ दिन भर शौचालय नहीं जा पातीं और दो बड़ी लड़कियों ने इसी कारण स्कूल आना छोड़ दिया है।',
         request: 'विद्यालय में लड़कियों के लिए दरवाज़े और पानी की व्यवस्था वाला अलग शौचालय स्वच्छ भारत मिशन (ग्रामीण) के तहत बनवाया जाए, और तब तक मौजूदा शौचालय का दरवाज़ा ठीक करवाया जाए।',
         addressedTo: SARPANCH, proposer: girls[1], seconder: girls[2], votes: [8, 0, 1],
       },
       {
-        item: 1, category: 'child_marriage', title: 'वार्ड 5 की 14 वर्षीय बालिका का विवाह रुकवाना',
+        key: 'marriage', item: 1, category: 'child_marriage', title: 'वार्ड 5 की 14 वर्षीय बालिका का विवाह रुकवाना',
         problem: 'वार्ड 5 की एक 14 वर्ष की बालिका, जो कक्षा 8 में पढ़ती है, का विवाह अगले महीने तय कर दिया गया है। वह आगे पढ़ना चाहती है। 18 वर्ष से कम आयु की बालिका का विवाह क़ानून के विरुद्ध है।',
         request: 'ग्राम पंचायत बालिका के परिवार से बात करके यह विवाह रुकवाए, बाल विवाह निषेध अधिकारी को सूचना दे, और बालिका की पढ़ाई जारी रखने में मदद करे।',
         addressedTo: `${SARPANCH} (प्रतिलिपि: बाल विवाह निषेध अधिकारी, विराटनगर)`, proposer: upPradhan, seconder: girls[3], votes: [9, 0, 0],
       },
       {
-        item: 2, category: 'play', title: 'गोचर भूमि के एक हिस्से पर बच्चों के लिए खेल का मैदान',
+        key: 'playground', item: 2, category: 'play', title: 'गोचर भूमि के एक हिस्से पर बच्चों के लिए खेल का मैदान',
         problem: 'गाँव में बच्चों के खेलने की कोई जगह नहीं है; स्कूल का आँगन छोटा है और बच्चे सड़क पर खेलते हैं, जहाँ ट्रैक्टर और मोटरसाइकिलें चलती हैं।',
         request: 'गोचर भूमि का एक हिस्सा बच्चों के खेल के मैदान के लिए दिया जाए और वहाँ समतल करके बाड़ लगाई जाए।',
         addressedTo: SARPANCH, proposer: boys[1], seconder: boys[2], votes: [3, 5, 1],
+      },
+      {
+        key: 'liquor', item: 3, category: 'safety', title: 'विद्यालय के रास्ते से शराब की दुकान हटवाना',
+        problem: 'राजकीय उच्च माध्यमिक विद्यालय, पापड़ी के रास्ते पर, बस स्टैंड के पास, नई शराब की दुकान खुली है। वहाँ नशे में बैठे लोग स्कूल से लौटती लड़कियों पर फब्तियाँ कसते हैं और बच्चों से सामान मँगवाते हैं; कई लड़कियाँ डर के कारण खेतों के लंबे रास्ते से स्कूल जाती हैं।',
+        request: 'ग्राम पंचायत शराब की दुकान को विद्यालय के रास्ते और बस स्टैंड से दूर हटवाए, और तब तक दुकान पर बच्चों को बुलाने और उनसे सामान मँगवाने पर रोक लगवाए।',
+        addressedTo: `${SARPANCH} (प्रतिलिपि: ज़िला आबकारी अधिकारी, जयपुर)`, proposer: girls[4], seconder: boys[2], votes: [7, 1, 1],
+      },
+      {
+        key: 'streetLight', item: 4, category: 'safety', title: 'बस स्टैंड से वार्ड 2 की ढाणी के रास्ते पर स्ट्रीट लाइट',
+        problem: 'बस स्टैंड से वार्ड 2 की ढाणी तक के रास्ते के दोनों खंभों की लाइटें कई महीनों से बंद हैं। इस रास्ते से लड़कियाँ शाम को सिलाई केंद्र और कोचिंग से लौटती हैं; अँधेरे के डर से कई अभिभावकों ने उनका शाम को जाना बंद करवा दिया है।',
+        request: 'बंद पड़ी दोनों स्ट्रीट लाइटें ठीक करवाई जाएँ और रास्ते के मोड़ पर एक नई स्ट्रीट लाइट लगवाई जाए।',
+        addressedTo: SARPANCH, proposer: girls[2], seconder: boys[1], votes: [9, 0, 0],
       },
     ],
   }
@@ -93,7 +121,7 @@ export function seedDemoMeetings(ctx: StaffCtx, villageId: number, today: string
     items: [
       {
         title: 'पिछली बैठक के निर्णयों पर क्या हुआ',
-        discussion: `${n(upPradhan)} ने बताया कि प्रधानाध्यापक जी ने शौचालय का दरवाज़ा ठीक करवाने का आश्वासन दिया है, पर अभी काम नहीं हुआ। आंगनबाड़ी कार्यकर्ता और सुविधादाता वार्ड 5 की लड़की के परिवार से मिले; परिवार ने कहा है कि वे सोचकर बताएँगे।`,
+        discussion: `${n(upPradhan)} ने बताया कि प्रधानाध्यापक जी ने शौचालय का दरवाज़ा ठीक करवाने का आश्वासन दिया है, पर अभी काम नहीं हुआ। आंगनबाड़ी कार्यकर्ता और सुविधादाता वार्ड 5 की लड़की के परिवार से मिले; परिवार ने कहा है कि वे सोचकर बताएँगे। सुविधादाता ने बताया कि पिछली बैठक के चारों पारित प्रस्ताव ग्राम पंचायत को भेज दिए गए हैं; स्ट्रीट लाइट वाले प्रस्ताव की अभी पावती तक नहीं आई है।`,
         decisions: 'दरवाज़े के बारे में अगले सप्ताह फिर प्रधानाध्यापक जी से मिलेंगे।',
       },
       {
@@ -141,6 +169,18 @@ export function seedDemoMeetings(ctx: StaffCtx, villageId: number, today: string
         ],
       },
       {
+        title: 'प्राथमिक विद्यालय में अध्यापक का न आना',
+        discussion: `${n(girls[1])} ने बताया कि राजकीय प्राथमिक विद्यालय, पापड़ी में कक्षा 3 से 5 के अध्यापक पिछले एक महीने में गिने-चुने दिन ही आए हैं। सारी कक्षाएँ एक ही अध्यापिका के भरोसे हैं, जो पाँचों कक्षाओं को एक साथ बैठाती हैं। ${n(boys[2])} ने कहा कि उसका छोटा भाई कहता है कि स्कूल में पढ़ाई नहीं होती, इसलिए वह अब स्कूल नहीं जाना चाहता। वार्ड पंच जी ने कहा कि यह बात शिक्षा विभाग तक पहुँचनी चाहिए।`,
+        decisions: 'अध्यापक की नियमित उपस्थिति सुनिश्चित करवाने का प्रस्ताव पारित। सदस्य दो सप्ताह तक रोज़ लिखेंगे कि अध्यापक आए या नहीं।',
+        actions: [{ what: 'दो सप्ताह तक रोज़ लिखना कि कक्षा 3–5 के अध्यापक विद्यालय आए या नहीं', who: `${n(girls[1])} और ${n(boys[2])}`, inDays: 14 }],
+      },
+      {
+        title: 'विद्यालय में व्हीलचेयर के लिए रैंप',
+        discussion: `${n(girls[3])} ने बताया कि वार्ड 4 की 10 साल की एक लड़की, जो पैरों से चल नहीं पाती, राजकीय प्राथमिक विद्यालय में कक्षा 4 में पढ़ती है। विद्यालय के बरामदे तक तीन सीढ़ियाँ हैं और शौचालय तक भी सीढ़ी है, इसलिए उसकी माँ उसे रोज़ गोद में उठाकर कक्षा तक पहुँचाती हैं; जिस दिन माँ मज़दूरी पर जाती हैं, वह स्कूल नहीं आ पाती। सदस्यों ने कहा कि हर बच्चे को स्कूल आने का हक़ है। लड़की की पहचान छिपाने के लिए उसका नाम कार्यवाही में नहीं लिखा गया।`,
+        decisions: 'विद्यालय के मुख्य द्वार, बरामदे और शौचालय तक रैंप बनवाने का प्रस्ताव सर्वसम्मति से पारित। सुविधादाता प्रस्ताव का पत्र तैयार करेंगी।',
+        actions: [{ what: 'रैंप के प्रस्ताव का पत्र तैयार करके ग्राम पंचायत को भेजना', who: facilitator, inDays: 10 }],
+      },
+      {
         title: 'बैठक का समय — लड़कियों की उपस्थिति',
         discussion: `बैठक सुबह रखने से सभी ${girls.length} लड़कियाँ आईं। सदस्यों ने कहा कि बैठकें आगे भी ऐसे समय रखी जाएँ जब लड़कियाँ आ सकें।`,
         decisions: 'बाल पंचायत की बैठकें आगे से सुबह 11 बजे होंगी।',
@@ -148,16 +188,28 @@ export function seedDemoMeetings(ctx: StaffCtx, villageId: number, today: string
     ],
     resolutions: [
       {
-        item: 0, category: 'child_labour', title: 'ईंट भट्ठे पर काम करने वाले बच्चों को स्कूल वापस लाना',
+        key: 'kiln', item: 0, category: 'child_labour', title: 'ईंट भट्ठे पर काम करने वाले बच्चों को स्कूल वापस लाना',
         problem: 'गाँव के बाहर के ईंट भट्ठे पर 8 से 13 साल के 6 बच्चे (2 लड़कियाँ) अपने माता-पिता के साथ रोज़ ईंटें पाथते और ढोते हैं और स्कूल नहीं जाते। 14 साल से कम उम्र के बच्चों से काम करवाना क़ानून के विरुद्ध है।',
         request: 'ग्राम पंचायत भट्ठा मालिक से बात करके बच्चों का काम बंद करवाए, श्रम विभाग को सूचना दे, और इन बच्चों का विद्यालय में फिर से नामांकन और मिड-डे मील सुनिश्चित करवाए।',
         addressedTo: SARPANCH, proposer: boys[3], seconder: girls[4], votes: [9, 0, 1],
       },
       {
-        item: 1, category: 'health', title: 'वार्ड 3 का ख़राब हैंडपंप ठीक करवाना',
+        key: 'handpump', item: 1, category: 'health', title: 'वार्ड 3 का ख़राब हैंडपंप ठीक करवाना',
         problem: 'वार्ड 3 का हैंडपंप तीन हफ़्ते से ख़राब है। बच्चे और महिलाएँ तालाब और दूर के कुएँ से पानी लाते हैं; तालाब का पानी पीने से वार्ड के दो बच्चों को दस्त हो गए।',
         request: 'हैंडपंप एक सप्ताह में ठीक करवाया जाए, और जब तक ठीक न हो, वार्ड 3 में टैंकर से पीने का पानी पहुँचाया जाए।',
         addressedTo: `${SARPANCH} (प्रतिलिपि: कनिष्ठ अभियंता, जन स्वास्थ्य अभियांत्रिकी विभाग)`, proposer: pradhan, seconder: girls[5], votes: [10, 0, 0],
+      },
+      {
+        key: 'teacher', item: 2, category: 'education', title: 'प्राथमिक विद्यालय में कक्षा 3–5 के अध्यापक की नियमित उपस्थिति',
+        problem: 'राजकीय प्राथमिक विद्यालय, पापड़ी में कक्षा 3 से 5 के अध्यापक पिछले एक महीने में गिने-चुने दिन ही आए हैं। पाँचों कक्षाएँ एक ही अध्यापिका के भरोसे हैं; पढ़ाई न होने से छोटे बच्चे स्कूल आना छोड़ने लगे हैं।',
+        request: 'ग्राम पंचायत शिक्षा विभाग से अध्यापक की नियमित उपस्थिति सुनिश्चित करवाए, और जब तक ऐसा न हो, विद्यालय में दूसरे अध्यापक की व्यवस्था करवाए।',
+        addressedTo: SARPANCH, proposer: girls[1], seconder: boys[2], votes: [10, 0, 0],
+      },
+      {
+        key: 'ramp', item: 3, category: 'education', title: 'प्राथमिक विद्यालय में व्हीलचेयर के लिए रैंप',
+        problem: 'राजकीय प्राथमिक विद्यालय, पापड़ी के बरामदे और शौचालय तक केवल सीढ़ियाँ हैं। कक्षा 4 की एक बालिका, जो चल नहीं पाती, तभी कक्षा तक पहुँच पाती है जब उसकी माँ उसे गोद में उठाकर ले जाएँ; जिस दिन माँ मज़दूरी पर जाती हैं, वह स्कूल नहीं आ पाती।',
+        request: 'विद्यालय के मुख्य द्वार, बरामदे और शौचालय तक रेलिंग वाला रैंप बनवाया जाए, ताकि व्हीलचेयर वाले बच्चे बिना किसी की मदद के कक्षा और शौचालय तक पहुँच सकें।',
+        addressedTo: SARPANCH, proposer: girls[3], seconder: pradhan, votes: [9, 0, 1],
       },
     ],
     amendment: {
@@ -166,7 +218,7 @@ export function seedDemoMeetings(ctx: StaffCtx, villageId: number, today: string
     },
   }
 
-  const ids = [first, second, third].map((m) => holdPast(ctx, villageId, m))
+  const held = [first, second, third].map((m) => holdPast(ctx, villageId, m))
 
   const next = scheduleMeeting(ctx, villageId, scheduleSchema.parse({
     date: shiftDays(today, 7), time: '11:00', place: 'राजकीय प्राथमिक विद्यालय, पापड़ी — बरामदा', chairChildId: '',
@@ -177,11 +229,14 @@ export function seedDemoMeetings(ctx: StaffCtx, villageId: number, today: string
       'अगली बैठकों का समय और स्थान',
     ].join('\n'),
   }))
-  return [...ids, next.id]
+  return {
+    meetingIds: [...held.map((h) => h.meetingId), next.id],
+    resolutionIds: Object.fromEntries(held.flatMap((h) => h.resolutionIds)) as Record<DemoResolutionKey, number>,
+  }
 }
 
 /** Runs one past meeting through the verbs, as a facilitator would have on the day, then dates it. */
-function holdPast(ctx: StaffCtx, villageId: number, spec: PastMeeting): number {
+function holdPast(ctx: StaffCtx, villageId: number, spec: PastMeeting): { meetingId: number; resolutionIds: [DemoResolutionKey, number][] } {
   const meeting = scheduleMeeting(ctx, villageId, scheduleSchema.parse({
     date: spec.date, time: spec.time, place: spec.place, chairChildId: '', agenda: spec.items.map((i) => i.title).join('\n'),
   }))
@@ -225,7 +280,7 @@ function holdPast(ctx: StaffCtx, villageId: number, spec: PastMeeting): number {
   if (spec.amendment) {
     db.update(amendments).set({ addedAt: at(spec.amendment.date, spec.amendment.time) }).where(eq(amendments.meetingId, meeting.id)).run()
   }
-  return meeting.id
+  return { meetingId: meeting.id, resolutionIds: spec.resolutions.map((r, k) => [r.key, resolutionIds[k]]) }
 }
 
 function shiftDays(iso: string, days: number): string {

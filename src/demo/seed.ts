@@ -8,6 +8,7 @@ import { addChild, markLeftVillage } from '../people/children.ts'
 import { operatorActor, recordAudit } from '../audit/audit.ts'
 import { seedDemoElection, seedDemoOpenPoll } from './election.ts'
 import { seedDemoMeetings } from './meetings.ts'
+import { seedDemoJourneys } from './resolutions.ts'
 import { translator } from '../web/i18n.ts'
 import { bornYearsBefore, todayIso } from '../web/dates.ts'
 import type { StaffCtx } from '../web/context.ts'
@@ -50,6 +51,10 @@ export async function seedDemo(db: Db): Promise<SeedResult> {
   const keeper: StaffCtx = facilitator
     ? { ...ctx, actor: { id: facilitator.id, username: facilitator.username, displayName: facilitator.displayName, role: 'facilitator', villageId: village.id } }
     : { ...ctx, actor: { ...operatorActor, id: db.select().from(users).get()!.id } }
+  const member = db.select().from(users).where(eq(users.username, 'panchayat')).get()
+  const panchayat: StaffCtx = member
+    ? { ...ctx, actor: { id: member.id, username: member.username, displayName: member.displayName, role: 'panchayat', villageId: village.id } }
+    : { ...ctx, actor: { ...operatorActor, id: db.select().from(users).get()!.id } }
 
   const rnd = random(2001)
   const pick = <T,>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)]
@@ -74,7 +79,9 @@ export async function seedDemo(db: Db): Promise<SeedResult> {
     count++
   }
   const electionId = seedDemoElection(keeper, village.id, shiftDays(today, -30), `${Number(today.slice(0, 4)) + 1}-03-31`)
-  seedDemoMeetings(keeper, village.id, today)
+  // Meetings first, the next one scheduled among them: the Gram Panchayat's answers land on its agenda.
+  const { resolutionIds } = seedDemoMeetings(keeper, village.id, today)
+  seedDemoJourneys(keeper, panchayat, resolutionIds, today)
   seedDemoOpenPoll(keeper, village.id, today, `${Number(today.slice(0, 4)) + 1}-03-31`)
   recordAudit(db, ctx.actor, { action: 'demo.seeded', subject: 'village', subjectId: village.id, villageId: village.id, detail: { children: count, electionId } })
   return { created: true, villageId: village.id, children: count, logins: demoLogins, password: DEMO_PASSWORD }

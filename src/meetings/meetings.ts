@@ -117,26 +117,38 @@ export function scheduleMeeting(ctx: Ctx, villageId: number, input: ScheduleInpu
 
 /**
  * The Gram Panchayat's answers not yet read out at a meeting (decisions, actions, done) become
- * agenda items of this meeting, so the children hear them. Each answer is placed once.
+ * agenda items of this meeting, one per resolution, so the children hear them. An item covers its
+ * resolution's answers up to `responseId`; a later answer moves that mark on, or makes a new item.
  */
 export function addAnswerItems(tx: Db | Tx, meetingId: number, villageId: number, userId: number): number {
   const waiting = tx.select({ responseId: responses.id, resolutionId: resolutions.id, number: resolutions.number, title: resolutions.title })
     .from(responses).innerJoin(resolutions, eq(resolutions.id, responses.resolutionId))
     .where(and(eq(resolutions.villageId, villageId), ne(responses.kind, 'acknowledged'),
-      sql`NOT EXISTS (SELECT 1 FROM ${agendaItems} a WHERE a.response_id = ${responses.id})`))
+      sql`NOT EXISTS (SELECT 1 FROM ${agendaItems} a WHERE a.resolution_id = ${responses.resolutionId} AND a.response_id >= ${responses.id})`))
     .orderBy(asc(responses.id)).all()
+  const latest = new Map<number, (typeof waiting)[number]>()
+  for (const w of waiting) latest.set(w.resolutionId, w)
   let position = tx.select({ n: sql<number>`coalesce(max(position), 0)` }).from(agendaItems).where(eq(agendaItems.meetingId, meetingId)).get()?.n ?? 0
-  for (const w of waiting) {
-    tx.insert(agendaItems).values({ meetingId, position: ++position, title: `${w.number ?? ''} ${w.title}`.trim(), kind: 'answer', resolutionId: w.resolutionId, responseId: w.responseId, addedBy: userId, addedAt: new Date() }).run()
+  for (const w of latest.values()) {
+    const here = tx.select({ id: agendaItems.id }).from(agendaItems).where(and(eq(agendaItems.meetingId, meetingId), eq(agendaItems.resolutionId, w.resolutionId), eq(agendaItems.kind, 'answer'))).get()
+    if (here) tx.update(agendaItems).set({ responseId: w.responseId }).where(eq(agendaItems.id, here.id)).run()
+    else tx.insert(agendaItems).values({ meetingId, position: ++position, title: `${w.number ?? ''} ${w.title}`.trim(), kind: 'answer', resolutionId: w.resolutionId, responseId: w.responseId, addedBy: userId, addedAt: new Date() }).run()
   }
-  return waiting.length
+  return latest.size
 }
 
-/** The Gram Panchayat's answers this meeting's agenda reads out, by response id. */
+/** For each answer item of the meeting, the answers it reads out: those after the resolution's previous item, up to its own mark. */
 export function answersOnAgenda(db: Db | Tx, meetingId: number) {
-  const rows = db.select({ id: responses.id, kind: responses.kind, on: responses.on, text: responses.text, targetDate: responses.targetDate })
-    .from(responses).innerJoin(agendaItems, eq(agendaItems.responseId, responses.id)).where(eq(agendaItems.meetingId, meetingId)).all()
-  return new Map(rows.map((r) => [r.id, r]))
+  const items = agendaOf(db, meetingId).filter((i) => i.kind === 'answer' && i.resolutionId !== null && i.responseId !== null)
+  const out = new Map<number, { kind: (typeof responses.$inferSelect)['kind']; on: string; text: string; targetDate: string | null }[]>()
+  for (const item of items) {
+    const before = db.select({ mark: sql<number | null>`max(${agendaItems.responseId})` }).from(agendaItems)
+      .where(and(eq(agendaItems.resolutionId, item.resolutionId!), eq(agendaItems.kind, 'answer'), sql`${agendaItems.responseId} < ${item.responseId}`)).get()?.mark ?? 0
+    out.set(item.id, db.select({ kind: responses.kind, on: responses.on, text: responses.text, targetDate: responses.targetDate }).from(responses)
+      .where(and(eq(responses.resolutionId, item.resolutionId!), ne(responses.kind, 'acknowledged'), sql`${responses.id} > ${before}`, sql`${responses.id} <= ${item.responseId}`))
+      .orderBy(asc(responses.id)).all())
+  }
+  return out
 }
 
 /**

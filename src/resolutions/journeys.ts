@@ -138,9 +138,12 @@ function answerable(ctx: Ctx, resolutionId: number, kind: ResponseKind) {
   return found
 }
 
-function checkDay(on: string, notBefore: string, values: Record<string, unknown>) {
+/** An answer is dated no later than today, and not before the forwarding or the answer before it. */
+function checkDay(journey: Journey, on: string, values: Record<string, unknown>) {
   if (on > todayIso()) throw new InvalidInput({ on: { key: 'v.dateFuture' } }, values)
-  if (on < notBefore) throw new InvalidInput({ on: { key: 'v.beforeForwarding' } }, values)
+  if (on < journey.forwarding!.forwardedOn) throw new InvalidInput({ on: { key: 'v.beforeForwarding' } }, values)
+  const last = journey.answers.at(-1)
+  if (last && on < last.on) throw new InvalidInput({ on: { key: 'v.beforeLastAnswer', params: { date: last.on } } }, values)
 }
 
 function answer(found: ReturnType<typeof answerable>, row: { kind: ResponseKind; on: string; text?: string; targetDate?: string | null; evidence?: string }) {
@@ -159,7 +162,7 @@ export function acknowledgeResolution(ctx: Ctx, resolutionId: number, on: string
   const { journey } = getJourney(ctx, resolutionId)
   if (journey.forwarding && journey.status !== 'sent') { requireRole(ctx, 'panchayat', 'admin'); return }
   const found = answerable(ctx, resolutionId, 'acknowledged')
-  checkDay(on, found.journey.forwarding!.forwardedOn, { on })
+  checkDay(found.journey, on, { on })
   answer(found, { kind: 'acknowledged', on })
 }
 
@@ -167,7 +170,7 @@ export function acknowledgeResolution(ctx: Ctx, resolutionId: number, on: string
 export function decideResolution(ctx: Ctx, resolutionId: number, input: DecisionInput): void {
   const found = answerable(ctx, resolutionId, input.decision)
   const values = { ...input, targetDate: input.targetDate ?? '' }
-  checkDay(input.on, found.journey.forwarding!.forwardedOn, values)
+  checkDay(found.journey, input.on, values)
   if (input.targetDate && input.targetDate < todayIso()) throw new InvalidInput({ targetDate: { key: 'v.targetPast' } }, values)
   answer(found, { kind: input.decision, on: input.on, text: input.text, targetDate: input.targetDate })
 }
@@ -175,14 +178,14 @@ export function decideResolution(ctx: Ctx, resolutionId: number, input: Decision
 /** An action taken on an accepted or referred resolution, with a short note of the evidence. */
 export function recordAction(ctx: Ctx, resolutionId: number, input: ActionInput): void {
   const found = answerable(ctx, resolutionId, 'action')
-  checkDay(input.on, found.journey.forwarding!.forwardedOn, input)
+  checkDay(found.journey, input.on, input)
   answer(found, { kind: 'action', on: input.on, text: input.text, evidence: input.evidence })
 }
 
 /** The work is done: the last step of the journey. */
 export function markDone(ctx: Ctx, resolutionId: number, on: string): void {
   const found = answerable(ctx, resolutionId, 'done')
-  checkDay(on, found.journey.forwarding!.forwardedOn, { on })
+  checkDay(found.journey, on, { on })
   answer(found, { kind: 'done', on })
 }
 

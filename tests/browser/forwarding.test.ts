@@ -122,8 +122,21 @@ describe('a resolution goes to the Gram Panchayat and comes back answered', () =
     await shot(tv.page, 'forwarding-08-board-tablet')
   })
 
+  it('the answers are on the agenda of the next meeting, to be read out to the children', async () => {
+    await facilitator.goto(`/villages/${server.fx.villages.papdi.id}/meetings/new`)
+    await facilitator.getByLabel('स्थान').fill('चौपाल')
+    await clickTo(facilitator, /\/meetings\/\d+$/, () => facilitator.getByRole('button', { name: 'तय करें' }).click())
+    const item = facilitator.locator('ol.agenda > li').filter({ hasText: 'जवाब आया' })
+    expect(await item.count()).toBe(1)
+    const said = await item.innerText()
+    for (const step of ['स्वीकार', 'कार्रवाई हुई', 'पूरा हुआ']) expect(said).toContain(step)
+    expect(said).toContain(title)
+    await expectNoSidewaysScroll(facilitator)
+    await shot(facilitator, 'forwarding-09-next-meeting-agenda-phone')
+  })
+
   it('the facilitator sees the whole journey, and nothing went wrong in any browser', async () => {
-    await facilitator.reload()
+    await facilitator.goto(`/resolutions/${ids.passed[0]}`)
     expect(await text(facilitator, '.resolution-head .badge')).toBe('पूरा हुआ')
     expect(await text(facilitator, 'ol.journey')).toContain('प्रमाण: आदेश संख्या 17, फोटो')
     expect(todayIso()).toMatch(/^\d{4}-/)

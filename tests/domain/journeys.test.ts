@@ -5,7 +5,7 @@ import { closedMeetingWithResolutions, commonBalPanchayat, resolutionForm, sched
 import {
   acknowledgeResolution, board, decideResolution, forwardResolution, getJourney, inbox, markDone, recordAction, setFollowUpRule, villageResolutions,
 } from '../../src/resolutions/journeys.ts'
-import { agendaOf, recordAttendance, scheduleMeeting, startMeeting } from '../../src/meetings/meetings.ts'
+import { agendaOf, answersOnAgenda, recordAttendance, scheduleMeeting, startMeeting } from '../../src/meetings/meetings.ts'
 import { recordResolution } from '../../src/resolutions/resolutions.ts'
 import { resolutionSchema } from '../../src/resolutions/schemas.ts'
 import { responses, forwardings } from '../../src/resolutions/tables.ts'
@@ -105,11 +105,27 @@ describe('the Gram Panchayat answers', () => {
     acknowledgeResolution(sarpanch, id, today)
     decideResolution(sarpanch, id, { decision: 'declined', on: today, text: 'The land belongs to the forest department', targetDate: null })
     const items = agendaOf(database.db, next.id)
-    // The first resolution's answers (accepted, two actions, done) were waiting; this decline joins them.
-    expect(items.filter((i) => i.kind === 'answer').map((i) => i.resolutionId)).toEqual([ids.passed[0], ids.passed[0], ids.passed[0], ids.passed[0], id])
+    // One item per resolution: the first one's answers (accepted, two actions, done) were waiting; this decline joins them.
+    const answerItems = items.filter((i) => i.kind === 'answer')
+    expect(answerItems.map((i) => i.resolutionId)).toEqual([ids.passed[0], id])
+    expect(answersOnAgenda(database.db, next.id).get(answerItems[0].id)!.map((a) => a.kind)).toEqual(['accepted', 'action', 'action', 'done'])
+    expect(answersOnAgenda(database.db, next.id).get(answerItems[1].id)!.map((a) => a.text)).toEqual(['The land belongs to the forest department'])
     // An answer already placed is not placed again on a later meeting.
     const later = scheduleMeeting(rekha, fx.villages.papdi.id, scheduleInput({ date: inDays(30), agenda: '' }))
     expect(agendaOf(database.db, later.id).filter((i) => i.kind === 'answer')).toHaveLength(0)
+  })
+})
+
+describe('the dates of the answers', () => {
+  it('refuses a step dated before the step it follows', () => {
+    const id = ids.passed[3]
+    forward(id, daysAgo(10))
+    expect((refusal(() => acknowledgeResolution(sarpanch, id, daysAgo(11))) as InvalidInput).fields.on?.key).toBe('v.beforeForwarding')
+    acknowledgeResolution(sarpanch, id, daysAgo(5))
+    const early = refusal(() => decideResolution(sarpanch, id, { decision: 'referred', on: daysAgo(7), text: 'Block Education Officer', targetDate: null })) as InvalidInput
+    expect(early.fields.on).toEqual({ key: 'v.beforeLastAnswer', params: { date: daysAgo(5) } })
+    decideResolution(sarpanch, id, { decision: 'referred', on: daysAgo(4), text: 'Block Education Officer', targetDate: null })
+    expect(getJourney(rekha, id).journey.status).toBe('referred')
   })
 })
 
@@ -126,7 +142,7 @@ describe('overdue answers and the board', () => {
 
   it('shows forwarded resolutions on the board without children’s names unless the village turns them on', () => {
     const cards = board(database.db, fx.villages.papdi)
-    expect(cards.map((c) => c.status).sort()).toEqual(['declined', 'done', 'sent'])
+    expect(cards.map((c) => c.status).sort()).toEqual(['declined', 'done', 'referred', 'sent'])
     expect(JSON.stringify(cards)).not.toContain('rekha')
     expect(cards.every((c) => c.proposer === null)).toBe(true)
     expect(board(database.db, fx.villages.papdi, 'done')).toHaveLength(1)

@@ -4,11 +4,16 @@ import path from 'node:path'
 import { spawn, spawnSync } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import Sqlite from 'better-sqlite3'
-import { lt } from 'drizzle-orm'
+import { eq, gt, lt } from 'drizzle-orm'
 import { projectRoot, openDatabase } from '../../src/db/client.ts'
 import { authenticate } from '../../src/accounts/accounts.ts'
+import { users } from '../../src/accounts/tables.ts'
 import { meetings } from '../../src/meetings/tables.ts'
-import { meetingQuorum } from '../../src/meetings/meetings.ts'
+import { agendaOf, meetingQuorum } from '../../src/meetings/meetings.ts'
+import { villageResolutions } from '../../src/resolutions/journeys.ts'
+import { journeyStatuses } from '../../src/resolutions/journey.ts'
+import { loadActor } from '../../src/web/context.ts'
+import { translator } from '../../src/web/i18n.ts'
 import { todayIso } from '../../src/web/dates.ts'
 
 const tsx = path.join(projectRoot, 'node_modules/.bin/tsx')
@@ -58,6 +63,16 @@ describe('the operator command line', () => {
       const past = held.db.select().from(meetings).where(lt(meetings.date, todayIso())).all()
       expect(past).toHaveLength(3)
       expect(past.filter((m) => !meetingQuorum(held.db, m).met)).toHaveLength(1)
+      // Resolutions at every stage of their way to the Gram Panchayat, one of them overdue,
+      // and the answers carried onto the next meeting's agenda.
+      const facilitator = loadActor(held.db, held.db.select().from(users).where(eq(users.username, 'facilitator')).get()!.id)!
+      const all = villageResolutions({ db: held.db, actor: facilitator, lang: 'en', t: translator('en') }, facilitator.villageId!)
+      expect(new Set(all.map((j) => j.status))).toEqual(new Set(['not_passed', 'passed', ...journeyStatuses]))
+      expect(all.filter((j) => j.overdue)).toMatchObject([{ status: 'sent', overdue: 'acknowledge' }])
+      const [next, ...more] = held.db.select().from(meetings).where(gt(meetings.date, todayIso())).all()
+      expect(more).toHaveLength(0)
+      const answerItems = agendaOf(held.db, next.id).filter((i) => i.kind === 'answer')
+      expect(new Set(answerItems.map((i) => i.resolutionId))).toEqual(new Set(all.filter((j) => j.decision).map((j) => j.id)))
     } finally { held.close() }
     const again = cli(['seed-demo'])
     expect(again.code).toBe(0)

@@ -23,6 +23,7 @@ import { auditRoutes } from './audit/routes.ts'
 import { electionRoutes } from './elections/routes.ts'
 import { meetingRoutes } from './meetings/routes.ts'
 import { resolutionRoutes } from './resolutions/routes.ts'
+import { figureRoutes } from './figures/routes.ts'
 import { kioskRedirect, votingRoutes } from './elections/voting-routes.ts'
 import { homeRoutes } from './web/home-routes.ts'
 
@@ -144,6 +145,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   await app.register(votingRoutes)
   await app.register(meetingRoutes)
   await app.register(resolutionRoutes)
+  await app.register(figureRoutes)
   return app
 }
 

@@ -1,3 +1,4 @@
+import { toCsv } from '../web/csv.ts'
 import type { Translate } from '../web/i18n.ts'
 import { allocate, girlsRequired } from './allocation.ts'
 import { allocationInput, type ContestCount } from './counting.ts'
@@ -71,13 +72,5 @@ export function resultCsv(counts: ContestCount[]): string {
     const seat = count.result.elected.indexOf(id)
     return [count.contest.name, rank + 1, c.name, c.gender, c.symbol, c.votes, c.lot, seat >= 0 ? 'yes' : 'no', seat >= 0 ? seat + 1 : '', seat >= 0 ? count.contest.seatTitles[seat] ?? '' : '']
   }))
-  // A BOM so that spreadsheet programs read the Hindi names as UTF-8.
-  return '\uFEFF' + [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n'
-}
-
-/** Quotes a cell, and defuses text a spreadsheet would run as a formula. */
-function csvCell(value: unknown): string {
-  let s = String(value)
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
+  return toCsv(header, rows)
 }

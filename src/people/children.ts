@@ -1,11 +1,11 @@
 import { and, asc, count, desc, eq, gt, isNull, like, lte, or, sql, type SQL } from 'drizzle-orm'
-import { children, consents, departures } from './tables.ts'
+import { children, consents, departures, erasures } from './tables.ts'
 import { users } from '../accounts/tables.ts'
 import { auditLog } from '../audit/tables.ts'
 import { recordAudit } from '../audit/audit.ts'
 import { getVillage, changes } from '../villages/villages.ts'
 import { requireRole, type Ctx, type StaffCtx } from '../web/context.ts'
-import { NotFound } from '../web/errors.ts'
+import { Conflict, NotFound } from '../web/errors.ts'
 import { bornYearsBefore, todayIso } from '../web/dates.ts'
 import type { AgeBand, ChildFilter, ChildInput } from './schemas.ts'
 
@@ -84,7 +84,14 @@ export function getChild(ctx: Ctx, villageId: number, childId: number) {
     .where(and(eq(consents.childId, childId), isNull(consents.withdrawnAt))).orderBy(desc(consents.id)).get() ?? null
   const departure = staff.db.select({ leftOn: departures.leftOn, note: departures.note, recordedAt: departures.recordedAt, recordedBy: users.displayName })
     .from(departures).innerJoin(users, eq(users.id, departures.recordedBy)).where(eq(departures.childId, childId)).get() ?? null
-  return { ...child, consent, departure }
+  const erasure = staff.db.select({ erasedAt: erasures.erasedAt, by: users.displayName }).from(erasures).innerJoin(users, eq(users.id, erasures.erasedBy))
+    .where(eq(erasures.childId, childId)).get() ?? null
+  return { ...child, consent, departure, erasure }
+}
+
+/** An erased child's record stays as it is: nothing brings the data back. */
+function notErased(child: Child): void {
+  if (child.erasure) throw new Conflict('children.erasedAlready')
 }
 
 export type Child = ReturnType<typeof getChild>
@@ -114,6 +121,7 @@ export function addChild(ctx: Ctx, villageId: number, input: ChildInput, consent
 export function editChild(ctx: Ctx, villageId: number, childId: number, input: ChildInput) {
   const staff = registerKeeper(ctx, villageId)
   const before = getChild(staff, villageId, childId)
+  notErased(before)
   const changed = changes(before, input)
   if (Object.keys(changed).length === 0) return before
   staff.db.transaction((tx) => {
@@ -127,6 +135,7 @@ export function editChild(ctx: Ctx, villageId: number, childId: number, input: C
 export function recordConsent(ctx: Ctx, villageId: number, childId: number, givenOn: string): void {
   const staff = registerKeeper(ctx, villageId)
   const child = getChild(staff, villageId, childId)
+  notErased(child)
   if (child.consent) return
   staff.db.transaction((tx) => {
     tx.insert(consents).values({ childId, givenOn, recordedBy: staff.actor.id, recordedAt: new Date() }).run()
@@ -158,6 +167,7 @@ export function markLeftVillage(ctx: Ctx, villageId: number, childId: number, le
 export function markReturned(ctx: Ctx, villageId: number, childId: number): void {
   const staff = registerKeeper(ctx, villageId)
   const child = getChild(staff, villageId, childId)
+  notErased(child)
   if (!child.departure) return
   staff.db.transaction((tx) => {
     tx.delete(departures).where(eq(departures.childId, childId)).run()

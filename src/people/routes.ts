@@ -9,6 +9,7 @@ import {
 } from './children.ts'
 import { ageBands, childSchema, consentSchema, departureSchema, filterSchema, newChildSchema } from './schemas.ts'
 import { genders, outOfSchoolReasons } from './tables.ts'
+import { eraseChild, exportChild } from './child-data.ts'
 
 /** What every register form needs to draw its choices. */
 const choices = { genders, outOfSchoolReasons, ageBands }
@@ -92,6 +93,20 @@ export async function peopleRoutes(app: FastifyInstance) {
     const childId = routeId(request.params)
     markReturned(request.ctx, v.id, childId)
     return redirectAfter(request, reply, childUrl(v.id, childId), 'children.markedReturned')
+  })
+
+  /** A coordinator's download of everything held about one child. */
+  app.get(`${base}/:id/export.json`, { config: { roles: ['admin'] as const } }, async (request, reply) => {
+    const v = village(request)
+    const data = exportChild(request.ctx, v.id, routeId(request.params))
+    return reply.header('content-disposition', `attachment; filename="child-${data.child.id}.json"`).header('cache-control', 'no-store').send(data)
+  })
+
+  app.post(`${base}/:id/erasure`, { config: { roles: ['admin'] as const } }, async (request, reply) => {
+    const v = village(request)
+    const id = routeId(request.params)
+    eraseChild(request.ctx, v.id, id)
+    return redirectAfter(request, reply, childUrl(v.id, id), 'children.erased')
   })
 }
 

@@ -45,3 +45,13 @@ export const departures = sqliteTable('departures', {
   recordedBy: integer('recorded_by').notNull().references(() => users.id),
   recordedAt: integer('recorded_at', { mode: 'timestamp_ms' }).notNull(),
 })
+
+/**
+ * A child's personal data erased at the coordinator's request: the row stays (votes, check-offs and
+ * the aggregate figures keep counting it, as "a voter"), but the name and details are gone.
+ */
+export const erasures = sqliteTable('erasures', {
+  childId: integer('child_id').primaryKey().references(() => children.id),
+  erasedBy: integer('erased_by').notNull().references(() => users.id),
+  erasedAt: integer('erased_at', { mode: 'timestamp_ms' }).notNull(),
+})

@@ -1,0 +1,41 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { listVillages } from '../villages/villages.ts'
+import { requireRole } from '../web/context.ts'
+import { toCsv } from '../web/csv.ts'
+import { NotFound } from '../web/errors.ts'
+import { figures, figureTables, outcomes, type FigureTable } from './figures.ts'
+import { barChart, percent } from './charts.ts'
+
+const columns: Record<FigureTable, string[]> = {
+  representation: ['village', 'election', 'termStart', 'candidates', 'girlCandidates', 'elected', 'girlsElected', 'leaders', 'girlLeaders', 'seats', 'girlsMinimum'],
+  turnout: ['village', 'election', 'girlsVoted', 'girlsOnRoll', 'boysVoted', 'boysOnRoll'],
+  attendance: ['village', 'meetings', 'girlsPresent', 'girlsExpected', 'boysPresent', 'boysExpected'],
+  resolutions: ['category', ...outcomes, 'total'],
+  answers: ['village', 'forwarded', 'acknowledged', 'decided', 'medianDaysToAcknowledge', 'medianDaysToDecide'],
+}
+
+export async function figureRoutes(app: FastifyInstance) {
+  const coordinators = { config: { roles: ['admin'] as const } }
+  /** ?village= narrows the figures to one village; anything else means all of them. */
+  const villageOf = (request: FastifyRequest) => {
+    const raw = (request.query as Record<string, unknown>).village
+    const villages = listVillages(requireRole(request.ctx, 'admin'))
+    const chosen = typeof raw === 'string' ? villages.find((v) => String(v.id) === raw) : undefined
+    return { villages, chosen }
+  }
+
+  app.get('/figures', coordinators, async (request, reply) => {
+    const { villages, chosen } = villageOf(request)
+    return reply.view('figures/index', { villages, chosen: chosen ?? null, figures: figures(request.ctx, chosen?.id), tables: figureTables, outcomes, chart: barChart, percent })
+  })
+
+  app.get('/figures.csv', coordinators, async (request, reply) => {
+    const table = (request.query as Record<string, unknown>).table
+    if (!(figureTables as readonly unknown[]).includes(table)) throw new NotFound()
+    const { chosen } = villageOf(request)
+    const rows = figures(request.ctx, chosen?.id)[table as FigureTable] as Record<string, unknown>[]
+    return reply.header('content-type', 'text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="figures-${table as string}${chosen ? `-village-${chosen.id}` : ''}.csv"`)
+      .send(toCsv(columns[table as FigureTable], rows.map((r) => columns[table as FigureTable].map((c) => r[c]))))
+  })
+}

@@ -2,39 +2,68 @@
 
 export type Bar = { value: number | null; cls: string; text: string }
 export type ChartRow = { label: string; bars: Bar[]; marker?: number | null }
+export type StackRow = { label: string; segments: { count: number; cls: string }[] }
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+/** Drawn 320 units wide: on a 360px phone that is about one unit per pixel, so 14-unit text stays readable. */
+const WIDTH = 320
+const LEFT = 4
+const SCALE = 300
+
+function svg(height: number, title: string, parts: string[]): string {
+  return `<svg class="chart" viewBox="0 0 ${WIDTH} ${Math.max(height, 24)}" role="img" aria-label="${esc(title)}" focusable="false">${parts.join('')}</svg>`
+}
 
 /**
- * One group per row: its label above, then one bar per value (shares from 0 to 1) with the value
- * written after it, and an optional marker line (the rule's minimum). The table under each chart
- * carries the same numbers for screen readers; the chart itself is labelled as a whole.
+ * One group per row: its label, then for each value (a share from 0 to 1) a line of text and a bar
+ * under it, and an optional dashed marker across the bars (the rule's minimum). The table under the
+ * chart carries the same numbers for screen readers; the chart is labelled as a whole.
  */
 export function barChart(rows: ChartRow[], title: string, markerText = ''): string {
-  const width = 600
-  const left = 8
-  const scale = 470
-  const barH = 16
-  let y = 4
+  let y = 0
   const parts: string[] = []
   for (const row of rows) {
-    parts.push(`<text x="${left}" y="${y + 14}" class="chart-label">${esc(row.label)}</text>`)
-    y += 20
+    parts.push(`<text x="${LEFT}" y="${y + 15}" class="chart-label">${esc(row.label)}</text>`)
+    y += 22
     const top = y
     for (const bar of row.bars) {
-      const w = bar.value === null ? 0 : Math.max(1, Math.round(bar.value * scale))
-      parts.push(`<rect x="${left}" y="${y}" width="${w}" height="${barH}" rx="3" class="bar ${esc(bar.cls)}"/>`)
-      parts.push(`<text x="${left + w + 6}" y="${y + 13}" class="chart-value">${esc(bar.text)}</text>`)
-      y += barH + 4
+      parts.push(`<text x="${LEFT}" y="${y + 13}" class="chart-value">${esc(bar.text)}</text>`)
+      y += 17
+      const w = bar.value === null ? 0 : Math.max(1, Math.round(bar.value * SCALE))
+      parts.push(`<rect x="${LEFT}" y="${y}" width="${SCALE}" height="12" rx="3" class="track"/>`)
+      parts.push(`<rect x="${LEFT}" y="${y}" width="${w}" height="12" rx="3" class="bar ${esc(bar.cls)}"/>`)
+      y += 18
     }
     if (row.marker !== undefined && row.marker !== null) {
-      const x = left + Math.round(row.marker * scale)
-      parts.push(`<line x1="${x}" x2="${x}" y1="${top - 3}" y2="${y - 1}" class="marker"/>`)
-      if (markerText) parts.push(`<text x="${x + 3}" y="${top - 5}" class="chart-marker">${esc(markerText)}</text>`)
+      const x = LEFT + Math.round(row.marker * SCALE)
+      parts.push(`<line x1="${x}" x2="${x}" y1="${top}" y2="${y - 4}" class="marker"/>`)
+      if (markerText) parts.push(`<text x="${Math.min(x, WIDTH - 4)}" y="${y + 10}" class="chart-marker" text-anchor="${x > WIDTH / 2 ? 'end' : 'start'}">${esc(markerText)}</text>`)
+      y += 14
     }
-    y += 10
+    y += 12
   }
-  return `<svg class="chart" viewBox="0 0 ${width} ${Math.max(y, 24)}" role="img" aria-label="${esc(title)}" focusable="false">${parts.join('')}</svg>`
+  return svg(y, title, parts)
+}
+
+/** One stacked bar per row (counts side by side, each segment its own class), with the total after the label. */
+export function stackedChart(rows: StackRow[], title: string): string {
+  let y = 0
+  const parts: string[] = []
+  for (const row of rows) {
+    const total = row.segments.reduce((n, s) => n + s.count, 0)
+    parts.push(`<text x="${LEFT}" y="${y + 15}" class="chart-label">${esc(row.label)} (${total})</text>`)
+    y += 20
+    let x = LEFT
+    for (const s of row.segments) {
+      if (!s.count || !total) continue
+      const w = Math.round((s.count / total) * SCALE)
+      parts.push(`<rect x="${x}" y="${y}" width="${w}" height="16" class="seg ${esc(s.cls)}"/>`)
+      if (w >= 16) parts.push(`<text x="${x + w / 2}" y="${y + 12.5}" class="seg-count" text-anchor="middle">${s.count}</text>`)
+      x += w
+    }
+    y += 28
+  }
+  return svg(y, title, parts)
 }
 
 /** A share as a whole percentage, or a dash when there is nothing to divide. */

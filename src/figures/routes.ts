@@ -4,7 +4,7 @@ import { requireRole } from '../web/context.ts'
 import { toCsv } from '../web/csv.ts'
 import { NotFound } from '../web/errors.ts'
 import { figures, figureTables, outcomes, type FigureTable } from './figures.ts'
-import { barChart, percent } from './charts.ts'
+import { barChart, percent, stackedChart } from './charts.ts'
 
 const columns: Record<FigureTable, string[]> = {
   representation: ['village', 'election', 'termStart', 'candidates', 'girlCandidates', 'elected', 'girlsElected', 'leaders', 'girlLeaders', 'seats', 'girlsMinimum'],
@@ -26,7 +26,7 @@ export async function figureRoutes(app: FastifyInstance) {
 
   app.get('/figures', coordinators, async (request, reply) => {
     const { villages, chosen } = villageOf(request)
-    return reply.view('figures/index', { villages, chosen: chosen ?? null, figures: figures(request.ctx, chosen?.id), tables: figureTables, outcomes, chart: barChart, percent })
+    return reply.view('figures/index', { villages, chosen: chosen ?? null, figures: figures(request.ctx, chosen?.id), tables: figureTables, outcomes, chart: barChart, stacked: stackedChart, percent })
   })
 
   app.get('/figures.csv', coordinators, async (request, reply) => {

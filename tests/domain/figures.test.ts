@@ -83,6 +83,6 @@ describe('the coordinator’s figures', () => {
     expect(svg).not.toContain('<script>')
     expect(svg).toContain('&#60;script&#62;')
     expect(svg).toContain('aria-label="A &#34;chart&#34;"')
-    expect(svg).toMatch(/<rect x="8" y="\d+" width="235"/)
+    expect(svg).toMatch(/<rect x="4" y="\d+" width="150" height="12" rx="3" class="bar girl"\/>/)
   })
 })

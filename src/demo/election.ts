@@ -2,6 +2,7 @@ import { addContest, createElection, eligibleToStand, nominate, openNominations,
 import { closePoll, enterPaperCount, publishResult } from '../elections/counting.ts'
 import { contestSchema, electionSchema } from '../elections/schemas.ts'
 import { symbols } from '../elections/symbols.ts'
+import { castBallot, issueBallot, openStation, unlockStation, voterRoll } from '../elections/voting.ts'
 import type { StaffCtx } from '../web/context.ts'
 
 /**
@@ -48,8 +49,12 @@ export function seedDemoElection(ctx: StaffCtx, villageId: number, termStart: st
   return election.id
 }
 
-/** A by-election whose poll is open, to try voting on the tablet with the demo logins. */
-export function seedDemoOpenPoll(ctx: StaffCtx, villageId: number, termStart: string, termEnd: string): number {
+/**
+ * A by-election whose poll is open, to try voting on the tablet with the demo logins. A third of
+ * the roll has already voted on the tablet (so the station and the figures show turnout); the rest
+ * are left to try.
+ */
+export async function seedDemoOpenPoll(ctx: StaffCtx, villageId: number, termStart: string, termEnd: string): Promise<number> {
   const election = createElection(ctx, villageId, electionSchema.parse({
     title: 'बाल पंचायत उप-चुनाव (टैबलेट पर आज़माएँ)', termStart, termEnd,
     voterAgeMin: '6', voterAgeMax: '18', candidateAgeMin: '10', candidateAgeMax: '18', candidacy: 'age',
@@ -61,7 +66,14 @@ export function seedDemoOpenPoll(ctx: StaffCtx, villageId: number, termStart: st
   openNominations(ctx, election.id)
   const eligible = eligibleToStand(ctx, election.id)
   const picks = [...eligible.filter((c) => c.gender === 'girl').slice(-3), ...eligible.filter((c) => c.gender === 'boy').slice(-2)]
-  picks.forEach((child, i) => nominate(ctx, election.id, contest.id, { childId: child.id, symbol: symbols[(i * 5 + 3) % symbols.length] }))
+  const standing = picks.map((child, i) => nominate(ctx, election.id, contest.id, { childId: child.id, symbol: symbols[(i * 5 + 3) % symbols.length] }).id)
   openPoll(ctx, election.id)
+  const roll = voterRoll(ctx, election.id).voters
+  let station = await openStation(ctx, election.id, '1234')
+  for (const [i, voter] of roll.filter((_, i) => i % 3 === 0).entries()) {
+    if (!station.unlocked) station = await unlockStation(ctx, station, '1234')
+    station = issueBallot(ctx, station, voter.id)
+    station = await castBallot(ctx, station, station.ballot!.token, new Map([[contest.id, [standing[i % standing.length], standing[(i + 1 + (i % 4)) % standing.length]]]]))
+  }
   return election.id
 }

@@ -82,7 +82,7 @@ export async function seedDemo(db: Db): Promise<SeedResult> {
   // Meetings first, the next one scheduled among them: the Gram Panchayat's answers land on its agenda.
   const { resolutionIds } = seedDemoMeetings(keeper, village.id, today)
   seedDemoJourneys(keeper, panchayat, resolutionIds, today)
-  seedDemoOpenPoll(keeper, village.id, today, `${Number(today.slice(0, 4)) + 1}-03-31`)
+  await seedDemoOpenPoll(keeper, village.id, today, `${Number(today.slice(0, 4)) + 1}-03-31`)
   recordAudit(db, ctx.actor, { action: 'demo.seeded', subject: 'village', subjectId: village.id, villageId: village.id, detail: { children: count, electionId } })
   return { created: true, villageId: village.id, children: count, logins: demoLogins, password: DEMO_PASSWORD }
 }

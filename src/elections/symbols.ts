@@ -1,3 +1,4 @@
+import { INK, pictureSvg } from '../web/svg.ts'
 // Ballot symbols: the pictures children tap to vote, as on Indian ballots.
 //
 // Every symbol is a small inline SVG (viewBox 0 0 64 64) drawn from a few basic shapes with a
@@ -24,7 +25,6 @@ export function isSymbol(x: unknown): x is SymbolId {
 }
 
 /** The outline colour every symbol shares. */
-const INK = '#263238'
 
 const n = (v: number) => String(Math.round(v * 100) / 100)
 const rad = (deg: number) => (deg * Math.PI) / 180
@@ -354,23 +354,7 @@ const drawings: Record<SymbolId, string> = {
   watermelon: watermelon(), grapes: grapes(), turtle: turtle(), rabbit: rabbit(), frog: frog(), pineapple: pineapple(),
 }
 
-function escapeXml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string)
-}
-
-/**
- * The symbol as an inline SVG string, `size` px square (96 unless told). With a `title` (the
- * symbol's name in the reader's language) it is an image with that accessible name; without one it
- * (or an empty one) it is hidden from screen readers, for when the name is written next to it.
- */
 export function symbolSvg(id: SymbolId, options: { size?: number; title?: string } = {}): string {
   if (!isSymbol(id)) throw new Error(`unknown ballot symbol: ${String(id)}`)
-  const size = options.size ?? 96
-  if (!Number.isFinite(size) || size <= 0) throw new RangeError(`symbol size must be a positive number, not ${size}`)
-  const title = options.title
-  const a11y = title ? `role="img" aria-label="${escapeXml(title)}"` : 'aria-hidden="true" focusable="false"'
-  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64" width="${n(size)}" height="${n(size)}" ${a11y} data-symbol="${id}">`
-    + (title ? `<title>${escapeXml(title)}</title>` : '')
-    + `<g fill="none" stroke="${INK}" stroke-width="3" stroke-linecap="round" stroke-linejoin="round">${drawings[id]}</g>`
-    + '</svg>'
+  return pictureSvg(drawings[id], options.size ?? 96, options.title, ['symbol', id])
 }

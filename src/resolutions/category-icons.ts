@@ -1,3 +1,4 @@
+import { INK, pictureSvg } from '../web/svg.ts'
 // Category pictures for the children's board: one bold inline SVG per resolution category, so that
 // children who cannot read yet can tell a card about school from one about water or safety.
 //
@@ -13,7 +14,6 @@
 import { categories, type Category } from './tables.ts'
 
 /** The outline colour every icon shares (the ballot symbols' ink). */
-const INK = '#263238'
 /** The prohibition sign's red. */
 const NO_RED = '#D32F2F'
 
@@ -157,10 +157,6 @@ export function isCategory(x: unknown): x is Category {
   return categorySet.has(x)
 }
 
-function escapeXml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string)
-}
-
 /**
  * The category's picture as an inline SVG string, `size` px square (48 unless told). With a
  * `label` (the category's name in the reader's language) it is an image with that accessible name;
@@ -168,12 +164,5 @@ function escapeXml(s: string): string {
  */
 export function categoryIcon(category: Category, options: { size?: number; label?: string } = {}): string {
   if (!isCategory(category)) throw new Error(`unknown resolution category: ${String(category)}`)
-  const size = options.size ?? 48
-  if (!Number.isFinite(size) || size <= 0) throw new RangeError(`icon size must be a positive number, not ${size}`)
-  const label = options.label
-  const a11y = label ? `role="img" aria-label="${escapeXml(label)}"` : 'aria-hidden="true"'
-  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64" width="${n(size)}" height="${n(size)}" ${a11y} focusable="false" data-category="${category}">`
-    + (label ? `<title>${escapeXml(label)}</title>` : '')
-    + `<g fill="none" stroke="${INK}" stroke-width="3" stroke-linecap="round" stroke-linejoin="round">${drawings[category]}</g>`
-    + '</svg>'
+  return pictureSvg(drawings[category], options.size ?? 48, options.label, ['category', category])
 }

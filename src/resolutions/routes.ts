@@ -27,7 +27,7 @@ export async function resolutionRoutes(app: FastifyInstance) {
 
   /** The resolution's page: its journey, and the one form that comes next for whoever is looking. */
   const journeyPage = (request: FastifyRequest, extra: Record<string, unknown> = {}) => {
-    const found = getJourney(request.ctx, routeId(request.params))
+    const { staff: _, ...found } = getJourney(request.ctx, routeId(request.params))
     const { journey, village } = found
     return {
       ...found, forwardingWays, decisions, today: todayIso,

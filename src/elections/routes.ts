@@ -212,8 +212,9 @@ export async function electionRoutes(app: FastifyInstance) {
 
   app.post('/villages/:villageId/bal-panchayat/members/:memberId/departure', organisers, async (request, reply) => {
     const v = village(request)
-    return submitForm(request, reply, { page: 'elections/bal-panchayat', partial: 'elections/bal-panchayat', data: { village: v, terms: balPanchayat(request.ctx, v.id) } }, () => {
-      const { replacement } = memberLeaves(request.ctx, v.id, routeId(request.params, 'memberId'), parseForm(memberDepartureSchema, request.body))
+    const memberId = routeId(request.params, 'memberId')
+    return submitForm(request, reply, { page: 'elections/bal-panchayat', partial: 'elections/bal-panchayat', data: { village: v, terms: balPanchayat(request.ctx, v.id), memberId } }, () => {
+      const { replacement } = memberLeaves(request.ctx, v.id, memberId, parseForm(memberDepartureSchema, request.body))
       return { to: `/villages/${v.id}/bal-panchayat`, flash: replacement ? 'members.replaced' : 'members.leftVacant' }
     })
   })

@@ -15,4 +15,5 @@ app.post('/insert', async (request, reply) => {
   insert.run(randomBytes(16).toString('base64url'), Number((request.body as Record<string, string>).contest ?? 1))
   return reply.code(303).header('location', '/done').send()
 })
+app.get('/health', async () => ({ status: 'ok' }))
 await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' })

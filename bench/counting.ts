@@ -6,7 +6,6 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { randomBytes } from 'node:crypto'
 import { freshDatabaseAt, benchFixture } from './fixture.ts'
 import { countElection, closePoll } from '../src/elections/counting.ts'
 
@@ -17,21 +16,30 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bp-bench-'))
 const database = freshDatabaseAt(path.join(dir, 'bench.sqlite'))
 try {
   const { ctx, electionId, contestId, candidateIds } = await benchFixture(database, { seats: 10, candidates: 20 })
-  const insertBallot = database.sqlite.prepare('INSERT INTO ballots (id, contest_id) VALUES (?, ?)')
-  const insertMark = database.sqlite.prepare('INSERT INTO ballot_marks (ballot_id, contest_id, candidate_id) VALUES (?, ?, ?)')
-  const fill = database.sqlite.transaction((n: number) => {
-    for (let i = 0; i < n; i++) {
-      const id = randomBytes(16).toString('base64url')
-      insertBallot.run(id, contestId)
-      const marks = 1 + (i % 5)
-      const start = (i * 7) % candidateIds.length
-      for (let m = 0; m < marks; m++) insertMark.run(id, contestId, candidateIds[(start + m * 3) % candidateIds.length])
-    }
+  // Ballot i marks 1 + (i % 5) candidates (3 on average), starting at (7i mod n) and stepping by 3,
+  // each ballot under a random 22-character id as the app's are. Written by SQLite itself, in the
+  // order of the ids and with a large page cache (single inserts from JavaScript, in random order,
+  // took minutes), in one transaction.
+  const sqlite = database.sqlite
+  const fill = sqlite.transaction((n: number) => {
+    sqlite.exec('CREATE TEMP TABLE bench_candidates (k INTEGER PRIMARY KEY, id INTEGER NOT NULL)')
+    const candidate = sqlite.prepare('INSERT INTO bench_candidates (k, id) VALUES (?, ?)')
+    candidateIds.forEach((id, k) => candidate.run(k, id))
+    sqlite.prepare(`CREATE TEMP TABLE bench_ballots AS WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ? - 1)
+      SELECT i, lower(hex(randomblob(11))) AS id FROM n`).run(n)
+    sqlite.prepare('INSERT INTO ballots (id, contest_id) SELECT id, ? FROM bench_ballots ORDER BY id').run(contestId)
+    sqlite.prepare(`INSERT INTO ballot_marks (ballot_id, contest_id, candidate_id)
+      SELECT b.id, ?, c.id FROM bench_ballots b
+      JOIN (SELECT 0 AS m UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4) marks ON marks.m < 1 + (b.i % 5)
+      JOIN bench_candidates c ON c.k = ((b.i * 7) % :n + marks.m * 3) % :n ORDER BY b.id, c.id`.replace(/:n/g, String(candidateIds.length))).run(contestId)
+    sqlite.exec('DROP TABLE bench_ballots; DROP TABLE bench_candidates')
   })
   const filled = Date.now()
   // Filling is set-up, not what is measured: skip fsync while writing, then count as the app does.
   database.sqlite.pragma('synchronous = OFF')
-  for (let done = 0; done < BALLOTS; done += 100_000) fill(Math.min(100_000, BALLOTS - done))
+  database.sqlite.pragma('cache_size = -262144')
+  fill(BALLOTS)
+  database.sqlite.pragma('cache_size = -2000')
   database.sqlite.pragma('synchronous = FULL')
   const fillMs = Date.now() - filled
   closePoll(ctx, electionId, { source: 'random' })
@@ -44,7 +52,7 @@ try {
     if (count.ballots !== BALLOTS) throw new Error(`counted ${count.ballots} ballots, expected ${BALLOTS}`)
   }
   const ms = Math.round(Math.max(...runs))
-  console.log(JSON.stringify({ bench: 'count_ballots', ballots: BALLOTS, marks: database.sqlite.prepare('SELECT count(*) FROM ballot_marks').pluck().get(), ms, runs_ms: runs.map(Math.round), limit_ms: LIMIT_MS, ok: ms <= LIMIT_MS, fill_ms: fillMs }))
+  console.log(JSON.stringify({ figure: 'count_ballots', ballots: BALLOTS, marks: database.sqlite.prepare('SELECT count(*) FROM ballot_marks').pluck().get(), ms, runs_ms: runs.map(Math.round), limit_ms: LIMIT_MS, ok: ms <= LIMIT_MS, fill_ms: fillMs }))
   if (ms > LIMIT_MS) process.exitCode = 1
 } finally {
   database.close()

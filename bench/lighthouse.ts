@@ -39,7 +39,7 @@ try {
   const category = result?.lhr.categories.accessibility
   const score = Math.round((category?.score ?? 0) * 100)
   const failing = Object.values(result?.lhr.audits ?? {}).filter((a) => a.score !== null && a.score < 1 && a.scoreDisplayMode === 'binary').map((a) => a.id)
-  console.log(JSON.stringify({ bench: 'lighthouse_accessibility', page: 'ballot', score, target: 100, ok: score === 100, failing, url: result?.lhr.finalDisplayedUrl?.replace(base, '') }))
+  console.log(JSON.stringify({ figure: 'lighthouse_accessibility', page: 'ballot', score, target: 100, ok: score === 100, failing, url: result?.lhr.finalDisplayedUrl?.replace(base, '') }))
   if (score !== 100) process.exitCode = 1
 } finally {
   await chrome.kill()

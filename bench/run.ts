@@ -1,11 +1,23 @@
-/** npm run bench: every benchmark in turn, each printing one JSON line per figure. */
-import { spawnSync } from 'node:child_process'
+/**
+ * npm run bench: every benchmark in turn, each in its own process and printing one JSON line per
+ * figure; first a line saying what machine this is and how busy it was (figures vary with load).
+ * `npm run bench -- voting page-bytes` runs only those. Exits 1 if any figure misses its target.
+ */
+import os from 'node:os'
 import path from 'node:path'
+import { spawnSync } from 'node:child_process'
 
-const benches = ['counting.ts', 'voting.ts', 'lighthouse.ts']
-let failed = 0
-for (const file of benches) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, file)], { stdio: 'inherit' })
-  if (r.status !== 0) failed++
+const all = ['counting', 'voting', 'staff-pages', 'page-bytes', 'cold-start', 'lighthouse']
+const asked = process.argv.slice(2)
+const unknown = asked.filter((b) => !all.includes(b))
+if (unknown.length) throw new Error(`unknown benchmark ${unknown.join(', ')}; there are: ${all.join(', ')}`)
+const machine = () => ({ cores: os.availableParallelism(), load_avg_1m: Number(os.loadavg()[0].toFixed(2)), node: process.version })
+console.log(JSON.stringify({ figure: 'machine', ...machine(), cpu: os.cpus()[0]?.model }))
+const t0 = Date.now()
+const failed: string[] = []
+for (const name of asked.length ? asked : all) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, `${name}.ts`)], { stdio: 'inherit' })
+  if (r.status !== 0) failed.push(name)
 }
-process.exitCode = failed ? 1 : 0
+console.log(JSON.stringify({ figure: 'bench_run', seconds: Math.round((Date.now() - t0) / 1000), failed, ...machine() }))
+process.exitCode = failed.length ? 1 : 0

@@ -42,7 +42,25 @@ void i18n.init({
 
 export type Translate = TFunction
 
-const fixed = { hi: i18n.getFixedT('hi'), en: i18n.getFixedT('en') }
+/**
+ * A page asks for the same words hundreds of times (a label on every row), and i18next resolves
+ * each call afresh; words without parameters are looked up once per language and remembered.
+ */
+function remembering(t: TFunction): TFunction {
+  const plain = new Map<string, string>()
+  return ((key: unknown, options?: unknown) => {
+    const bare = options === undefined || (typeof options === 'object' && options !== null && Object.keys(options).length === 0)
+    if (typeof key !== 'string' || !bare) return (t as (k: unknown, o?: unknown) => string)(key, options)
+    let text = plain.get(key)
+    if (text === undefined) {
+      text = t(key)
+      if (plain.size < 10_000) plain.set(key, text)
+    }
+    return text
+  }) as TFunction
+}
+
+const fixed = { hi: remembering(i18n.getFixedT('hi')), en: remembering(i18n.getFixedT('en')) }
 
 export function translator(lang: Language): Translate {
   return fixed[lang]

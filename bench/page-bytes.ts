@@ -1,0 +1,130 @@
+/**
+ * Bytes of every page's first load (issue: performance): for each page a user opens, on the demo
+ * village (bench/demo.ts), its HTML plus every stylesheet (<link rel="stylesheet">) and script
+ * (<script src>) it references, as the server sends them to a browser that accepts gzip and brotli
+ * (with an empty cache). Each page must weigh at most 60 KB in all and 15 KB of HTML (KB = 1024
+ * bytes). Fonts are not CSS or JS: the woff2 files the stylesheet names are reported apart and not
+ * counted. `gzip_total_bytes` is what the same files would weigh gzipped, for comparison.
+ * Prints one JSON line per page, then one summing up.
+ */
+import http from 'node:http'
+import path from 'node:path'
+import zlib from 'node:zlib'
+import { demoDatabase, demoPassword } from './demo.ts'
+import { emit, loggedIn, startServer, tempDir } from './harness.ts'
+import { Tablet } from '../tests/helpers/tablet-client.ts'
+
+const LIMIT_TOTAL = 60 * 1024
+const LIMIT_HTML = 15 * 1024
+const dir = tempDir('bp-bench-bytes-')
+const file = path.join(dir, 'demo.sqlite')
+const ids = await demoDatabase(file)
+const app = await startServer('src/server.ts', { DATABASE_PATH: file, SESSION_SECRET: 'bench-secret-0123456789abcdefghijklmnop' })
+
+type Fetched = { status: number; wire: number; body: Buffer; type: string }
+
+/** One GET as a browser makes it, counting the bytes of the body as sent (compressed or not). */
+function get(url: string, cookie = ''): Promise<Fetched> {
+  return new Promise((resolve, reject) => {
+    http.get(url, { headers: { 'accept-encoding': 'gzip, deflate, br', accept: 'text/html,*/*', ...(cookie ? { cookie } : {}) } }, (res) => {
+      const chunks: Buffer[] = []
+      res.on('data', (c: Buffer) => chunks.push(c))
+      res.on('end', () => {
+        const raw = Buffer.concat(chunks)
+        const enc = res.headers['content-encoding']
+        const body = enc === 'gzip' ? zlib.gunzipSync(raw) : enc === 'br' ? zlib.brotliDecompressSync(raw) : enc === 'deflate' ? zlib.inflateSync(raw) : raw
+        resolve({ status: res.statusCode ?? 0, wire: raw.length, body, type: String(res.headers['content-type'] ?? '') })
+      })
+      res.on('error', reject)
+    }).on('error', reject)
+  })
+}
+
+const assets = new Map<string, Fetched>()
+async function asset(url: string): Promise<Fetched> {
+  if (!assets.has(url)) {
+    const f = await get(app.base + url)
+    if (f.status !== 200) throw new Error(`${url} answered ${f.status}`)
+    assets.set(url, f)
+  }
+  return assets.get(url)!
+}
+
+const attr = (tag: string, name: string) => new RegExp(`\\b${name}\\s*=\\s*["']([^"']+)["']`, 'i').exec(tag)?.[1]
+const cookieOf = (t: Tablet) => [...t.cookies].map(([k, v]) => `${k}=${v}`).join('; ')
+
+try {
+  const facilitator = await loggedIn(app.base, 'facilitator', demoPassword)
+  const panchayat = await loggedIn(app.base, 'panchayat', demoPassword)
+  const coordinator = await loggedIn(app.base, 'coordinator', demoPassword)
+  const anonymous = new Tablet(app.base)
+  // The shared tablet: a facilitator opens the station of the open poll and hands a ballot to a child.
+  const tablet = await loggedIn(app.base, 'facilitator', demoPassword)
+  const station = `/elections/${ids.openPoll}/station`
+  await tablet.send('GET', station)
+  await tablet.send('POST', station, { pin: '2468', confirm: '2468' })
+  const roll = await tablet.send('GET', station)
+  const voter = /\/station\/voters\/(\d+)/.exec(roll.text)?.[1]
+  if (!voter) throw new Error('no voter on the open poll\'s roll')
+
+  const v = ids.villageId
+  const pages: { page: string; path: string; as: Tablet; before?: () => Promise<unknown> }[] = [
+    { page: 'login', path: '/login', as: anonymous },
+    { page: 'register', path: `/villages/${v}/children`, as: facilitator },
+    { page: 'child', path: `/villages/${v}/children/${ids.child}`, as: facilitator },
+    { page: 'elections', path: `/villages/${v}/elections`, as: facilitator },
+    { page: 'election', path: `/elections/${ids.finished}`, as: facilitator },
+    { page: 'result', path: `/elections/${ids.finished}/result`, as: facilitator },
+    { page: 'result_print', path: `/elections/${ids.finished}/result/print`, as: facilitator },
+    { page: 'bal_panchayat', path: `/villages/${v}/bal-panchayat`, as: facilitator },
+    { page: 'station', path: station, as: tablet },
+    { page: 'confirm_voter', path: `${station}/voters/${voter}`, as: tablet },
+    { page: 'ballot', path: `/elections/${ids.openPoll}/ballot`, as: tablet, before: () => tablet.send('POST', `${station}/ballot`, { childId: voter }) },
+    { page: 'thanks', path: `/elections/${ids.openPoll}/ballot/thanks`, as: tablet },
+    { page: 'meetings', path: `/villages/${v}/meetings`, as: facilitator },
+    { page: 'meeting_in_progress', path: `/meetings/${ids.meetingInProgress}`, as: facilitator },
+    { page: 'minutes_print', path: `/meetings/${ids.closedMeeting}/minutes`, as: facilitator },
+    { page: 'resolutions', path: `/villages/${v}/resolutions`, as: facilitator },
+    { page: 'resolution', path: `/resolutions/${ids.resolution}`, as: facilitator },
+    { page: 'resolution_letter', path: `/resolutions/${ids.resolution}/letter`, as: facilitator },
+    { page: 'inbox', path: '/inbox', as: panchayat },
+    { page: 'resolution_panchayat', path: `/resolutions/${ids.resolution}`, as: panchayat },
+    { page: 'board', path: `/board/${v}`, as: anonymous },
+    { page: 'villages', path: '/villages', as: coordinator },
+    { page: 'figures', path: '/figures', as: coordinator },
+  ]
+  const over: string[] = []
+  let measured = 0
+  for (const p of pages) {
+    await p.before?.()
+    const html = await get(app.base + p.path, cookieOf(p.as))
+    if (html.status === 404 && p.page === 'figures') {
+      emit({ figure: 'page_bytes', page: p.page, path: p.path, skipped: 'no such page yet (404)' })
+      continue
+    }
+    if (html.status !== 200) throw new Error(`${p.path} answered ${html.status}`)
+    const text = html.body.toString('utf8')
+    const css = [...text.matchAll(/<link\b[^>]*>/gi)].map((m) => m[0]).filter((tag) => /\brel\s*=\s*["']?stylesheet/i.test(tag)).map((tag) => attr(tag, 'href')!).filter(Boolean)
+    const js = [...text.matchAll(/<script\b[^>]*>/gi)].map((m) => attr(m[0], 'src')).filter((src): src is string => Boolean(src))
+    const cssFiles = await Promise.all([...new Set(css)].map(asset))
+    const jsFiles = await Promise.all([...new Set(js)].map(asset))
+    const fontUrls = new Set(cssFiles.flatMap((f) => [...f.body.toString('utf8').matchAll(/url\(\s*["']?([^"')]+\.woff2?)["']?\s*\)/g)].map((m) => m[1])))
+    const fonts = await Promise.all([...fontUrls].map(asset))
+    const sum = (fs: Fetched[], k: 'wire' = 'wire') => fs.reduce((n, f) => n + f[k], 0)
+    const gz = (fs: Fetched[]) => fs.reduce((n, f) => n + zlib.gzipSync(f.body).length, 0)
+    const total = html.wire + sum(cssFiles) + sum(jsFiles)
+    const ok = total <= LIMIT_TOTAL && html.wire <= LIMIT_HTML
+    if (!ok) over.push(p.page)
+    measured++
+    emit({
+      figure: 'page_bytes', page: p.page, path: p.path.replace(/\/\d+/g, '/:id'),
+      html_bytes: html.wire, css_bytes: sum(cssFiles), js_bytes: sum(jsFiles), total_bytes: total,
+      gzip_html_bytes: gz([html]), gzip_total_bytes: gz([html, ...cssFiles, ...jsFiles]), fonts_bytes: sum(fonts),
+      files: [...new Set([...css, ...js])], limit_total_bytes: LIMIT_TOTAL, limit_html_bytes: LIMIT_HTML, ok,
+    })
+  }
+  emit({ figure: 'page_bytes_summary', pages: measured, over_limit: over, ok: over.length === 0 })
+  if (over.length) process.exitCode = 1
+} finally {
+  app.stop()
+}

@@ -25,7 +25,8 @@ export const SHARES: Record<Exclude<(typeof shareChoices)[number], 'number'>, nu
 export const contestSchema = z.object({
   name: field.text(80),
   seats: whole(1, 50),
-  seatTitles: z.string('v.invalid').max(2000, 'v.tooLong|2000').optional().default('')
+  // Too long aborts: zod would otherwise still run the refinement below, with the text where it expects the titles.
+  seatTitles: z.string('v.invalid').max(2000, { message: 'v.tooLong|2000', abort: true }).optional().default('')
     .transform((s) => s.split(/\r?\n/).map((l) => l.trim()).filter(Boolean)),
   maxChoices: z.union([z.literal(''), whole(1, 50)]).optional().transform((v) => (v === '' || v === undefined ? null : v)),
   method: field.choice(methods),

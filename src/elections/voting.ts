@@ -8,7 +8,8 @@ import { prepared } from '../db/prepared.ts'
 import { Conflict, InvalidInput, NotFound } from '../web/errors.ts'
 import { bornYearsBefore, todayIso } from '../web/dates.ts'
 import { contestCandidates, getElection } from './elections.ts'
-import { ballotMarks, ballots, checkoffs, contests, stations } from './tables.ts'
+import { ballotMarks, ballots, checkoffs, contests, electionEvents, stations } from './tables.ts'
+import { stageOf } from './stages.ts'
 
 /** What a tablet remembers in its session: its station, whether the roll is open, and the one ballot it holds. */
 export type StationState = {
@@ -129,6 +130,7 @@ const contestsOf = prepared((db) => db.select().from(contests).where(eq(contests
 const insertCheckoff = prepared((db) => db.insert(checkoffs).values({ electionId: sql.placeholder('electionId'), childId: sql.placeholder('childId') }).onConflictDoNothing().prepare())
 const insertBallot = prepared((db) => db.insert(ballots).values({ id: sql.placeholder('id'), contestId: sql.placeholder('contestId') }).prepare())
 const insertMark = prepared((db) => db.insert(ballotMarks).values({ ballotId: sql.placeholder('ballotId'), contestId: sql.placeholder('contestId'), candidateId: sql.placeholder('candidateId') }).prepare())
+const stagesReached = prepared((db) => db.select({ stage: electionEvents.stage }).from(electionEvents).where(eq(electionEvents.electionId, sql.placeholder('id'))).prepare())
 
 function readPaper(db: Ctx['db'], electionId: number) {
   const all = contestsOf(db).all({ id: electionId })
@@ -156,6 +158,8 @@ export async function castBallot(ctx: Ctx, state: StationState, token: string, c
   // so a refused one leaves no trace); each answer waits for that commit.
   const db = staff.db
   await groupCommit(db).run(() => {
+    // Asked again inside the commit: the poll may have closed while this cast waited for it.
+    if (stageOf(stagesReached(db).all({ id: state.electionId })) !== 'poll_open') throw new Conflict('voting.pollNotOpen')
     const done = insertCheckoff(db).run({ electionId: state.electionId, childId: ballot.childId })
     if (done.changes === 0) throw new Conflict('voting.alreadyVoted', { name: voterOnRoll(staff, state.electionId, ballot.childId)?.name ?? '' })
     for (const { contest } of paper) {

@@ -6,8 +6,11 @@ const count = (max: number) => z.union([z.literal(''), z.coerce.number('v.number
   .optional().transform((v) => (v === '' || v === undefined ? 0 : v))
 const optionalId = () => z.union([z.literal(''), field.id()]).optional().transform((v) => (v === '' || v === undefined ? null : v))
 
-/** Agenda items typed one per line when the meeting is scheduled. */
-const agendaLines = z.string('v.invalid').max(4000, 'v.tooLong|4000').optional().default('')
+/**
+ * Agenda items typed one per line when the meeting is scheduled. Too long aborts: zod would
+ * otherwise still run the form's refinement, with the text where it expects the lines.
+ */
+const agendaLines = z.string('v.invalid').max(4000, { message: 'v.tooLong|4000', abort: true }).optional().default('')
   .transform((s) => s.split(/\r?\n/).map((l) => l.trim()).filter(Boolean))
 
 export const meetingSchema = z.object({

@@ -37,9 +37,12 @@ export async function submitForm(request: FastifyRequest, reply: FastifyReply, f
   }
 }
 
-/** A local path to return to after login or a language switch; never another site. */
+/**
+ * A local path to return to after login or a language switch; never another site. Printable ASCII
+ * only, as a browser sends a URL: anything else cannot go into a Location header.
+ */
 export function safeLocalPath(value: unknown, fallback = '/'): string {
-  return typeof value === 'string' && /^\/(?![/\\])[^\s]*$/.test(value) && value.length < 2000 ? value : fallback
+  return typeof value === 'string' && /^\/(?![/\\])[\x21-\x7e]*$/.test(value) && value.length < 2000 ? value : fallback
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

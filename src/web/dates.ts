@@ -3,9 +3,14 @@ import type { Language } from '../accounts/tables.ts'
 const locales: Record<Language, string> = { hi: 'hi-IN', en: 'en-IN' }
 const istDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Kolkata' })
 
-/** The village's calendar day (India Standard Time), as YYYY-MM-DD. */
-export function todayIso(now: Date = new Date()): string {
-  return istDay.format(now)
+let today = { day: '', until: 0 }
+
+/** The village's calendar day (India Standard Time), as YYYY-MM-DD. Asked per row of a page, so kept for a second. */
+export function todayIso(now?: Date): string {
+  if (now) return istDay.format(now)
+  const ms = Date.now()
+  if (ms >= today.until) today = { day: istDay.format(new Date(ms)), until: ms + 1000 }
+  return today.day
 }
 
 /** Whole years between a date of birth and a day (both YYYY-MM-DD). */

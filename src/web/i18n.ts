@@ -43,21 +43,33 @@ void i18n.init({
 export type Translate = TFunction
 
 /**
- * A page asks for the same words hundreds of times (a label on every row), and i18next resolves
- * each call afresh; words without parameters are looked up once per language and remembered.
+ * A page asks for the same words hundreds of times (a label on every row, a child's age), and
+ * i18next resolves each call afresh; a call is looked up once per language and its answer kept
+ * (words with simple parameters too, keyed by them), up to a bound.
  */
 function remembering(t: TFunction): TFunction {
-  const plain = new Map<string, string>()
+  const known = new Map<string, string>()
   return ((key: unknown, options?: unknown) => {
-    const bare = options === undefined || (typeof options === 'object' && options !== null && Object.keys(options).length === 0)
-    if (typeof key !== 'string' || !bare) return (t as (k: unknown, o?: unknown) => string)(key, options)
-    let text = plain.get(key)
+    const params = options === undefined ? '' : simpleParams(options)
+    if (typeof key !== 'string' || params === null) return (t as (k: unknown, o?: unknown) => string)(key, options)
+    const id = params ? `${key}\u0000${params}` : key
+    let text = known.get(id)
     if (text === undefined) {
-      text = t(key)
-      if (plain.size < 10_000) plain.set(key, text)
+      text = (t as (k: unknown, o?: unknown) => string)(key, options)
+      if (known.size >= 20_000) known.clear()
+      known.set(id, text)
     }
     return text
   }) as TFunction
+}
+
+/** Parameters made only of strings and numbers, as a key; null for anything else (left to i18next). */
+function simpleParams(options: unknown): string | null {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) return null
+  const entries = Object.entries(options)
+  if (entries.length === 0) return ''
+  for (const [, v] of entries) if (typeof v !== 'string' && typeof v !== 'number') return null
+  return JSON.stringify(entries)
 }
 
 const fixed = { hi: remembering(i18n.getFixedT('hi')), en: remembering(i18n.getFixedT('en')) }

@@ -42,7 +42,7 @@
           retryIn = 2000
           keepMine.hidden = true
           say('saved', { at: answer.savedAt })
-        } else if (res.status === 409 && !force) {
+        } else if (res.status === 409 && answer.key === 'minutes.changedElsewhere' && !force) {
           keepMine.hidden = false
           say('conflict')
         } else if (res.status >= 400 && res.status < 500) {

@@ -60,6 +60,23 @@ export function exportChild(ctx: Ctx, villageId: number, childId: number) {
   return data
 }
 
+/** Text people typed about the village's children (minutes, resolutions, notes): the name struck out there too. */
+function strikeFromFreeText(tx: Parameters<Parameters<StaffCtx['db']['transaction']>[0]>[0], villageId: number, text: string): void {
+  const meetingsOfVillage = sql`(SELECT id FROM meetings WHERE village_id = ${villageId})`
+  const itemsOfVillage = sql`(SELECT id FROM agenda_items WHERE meeting_id IN ${meetingsOfVillage})`
+  const columns: [string, string, ReturnType<typeof sql>][] = [
+    ['resolutions', 'problem', sql`village_id = ${villageId}`], ['resolutions', 'request', sql`village_id = ${villageId}`],
+    ['meetings', 'guests', sql`village_id = ${villageId}`], ['amendments', 'text', sql`meeting_id IN ${meetingsOfVillage}`],
+    ['minutes', 'discussion', sql`agenda_item_id IN ${itemsOfVillage}`], ['minutes', 'decisions', sql`agenda_item_id IN ${itemsOfVillage}`],
+    ['action_points', 'what', sql`agenda_item_id IN ${itemsOfVillage}`], ['action_points', 'who', sql`agenda_item_id IN ${itemsOfVillage}`],
+    ['members', 'left_reason', sql`election_id IN (SELECT id FROM elections WHERE village_id = ${villageId})`],
+    ['departures', 'note', sql`child_id IN (SELECT id FROM children WHERE village_id = ${villageId})`],
+  ]
+  for (const [table, column, where] of columns) {
+    tx.run(sql`UPDATE ${sql.identifier(table)} SET ${sql.identifier(column)} = replace(${sql.identifier(column)}, ${text}, ${'[—]'}) WHERE ${where} AND instr(${sql.identifier(column)}, ${text}) > 0`)
+  }
+}
+
 /** What an erased child is called everywhere it still appears (results, rolls, minutes' lists). */
 export const erasedName = (childId: number) => `— #${childId}`
 
@@ -67,7 +84,8 @@ export const erasedName = (childId: number) => `— #${childId}`
  * Erases a child's personal data: the name and every detail are replaced (only gender and year of
  * birth stay, for the girls' figures), consent is withdrawn and the child leaves the register, so
  * no roll takes them again. Ballots, check-offs (now of "a voter") and counts are kept. The audit
- * log keeps that it happened but no longer the name. Erasing twice changes nothing.
+ * log keeps that it happened but no longer the name, and the name is struck from text typed about
+ * the village (minutes, resolutions, notes). Erasing twice changes nothing.
  */
 export function eraseChild(ctx: Ctx, villageId: number, childId: number): void {
   const { staff, child } = coordinatorOf(ctx, villageId, childId)
@@ -86,6 +104,7 @@ export function eraseChild(ctx: Ctx, villageId: number, childId: number): void {
     for (const text of [child.name, child.guardianName, child.guardianPhone].filter((s) => s.trim().length >= 2)) {
       const asJson = JSON.stringify(text).slice(1, -1)
       tx.run(sql`UPDATE ${auditLog} SET detail = replace(detail, ${asJson}, ${'[—]'}) WHERE village_id = ${villageId} AND instr(detail, ${asJson}) > 0`)
+      strikeFromFreeText(tx, villageId, text)
     }
     recordAudit(tx, staff.actor, { action: 'child.erased', subject: 'child', subjectId: childId, villageId })
   })

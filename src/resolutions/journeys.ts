@@ -123,11 +123,18 @@ export function forwardResolution(ctx: Ctx, resolutionId: number, input: Forward
   })
 }
 
-/** The Gram Panchayat's answers are recorded by its members (a coordinator may help). */
-function answerable(ctx: Ctx, resolutionId: number, kind: ResponseKind) {
+/** The same answer as the one just recorded: a double tap, which changes nothing. */
+function isRepeat(journey: Journey, kind: ResponseKind, on: string, text = ''): boolean {
+  const last = journey.answers.at(-1)
+  return Boolean(last && last.kind === kind && last.on === on && last.text === text)
+}
+
+/** The Gram Panchayat's answers are recorded by its members (a coordinator may help). Null: already recorded. */
+function answerable(ctx: Ctx, resolutionId: number, kind: ResponseKind, on: string, text = '') {
   requireRole(ctx, 'panchayat', 'admin')
   const found = getJourney(ctx, resolutionId)
   const { journey } = found
+  if (isRepeat(journey, kind, on, text)) return null
   if (!journey.forwarding) throw new Conflict('answers.notForwarded')
   if (!journey.next.includes(kind)) {
     if (journey.decision && ['accepted', 'referred', 'declined'].includes(kind)) {
@@ -146,7 +153,7 @@ function checkDay(journey: Journey, on: string, values: Record<string, unknown>)
   if (last && on < last.on) throw new InvalidInput({ on: { key: 'v.beforeLastAnswer', params: { date: last.on } } }, values)
 }
 
-function answer(found: ReturnType<typeof answerable>, row: { kind: ResponseKind; on: string; text?: string; targetDate?: string | null; evidence?: string }) {
+function answer(found: NonNullable<ReturnType<typeof answerable>>, row: { kind: ResponseKind; on: string; text?: string; targetDate?: string | null; evidence?: string }) {
   const { journey, village, staff } = found
   staff.db.transaction((tx) => {
     const saved = tx.insert(responses).values({ resolutionId: journey.id, ...row, recordedBy: staff.actor.id, recordedAt: new Date() }).returning().get()
@@ -161,14 +168,16 @@ function answer(found: ReturnType<typeof answerable>, row: { kind: ResponseKind;
 export function acknowledgeResolution(ctx: Ctx, resolutionId: number, on: string): void {
   const { journey } = getJourney(ctx, resolutionId)
   if (journey.forwarding && journey.status !== 'sent') { requireRole(ctx, 'panchayat', 'admin'); return }
-  const found = answerable(ctx, resolutionId, 'acknowledged')
+  const found = answerable(ctx, resolutionId, 'acknowledged', on)
+  if (!found) return
   checkDay(found.journey, on, { on })
   answer(found, { kind: 'acknowledged', on })
 }
 
 /** The decision, once: accepted with a plan and a target date, referred to an officer, or declined with a reason. */
 export function decideResolution(ctx: Ctx, resolutionId: number, input: DecisionInput): void {
-  const found = answerable(ctx, resolutionId, input.decision)
+  const found = answerable(ctx, resolutionId, input.decision, input.on, input.text)
+  if (!found) return
   const values = { ...input, targetDate: input.targetDate ?? '' }
   checkDay(found.journey, input.on, values)
   if (input.targetDate && input.targetDate < todayIso()) throw new InvalidInput({ targetDate: { key: 'v.targetPast' } }, values)
@@ -177,14 +186,16 @@ export function decideResolution(ctx: Ctx, resolutionId: number, input: Decision
 
 /** An action taken on an accepted or referred resolution, with a short note of the evidence. */
 export function recordAction(ctx: Ctx, resolutionId: number, input: ActionInput): void {
-  const found = answerable(ctx, resolutionId, 'action')
+  const found = answerable(ctx, resolutionId, 'action', input.on, input.text)
+  if (!found) return
   checkDay(found.journey, input.on, input)
   answer(found, { kind: 'action', on: input.on, text: input.text, evidence: input.evidence })
 }
 
 /** The work is done: the last step of the journey. */
 export function markDone(ctx: Ctx, resolutionId: number, on: string): void {
-  const found = answerable(ctx, resolutionId, 'done')
+  const found = answerable(ctx, resolutionId, 'done', on)
+  if (!found) return
   checkDay(found.journey, on, { on })
   answer(found, { kind: 'done', on })
 }

@@ -1,16 +1,19 @@
-import { and, asc, eq, sql } from 'drizzle-orm'
+import { and, asc, eq, gt, sql } from 'drizzle-orm'
 import type { Db, Tx } from '../db/client.ts'
 import { recordAudit } from '../audit/audit.ts'
 import { getVillage } from '../villages/villages.ts'
 import { children } from '../people/tables.ts'
-import { requireRole, type Ctx } from '../web/context.ts'
-import { Conflict, InvalidInput, NotFound } from '../web/errors.ts'
+import type { Ctx } from '../web/context.ts'
+import { Conflict, InvalidInput } from '../web/errors.ts'
 import { agendaOf, getMeeting, meetingQuorum, rollOf } from '../meetings/meetings.ts'
 import { isHeld, passes } from '../meetings/quorum.ts'
 import { resolutions } from './tables.ts'
 import type { ResolutionInput } from './schemas.ts'
 
 export type Resolution = typeof resolutions.$inferSelect
+
+/** The same form sent again this soon is a double tap, not a second decision. */
+export const REPEAT_MS = 2 * 60_000
 
 /** The number a passed resolution carries: village/year/serial, as written in the village's register. */
 export function resolutionNumber(villageName: string, year: number, serial: number): string {
@@ -38,6 +41,12 @@ export function recordResolution(ctx: Ctx, meetingId: number, input: ResolutionI
   if (hands > present.size) fields.votesFor = { key: 'v.moreVotesThanPresent', params: { n: present.size } }
   if (input.agendaItemId !== null && !agendaOf(staff.db, meetingId).some((i) => i.id === input.agendaItemId)) fields.agendaItemId = { key: 'v.choose' }
   if (Object.keys(fields).length) throw new InvalidInput(fields, typed)
+  // A double tap sends the same resolution twice: the second gets the first back, not a new number.
+  const again = staff.db.select().from(resolutions).where(and(eq(resolutions.meetingId, meetingId), eq(resolutions.title, input.title),
+    eq(resolutions.problem, input.problem), eq(resolutions.request, input.request), eq(resolutions.proposerChildId, input.proposerChildId),
+    eq(resolutions.votesFor, input.votesFor), eq(resolutions.votesAgainst, input.votesAgainst), eq(resolutions.votesAbstain, input.votesAbstain),
+    gt(resolutions.recordedAt, new Date(Date.now() - REPEAT_MS)))).get()
+  if (again) return again
   const village = getVillage(staff, meeting.villageId)
   const passed = passes({ for: input.votesFor, against: input.votesAgainst })
   const year = Number(meeting.date.slice(0, 4))
@@ -69,13 +78,4 @@ const resolutionColumns = {
   title: resolutions.title, problem: resolutions.problem, request: resolutions.request, addressedTo: resolutions.addressedTo,
   category: resolutions.category, votesFor: resolutions.votesFor, votesAgainst: resolutions.votesAgainst, votesAbstain: resolutions.votesAbstain,
   number: resolutions.number, recordedAt: resolutions.recordedAt,
-}
-
-export function getResolution(ctx: Ctx, resolutionId: number) {
-  const staff = requireRole(ctx, 'admin', 'facilitator')
-  const row = staff.db.select({ meetingId: resolutions.meetingId }).from(resolutions).where(eq(resolutions.id, resolutionId)).get()
-  if (!row) throw new NotFound()
-  const { meeting } = getMeeting(staff, row.meetingId)
-  const resolution = resolutionsOf(staff.db, meeting.id).find((r) => r.id === resolutionId)!
-  return { resolution, meeting, village: getVillage(staff, meeting.villageId) }
 }

@@ -56,7 +56,7 @@ async function renderError(request: FastifyRequest, reply: FastifyReply, status:
   reply.code(status).header('Vary', 'HX-Request')
   const accept = request.headers.accept ?? ''
   if (accept.includes('json') && !accept.includes('html')) {
-    return reply.send({ error: message })
+    return reply.send({ error: message, key })
   }
   const template = wantsFragment(request) ? 'errors/_message' : 'errors/page'
   // On a polling-station tablet the way on is back to the station, not the staff pages.

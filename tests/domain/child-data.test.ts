@@ -8,6 +8,8 @@ import { representation } from '../../src/figures/figures.ts'
 import { children } from '../../src/people/tables.ts'
 import { auditLog } from '../../src/audit/tables.ts'
 import { members } from '../../src/elections/tables.ts'
+import { minutes } from '../../src/meetings/tables.ts'
+import { agendaOf } from '../../src/meetings/meetings.ts'
 import { Conflict, Forbidden } from '../../src/web/errors.ts'
 import type { AppDatabase } from '../../src/db/client.ts'
 
@@ -18,7 +20,9 @@ beforeAll(async () => {
   database = freshDatabase()
   fx = await seedVillages(database)
   kids = seatBalPanchayat(database, fx.users.facilitator, fx.villages.papdi.id, commonBalPanchayat)
-  closedMeetingWithResolutions(database, fx.users.facilitator, fx.villages.papdi.id, kids, 1)
+  const { meetingId } = closedMeetingWithResolutions(database, fx.users.facilitator, fx.villages.papdi.id, kids, 1)
+  const [item] = agendaOf(database.db, meetingId)
+  database.db.insert(minutes).values({ agendaItemId: item.id, discussion: 'Meena said the pump is broken.', decisions: '', updatedBy: fx.users.facilitator.id, updatedAt: new Date() }).run()
   database.db.update(children).set({ guardianPhone: '9812345678' }).where(eq(children.id, kids.Meena)).run()
 })
 afterAll(() => database.close())
@@ -44,6 +48,7 @@ describe('everything held about one child', () => {
     expect(row.dateOfBirth).toMatch(/^\d{4}-07-01$/)
     expect(database.db.select().from(members).where(eq(members.childId, kids.Meena)).all()).toHaveLength(1)
     expect(representation(database.db, fx.villages.papdi.id)).toEqual(before)
+    expect(database.db.select().from(minutes).all().some((m) => m.discussion.includes('Meena'))).toBe(false)
     const log = database.db.select().from(auditLog).all()
     expect(log.filter((e) => e.detail.includes('Meena') || e.detail.includes('9812345678'))).toEqual([])
     expect(log.filter((e) => e.action === 'child.erased')).toHaveLength(1)

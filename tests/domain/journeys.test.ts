@@ -84,8 +84,11 @@ describe('the Gram Panchayat answers', () => {
     const id = ids.passed[0]
     expect(refusal(() => markDone(sarpanch, id, today))).toBeInstanceOf(Conflict)
     recordAction(sarpanch, id, { on: today, text: 'Bricks and a door bought', evidence: 'bill no. 42' })
+    recordAction(sarpanch, id, { on: today, text: 'Bricks and a door bought', evidence: 'bill no. 42' })
     recordAction(sarpanch, id, { on: today, text: 'Toilet built', evidence: '' })
     markDone(sarpanch, id, today)
+    markDone(sarpanch, id, today)
+    expect(getJourney(rekha, id).journey.actions.map((a) => a.text)).toEqual(['Bricks and a door bought', 'Toilet built'])
     expect(getJourney(rekha, id).journey.status).toBe('done')
     expect(refusal(() => recordAction(sarpanch, id, { on: today, text: 'more', evidence: '' }))).toBeInstanceOf(Conflict)
     expect(database.db.select({ n: sql<number>`count(*)` }).from(auditLog).where(sql`${auditLog.action} LIKE 'resolution.%'`).get()!.n).toBeGreaterThanOrEqual(6)

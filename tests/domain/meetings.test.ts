@@ -34,11 +34,15 @@ const audits = (action: string) => database.db.select({ n: sql<number>`count(*)`
 const refusal = (fn: () => unknown) => { try { fn() } catch (e) { return e } throw new Error('was not refused') }
 const tick = (meetingId: number, ...names: string[]) => names.forEach((n) => recordAttendance(rekha, meetingId, kids[n], true))
 const vote = (over: Record<string, string>) => resolutionSchema.parse(resolutionForm(over))
+// Each meeting somewhere else: the same meeting scheduled again at once is taken for a double tap.
+let rooms = 0
+const meetingInput = (over: Record<string, string> = {}) => scheduleInput({ place: `Room ${++rooms}`, ...over })
 
 describe('scheduling a meeting', () => {
   it('numbers meetings in the village, makes the Pradhan the chair, and keeps the agenda in order', () => {
     const a = scheduleMeeting(rekha, papdi(), scheduleInput())
-    const b = scheduleMeeting(rekha, papdi(), scheduleInput({ agenda: '' }))
+    expect(scheduleMeeting(rekha, papdi(), scheduleInput()).id).toBe(a.id) // a double tap
+    const b = scheduleMeeting(rekha, papdi(), meetingInput({ agenda: '', time: '17:00' }))
     expect(b.number).toBe(a.number + 1)
     expect(a.chairChildId).toBe(kids.Meena)
     expect(agendaOf(database.db, a.id).map((i) => i.title)).toEqual(['Hand pump in ward 2', 'Girls toilet at the school'])
@@ -52,17 +56,17 @@ describe('scheduling a meeting', () => {
   })
 
   it('refuses a chair who is not a member, and another village’s facilitator', () => {
-    expect(refusal(() => scheduleMeeting(rekha, papdi(), scheduleInput({ chairChildId: '999' })))).toBeInstanceOf(InvalidInput)
-    expect(refusal(() => scheduleMeeting(kamla, papdi(), scheduleInput()))).toBeInstanceOf(NotFound)
+    expect(refusal(() => scheduleMeeting(rekha, papdi(), meetingInput({ chairChildId: '999' })))).toBeInstanceOf(InvalidInput)
+    expect(refusal(() => scheduleMeeting(kamla, papdi(), meetingInput()))).toBeInstanceOf(NotFound)
   })
 
   it('refuses a village that has no Bal Panchayat yet', () => {
-    const e = refusal(() => scheduleMeeting(kamla, fx.villages.bhangdoli.id, scheduleInput())) as InvalidInput
+    const e = refusal(() => scheduleMeeting(kamla, fx.villages.bhangdoli.id, meetingInput())) as InvalidInput
     expect(e.fields._form?.key).toBe('meetings.noBalPanchayat')
   })
 
   it('lets the agenda be added to, moved and trimmed until the meeting starts, and not after', () => {
-    const m = scheduleMeeting(rekha, papdi(), scheduleInput({ agenda: 'One\nTwo\nThree' }))
+    const m = scheduleMeeting(rekha, papdi(), meetingInput({ agenda: 'One\nTwo\nThree' }))
     addAgendaItem(rekha, m.id, 'Four')
     const [one, , three] = agendaOf(database.db, m.id)
     moveAgendaItem(rekha, m.id, three.id, 'up')
@@ -78,7 +82,7 @@ describe('scheduling a meeting', () => {
 
 describe('holding a meeting', () => {
   let id: number
-  beforeAll(() => { id = scheduleMeeting(rekha, papdi(), scheduleInput()).id; startMeeting(rekha, id) })
+  beforeAll(() => { id = scheduleMeeting(rekha, papdi(), meetingInput()).id; startMeeting(rekha, id) })
 
   it('meets its quorum only when enough members, and enough girls among them, are ticked', () => {
     tick(id, 'Ravi', 'Sunil', 'Gopal', 'Mukesh', 'Meena')
@@ -107,6 +111,14 @@ describe('holding a meeting', () => {
     const again = recordResolution(rekha, id, vote({ proposerChildId: String(kids.Meena), seconderChildId: String(kids.Sunita), votesFor: '5' }))
     expect(again.serial).toBe(passed.serial! + 1)
     expect(resolutionsOf(database.db, id).map((r) => [r.proposer, r.passed])).toEqual([['Meena', true], ['Sunil', false], ['Meena', true]])
+  })
+
+  it('records a resolution sent twice by a double tap once, with one number', () => {
+    const form = vote({ title: 'Swings for the anganwadi', category: 'play', proposerChildId: String(kids.Gopal), seconderChildId: String(kids.Mukesh), votesFor: '4', votesAgainst: '0' })
+    const first = recordResolution(rekha, id, form)
+    const second = recordResolution(rekha, id, form)
+    expect(second.id).toBe(first.id)
+    expect(resolutionsOf(database.db, id).filter((r) => r.title === 'Swings for the anganwadi')).toHaveLength(1)
   })
 
   it('saves minutes as they are typed, one revision per change, and refuses a save from a stale revision', () => {
@@ -149,7 +161,7 @@ describe('holding a meeting', () => {
 
 describe('a meeting without its quorum', () => {
   it('takes minutes but passes no resolution', () => {
-    const m = scheduleMeeting(rekha, papdi(), scheduleInput())
+    const m = scheduleMeeting(rekha, papdi(), meetingInput())
     startMeeting(rekha, m.id)
     tick(m.id, 'Ravi', 'Sunil', 'Gopal')
     const [item] = agendaOf(database.db, m.id)
@@ -159,12 +171,12 @@ describe('a meeting without its quorum', () => {
   })
 
   it('uses the rule fixed when it started, not a later change', () => {
-    const m = scheduleMeeting(rekha, papdi(), scheduleInput())
+    const m = scheduleMeeting(rekha, papdi(), meetingInput())
     startMeeting(rekha, m.id)
     setQuorumRule(rekha, papdi(), { members: '1/4', girls: 'none' })
     tick(m.id, 'Ravi', 'Sunil', 'Gopal')
     expect(meetingQuorum(database.db, getMeeting(rekha, m.id).meeting).met).toBe(false)
-    const later = scheduleMeeting(rekha, papdi(), scheduleInput())
+    const later = scheduleMeeting(rekha, papdi(), meetingInput())
     startMeeting(rekha, later.id)
     tick(later.id, 'Ravi', 'Sunil', 'Gopal')
     expect(meetingQuorum(database.db, getMeeting(rekha, later.id).meeting).met).toBe(true)
@@ -172,7 +184,7 @@ describe('a meeting without its quorum', () => {
   })
 
   it('is not open to a Gram Panchayat member', () => {
-    const m = scheduleMeeting(rekha, papdi(), scheduleInput())
+    const m = scheduleMeeting(rekha, papdi(), meetingInput())
     expect(refusal(() => getMeeting(ctxFor(database, fx.users.panchayat), m.id))).toBeInstanceOf(Forbidden)
   })
 })

@@ -54,13 +54,16 @@ export const resolutionForm = (over: Record<string, string> = {}) => ({
   proposerChildId: '', seconderChildId: '', votesFor: '6', votesAgainst: '1', votesAbstain: '0', ...over,
 })
 
+let rooms = 0
+
 /**
  * A closed meeting of the common Bal Panchayat (six present, quorum met) that passed `passed`
  * resolutions and failed one. Returns their ids, passed first.
  */
 export function closedMeetingWithResolutions(database: AppDatabase, actor: Actor, villageId: number, kids: Record<string, number>, passed = 2, date = todayIso()) {
   const ctx = ctxFor(database, actor)
-  const meeting = scheduleMeeting(ctx, villageId, scheduleInput({ date }))
+  // Each its own place: the same meeting scheduled again at once is taken for a double tap.
+  const meeting = scheduleMeeting(ctx, villageId, scheduleInput({ date, place: `Panchayat bhavan, room ${++rooms}` }))
   startMeeting(ctx, meeting.id)
   for (const name of ['Meena', 'Sunita', 'Ravi', 'Sunil', 'Gopal', 'Mukesh']) recordAttendance(ctx, meeting.id, kids[name], true)
   const ids: number[] = []

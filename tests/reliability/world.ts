@@ -131,7 +131,7 @@ function buildVillage(t: TestApp, villageId: number, keeperActor: Actor, answere
   markDone(answerer, done, today)
   addAmendment(keeper, early.meetingId, { agendaItemId: agendaOf(t.db, early.meetingId)[0].id, text: 'The date of the next meeting was 5th, not 6th.' })
 
-  const live = scheduleMeeting(keeper, villageId, scheduleInput())
+  const live = scheduleMeeting(keeper, villageId, scheduleInput({ place: 'School verandah (live)' }))
   startMeeting(keeper, live.id)
   for (const name of ['Meena', 'Sunita', 'Pooja', 'Ravi', 'Sunil', 'Gopal']) recordAttendance(keeper, live.id, bp[name], true)
   const liveItems = agendaOf(t.db, live.id).map((i) => i.id)
@@ -140,7 +140,7 @@ function buildVillage(t: TestApp, villageId: number, keeperActor: Actor, answere
   const liveActionId = t.database.sqlite.prepare('SELECT max(id) FROM action_points').pluck().get() as number
   const liveResolution = recordResolution(keeper, live.id, resolutionSchema.parse(resolutionForm({ proposerChildId: String(bp.Meena), seconderChildId: String(bp.Ravi), votesFor: '5', votesAgainst: '1' }))).id
 
-  const scheduled = scheduleMeeting(keeper, villageId, scheduleInput({ agenda: 'Playground\nSchool bus\nLibrary books' }))
+  const scheduled = scheduleMeeting(keeper, villageId, scheduleInput({ place: 'Chaupal (next)', agenda: 'Playground\nSchool bus\nLibrary books' }))
   const scheduledItems = agendaOf(t.db, scheduled.id).map((i) => i.id)
 
   return {
@@ -174,8 +174,10 @@ export function replenish(world: World): string[] {
   for (const [v, keeperActor, answererActor] of [[world.papdi, world.actors.facilitator, world.actors.panchayat], [world.bhangdoli, world.actors.otherFacilitator, world.actors.otherPanchayat]] as const) {
     const keeper = ctxFor(world.t.database, keeperActor)
     const answerer = ctxFor(world.t.database, answererActor)
+    let held = 0
     const heldMeeting = () => {
-      const meeting = scheduleMeeting(keeper, v.villageId, scheduleInput())
+      // A place of its own each time: the same meeting scheduled again at once is a double tap.
+      const meeting = scheduleMeeting(keeper, v.villageId, scheduleInput({ place: `Held meeting ${++held}` }))
       startMeeting(keeper, meeting.id)
       const roll = world.t.database.sqlite.prepare('SELECT child_id FROM attendance WHERE meeting_id = ?').pluck().all(meeting.id) as number[]
       for (const child of roll) recordAttendance(keeper, meeting.id, child, true)

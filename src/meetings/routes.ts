@@ -4,9 +4,8 @@ import { InvalidInput } from '../web/errors.ts'
 import { redirectAfter, render, submitForm } from '../web/render.ts'
 import { getVillage } from '../villages/villages.ts'
 import { requireRole, wantsFragment } from '../web/context.ts'
-import { formatDate, formatInstant, todayIso } from '../web/dates.ts'
-import { translator } from '../web/i18n.ts'
-import { languages, type Language } from '../accounts/tables.ts'
+import { formatInstant, todayIso } from '../web/dates.ts'
+import { sheetWords } from '../web/view-helpers.ts'
 import { categories } from '../resolutions/tables.ts'
 import { resolutionSchema } from '../resolutions/schemas.ts'
 import { recordResolution, resolutionsOf } from '../resolutions/resolutions.ts'
@@ -189,10 +188,6 @@ export async function meetingRoutes(app: FastifyInstance) {
 
   /** The minutes as the village's paper register has them: Hindi unless English is asked for. */
   app.get('/meetings/:id/minutes', keepers, async (request, reply) => {
-    const asked = (request.query as Record<string, string>).lang
-    const lang: Language = (languages as readonly string[]).includes(asked) ? asked as Language : 'hi'
-    const sheet = { lang, t: translator(lang), date: (iso: string | null) => formatDate(iso, lang), instant: (at: Date | null) => formatInstant(at, lang) }
-    return reply.view('meetings/minutes', { ...meetingPage(request), ...sheet })
+    return reply.view('meetings/minutes', { ...meetingPage(request), ...sheetWords(request.query) })
   })
-
 }

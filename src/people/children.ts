@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gt, isNull, like, lte, or, sql, type SQL } from 'drizzle-orm'
+import { and, asc, count, desc, eq, gt, isNull, lte, or, sql, type SQL } from 'drizzle-orm'
 import { children, consents, departures, erasures } from './tables.ts'
 import { users } from '../accounts/tables.ts'
 import { auditLog } from '../audit/tables.ts'

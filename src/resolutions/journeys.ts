@@ -2,14 +2,15 @@ import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm'
 import type { Db, Tx } from '../db/client.ts'
 import { recordAudit } from '../audit/audit.ts'
 import { getVillage, changes, type Village } from '../villages/villages.ts'
+import { villages } from '../villages/tables.ts'
 import { children } from '../people/tables.ts'
 import { users } from '../accounts/tables.ts'
 import { meetingEvents, meetings } from '../meetings/tables.ts'
 import { carryAnswersToNextMeeting } from '../meetings/meetings.ts'
-import { requireRole, type Ctx, type StaffCtx } from '../web/context.ts'
+import { requireRole, type Ctx } from '../web/context.ts'
 import { Conflict, InvalidInput, NotFound } from '../web/errors.ts'
 import { todayIso } from '../web/dates.ts'
-import { defaultFollowUpRule, nextSteps, overdue, statusOf, type FollowUpRule, type JourneyStatus, type Status } from './journey.ts'
+import { defaultFollowUpRule, journeyStatuses, nextSteps, overdue, statusOf, type FollowUpRule, type JourneyStatus, type Status } from './journey.ts'
 import { followUpRules, forwardings, resolutions, responses, type ResponseKind } from './tables.ts'
 import type { ActionInput, DecisionInput, ForwardingInput } from './schemas.ts'
 
@@ -224,4 +225,13 @@ export function board(db: Db, village: Pick<Village, 'id'>, status?: JourneyStat
         doneOn: j.answers.find((a) => a.kind === 'done')?.on ?? null, proposer: names?.proposer ?? null, seconder: names?.seconder ?? null,
       }
     })
+}
+
+/** The board of a village by its id, for anyone: its cards (in one status, or all) and how many stand in each status. */
+export function publicBoard(db: Db, villageId: number, status?: JourneyStatus) {
+  const village = db.select({ id: villages.id, name: villages.name, gramPanchayat: villages.gramPanchayat }).from(villages).where(eq(villages.id, villageId)).get()
+  if (!village) throw new NotFound()
+  const all = board(db, village)
+  const counts = Object.fromEntries(journeyStatuses.map((s) => [s, all.filter((c) => c.status === s).length])) as Record<JourneyStatus, number>
+  return { village, counts, cards: status ? all.filter((c) => c.status === status) : all }
 }

@@ -3,16 +3,13 @@ import { parseForm, routeId } from '../web/forms.ts'
 import { render, submitForm } from '../web/render.ts'
 import { getVillage } from '../villages/villages.ts'
 import { requireRole } from '../web/context.ts'
-import { formatDate, formatInstant, todayIso } from '../web/dates.ts'
-import { translator } from '../web/i18n.ts'
-import { languages, type Language } from '../accounts/tables.ts'
-import { villages } from '../villages/tables.ts'
+import { todayIso } from '../web/dates.ts'
+import { sheetWords } from '../web/view-helpers.ts'
 import { NotFound } from '../web/errors.ts'
-import { eq } from 'drizzle-orm'
 import { categoryIcon } from './category-icons.ts'
-import { journeyStatuses, type JourneyStatus } from './journey.ts'
+import { journeyStatuses } from './journey.ts'
 import {
-  acknowledgeResolution, board, decideResolution, followUpRuleOf, forwardResolution, getJourney, inbox, markDone, recordAction,
+  acknowledgeResolution, decideResolution, followUpRuleOf, forwardResolution, getJourney, inbox, markDone, publicBoard, recordAction,
   setFollowUpRule, villageResolutions,
 } from './journeys.ts'
 import { acknowledgementSchema, actionSchema, decisionSchema, doneSchema, followUpRuleSchema, forwardingSchema } from './schemas.ts'
@@ -72,13 +69,10 @@ export async function resolutionRoutes(app: FastifyInstance) {
 
   /** The formal letter to the Sarpanch: Hindi unless English is asked for. */
   app.get('/resolutions/:id/letter', keepers, async (request, reply) => {
-    const asked = (request.query as Record<string, string>).lang
-    const lang: Language = (languages as readonly string[]).includes(asked) ? asked as Language : 'hi'
     const page = journeyPage(request)
     if (!page.journey.passed) throw new NotFound()
-    const t = translator(lang)
-    return reply.view('resolutions/letter', { ...page, lang, t, date: (iso: string | null) => formatDate(iso, lang), instant: (at: Date | null) => formatInstant(at, lang),
-      forwardDefaults: { ...page.forwardDefaults, addressedTo: t('forwarding.defaultTo', { gp: page.village.gramPanchayat }) } })
+    const sheet = sheetWords(request.query)
+    return reply.view('resolutions/letter', { ...page, ...sheet, forwardDefaults: { ...page.forwardDefaults, addressedTo: sheet.t('forwarding.defaultTo', { gp: page.village.gramPanchayat }) } })
   })
 
   app.get('/villages/:villageId/follow-up', keepers, async (request, reply) => {
@@ -96,15 +90,10 @@ export async function resolutionRoutes(app: FastifyInstance) {
 
   /** The children's board: public and read-only, made to be shown on the tablet or a TV. */
   app.get('/board/:villageId', { config: { public: true } }, async (request, reply) => {
-    const village = request.ctx.db.select({ id: villages.id, name: villages.name, gramPanchayat: villages.gramPanchayat }).from(villages).where(eq(villages.id, routeId(request.params, 'villageId'))).get()
-    if (!village) throw new NotFound()
-    const status = pick((request.query as Record<string, unknown>).status, journeyStatuses) as JourneyStatus | undefined
-    const all = board(request.ctx.db, village)
-    const counts = Object.fromEntries(journeyStatuses.map((s) => [s, all.filter((c) => c.status === s).length])) as Record<JourneyStatus, number>
+    const status = pick((request.query as Record<string, unknown>).status, journeyStatuses)
     return reply.view('resolutions/board', {
-      village, status: status ?? '', statuses: journeyStatuses, counts, cards: status ? all.filter((c) => c.status === status) : all,
+      ...publicBoard(request.ctx.db, routeId(request.params, 'villageId'), status), status: status ?? '', statuses: journeyStatuses,
       icon: (category: Parameters<typeof categoryIcon>[0]) => categoryIcon(category, { size: 64 }),
     })
   })
-
 }

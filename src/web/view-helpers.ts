@@ -1,5 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { ageOn, formatDate, formatInstant, todayIso } from './dates.ts'
+import { translator } from './i18n.ts'
+import type { Language } from '../accounts/tables.ts'
 import type { Message } from './errors.ts'
 import { isSymbol, symbolSvg } from '../elections/symbols.ts'
 
@@ -31,3 +33,10 @@ export function viewHelpers(request: FastifyRequest, reply: FastifyReply) {
 }
 
 export type ViewHelpers = ReturnType<typeof viewHelpers>
+
+/** The words of a printed sheet (minutes, a letter): Hindi, as the village's paper register, unless ?lang=en asks. */
+export function sheetWords(query: unknown) {
+  const asked = (query as Record<string, unknown> | undefined)?.lang
+  const lang: Language = asked === 'en' ? 'en' : 'hi'
+  return { lang, t: translator(lang), date: (iso: string | null) => formatDate(iso, lang), instant: (at: Date | null) => formatInstant(at, lang) }
+}

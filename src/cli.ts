@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util'
 import { createInterface } from 'node:readline/promises'
 import { eq } from 'drizzle-orm'
 import { openDatabase, type Db } from './db/client.ts'
+import { backupDatabase } from './db/backup.ts'
 import { DEFAULT_DATABASE_PATH } from './config.ts'
 import { createUser, operatorActor } from './accounts/accounts.ts'
 import { userSchema } from './accounts/schemas.ts'
@@ -32,7 +33,7 @@ async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'create-user': return await createUserCommand(database.db, rest)
       case 'seed-demo': return await seedDemoCommand(database.db)
-      case 'backup': return await backupCommand(database.sqlite, rest)
+      case 'backup': return await backupCommand(database, rest)
       default: console.error(`Unknown command: ${command}\n\n${usage}`); return 1
     }
   } finally {
@@ -75,13 +76,13 @@ async function seedDemoCommand(db: Db): Promise<number> {
   return 0
 }
 
-async function backupCommand(sqlite: ReturnType<typeof openDatabase>['sqlite'], args: string[]): Promise<number> {
+async function backupCommand(database: ReturnType<typeof openDatabase>, args: string[]): Promise<number> {
   const [file] = args
   if (!file) { console.error('Usage: backup FILE'); return 1 }
   // npm runs us in the project folder; a path typed in the shell means the shell's folder.
   const target = path.resolve(process.env.INIT_CWD ?? process.cwd(), file)
-  const { totalPages } = await sqlite.backup(target)
-  console.log(`Backed up ${totalPages} pages to ${target}.`)
+  const { totalPages, boxBytes } = await backupDatabase(database, target)
+  console.log(`Backed up ${totalPages} pages and the ballot box (${boxBytes} bytes) to ${target}.`)
   return 0
 }
 

@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Sqlite from 'better-sqlite3'
@@ -6,6 +7,7 @@ import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
 import * as schema from './schema.ts'
 import { GroupCommit } from './group-commit.ts'
+import { adoptLegacyBallots } from '../elections/ballot-box-upgrade.ts'
 
 export type Db = BetterSQLite3Database<typeof schema>
 /** A transaction handle has the same query API as the database. */
@@ -23,6 +25,8 @@ export type AppDatabase = {
    * connection flushes the shared WAL anyway. Votes and records always go through `sqlite`.
    */
   sessions: Sqlite.Database
+  /** The ballot box's file (attached to `sqlite` as `box`). */
+  boxFile: string
   close(): void
 }
 
@@ -35,9 +39,17 @@ export function groupCommit(db: Db | Tx): GroupCommit {
   return found
 }
 
+export const ballotBoxMigrationsFolder = path.join(migrationsFolder, 'ballot-box')
+
+/** The ballot box's own file beside the database: `x.sqlite` keeps its box in `x.ballot-box.sqlite`. */
+export function ballotBoxPath(file: string): string {
+  return `${file.replace(/\.sqlite$/, '')}.ballot-box.sqlite`
+}
+
 /**
  * Opens (creating if needed) the SQLite file and brings it to the newest migration.
  * WAL with synchronous=FULL: a commit the client was told about survives a power cut.
+ * The ballot box is a second file, attached as `box` (see `attachBallotBox`).
  */
 export function openDatabase(file: string): AppDatabase {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true })
@@ -46,16 +58,73 @@ export function openDatabase(file: string): AppDatabase {
   sqlite.pragma('synchronous = FULL')
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma('busy_timeout = 5000')
+  // Freed space is zeroed, and sorting for a count never spills ballots into a temporary file.
+  sqlite.pragma('secure_delete = ON')
+  sqlite.pragma('temp_store = MEMORY')
   cacheStatements(sqlite)
   const db = drizzle(sqlite, { schema })
   migrate(db, { migrationsFolder })
+  const box = attachBallotBox(sqlite, file)
+  const adopted = adoptLegacyBallots(db, sqlite)
+  if (adopted) rewriteWithoutHistory(sqlite)
   const sessions = file === ':memory:' ? sqlite : new Sqlite(file)
   if (sessions !== sqlite) {
     sessions.pragma('synchronous = NORMAL')
     sessions.pragma('busy_timeout = 5000')
   }
   groupCommits.set(db, new GroupCommit(sqlite))
-  return { sqlite, db, sessions, close: () => { if (sessions !== sqlite) sessions.close(); sqlite.close() } }
+  return { sqlite, db, sessions, boxFile: box, close: () => { if (sessions !== sqlite) sessions.close(); sqlite.close(); if (file === ':memory:') removeBox(box) } }
+}
+
+/**
+ * The box keeps no history: a rollback journal truncated (and synced) at every commit instead of a
+ * WAL, no shared-memory file, secure_delete on. A backup carries the box inside it (see
+ * db/backup.ts); a restored one is unpacked here, replacing whatever box was beside it.
+ */
+function attachBallotBox(sqlite: Sqlite.Database, file: string): string {
+  const boxFile = file === ':memory:' ? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bp-box-')), 'memory.ballot-box.sqlite') : ballotBoxPath(path.resolve(file))
+  unpackBoxFromBackup(sqlite, boxFile)
+  const own = new Sqlite(boxFile)
+  try {
+    setBoxPragmas(own, 'main')
+    migrate(drizzle(own), { migrationsFolder: ballotBoxMigrationsFolder })
+  } finally { own.close() }
+  for (const f of [boxFile, `${boxFile}-journal`]) if (fs.existsSync(f)) fs.chmodSync(f, 0o600)
+  sqlite.prepare("ATTACH DATABASE ? AS box").run(boxFile)
+  setBoxPragmas(sqlite, 'box')
+  return boxFile
+}
+
+function setBoxPragmas(sqlite: Sqlite.Database, schemaName: string): void {
+  sqlite.pragma(`${schemaName}.journal_mode = TRUNCATE`)
+  sqlite.pragma(`${schemaName}.synchronous = FULL`)
+  sqlite.pragma(`${schemaName}.secure_delete = ON`)
+}
+
+export const BOX_IMAGE_TABLE = 'ballot_box_image'
+
+function unpackBoxFromBackup(sqlite: Sqlite.Database, boxFile: string): void {
+  const found = sqlite.prepare('SELECT 1 FROM sqlite_master WHERE type = ? AND name = ?').get('table', BOX_IMAGE_TABLE)
+  if (!found) return
+  const image = sqlite.prepare(`SELECT image FROM ${BOX_IMAGE_TABLE}`).pluck().get() as Buffer | undefined
+  if (image) {
+    const tmp = `${boxFile}.restoring`
+    const fd = fs.openSync(tmp, 'w', 0o600)
+    try { fs.writeSync(fd, image); fs.fsyncSync(fd) } finally { fs.closeSync(fd) }
+    fs.rmSync(`${boxFile}-journal`, { force: true })
+    fs.renameSync(tmp, boxFile)
+  }
+  sqlite.exec(`DROP TABLE ${BOX_IMAGE_TABLE}`)
+}
+
+/** After moving old ballots out, the file is rebuilt and the WAL emptied: no old page is left anywhere. */
+function rewriteWithoutHistory(sqlite: Sqlite.Database): void {
+  sqlite.exec('VACUUM main')
+  sqlite.pragma('main.wal_checkpoint(TRUNCATE)')
+}
+
+function removeBox(boxFile: string): void {
+  fs.rmSync(path.dirname(boxFile), { recursive: true, force: true })
 }
 
 /**

@@ -7,7 +7,8 @@ import { Conflict, InvalidInput, NotFound, type FieldErrors } from '../web/error
 import { allocate, type AllocationInput, type AllocationResult } from './allocation.ts'
 import { advance, contestCandidates, getElection, listContests, type CandidateRow, type Contest } from './elections.ts'
 import { canEnterPaperCount, hasResult } from './stages.ts'
-import { ballotMarks, ballots, candidates, lots, members, paperCountLines, paperCounts, results } from './tables.ts'
+import { candidates, lots, members, paperCountLines, paperCounts, results } from './tables.ts'
+import { sealBox, tallyBox } from './ballot-box.ts'
 import { users } from '../accounts/tables.ts'
 
 export function enterPaperCount(ctx: Ctx, electionId: number, contestId: number, input: { ballots: number; note: string; votes: Map<number, number> }) {
@@ -59,17 +60,14 @@ export function listPaperCounts(ctx: Ctx, electionId: number) {
     .map((pc) => ({ ...pc, lines: lines.filter((l) => l.paperCountId === pc.id) }))
 }
 
-/** Votes per candidate: the tablet's secret ballots plus every paper count not struck out. */
+/** Votes per candidate: the tablet's secret ballots (from the box) plus every paper count not struck out. */
 export function tally(db: Ctx['db'], contestId: number): { votes: Map<number, number>; ballots: number } {
-  const votes = new Map<number, number>()
+  const { votes, ballots: tablet } = tallyBox(db, contestId)
   const add = (rows: { candidateId: number; votes: number }[]) => { for (const r of rows) votes.set(r.candidateId, (votes.get(r.candidateId) ?? 0) + r.votes) }
-  add(db.select({ candidateId: ballotMarks.candidateId, votes: sql<number>`count(*)` })
-    .from(ballotMarks).where(eq(ballotMarks.contestId, contestId)).groupBy(ballotMarks.candidateId).all())
   add(db.select({ candidateId: paperCountLines.candidateId, votes: sql<number>`sum(${paperCountLines.votes})` })
     .from(paperCountLines).innerJoin(paperCounts, eq(paperCounts.id, paperCountLines.paperCountId))
     .where(and(eq(paperCounts.contestId, contestId), isNull(paperCounts.voidedAt)))
     .groupBy(paperCountLines.candidateId).all())
-  const tablet = db.select({ n: sql<number>`count(*)` }).from(ballots).where(eq(ballots.contestId, contestId)).get()?.n ?? 0
   const paper = db.select({ n: sql<number>`coalesce(sum(${paperCounts.ballots}), 0)` }).from(paperCounts)
     .where(and(eq(paperCounts.contestId, contestId), isNull(paperCounts.voidedAt))).get()?.n ?? 0
   return { votes, ballots: tablet + paper }
@@ -100,6 +98,9 @@ export function closePoll(ctx: Ctx, electionId: number, input: LotsInput): void 
   } else {
     for (const { cands } of byContest) shuffled(cands.length).forEach((lot, i) => drawn.set(cands[i].id, lot))
   }
+  // The box is sealed first (no cast after this), then the stage moves: interrupted in between,
+  // closing again finishes it.
+  staff.db.transaction((tx) => sealBox(tx, electionId, new Date()))
   advance(staff, electionId, 'poll_closed', (tx) => {
     for (const [candidateId, lot] of drawn) tx.insert(lots).values({ candidateId, electionId, lot, source: input.source }).run()
   })

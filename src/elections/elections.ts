@@ -6,7 +6,9 @@ import { getVillage, changes } from '../villages/villages.ts'
 import { children, consents, departures } from '../people/tables.ts'
 import { requireRole, type Ctx, type StaffCtx } from '../web/context.ts'
 import { Conflict, InvalidInput, NotFound } from '../web/errors.ts'
-import { ageOn } from '../web/dates.ts'
+import { ageOn, todayIso } from '../web/dates.ts'
+import { layOutBox } from './ballot-box.ts'
+import { eligibleVoters } from './roll.ts'
 import { isSymbol } from './symbols.ts'
 import { canChangeSetup, canNominate, nextStage, stageOf } from './stages.ts'
 import { candidates, contests, electionEvents, elections, members, type Stage } from './tables.ts'
@@ -210,8 +212,13 @@ export function openNominations(ctx: Ctx, electionId: number): void {
 
 /** The poll opens only when every contest has at least one candidate; nothing about them changes after. */
 export function openPoll(ctx: Ctx, electionId: number): void {
-  const { staff } = getElection(ctx, electionId)
+  const { election, stage, staff } = getElection(ctx, electionId)
   const empty = listContests(staff, electionId).filter((c) => contestCandidates(staff.db, c.id).length === 0)
   if (empty.length > 0) throw new Conflict('elections.emptyContest', { contests: empty.map((c) => c.name).join(', ') })
+  if (stage !== 'nominations') return advance(ctx, electionId, 'poll_open')
+  // The roll is fixed now: the box is laid out first, so an open poll always has its box.
+  staff.db.transaction((tx) => layOutBox(tx, electionId, listContests(staff, electionId).map((c) => ({
+    contestId: c.id, candidateIds: contestCandidates(tx, c.id).map((k) => k.id).sort((a, b) => a - b),
+  })), eligibleVoters(tx, election, todayIso()).map((v) => v.id)))
   advance(ctx, electionId, 'poll_open')
 }

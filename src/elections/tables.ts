@@ -123,27 +123,6 @@ export const members = sqliteTable('members', {
   recordedAt: integer('recorded_at', { mode: 'timestamp_ms' }).notNull(),
 }, (t) => [index('members_election_idx').on(t.electionId), index('members_child_idx').on(t.childId)])
 
-/**
- * A secret ballot, one row per contest it answers: a random id, no time, no voter, and no rowid
- * (the migration makes these tables WITHOUT ROWID), so nothing records the order they came in.
- */
-export const ballots = sqliteTable('ballots', {
-  id: text('id').primaryKey(),
-  contestId: integer('contest_id').notNull().references(() => contests.id),
-}, (t) => [index('ballots_contest_idx').on(t.contestId)])
-
-export const ballotMarks = sqliteTable('ballot_marks', {
-  ballotId: text('ballot_id').notNull(),
-  contestId: integer('contest_id').notNull().references(() => contests.id),
-  candidateId: integer('candidate_id').notNull().references(() => candidates.id),
-}, (t) => [primaryKey({ columns: [t.ballotId, t.candidateId] }), index('ballot_marks_tally_idx').on(t.contestId, t.candidateId)])
-
-/** Who has voted in an election: one row per child, written with the ballot but never linked to it. */
-export const checkoffs = sqliteTable('checkoffs', {
-  electionId: integer('election_id').notNull().references(() => elections.id),
-  childId: integer('child_id').notNull().references(() => children.id),
-}, (t) => [primaryKey({ columns: [t.electionId, t.childId] })])
-
 /** A tablet taking votes: opened by a facilitator with a PIN that unlocks its voter roll. */
 export const stations = sqliteTable('stations', {
   id: integer('id').primaryKey({ autoIncrement: true }),

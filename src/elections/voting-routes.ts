@@ -5,7 +5,8 @@ import { redirectAfter, render, submitForm } from '../web/render.ts'
 import { Conflict, InvalidInput } from '../web/errors.ts'
 import { getElection } from './elections.ts'
 import {
-  activeBallot, ballotPaper, castBallot, issueBallot, openStation, unlockStation, voterOnRoll, voterRoll, type StationState,
+  activeBallot, addToRoll, ballotPaper, ballotStatus, castBallot, endBallot, issueBallot, openStation, rollAdditions, unlockStation, voterOnRoll, voterRoll,
+  type StationState,
 } from './voting.ts'
 
 declare module 'fastify' {
@@ -34,8 +35,11 @@ export async function votingRoutes(app: FastifyInstance) {
     const { election, stage } = getElection(request.ctx, id)
     const state = stationOf(request, id)
     if (!state) return reply.view('voting/open', { election, stage, values: {}, errors: {} })
-    if (activeBallot(state)) return reply.redirect(`/elections/${id}/ballot`, 303)
-    if (!state.unlocked) return reply.view('voting/locked', { election, values: {}, errors: {} })
+    const status = ballotStatus(request.ctx.db, state)
+    if (status === 'active') return reply.redirect(`/elections/${id}/ballot`, 303)
+    // A ballot the server no longer knows of (it restarted) or that expired was cancelled: say so.
+    if (status !== 'none') request.session.set('station', endBallot(request.ctx.db, state))
+    if (!state.unlocked) return reply.view('voting/locked', { election, values: {}, errors: {}, cancelled: status === 'none' ? null : status })
     const query = rollQuery.parse(request.query ?? {})
     return render(request, reply, 'voting/station', 'voting/_roll', { election, stage, query, roll: voterRoll(request.ctx, id, query) })
   })
@@ -69,7 +73,7 @@ export async function votingRoutes(app: FastifyInstance) {
   app.post('/elections/:id/station/closing', organisers, async (request, reply) => {
     const id = routeId(request.params)
     const state = stationOf(request, id)
-    if (state && (!state.unlocked || activeBallot(state))) throw new Conflict('voting.stationLocked')
+    if (state && (!state.unlocked || activeBallot(request.ctx.db, state))) throw new Conflict('voting.stationLocked')
     request.session.set('station', undefined)
     return redirectAfter(request, reply, `/elections/${id}`, 'voting.stationClosed')
   })
@@ -95,7 +99,7 @@ export async function votingRoutes(app: FastifyInstance) {
 
   app.get('/elections/:id/ballot', organisers, async (request, reply) => {
     const id = routeId(request.params)
-    const ballot = activeBallot(stationOf(request, id))
+    const ballot = activeBallot(request.ctx.db, stationOf(request, id))
     if (!ballot) return reply.redirect(stationUrl(id), 303)
     reply.header('Cache-Control', 'no-store')
     return reply.view('voting/ballot', { election: getElection(request.ctx, id).election, paper: ballotPaper(request.ctx, id), token: ballot.token })
@@ -110,10 +114,24 @@ export async function votingRoutes(app: FastifyInstance) {
       request.session.set('station', await castBallot(request.ctx, state, String(body.token ?? ''), choicesOf(body)))
     } catch (err) {
       // A refused cast ends this ballot too: the tablet goes back to the next-voter screen.
-      if (err instanceof Conflict) request.session.set('station', { ...state, unlocked: false, ballot: undefined })
+      if (err instanceof Conflict) request.session.set('station', endBallot(request.ctx.db, state))
       throw err
     }
     return reply.redirect(`/elections/${id}/ballot/thanks`, 303)
+  })
+
+  // Children who may vote but were not on the roll when the poll opened: added one by one, logged.
+  app.get('/elections/:id/roll/additions', organisers, async (request, reply) => {
+    const id = routeId(request.params)
+    const { election, stage } = getElection(request.ctx, id)
+    return reply.view('voting/additions', { election, open: stage === 'poll_open', children: stage === 'poll_open' ? rollAdditions(request.ctx, id) : [] })
+  })
+
+  app.post('/elections/:id/roll', organisers, async (request, reply) => {
+    const id = routeId(request.params)
+    const { childId } = parseForm(z.object({ childId: z.coerce.number('v.invalid').int().positive() }), request.body)
+    addToRoll(request.ctx, id, childId)
+    return redirectAfter(request, reply, `/elections/${id}/roll/additions`, 'voting.addedToRoll')
   })
 
   app.get('/elections/:id/ballot/thanks', organisers, async (request, reply) =>
@@ -122,7 +140,7 @@ export async function votingRoutes(app: FastifyInstance) {
   app.post('/elections/:id/ballot/abandonment', organisers, async (request, reply) => {
     const id = routeId(request.params)
     const state = stationOf(request, id)
-    if (state) request.session.set('station', { ...state, unlocked: false, ballot: undefined })
+    if (state) request.session.set('station', endBallot(request.ctx.db, state))
     return reply.redirect(stationUrl(id), 303)
   })
 }
@@ -144,7 +162,7 @@ function choicesOf(body: Record<string, unknown>): Map<number, number[]> {
  */
 export function kioskRedirect(request: FastifyRequest): string | null {
   const state = request.session?.get('station')
-  if (!state || (state.unlocked && !activeBallot(state))) return null
+  if (!state || (state.unlocked && !activeBallot(request.ctx.db, state))) return null
   const path = request.url.split('?')[0]
   const allowed = [`/elections/${state.electionId}/station`, `/elections/${state.electionId}/station/unlock`, `/elections/${state.electionId}/ballot`,
     `/elections/${state.electionId}/ballot/thanks`, `/elections/${state.electionId}/ballot/abandonment`, '/logout', '/language', '/health']

@@ -1,29 +1,49 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto'
 import { and, asc, eq, sql } from 'drizzle-orm'
 import { recordAudit } from '../audit/audit.ts'
-import { children, consents, departures } from '../people/tables.ts'
+import { children } from '../people/tables.ts'
 import type { Ctx } from '../web/context.ts'
-import { groupCommit } from '../db/client.ts'
+import { groupCommit, type Db } from '../db/client.ts'
 import { prepared } from '../db/prepared.ts'
 import { Conflict, InvalidInput, NotFound } from '../web/errors.ts'
-import { bornYearsBefore, todayIso } from '../web/dates.ts'
+import { todayIso } from '../web/dates.ts'
 import { contestCandidates, getElection } from './elections.ts'
-import { ballotMarks, ballots, checkoffs, contests, electionEvents, stations } from './tables.ts'
+import { contests, electionEvents, stations } from './tables.ts'
+import { boxCheckoffs } from './ballot-box-tables.ts'
+import { addToBox, boxContestsOf, boxRoll, castIntoBox, encodeMarks, forgetEmptySlots } from './ballot-box.ts'
+import { eligibleVoters } from './roll.ts'
 import { stageOf } from './stages.ts'
 
-/** What a tablet remembers in its session: its station, whether the roll is open, and the one ballot it holds. */
+/**
+ * What a tablet's session remembers: its station, whether the roll is open, and the token of the
+ * ballot it holds. Which child holds that ballot is kept only in the server's memory (`issued`).
+ */
 export type StationState = {
   id: number
   electionId: number
   unlocked: boolean
   failedPins: number
   lockedUntil?: number
-  ballot?: { childId: number; token: string; issuedAt: number }
+  ballot?: { token: string }
 }
 
 /** A ballot not cast within this time is abandoned: nothing is cast, the child may vote again. */
 export const BALLOT_TTL_MS = 10 * 60 * 1000
 const MAX_PIN_TRIES = 5
+
+type Issued = { childId: number; electionId: number; stationId: number; issuedAt: number }
+
+/**
+ * The ballots now in children's hands, by token, per database: in memory only, never in a
+ * session or a file, so no stored byte ties a child to the moment of a cast. A restart forgets
+ * them, which cancels them (the station says so).
+ */
+const issued = new WeakMap<Db, Map<string, Issued>>()
+function issuedOf(db: Db): Map<string, Issued> {
+  let found = issued.get(db)
+  if (!found) issued.set(db, (found = new Map()))
+  return found
+}
 
 function pollOpen(ctx: Ctx, electionId: number) {
   const found = getElection(ctx, electionId)
@@ -31,31 +51,25 @@ function pollOpen(ctx: Ctx, electionId: number) {
   return found
 }
 
-/** On the roll: in the village, guardian's consent recorded, of voting age today. */
-function rollQuery(ctx: Ctx, electionId: number, childId?: number) {
+export type Voter = ReturnType<typeof eligibleVoters>[number] & { voted: boolean }
+
+/** The roll laid out when the poll opened (and any child added since), with who has voted. */
+function rollOf(ctx: Ctx, electionId: number): Voter[] {
   const { election, staff } = getElection(ctx, electionId)
-  const today = todayIso()
   return staff.db.select({
     id: children.id, name: children.name, gender: children.gender, ward: children.ward, guardianName: children.guardianName,
-    dateOfBirth: children.dateOfBirth,
-    voted: sql<number>`EXISTS (SELECT 1 FROM ${checkoffs} v WHERE v.election_id = ${electionId} AND v.child_id = ${children.id})`,
-  }).from(children).where(and(
-    eq(children.villageId, election.villageId),
-    childId === undefined ? undefined : eq(children.id, childId),
-    sql`${children.dateOfBirth} <= ${bornYearsBefore(election.voterAgeMin, today)}`,
-    sql`${children.dateOfBirth} > ${bornYearsBefore(election.voterAgeMax + 1, today)}`,
-    sql`NOT EXISTS (SELECT 1 FROM ${departures} d WHERE d.child_id = ${children.id})`,
-    sql`EXISTS (SELECT 1 FROM ${consents} k WHERE k.child_id = ${children.id} AND k.withdrawn_at IS NULL)`,
-  )).orderBy(asc(children.name)).all().map((r) => ({ ...r, voted: Boolean(r.voted) }))
+    dateOfBirth: children.dateOfBirth, voted: boxCheckoffs.voted,
+  }).from(boxCheckoffs).innerJoin(children, eq(children.id, boxCheckoffs.childId))
+    .where(and(eq(boxCheckoffs.electionId, electionId), eq(children.villageId, election.villageId))).orderBy(asc(children.name)).all()
 }
 
-export function voterOnRoll(ctx: Ctx, electionId: number, childId: number) {
-  return rollQuery(ctx, electionId, childId)[0] ?? null
+export function voterOnRoll(ctx: Ctx, electionId: number, childId: number): Voter | null {
+  return rollOf(ctx, electionId).find((v) => v.id === childId) ?? null
 }
 
 /** The voter roll with who has voted — never how — and turnout by gender. */
 export function voterRoll(ctx: Ctx, electionId: number, filter: { q?: string; ward?: string } = {}) {
-  const rows = rollQuery(ctx, electionId)
+  const rows = rollOf(ctx, electionId)
   const turnout = (g: string) => ({ voted: rows.filter((r) => r.gender === g && r.voted).length, total: rows.filter((r) => r.gender === g).length })
   const q = filter.q?.trim().toLowerCase()
   return {
@@ -65,6 +79,27 @@ export function voterRoll(ctx: Ctx, electionId: number, filter: { q?: string; wa
     total: rows.length,
     girls: turnout('girl'), boys: turnout('boy'), others: turnout('other'),
   }
+}
+
+/** Children who may vote today but were not on the roll when the poll opened (registered or given consent since). */
+export function rollAdditions(ctx: Ctx, electionId: number) {
+  const { election, staff } = pollOpen(ctx, electionId)
+  const onRoll = new Set(boxRoll(staff.db, electionId).map((r) => r.childId))
+  return eligibleVoters(staff.db, election, todayIso()).filter((c) => !onRoll.has(c.id))
+}
+
+/** Adds a child to an open poll's roll: a deliberate, logged act, laid out in the box as at opening. */
+export function addToRoll(ctx: Ctx, electionId: number, childId: number): void {
+  const { election, staff } = pollOpen(ctx, electionId)
+  const child = rollAdditions(staff, electionId).find((c) => c.id === childId)
+  if (!child) {
+    if (voterOnRoll(staff, electionId, childId)) return
+    throw new NotFound()
+  }
+  staff.db.transaction((tx) => {
+    addToBox(tx, electionId, childId)
+    recordAudit(tx, staff.actor, { action: 'roll.child_added', subject: 'election', subjectId: electionId, villageId: election.villageId, detail: { child: child.name } })
+  })
 }
 
 export async function openStation(ctx: Ctx, electionId: number, pin: string): Promise<StationState> {
@@ -88,22 +123,45 @@ export async function unlockStation(ctx: Ctx, state: StationState, pin: string):
     const next = { ...state, failedPins, lockedUntil: failedPins >= MAX_PIN_TRIES ? Date.now() + 60_000 : undefined }
     throw Object.assign(new InvalidInput({ pin: { key: 'v.pinWrong' } }), { state: failedPins >= MAX_PIN_TRIES ? { ...next, failedPins: 0 } : next })
   }
-  return { ...state, unlocked: true, failedPins: 0, lockedUntil: undefined, ballot: undefined }
+  return { ...endBallot(staff.db, state), unlocked: true, failedPins: 0, lockedUntil: undefined }
 }
 
 /** Hands the tablet to one child: the roll locks and the ballot is theirs until cast, abandoned or expired. */
 export function issueBallot(ctx: Ctx, state: StationState, childId: number): StationState {
-  pollOpen(ctx, state.electionId)
+  const { staff } = pollOpen(ctx, state.electionId)
   if (!state.unlocked) throw new Conflict('voting.stationLocked')
   const voter = voterOnRoll(ctx, state.electionId, childId)
   if (!voter) throw new NotFound()
   if (voter.voted) throw new Conflict('voting.alreadyVoted', { name: voter.name })
-  return { ...state, unlocked: false, ballot: { childId, token: randomUUID(), issuedAt: Date.now() } }
+  const held = issuedOf(staff.db)
+  const now = Date.now()
+  for (const [token, b] of held) if (now - b.issuedAt > BALLOT_TTL_MS) held.delete(token)
+  // One live ballot per child: handing it out again (the first tablet's battery died) cancels the first.
+  for (const [token, b] of held) if (b.childId === childId && b.electionId === state.electionId) held.delete(token)
+  const token = randomUUID()
+  held.set(token, { childId, electionId: state.electionId, stationId: state.id, issuedAt: now })
+  return { ...state, unlocked: false, ballot: { token } }
 }
 
-export function activeBallot(state: StationState | undefined): StationState['ballot'] | null {
-  if (!state?.ballot) return null
-  return Date.now() - state.ballot.issuedAt > BALLOT_TTL_MS ? null : state.ballot
+/**
+ * Where the tablet's ballot stands: held by a child, expired, lost (the server restarted, so
+ * the memory of who held it is gone), or none.
+ */
+export function ballotStatus(db: Db, state: StationState | undefined): 'active' | 'expired' | 'lost' | 'none' {
+  if (!state?.ballot) return 'none'
+  const found = issuedOf(db).get(state.ballot.token)
+  if (!found || found.stationId !== state.id) return 'lost'
+  return Date.now() - found.issuedAt > BALLOT_TTL_MS ? 'expired' : 'active'
+}
+
+export function activeBallot(db: Db, state: StationState | undefined): { token: string } | null {
+  return ballotStatus(db, state) === 'active' ? state!.ballot! : null
+}
+
+/** The tablet gives its ballot up (cancelled, expired or forgotten): nothing is cast, the child may vote again. */
+export function endBallot(db: Db, state: StationState): StationState {
+  if (state.ballot) issuedOf(db).delete(state.ballot.token)
+  return { ...state, unlocked: false, ballot: undefined }
 }
 
 /** The ballot paper: every contest with its candidates and how many a child may mark. */
@@ -127,47 +185,51 @@ function paperOf(db: Ctx['db'], electionId: number) {
 
 /** The paper of an election already checked to be open (no second look at permissions). */
 const contestsOf = prepared((db) => db.select().from(contests).where(eq(contests.electionId, sql.placeholder('id'))).orderBy(asc(contests.position), asc(contests.id)).prepare())
-const insertCheckoff = prepared((db) => db.insert(checkoffs).values({ electionId: sql.placeholder('electionId'), childId: sql.placeholder('childId') }).onConflictDoNothing().prepare())
-const insertBallot = prepared((db) => db.insert(ballots).values({ id: sql.placeholder('id'), contestId: sql.placeholder('contestId') }).prepare())
-const insertMark = prepared((db) => db.insert(ballotMarks).values({ ballotId: sql.placeholder('ballotId'), contestId: sql.placeholder('contestId'), candidateId: sql.placeholder('candidateId') }).prepare())
 const stagesReached = prepared((db) => db.select({ stage: electionEvents.stage }).from(electionEvents).where(eq(electionEvents.electionId, sql.placeholder('id'))).prepare())
 
 function readPaper(db: Ctx['db'], electionId: number) {
   const all = contestsOf(db).all({ id: electionId })
-  return all.map((c) => ({ contest: { ...c, seatTitles: JSON.parse(c.seatTitles) as string[] }, candidates: contestCandidates(db, c.id) }))
+  const inBox = new Map(boxContestsOf(db, electionId).map((c) => [c.contestId, c.candidateIds]))
+  return all.map((c) => ({ contest: { ...c, seatTitles: JSON.parse(c.seatTitles) as string[] }, candidates: contestCandidates(db, c.id), bitOrder: inBox.get(c.id) ?? [] }))
 }
 
 /**
- * Casts the ballot in one transaction: the check-off (who voted) and the choices (what was
- * chosen, under a fresh random id per contest, with no time and no voter) in separate tables.
- * A second cast for the same child — double tap, second tablet, replay — writes nothing.
+ * Casts the ballot in the box: the child's check-off and, for every contest, the marks in a
+ * random empty slot (skipped contests too, as a blank), both overwritten in place. A second cast
+ * for the same child — double tap, second tablet, replay — writes nothing.
  */
 export async function castBallot(ctx: Ctx, state: StationState, token: string, choices: Map<number, number[]>): Promise<StationState> {
   const { staff } = pollOpen(ctx, state.electionId)
-  const ballot = activeBallot(state)
-  if (!ballot || ballot.token !== token) throw new Conflict('voting.noBallot')
-  const paper = paperOf(staff.db, state.electionId)
+  const db = staff.db
+  const ballot = ballotStatus(db, state) === 'active' && state.ballot?.token === token ? issuedOf(db).get(token)! : null
+  if (!ballot || ballot.electionId !== state.electionId) throw new Conflict('voting.noBallot')
+  const paper = paperOf(db, state.electionId)
   for (const contestId of choices.keys()) if (!paper.some((p) => p.contest.id === contestId)) throw new InvalidInput({ _form: { key: 'voting.badChoice' } })
-  for (const { contest, candidates } of paper) {
+  const marks = new Map<number, Buffer>()
+  for (const { contest, candidates, bitOrder } of paper) {
     const marked = choices.get(contest.id) ?? []
     if (new Set(marked).size !== marked.length || marked.length > contest.maxChoices || marked.some((id) => !candidates.some((c) => c.id === id))) {
       throw new InvalidInput({ _form: { key: 'voting.badChoice' } })
     }
+    marks.set(contest.id, encodeMarks(bitOrder, marked))
   }
   // Casts from several tablets at once share one durable commit (each in its own savepoint,
   // so a refused one leaves no trace); each answer waits for that commit.
-  const db = staff.db
-  await groupCommit(db).run(() => {
-    // Asked again inside the commit: the poll may have closed while this cast waited for it.
-    if (stageOf(stagesReached(db).all({ id: state.electionId })) !== 'poll_open') throw new Conflict('voting.pollNotOpen')
-    const done = insertCheckoff(db).run({ electionId: state.electionId, childId: ballot.childId })
-    if (done.changes === 0) throw new Conflict('voting.alreadyVoted', { name: voterOnRoll(staff, state.electionId, ballot.childId)?.name ?? '' })
-    for (const { contest } of paper) {
-      const id = randomBytes(16).toString('base64url')
-      insertBallot(db).run({ id, contestId: contest.id })
-      for (const candidateId of choices.get(contest.id) ?? []) insertMark(db).run({ ballotId: id, contestId: contest.id, candidateId })
-    }
-  })
+  try {
+    const outcome = await groupCommit(db).run(() => {
+      // Asked again inside the commit: the poll may have closed while this cast waited for it.
+      if (stageOf(stagesReached(db).all({ id: state.electionId })) !== 'poll_open') return 'sealed'
+      return castIntoBox(db, state.electionId, ballot.childId, marks)
+    })
+    if (outcome === 'sealed') throw new Conflict('voting.pollNotOpen')
+    if (outcome === 'voted') throw new Conflict('voting.alreadyVoted', { name: voterOnRoll(staff, state.electionId, ballot.childId)?.name ?? '' })
+    if (outcome === 'not-on-roll') throw new Conflict('voting.noBallot')
+  } catch (err) {
+    if (!(err instanceof Conflict)) forgetEmptySlots(db)
+    throw err
+  } finally {
+    issuedOf(db).delete(token)
+  }
   return { ...state, unlocked: false, ballot: undefined }
 }
 

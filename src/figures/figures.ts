@@ -2,7 +2,8 @@ import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm'
 import type { Db } from '../db/client.ts'
 import { villages } from '../villages/tables.ts'
 import { children } from '../people/tables.ts'
-import { candidates, checkoffs, contests, elections, members, results } from '../elections/tables.ts'
+import { candidates, contests, elections, members, results } from '../elections/tables.ts'
+import { boxCheckoffs } from '../elections/ballot-box-tables.ts'
 import { girlsNeeded } from '../elections/result-view.ts'
 import type { Contest } from '../elections/elections.ts'
 import { attendance, meetingEvents, meetings } from '../meetings/tables.ts'
@@ -44,28 +45,23 @@ export function representation(db: Db, villageId?: number) {
 }
 
 /**
- * Turnout on the tablet by gender, per election with votes on the tablet: children checked off against
- * the voter roll as it stands today (the roll is not kept per day). Paper ballots carry no gender.
+ * Turnout on the tablet by gender, per election with votes on the tablet: children checked off
+ * against the roll fixed when its poll opened. Paper ballots carry no gender.
  */
 export function turnout(db: Db, villageId?: number) {
-  const rows = db.select({ id: elections.id, title: elections.title, villageId: elections.villageId, voterAgeMin: elections.voterAgeMin, voterAgeMax: elections.voterAgeMax, village: villages.name })
+  const rows = db.select({ id: elections.id, title: elections.title, village: villages.name })
     .from(elections).innerJoin(villages, eq(villages.id, elections.villageId))
-    .where(and(villageId ? eq(elections.villageId, villageId) : undefined, sql`EXISTS (SELECT 1 FROM ${checkoffs} v WHERE v.election_id = ${elections.id})`))
+    .where(and(villageId ? eq(elections.villageId, villageId) : undefined, sql`EXISTS (SELECT 1 FROM ${boxCheckoffs} v WHERE v.election_id = ${elections.id} AND v.voted)`))
     .orderBy(asc(villages.name), asc(elections.termStart)).all()
-  const today = todayIso()
   return rows.map((e) => {
-    const roll = db.select({ gender: children.gender, n: sql<number>`count(*)` }).from(children).where(and(
-      eq(children.villageId, e.villageId),
-      sql`${children.dateOfBirth} <= ${bornYearsBefore(e.voterAgeMin, today)}`, sql`${children.dateOfBirth} > ${bornYearsBefore(e.voterAgeMax + 1, today)}`,
-      sql`(EXISTS (SELECT 1 FROM consents k WHERE k.child_id = ${children.id} AND k.withdrawn_at IS NULL) OR EXISTS (SELECT 1 FROM ${checkoffs} v WHERE v.election_id = ${e.id} AND v.child_id = ${children.id}))`,
-    )).groupBy(children.gender).all()
-    const voted = db.select({ gender: children.gender, n: sql<number>`count(*)` }).from(checkoffs).innerJoin(children, eq(children.id, checkoffs.childId))
-      .where(eq(checkoffs.electionId, e.id)).groupBy(children.gender).all()
-    const of = (xs: { gender: string; n: number }[], g: string) => xs.find((x) => x.gender === g)?.n ?? 0
+    const byGender = db.select({ gender: children.gender, n: sql<number>`count(*)`, voted: sql<number>`sum(${boxCheckoffs.voted})` })
+      .from(boxCheckoffs).innerJoin(children, eq(children.id, boxCheckoffs.childId))
+      .where(eq(boxCheckoffs.electionId, e.id)).groupBy(children.gender).all()
+    const of = (g: string, k: 'n' | 'voted') => byGender.find((x) => x.gender === g)?.[k] ?? 0
     return {
       village: e.village, election: e.title,
-      girlsVoted: of(voted, 'girl'), girlsOnRoll: of(roll, 'girl'), boysVoted: of(voted, 'boy'), boysOnRoll: of(roll, 'boy'),
-      girlTurnout: share(of(voted, 'girl'), of(roll, 'girl')), boyTurnout: share(of(voted, 'boy'), of(roll, 'boy')),
+      girlsVoted: of('girl', 'voted'), girlsOnRoll: of('girl', 'n'), boysVoted: of('boy', 'voted'), boysOnRoll: of('boy', 'n'),
+      girlTurnout: share(of('girl', 'voted'), of('girl', 'n')), boyTurnout: share(of('boy', 'voted'), of('boy', 'n')),
     }
   })
 }

@@ -3,7 +3,8 @@ import { children, consents, departures, erasures } from './tables.ts'
 import { auditLog } from '../audit/tables.ts'
 import { recordAudit } from '../audit/audit.ts'
 import { getVillage } from '../villages/villages.ts'
-import { candidates, checkoffs, contests, elections, members } from '../elections/tables.ts'
+import { candidates, contests, elections, members } from '../elections/tables.ts'
+import { boxCheckoffs } from '../elections/ballot-box-tables.ts'
 import { attendance, meetings } from '../meetings/tables.ts'
 import { resolutions } from '../resolutions/tables.ts'
 import { requireRole, type Ctx, type StaffCtx } from '../web/context.ts'
@@ -44,8 +45,8 @@ export function exportChild(ctx: Ctx, villageId: number, childId: number) {
       .where(eq(candidates.childId, childId)).orderBy(asc(candidates.id)).all(),
     seats: db.select({ election: elections.title, seat: members.seat, seatTitle: members.seatTitle, since: members.since, leftOn: members.leftOn, leftReason: members.leftReason })
       .from(members).innerJoin(elections, eq(elections.id, members.electionId)).where(eq(members.childId, childId)).orderBy(asc(members.id)).all(),
-    votedIn: db.select({ election: elections.title }).from(checkoffs).innerJoin(elections, eq(elections.id, checkoffs.electionId))
-      .where(eq(checkoffs.childId, childId)).all().map((r) => r.election),
+    votedIn: db.select({ election: elections.title }).from(boxCheckoffs).innerJoin(elections, eq(elections.id, boxCheckoffs.electionId))
+      .where(and(eq(boxCheckoffs.childId, childId), eq(boxCheckoffs.voted, true))).all().map((r) => r.election),
     meetings: db.select({ number: meetings.number, date: meetings.date, present: sql<number>`${attendance.presentAt} IS NOT NULL` })
       .from(attendance).innerJoin(meetings, eq(meetings.id, attendance.meetingId)).where(eq(attendance.childId, childId)).orderBy(asc(meetings.date)).all()
       .map((m) => ({ ...m, present: Boolean(m.present) })),

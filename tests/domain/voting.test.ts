@@ -3,9 +3,10 @@ import { freshDatabase, seedVillages, ctxFor } from '../helpers/app.ts'
 import { contestInput, electionInput, villageChildren } from '../helpers/elections.ts'
 import { addContest, createElection, nominate, openNominations, openPoll, type Contest } from '../../src/elections/elections.ts'
 import { closePoll, countElection } from '../../src/elections/counting.ts'
-import { BALLOT_TTL_MS, castBallot, issueBallot, openStation, unlockStation, voterRoll, type StationState } from '../../src/elections/voting.ts'
+import { BALLOT_TTL_MS, addToRoll, ballotStatus, castBallot, issueBallot, openStation, rollAdditions, unlockStation, voterRoll, type StationState } from '../../src/elections/voting.ts'
+import { openDatabase } from '../../src/db/client.ts'
 import { withdrawConsent } from '../../src/people/children.ts'
-import { Conflict, InvalidInput } from '../../src/web/errors.ts'
+import { Conflict, InvalidInput, NotFound } from '../../src/web/errors.ts'
 
 let database: ReturnType<typeof freshDatabase>
 let ctx: ReturnType<typeof ctxFor>
@@ -41,43 +42,68 @@ const vote = async (state: StationState, childId: number, marks: [number, number
   const issued = issueBallot(ctx, state, childId)
   return { issued, after: await castBallot(ctx, issued, issued.ballot!.token, new Map(marks)) }
 }
-const rows = (table: string) => database.sqlite.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number
+const count = (where: string) => database.sqlite.prepare(`SELECT count(*) FROM ${where}`).pluck().get() as number
+const ballots = () => count('box_slots WHERE filled')
+const checkoffs = () => count('box_checkoffs WHERE voted')
+/** The ballots in a contest as the box holds them: the candidate ids marked on each, sorted. */
+const ballotsOf = (contestId: number) => {
+  const order = JSON.parse(database.sqlite.prepare('SELECT candidate_ids FROM box_contests WHERE contest_id = ?').pluck().get(contestId) as string) as number[]
+  return (database.sqlite.prepare('SELECT marks FROM box_slots WHERE contest_id = ? AND filled').pluck().all(contestId) as Buffer[])
+    .map((b) => order.filter((_, i) => b[i >> 3] & (1 << (i & 7)))).map((ids) => ids.join(',')).sort()
+}
 
 describe('the voter roll', () => {
-  it('lists children of voting age with consent, and who has voted — never how', async () => {
-    withdrawConsent(ctx, 1, kids.Asha)
+  it('is fixed when the poll opens: children of voting age with consent, and who has voted — never how', async () => {
     const names = voterRoll(ctx, electionId).voters.map((v) => v.name)
-    expect(names).toEqual(['Gopal', 'Meena', 'Ravi', 'Sunita'])
+    expect(names).toEqual(['Asha', 'Gopal', 'Meena', 'Ravi', 'Sunita'])
+    // Consent withdrawn, or a new child registered, after opening: the roll stays as it was laid out.
+    withdrawConsent(ctx, 1, kids.Asha)
+    villageChildren(database, ctx.actor, ctx.actor.villageId!, [['Late', 'girl', 11]])
+    expect(voterRoll(ctx, electionId).voters.map((v) => v.name)).toEqual(names)
     const s = await station()
     await vote(s, kids.Meena, [[members.id, [cand.Meena]]])
     const roll = voterRoll(ctx, electionId)
     expect(roll.voters.find((v) => v.name === 'Meena')).toMatchObject({ voted: true })
-    expect(roll).toMatchObject({ cast: 1, total: 4, girls: { voted: 1, total: 2 }, boys: { voted: 0, total: 2 } })
+    expect(roll).toMatchObject({ cast: 1, total: 5, girls: { voted: 1, total: 3 }, boys: { voted: 0, total: 2 } })
     // The roll knows who voted, and nothing of what they chose.
     expect(Object.keys(roll.voters[0]).sort()).toEqual(['dateOfBirth', 'gender', 'guardianName', 'id', 'name', 'voted', 'ward'])
+  })
+
+  it('takes a child added after opening only by a logged act, with a check-off and a slot laid out as the others', async () => {
+    const late = villageChildren(database, ctx.actor, ctx.actor.villageId!, [['Late', 'girl', 11]]).Late
+    expect(rollAdditions(ctx, electionId).map((c) => c.name)).toEqual(['Late'])
+    const s = await station()
+    expect(() => issueBallot(ctx, s, late)).toThrow(NotFound)
+    const slotsBefore = count(`box_slots WHERE contest_id = ${members.id}`)
+    addToRoll(ctx, electionId, late)
+    addToRoll(ctx, electionId, late) // a double tap adds nothing more
+    expect(count(`box_checkoffs WHERE election_id = ${electionId}`)).toBe(6)
+    expect(count(`box_slots WHERE contest_id = ${members.id}`)).toBe(slotsBefore + 1)
+    expect(database.sqlite.prepare("SELECT count(*) FROM audit_log WHERE action = 'roll.child_added'").pluck().get()).toBe(1)
+    await vote(s, late, [[members.id, [cand.Meena]]])
+    expect(rollAdditions(ctx, electionId)).toEqual([])
+    expect(voterRoll(ctx, electionId).cast).toBe(1)
   })
 })
 
 describe('casting a ballot', () => {
-  it('writes the check-off and the ballot in separate tables; the ballot names no child and keeps no time or order', async () => {
+  it('overwrites a check-off and a slot per contest in place; the box names no child beside a ballot and keeps no time', async () => {
+    const slots = count('box_slots')
     const s = await station()
     await vote(s, kids.Ravi, [[members.id, [cand.Meena, cand.Gopal]], [leaders.id, [cand.Sunita]]])
     await vote(s, kids.Meena, [[members.id, [cand.Meena]]])
     await vote(s, kids.Gopal, [[leaders.id, [cand.Sunita]]])
-    expect(rows('checkoffs')).toBe(3)
-    expect(rows('ballots')).toBe(6) // one per contest per voter, skipped contests included
-    expect(rows('ballot_marks')).toBe(5)
-    const columns = (t: string) => (database.sqlite.prepare(`PRAGMA table_info(${t})`).all() as { name: string }[]).map((c) => c.name)
-    expect(columns('ballots')).toEqual(['id', 'contest_id'])
-    expect(columns('ballot_marks')).toEqual(['ballot_id', 'contest_id', 'candidate_id'])
-    expect(columns('checkoffs')).toEqual(['election_id', 'child_id'])
-    for (const t of ['ballots', 'ballot_marks', 'checkoffs']) {
-      expect(database.sqlite.prepare("SELECT sql FROM sqlite_master WHERE name = ?").pluck().get(t)).toMatch(/WITHOUT ROWID$/)
-      expect(() => database.sqlite.prepare(`SELECT rowid FROM ${t}`).all()).toThrow(/no such column: rowid/)
-    }
-    // Ballot ids are random: stored in id order, which says nothing of the order they were cast.
-    const ids = database.sqlite.prepare('SELECT id FROM ballots').pluck().all() as string[]
-    expect(ids.every((id) => /^[A-Za-z0-9_-]{22}$/.test(id))).toBe(true)
+    expect(checkoffs()).toBe(3)
+    expect(ballots()).toBe(6) // one per contest per voter, skipped contests included as blanks
+    expect(count('box_slots')).toBe(slots) // nothing inserted: empty slots were filled
+    expect(ballotsOf(members.id)).toEqual(['', `${cand.Meena}`, [cand.Meena, cand.Gopal].sort((a, b) => a - b).join(',')].sort())
+    expect(ballotsOf(leaders.id)).toEqual(['', `${cand.Sunita}`, `${cand.Sunita}`])
+    const columns = (t: string) => (database.sqlite.prepare(`PRAGMA box.table_info(${t})`).all() as { name: string }[]).map((c) => c.name)
+    expect(columns('box_slots')).toEqual(['id', 'contest_id', 'filled', 'marks'])
+    expect(columns('box_checkoffs')).toEqual(['id', 'election_id', 'child_id', 'voted'])
+    // The main database holds no ballot and no check-off at all.
+    const mainTables = database.sqlite.prepare("SELECT name FROM main.sqlite_master WHERE type = 'table'").pluck().all() as string[]
+    expect(mainTables.filter((n) => /ballot|checkoff|slot/.test(n))).toEqual([])
     expect(database.sqlite.prepare("SELECT count(*) FROM audit_log WHERE detail LIKE '%ballot%' OR action LIKE 'ballot%'").pluck().get()).toBe(0)
   })
 
@@ -86,24 +112,24 @@ describe('casting a ballot', () => {
     const { issued } = await vote(s, kids.Ravi, [[members.id, [cand.Ravi]]])
     expect(() => issueBallot(ctx, s, kids.Ravi)).toThrowError(expect.objectContaining({ messageKey: 'voting.alreadyVoted' }))
     await expect(castBallot(ctx, issued, issued.ballot!.token, new Map([[members.id, [cand.Gopal]]]))).rejects.toThrow(Conflict)
-    // Two tablets each issued a ballot to Meena before either was cast: only the first counts.
+    // Meena's ballot handed out on a second tablet cancels the first tablet's: only one can be cast.
     const tablet2 = await station()
     const a = issueBallot(ctx, s, kids.Meena)
     const b = issueBallot(ctx, tablet2, kids.Meena)
-    await castBallot(ctx, a, a.ballot!.token, new Map([[members.id, [cand.Meena]]]))
-    await expect(castBallot(ctx, b, b.ballot!.token, new Map([[members.id, [cand.Gopal]]]))).rejects.toMatchObject({ messageKey: 'voting.alreadyVoted' })
-    expect(rows('checkoffs')).toBe(2)
-    expect(rows('ballot_marks')).toBe(2)
+    await expect(castBallot(ctx, a, a.ballot!.token, new Map([[members.id, [cand.Meena]]]))).rejects.toMatchObject({ messageKey: 'voting.noBallot' })
+    await castBallot(ctx, b, b.ballot!.token, new Map([[members.id, [cand.Gopal]]]))
+    expect(checkoffs()).toBe(2)
+    expect(ballotsOf(members.id)).toEqual([`${cand.Gopal}`, `${cand.Ravi}`].sort())
   })
 
-  it('fifty casts for one child, from five tablets, give exactly one ballot', async () => {
-    const states = await Promise.all(Array.from({ length: 5 }, () => station()))
-    const issued = Array.from({ length: 50 }, (_, i) => issueBallot(ctx, states[i % 5], kids.Sunita))
+  it('fifty casts of one ballot, sent together, give exactly one ballot', async () => {
+    const s = await station()
+    const issued = issueBallot(ctx, s, kids.Sunita)
     // All fifty arrive together and go into one group commit: only one survives.
-    const outcomes = await Promise.allSettled(issued.map((st) => castBallot(ctx, st, st.ballot!.token, new Map([[leaders.id, [cand.Sunita]]]))))
+    const outcomes = await Promise.allSettled(Array.from({ length: 50 }, () => castBallot(ctx, issued, issued.ballot!.token, new Map([[leaders.id, [cand.Sunita]]]))))
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1)
-    expect(rows('checkoffs')).toBe(1)
-    expect(rows('ballots')).toBe(2)
+    expect(checkoffs()).toBe(1)
+    expect(ballots()).toBe(2)
   })
 
   it('refuses too many marks, a candidate of another contest or a made-up one, writing nothing', async () => {
@@ -115,20 +141,32 @@ describe('casting a ballot', () => {
     await expect(tryCast([[members.id, [cand.Sunita]]])).rejects.toThrow(InvalidInput)
     await expect(tryCast([[members.id, [99999]]])).rejects.toThrow(InvalidInput)
     await expect(tryCast([[99999, [cand.Ravi]]])).rejects.toThrow(InvalidInput)
-    expect(rows('checkoffs') + rows('ballots')).toBe(0)
+    expect(checkoffs() + ballots()).toBe(0)
     await castBallot(ctx, issued, issued.ballot!.token, new Map([[members.id, [cand.Ravi, cand.Meena]]]))
-    expect(rows('checkoffs')).toBe(1)
+    expect(checkoffs()).toBe(1)
   })
 
-  it('an abandoned or expired ballot counts nothing, and a closed poll takes no ballot', async () => {
+  it('an abandoned, expired or forgotten ballot counts nothing, and a closed poll takes no ballot', async () => {
     const s = await station()
     const issued = issueBallot(ctx, s, kids.Gopal)
-    const stale = { ...issued, ballot: { ...issued.ballot!, issuedAt: Date.now() - BALLOT_TTL_MS - 1 } }
-    await expect(castBallot(ctx, stale, stale.ballot.token, new Map())).rejects.toMatchObject({ messageKey: 'voting.noBallot' })
     await expect(castBallot(ctx, issued, 'forged-token', new Map())).rejects.toThrow(Conflict)
+    const realNow = Date.now
+    try {
+      Date.now = () => realNow() + BALLOT_TTL_MS + 1
+      expect(ballotStatus(database.db, issued)).toBe('expired')
+      await expect(castBallot(ctx, issued, issued.ballot!.token, new Map())).rejects.toMatchObject({ messageKey: 'voting.noBallot' })
+    } finally { Date.now = realNow }
+    // The server's memory is all that ties a token to a child: without it (a restart) the ballot is void.
+    const again = issueBallot(ctx, { ...s, unlocked: true }, kids.Gopal)
+    const restarted = openDatabase(database.sqlite.name)
+    try {
+      const after = ctxFor(restarted, ctx.actor)
+      expect(ballotStatus(restarted.db, again)).toBe('lost')
+      await expect(castBallot(after, again, again.ballot!.token, new Map())).rejects.toMatchObject({ messageKey: 'voting.noBallot' })
+    } finally { restarted.close() }
     closePoll(ctx, electionId, { source: 'random' })
-    await expect(castBallot(ctx, issued, issued.ballot!.token, new Map())).rejects.toMatchObject({ messageKey: 'voting.pollNotOpen' })
-    expect(rows('checkoffs')).toBe(0)
+    await expect(castBallot(ctx, again, again.ballot!.token, new Map())).rejects.toMatchObject({ messageKey: 'voting.pollNotOpen' })
+    expect(checkoffs()).toBe(0)
   })
 
   it('tablet ballots and paper counts add up in one count', async () => {

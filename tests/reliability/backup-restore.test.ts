@@ -10,6 +10,7 @@ import type Sqlite from 'better-sqlite3'
 import { build } from '../../src/app.ts'
 import { openDatabase, projectRoot, type AppDatabase } from '../../src/db/client.ts'
 import { recordAudit } from '../../src/audit/audit.ts'
+import { backupDatabase } from '../../src/db/backup.ts'
 import { DEMO_PASSWORD, DEMO_VILLAGE } from '../../src/demo/seed.ts'
 import { Agent, textOf } from '../helpers/app.ts'
 import { SOUND, allTables, appTables, demoCtx, integrity, rowsOf, schemaOf, seedEveryTable } from './migration-data.ts'
@@ -30,6 +31,9 @@ function contents(sqlite: Sqlite.Database) {
   return {
     schema: schemaOf(sqlite),
     tables: Object.fromEntries(allTables(sqlite).map((t) => [t, rowsOf(sqlite, t, undefined, true)])),
+    // The ballot box travels inside the backup and comes back beside the restored file.
+    box: Object.fromEntries((sqlite.prepare("SELECT name FROM box.sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[])
+      .map((t) => [t, sqlite.prepare(`SELECT * FROM box."${t}" ORDER BY rowid`).raw().all()])),
     userVersion: sqlite.pragma('user_version', { simple: true }),
     applicationId: sqlite.pragma('application_id', { simple: true }),
     encoding: sqlite.pragma('encoding', { simple: true }),
@@ -52,14 +56,16 @@ describe('backup and restore', () => {
   it('the live database has rows in every table, so the round trip proves something for each', () => {
     const empty = appTables(live.sqlite).filter((t) => rowsOf(live.sqlite, t).length === 0)
     expect(empty, 'tables the test data leaves empty (add them to seedEveryTable)').toEqual([])
+    expect(live.sqlite.prepare('SELECT count(*) FROM box_slots WHERE filled').pluck().get(), 'tablet ballots in the box').toBeGreaterThan(0)
     expect(rowsOf(live.sqlite, '__drizzle_migrations').length).toBeGreaterThan(0)
   })
 
-  it('the backup the command makes (SQLite\'s online backup of the live connection) restores to an identical database', async () => {
+  it('the backup the command makes (SQLite\'s online backup of the live connection, the ballot box inside) restores to an identical database', async () => {
     const copy = path.join(dir, 'function.sqlite')
-    const { totalPages, remainingPages } = await live.sqlite.backup(copy)
-    expect(remainingPages).toBe(0)
+    const { totalPages, boxBytes } = await backupDatabase(live, copy)
     expect(totalPages).toBeGreaterThan(10)
+    expect(boxBytes).toBeGreaterThan(4096)
+    expect(fs.statSync(copy).mode & 0o777).toBe(0o600)
     expectRestoresIdentical(copy)
   })
 
@@ -76,7 +82,7 @@ describe('backup and restore', () => {
         await new Promise((resolve) => setImmediate(resolve))
       }
     })()
-    await live.sqlite.backup(copy, { progress: () => 1 })
+    await backupDatabase(live, copy, { progress: () => 1 })
     const atTheEnd = contents(live.sqlite)
     const during = writes
     stop = true
@@ -98,7 +104,7 @@ describe('backup and restore', () => {
 
   it('the app starts on the restored file: /health answers and the demo village is there', async () => {
     const copy = path.join(dir, 'serve.sqlite')
-    await live.sqlite.backup(copy)
+    await backupDatabase(live, copy)
     const app = await build({ databasePath: copy, sessionSecret: 'test-secret-that-is-long-enough-0123456789', loginRateLimit: { max: 1000, timeWindow: 60_000 } })
     try {
       const health = await app.inject({ url: '/health' })

@@ -136,6 +136,7 @@ export const validForms: Record<string, (c: FormContext) => Form> = {
   'POST /elections/:id/station/unlock': (c) => ({ pin: c.rng.pick(['1234', '24680', '0000']) }),
   'POST /elections/:id/station/closing': () => ({}),
   'POST /elections/:id/station/ballot': (c) => ({ childId: childOfVillage({ ...c, villageId: villageOfElection(c) }) }),
+  'POST /elections/:id/roll': (c) => ({ childId: childOfVillage({ ...c, villageId: villageOfElection(c) }) }),
   'POST /elections/:id/ballot': (c) => {
     const form: Form = { token: randomUUID() }
     for (const contest of ids(c, 'SELECT id FROM contests WHERE election_id = ?', param(c))) {

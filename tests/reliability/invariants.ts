@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import Database from 'better-sqlite3'
 import type Sqlite from 'better-sqlite3'
+import { ballotBoxPath } from '../../src/db/client.ts'
 import { nextSteps, statusOf, type Status } from '../../src/resolutions/journey.ts'
 import { meetingStages } from '../../src/meetings/tables.ts'
 import { stages } from '../../src/elections/tables.ts'
@@ -12,19 +13,24 @@ import type { ResponseKind } from '../../src/resolutions/tables.ts'
  */
 const checks: [name: string, sql: string][] = [
   // Elections and the secret ballot
-  ['a ballot marks no more candidates than its contest allows',
-    `SELECT b.id, c.max_choices, (SELECT count(*) FROM ballot_marks m WHERE m.ballot_id = b.id) AS marks
-     FROM ballots b JOIN contests c ON c.id = b.contest_id WHERE marks > c.max_choices`],
-  ['a mark belongs to a ballot of its contest, for a candidate of that contest',
-    `SELECT m.* FROM ballot_marks m LEFT JOIN ballots b ON b.id = m.ballot_id JOIN candidates k ON k.id = m.candidate_id
-     WHERE b.id IS NULL OR b.contest_id != m.contest_id OR k.contest_id != m.contest_id`],
-  ['every contest of an election has one ballot per child checked off',
-    `SELECT c.id, (SELECT count(*) FROM ballots b WHERE b.contest_id = c.id) AS ballots,
-       (SELECT count(*) FROM checkoffs k WHERE k.election_id = c.election_id) AS checkoffs
-     FROM contests c WHERE ballots != checkoffs`],
-  ['only open or closed polls have ballots, and only children of the village voted',
-    `SELECT k.* FROM checkoffs k JOIN elections e ON e.id = k.election_id JOIN children ch ON ch.id = k.child_id
-     WHERE ch.village_id != e.village_id OR NOT EXISTS (SELECT 1 FROM election_events v WHERE v.election_id = e.id AND v.stage = 'poll_open')`],
+  ['a ballot marks no more candidates than its contest allows, and only its candidates',
+    `SELECT s.id, c.max_choices, popcount(s.marks) AS marks FROM box_slots s JOIN contests c ON c.id = s.contest_id
+     JOIN box_contests b ON b.contest_id = s.contest_id
+     WHERE popcount(s.marks) > c.max_choices OR length(s.marks) != max(1, (json_array_length(b.candidate_ids) + 7) / 8)
+       OR highest_bit(s.marks) >= json_array_length(b.candidate_ids) OR (NOT s.filled AND popcount(s.marks) > 0)`],
+  ['the box holds the candidates of each contest, in id order',
+    `SELECT b.contest_id FROM box_contests b JOIN contests c ON c.id = b.contest_id
+     WHERE b.candidate_ids != (SELECT json_group_array(id) FROM (SELECT id FROM candidates k WHERE k.contest_id = b.contest_id ORDER BY id)) OR b.election_id != c.election_id`],
+  ['every contest of a poll has a slot per child on the roll, and one ballot per child checked off',
+    `SELECT c.contest_id,
+       (SELECT count(*) FROM box_slots s WHERE s.contest_id = c.contest_id) AS slots, (SELECT count(*) FROM box_checkoffs k WHERE k.election_id = c.election_id) AS roll,
+       (SELECT count(*) FROM box_slots s WHERE s.contest_id = c.contest_id AND s.filled) AS ballots, (SELECT count(*) FROM box_checkoffs k WHERE k.election_id = c.election_id AND k.voted) AS voted
+     FROM box_contests c WHERE slots != roll OR ballots != voted`],
+  ['only polls that opened have a box, only children of the village are on its roll, and a closed poll\'s box is sealed',
+    `SELECT k.election_id, k.child_id FROM box_checkoffs k JOIN elections e ON e.id = k.election_id JOIN children ch ON ch.id = k.child_id
+     WHERE ch.village_id != e.village_id OR NOT EXISTS (SELECT 1 FROM election_events v WHERE v.election_id = e.id AND v.stage = 'poll_open')
+     UNION ALL SELECT p.election_id, 'unsealed' FROM box_polls p WHERE p.sealed_at IS NULL AND EXISTS (SELECT 1 FROM election_events v WHERE v.election_id = p.election_id AND v.stage = 'poll_closed')
+     UNION ALL SELECT e.id, 'no box' FROM elections e WHERE NOT EXISTS (SELECT 1 FROM box_polls p WHERE p.election_id = e.id) AND EXISTS (SELECT 1 FROM election_events v WHERE v.election_id = e.id AND v.stage = 'poll_open')`],
   ['a candidate is a child of the election\'s village, in a contest of that election',
     `SELECT k.* FROM candidates k JOIN elections e ON e.id = k.election_id JOIN contests c ON c.id = k.contest_id JOIN children ch ON ch.id = k.child_id
      WHERE ch.village_id != e.village_id OR c.election_id != k.election_id`],
@@ -36,7 +42,7 @@ const checks: [name: string, sql: string][] = [
     `SELECT l.* FROM lots l WHERE NOT EXISTS (SELECT 1 FROM election_events v WHERE v.election_id = l.election_id AND v.stage = 'poll_closed')`],
   ['a published result counts every ballot there is: the tablet\'s and the paper counts still standing',
     `SELECT r.contest_id, json_extract(r.count, '$.ballots') AS frozen,
-       (SELECT count(*) FROM ballots b WHERE b.contest_id = r.contest_id)
+       (SELECT count(*) FROM box_slots s WHERE s.contest_id = r.contest_id AND s.filled)
        + (SELECT coalesce(sum(p.ballots), 0) FROM paper_counts p WHERE p.contest_id = r.contest_id AND p.voided_at IS NULL) AS now
      FROM results r WHERE frozen != now`],
   ['members and results only of published elections',
@@ -110,6 +116,7 @@ const checks: [name: string, sql: string][] = [
 
 /** Every invariant that does not hold, with a few of the rows that break it. Empty when all is well. */
 export function invariantViolations(sqlite: Sqlite.Database): string[] {
+  withBitFunctions(sqlite)
   const out: string[] = []
   const integrity = sqlite.pragma('integrity_check', { simple: true })
   if (integrity !== 'ok') out.push(`PRAGMA integrity_check: ${String(integrity)}`)
@@ -168,9 +175,25 @@ function group<T extends { id: number }>(rows: T[]): Map<number, T[]> {
   return out
 }
 
-/** A second, read-only connection: the checks never touch the app's own statement cache. */
+/** A second, read-only connection with the ballot box attached: the checks never touch the app's own statement cache. */
 export function inspector(sqlite: Sqlite.Database): Sqlite.Database {
-  return new Database(sqlite.name, { readonly: true, fileMustExist: true })
+  const db = new Database(sqlite.name, { readonly: true, fileMustExist: true })
+  db.prepare('ATTACH DATABASE ? AS box').run(ballotBoxPath(sqlite.name))
+  return db
+}
+
+/** Bit counting for the checks of the ballots' marks. */
+function withBitFunctions(db: Sqlite.Database): Sqlite.Database {
+  db.function('popcount', (b: unknown) => Buffer.isBuffer(b) ? [...b].reduce((n, x) => n + x.toString(2).replaceAll('0', '').length, 0) : 0)
+  db.function('highest_bit', (b: unknown) => Buffer.isBuffer(b) ? b.reduce((top, x, i) => (x ? i * 8 + 31 - Math.clz32(x) : top), -1) : -1)
+  return db
+}
+
+/** Every table of the app: the main database's and the ballot box's, named so either can be read. */
+function tablesOf(sqlite: Sqlite.Database): string[] {
+  const names = (schema: string) => (sqlite.prepare(`SELECT name FROM ${schema}.sqlite_master WHERE type = 'table' ORDER BY name`).pluck().all() as string[]).map((t) => `${schema}."${t}"`)
+  const attached = (sqlite.prepare('PRAGMA database_list').all() as { name: string }[]).some((d) => d.name === 'box')
+  return [...names('main'), ...(attached ? names('box') : [])]
 }
 
 /**
@@ -179,10 +202,10 @@ export function inspector(sqlite: Sqlite.Database): Sqlite.Database {
  */
 export function databaseChecksum(sqlite: Sqlite.Database, options: { except?: string[] } = {}): string {
   const hash = createHash('sha256')
-  const skip = new Set(['sessions', ...(options.except ?? [])])
-  const tables = (sqlite.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).pluck().all() as string[]).filter((t) => !skip.has(t))
+  const skip = new Set(['sessions', ...(options.except ?? [])].map((t) => `main."${t}"`))
+  const tables = tablesOf(sqlite).filter((t) => !skip.has(t))
   for (const table of tables) {
-    const rows = (sqlite.prepare(`SELECT * FROM "${table}"`).raw().all() as unknown[][]).map((r) => JSON.stringify(r)).sort()
+    const rows = (sqlite.prepare(`SELECT * FROM ${table}`).raw().all() as unknown[][]).map((r) => JSON.stringify(r)).sort()
     hash.update(`${table}\n${rows.join('\n')}\n`)
   }
   return hash.digest('hex')
@@ -190,6 +213,5 @@ export function databaseChecksum(sqlite: Sqlite.Database, options: { except?: st
 
 /** Row counts per table, to say what changed when a fingerprint differs. */
 export function rowCounts(sqlite: Sqlite.Database): Record<string, number> {
-  const tables = sqlite.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).pluck().all() as string[]
-  return Object.fromEntries(tables.map((t) => [t, sqlite.prepare(`SELECT count(*) FROM "${t}"`).pluck().get() as number]))
+  return Object.fromEntries(tablesOf(sqlite).map((t) => [t, sqlite.prepare(`SELECT count(*) FROM ${t}`).pluck().get() as number]))
 }

@@ -4,7 +4,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { createHash } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import Sqlite from 'better-sqlite3'
 import { build } from '../../src/app.ts'
@@ -58,9 +58,11 @@ function oldRelease(last: number): OldRelease {
     const tables = new Map(appTables(sqlite).map((t) => [t, columnsOf(sqlite, t).map((c) => c.name)]))
     sqlite.transaction(() => {
       for (const [table, columns] of tables) {
+        if (LEGACY_BALLOT_TABLES.includes(table)) continue
         const list = columns.map((c) => `"${c}"`).join(', ')
         sqlite.prepare(`INSERT INTO main."${table}" (${list}) SELECT ${list} FROM full."${table}"`).run()
       }
+      if (tables.has('ballots')) writeLegacyBallots(sqlite, tables)
     })()
     sqlite.prepare('DETACH DATABASE full').run()
     expect(integrity(sqlite), `the data is valid under migration ${entries[last].tag}`).toEqual(SOUND)
@@ -68,6 +70,31 @@ function oldRelease(last: number): OldRelease {
     for (const [table, r] of rows) expect(r.length, `${table} has rows in release ${entries[last].tag}`).toBeGreaterThan(0)
     return { file, tables, rows }
   } finally { sqlite.close() }
+}
+
+/** Releases before 0007 kept ballots and check-offs in the main file; the newest keeps them in the box. */
+const LEGACY_BALLOT_TABLES = ['ballots', 'ballot_marks', 'checkoffs']
+
+/** The full database's votes as an older release stored them: a random id per ballot, marks and check-offs beside it. */
+function writeLegacyBallots(sqlite: Sqlite.Database, tables: Map<string, string[]>) {
+  if (tables.has('checkoffs')) {
+    for (const [electionId, childId] of full.sqlite.prepare('SELECT election_id, child_id FROM box_checkoffs WHERE voted').raw().all() as [number, number][]) {
+      sqlite.prepare('INSERT INTO checkoffs (election_id, child_id) VALUES (?, ?)').run(electionId, childId)
+    }
+  }
+  for (const b of tabletBallots(full)) {
+    const id = randomBytes(16).toString('base64url')
+    sqlite.prepare('INSERT INTO ballots (id, contest_id) VALUES (?, ?)').run(id, b.contestId)
+    for (const candidateId of b.marked) sqlite.prepare('INSERT INTO ballot_marks (ballot_id, contest_id, candidate_id) VALUES (?, ?, ?)').run(id, b.contestId, candidateId)
+  }
+}
+
+/** Every tablet ballot in a database's box: its contest and the candidates it marks, in a canonical order. */
+function tabletBallots(database: AppDatabase) {
+  const order = new Map((database.sqlite.prepare('SELECT contest_id, candidate_ids FROM box_contests').raw().all() as [number, string][]).map(([c, ids]) => [c, JSON.parse(ids) as number[]]))
+  return (database.sqlite.prepare('SELECT contest_id, marks FROM box_slots WHERE filled').raw().all() as [number, Buffer][])
+    .map(([contestId, marks]) => ({ contestId, marked: order.get(contestId)!.filter((_, i) => marks[i >> 3] & (1 << (i & 7))) }))
+    .sort((a, b) => a.contestId - b.contestId || a.marked.join(',').localeCompare(b.marked.join(',')))
 }
 
 /** What the newest release must find after opening an older release's database. */
@@ -78,6 +105,12 @@ function expectUpgraded(database: AppDatabase, old: OldRelease) {
   expect(applied).toEqual(entries.map((e) => [createHash('sha256').update(fs.readFileSync(path.join(migrationsFolder, `${e.tag}.sql`))).digest('hex'), e.when]))
   expect(schemaOf(sqlite)).toEqual(newestSchema)
   expect(integrity(sqlite)).toEqual(SOUND)
+  // The old release's tablet votes are all in the box now, and nothing of the old tables is left.
+  if (old.tables.has('ballots')) {
+    if (old.tables.has('checkoffs')) expect(sqlite.prepare('SELECT election_id, child_id FROM box_checkoffs WHERE voted ORDER BY 1, 2').raw().all()).toEqual(old.rows.get('checkoffs')!.map((r) => r.map(Number)))
+    expect(tabletBallots(database)).toEqual(tabletBallots(full))
+    expect(appTables(sqlite).filter((t) => /ballot|checkoff/.test(t))).toEqual([])
+  }
   for (const table of appTables(sqlite)) {
     const before = old.tables.get(table)
     if (!before) {

@@ -128,6 +128,8 @@ export const stateHints: Record<string, Hints> = {
   'POST /elections/:id/station': { id: electionsAt('poll_open') },
   'POST /elections/:id/station/ballot': { id: electionsAt('poll_open') },
   'POST /elections/:id/ballot': { id: electionsAt('poll_open') },
+  'GET /elections/:id/roll/additions': { id: electionsAt('poll_open') },
+  'POST /elections/:id/roll': { id: electionsAt('poll_open') },
   'POST /villages/:villageId/bal-panchayat/members/:memberId/departure': {
     memberId: 'SELECT m.id FROM members m JOIN elections e ON e.id = m.election_id WHERE e.village_id = ? AND m.left_on IS NULL',
   },

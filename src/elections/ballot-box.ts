@@ -50,7 +50,6 @@ export function layOutBox(db: Handle, electionId: number, contests: BoxContest[]
 export function addToBox(db: Handle, electionId: number, childId: number): void {
   db.insert(boxCheckoffs).values({ electionId, childId, voted: false }).run()
   for (const c of boxContestsOf(db, electionId)) addSlot(db, c)
-  emptySlots.get(db as Db)?.clear()
 }
 
 function addSlot(db: Handle, c: BoxContest): void {
@@ -64,7 +63,6 @@ export function clearBox(db: Handle, electionId: number): void {
   db.delete(boxContests).where(eq(boxContests.electionId, electionId)).run()
   db.delete(boxCheckoffs).where(eq(boxCheckoffs.electionId, electionId)).run()
   db.delete(boxPolls).where(eq(boxPolls.electionId, electionId)).run()
-  emptySlots.get(db as Db)?.clear()
 }
 
 export function boxContestsOf(db: Handle, electionId: number): BoxContest[] {
@@ -96,11 +94,7 @@ export function castIntoBox(db: Db, electionId: number, childId: number, marks: 
     const onRoll = db.select({ id: boxCheckoffs.id }).from(boxCheckoffs).where(and(eq(boxCheckoffs.electionId, electionId), eq(boxCheckoffs.childId, childId))).get()
     return onRoll ? 'voted' : 'not-on-roll'
   }
-  for (const [contestId, bits] of marks) {
-    const slot = takeEmptySlot(db, contestId)
-    const filled = db.update(boxSlots).set({ filled: true, marks: bits }).where(and(eq(boxSlots.id, slot), eq(boxSlots.filled, false))).run()
-    if (filled.changes !== 1) throw new Error(`ballot box slot ${slot} was not empty`)
-  }
+  for (const [contestId, bits] of marks) fillEmptySlot(db, contestId, bits)
   return 'cast'
 }
 
@@ -109,6 +103,17 @@ export function castIntoBox(db: Db, electionId: number, childId: number, marks: 
  * uniformly at random. Forgotten whenever a write may not have happened (see `forgetEmptySlots`).
  */
 const emptySlots = new WeakMap<Db, Map<number, number[]>>()
+
+/** Fills a random empty slot; the kept list may be stale (another process wrote the box), then it is read again once. */
+function fillEmptySlot(db: Db, contestId: number, bits: Buffer): void {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const slot = takeEmptySlot(db, contestId)
+    const filled = db.update(boxSlots).set({ filled: true, marks: bits }).where(and(eq(boxSlots.id, slot), eq(boxSlots.filled, false))).run()
+    if (filled.changes === 1) return
+    forgetEmptySlots(db)
+  }
+  throw new Error(`the ballot box of contest ${contestId} has no empty slot`)
+}
 
 function takeEmptySlot(db: Db, contestId: number): number {
   let byContest = emptySlots.get(db)

@@ -8,7 +8,7 @@ import { allocate, type AllocationInput, type AllocationResult } from './allocat
 import { advance, contestCandidates, getElection, listContests, type CandidateRow, type Contest } from './elections.ts'
 import { canEnterPaperCount, hasResult } from './stages.ts'
 import { candidates, lots, members, paperCountLines, paperCounts, results } from './tables.ts'
-import { sealBox, tallyBox } from './ballot-box.ts'
+import { boxDigest, boxPoll, sealBox, tallyBox } from './ballot-box.ts'
 import { users } from '../accounts/tables.ts'
 
 export function enterPaperCount(ctx: Ctx, electionId: number, contestId: number, input: { ballots: number; note: string; votes: Map<number, number> }) {
@@ -147,6 +147,34 @@ export function countElection(ctx: Ctx, electionId: number): ContestCount[] {
     const cands = contestCandidates(staff.db, contest.id).map((c) => ({ ...c, votes: votes.get(c.id) ?? 0, lot: lotOf.get(c.id) ?? 0 }))
     return { contest, candidates: cands, ballots, result: allocate(allocationInput(contest, cands)), plain: allocate(allocationInput(contest, cands, 'plain')) }
   })
+}
+
+/** The sealed ballot box of a closed poll, as printed on the result sheet: its digest and when it was sealed. */
+export function ballotBoxSeal(ctx: Ctx, electionId: number): { digest: string; sealedAt: Date } | null {
+  const { staff } = getElection(ctx, electionId)
+  const poll = boxPoll(staff.db, electionId)
+  return poll?.digest && poll.sealedAt ? { digest: poll.digest, sealedAt: poll.sealedAt } : null
+}
+
+/**
+ * A recount held against the sheet: the box's digest computed afresh against the one sealed at
+ * closing, and every contest counted again from the box and the paper counts against the result
+ * (the frozen one once published).
+ */
+export function verifyCount(ctx: Ctx, electionId: number) {
+  const { staff } = getElection(ctx, electionId)
+  const seal = ballotBoxSeal(staff, electionId)
+  const digestNow = boxDigest(staff.db, electionId).digest
+  const counts = countElection(staff, electionId)
+  const lotOf = new Map(staff.db.select().from(lots).where(eq(lots.electionId, electionId)).all().map((l) => [l.candidateId, l.lot]))
+  const contests = counts.map((count) => {
+    const { votes, ballots } = tally(staff.db, count.contest.id)
+    const cands = count.candidates.map((c) => ({ ...c, votes: votes.get(c.id) ?? 0, lot: lotOf.get(c.id) ?? 0 }))
+    const elected = allocate(allocationInput(count.contest, cands)).elected
+    const same = ballots === count.ballots && elected.join() === count.result.elected.join() && cands.every((c) => c.votes === count.candidates.find((x) => x.id === c.id)?.votes)
+    return { contest: count.contest.name, ballots, sheetBallots: count.ballots, votes: cands.map((c) => ({ name: c.name, votes: c.votes, sheet: count.candidates.find((x) => x.id === c.id)?.votes ?? 0 })), same }
+  })
+  return { digestOnSheet: seal?.digest ?? null, digestNow, digestMatches: seal?.digest === digestNow, contests, ok: seal?.digest === digestNow && contests.every((c) => c.same) }
 }
 
 /** Freezes the count and seats the elected as the Bal Panchayat of the term. */

@@ -47,9 +47,10 @@ export function resultView(counts: ContestCount[], t: Translate) {
   })
 }
 
-export function resultJson(election: Election, stage: Stage, counts: ContestCount[]) {
+export function resultJson(election: Election, stage: Stage, counts: ContestCount[], seal: { digest: string; sealedAt: Date } | null) {
   return {
     election: { id: election.id, title: election.title, termStart: election.termStart, termEnd: election.termEnd, stage, published: stage === 'result_published' },
+    ballotBox: seal ? { algorithm: 'sha256', digest: seal.digest, sealedAt: seal.sealedAt.toISOString() } : null,
     contests: counts.map((count) => ({
       id: count.contest.id, name: count.contest.name, seats: count.contest.seats, seatTitles: count.contest.seatTitles,
       method: count.contest.method, girlsRequired: count.result.girlsRequired, ballots: count.ballots,

@@ -10,7 +10,7 @@ import {
   addContest, createElection, electionCandidates, eligibleToStand, getContest, getElection, listContests, listElections,
   nominate, openNominations, openPoll, removeContest, timeline, updateContest, updateElection, withdrawCandidate,
 } from './elections.ts'
-import { closePoll, countElection, enterPaperCount, listPaperCounts, publishResult, voidPaperCount } from './counting.ts'
+import { ballotBoxSeal, closePoll, countElection, enterPaperCount, listPaperCounts, publishResult, voidPaperCount } from './counting.ts'
 import { balPanchayat, memberLeaves } from './bal-panchayat.ts'
 import { closingSchema, contestSchema, electionSchema, memberDepartureSchema, nominationSchema, paperCountSchema } from './schemas.ts'
 import { candidacyRules, methods, protections, roundings, shareChoices, shortfalls, stages, tieBreaks } from './tables.ts'
@@ -178,19 +178,19 @@ export async function electionRoutes(app: FastifyInstance) {
 
   app.get('/elections/:id/result', organisers, async (request, reply) => {
     const { election, stage } = electionOf(request)
-    return reply.view('elections/result', { election, stage, counts: resultView(countElection(request.ctx, election.id), request.ctx.t) })
+    return reply.view('elections/result', { election, stage, counts: resultView(countElection(request.ctx, election.id), request.ctx.t), seal: ballotBoxSeal(request.ctx, election.id) })
   })
 
   app.get('/elections/:id/result/print', organisers, async (request, reply) => {
     const { election, stage } = electionOf(request)
     const village = getVillage(requireRole(request.ctx), election.villageId)
-    return reply.view('elections/result-print', { election, village, stage, counts: resultView(countElection(request.ctx, election.id), request.ctx.t) })
+    return reply.view('elections/result-print', { election, village, stage, counts: resultView(countElection(request.ctx, election.id), request.ctx.t), seal: ballotBoxSeal(request.ctx, election.id) })
   })
 
   app.get('/elections/:id/result.json', organisers, async (request, reply) => {
     const { election, stage } = electionOf(request)
     return reply.header('content-disposition', `attachment; filename="election-${election.id}-result.json"`)
-      .send(resultJson(election, stage, countElection(request.ctx, election.id)))
+      .send(resultJson(election, stage, countElection(request.ctx, election.id), ballotBoxSeal(request.ctx, election.id)))
   })
 
   app.get('/elections/:id/result.csv', organisers, async (request, reply) => {

@@ -53,18 +53,19 @@ function pollOpen(ctx: Ctx, electionId: number) {
 
 export type Voter = ReturnType<typeof eligibleVoters>[number] & { voted: boolean }
 
-/** The roll laid out when the poll opened (and any child added since), with who has voted. */
-function rollOf(ctx: Ctx, electionId: number): Voter[] {
+/** The roll laid out when the poll opened (and any child added since), with who has voted; or one child of it. */
+function rollOf(ctx: Ctx, electionId: number, childId?: number): Voter[] {
   const { election, staff } = getElection(ctx, electionId)
   return staff.db.select({
     id: children.id, name: children.name, gender: children.gender, ward: children.ward, guardianName: children.guardianName,
     dateOfBirth: children.dateOfBirth, voted: boxCheckoffs.voted,
   }).from(boxCheckoffs).innerJoin(children, eq(children.id, boxCheckoffs.childId))
-    .where(and(eq(boxCheckoffs.electionId, electionId), eq(children.villageId, election.villageId))).orderBy(asc(children.name)).all()
+    .where(and(eq(boxCheckoffs.electionId, electionId), eq(children.villageId, election.villageId), childId === undefined ? undefined : eq(boxCheckoffs.childId, childId)))
+    .orderBy(asc(children.name)).all()
 }
 
 export function voterOnRoll(ctx: Ctx, electionId: number, childId: number): Voter | null {
-  return rollOf(ctx, electionId).find((v) => v.id === childId) ?? null
+  return rollOf(ctx, electionId, childId)[0] ?? null
 }
 
 /** The voter roll with who has voted — never how — and turnout by gender. */
@@ -100,6 +101,8 @@ export function addToRoll(ctx: Ctx, electionId: number, childId: number): void {
     addToBox(tx, electionId, childId)
     recordAudit(tx, staff.actor, { action: 'roll.child_added', subject: 'election', subjectId: electionId, villageId: election.villageId, detail: { child: child.name } })
   })
+  // The new empty slots must be among those a cast picks from.
+  forgetEmptySlots(staff.db)
 }
 
 export async function openStation(ctx: Ctx, electionId: number, pin: string): Promise<StationState> {

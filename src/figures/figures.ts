@@ -10,7 +10,6 @@ import { attendance, meetingEvents, meetings } from '../meetings/tables.ts'
 import { categories, forwardings, resolutions, responses } from '../resolutions/tables.ts'
 import { daysBetween, statusOf } from '../resolutions/journey.ts'
 import { requireRole, type Ctx } from '../web/context.ts'
-import { bornYearsBefore, todayIso } from '../web/dates.ts'
 
 /** Figures are the coordinator's: across every village, or one. */
 function coordinator(ctx: Ctx) {

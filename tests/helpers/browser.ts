@@ -21,7 +21,16 @@ export async function launchBrowser(): Promise<Browser> {
   const exe = fs.existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : await chromium.executablePath()
   // --single-process makes several contexts in one browser unstable; keep the sandbox flags.
   const args = chromium.args.filter((a) => !['--disable-web-security', '--allow-running-insecure-content', '--single-process'].includes(a))
-  return pw.launch({ executablePath: exe, args, headless: true })
+  // Two test files starting at once may both unpack @sparticuz/chromium's binary: one can find it
+  // still being written (ETXTBSY). Try again until the writer is done.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await pw.launch({ executablePath: exe, args, headless: true })
+    } catch (err) {
+      if (!String(err).includes('ETXTBSY') || attempt >= 20) throw err
+      await new Promise((resolve) => setTimeout(resolve, 250 * attempt))
+    }
+  }
 }
 
 /** One browser for the whole test file: `const b = useBrowser()`, then `b.browser` inside tests. */

@@ -97,6 +97,14 @@ function tabletBallots(database: AppDatabase) {
     .sort((a, b) => a.contestId - b.contestId || a.marked.join(',').localeCompare(b.marked.join(',')))
 }
 
+/** The old release's ballot ids still readable in its file or WAL. */
+function legacyIdsIn(old: OldRelease): string[] {
+  const ids = old.rows.get('ballots')!.map(([id]) => id.replace(/'/g, ''))
+  const bytes = Buffer.concat([fs.readFileSync(old.file), fs.existsSync(`${old.file}-wal`) ? fs.readFileSync(`${old.file}-wal`) : Buffer.alloc(0)])
+  expect(ids.length).toBeGreaterThan(0)
+  return ids.filter((id) => bytes.includes(id))
+}
+
 /** What the newest release must find after opening an older release's database. */
 function expectUpgraded(database: AppDatabase, old: OldRelease) {
   const { sqlite } = database
@@ -110,6 +118,8 @@ function expectUpgraded(database: AppDatabase, old: OldRelease) {
     if (old.tables.has('checkoffs')) expect(sqlite.prepare('SELECT election_id, child_id FROM box_checkoffs WHERE voted ORDER BY 1, 2').raw().all()).toEqual(old.rows.get('checkoffs')!.map((r) => r.map(Number)))
     expect(tabletBallots(database)).toEqual(tabletBallots(full))
     expect(appTables(sqlite).filter((t) => /ballot|checkoff/.test(t))).toEqual([])
+    // Rewritten, not just dropped: no old ballot's id is left in the file or its WAL, where its place would tell its order.
+    expect(legacyIdsIn(old)).toEqual([])
   }
   for (const table of appTables(sqlite)) {
     const before = old.tables.get(table)
@@ -124,6 +134,23 @@ function expectUpgraded(database: AppDatabase, old: OldRelease) {
       expect([...values], `${table}.${added.name} is its default in old rows`).toEqual([added.dflt_value ?? 'NULL'])
     }
   }
+}
+
+/** The poll that stood open in the old release keeps taking votes from the box: those who voted cannot again, the others can. */
+async function voteOnTheOldPoll(database: AppDatabase) {
+  const keeper = demoCtx(database.db, 'facilitator')
+  const poll = listElections(keeper, keeper.actor.villageId!).find((e) => e.stage === 'poll_open')!
+  const roll = voterRoll(keeper, poll.id)
+  const voted = roll.voters.filter((v) => v.voted)
+  expect(voted.length).toBe(database.sqlite.prepare('SELECT count(*) FROM box_checkoffs WHERE election_id = ? AND voted').pluck().get(poll.id))
+  expect(voted.length).toBeGreaterThan(0)
+  let station = await openStation(keeper, poll.id, '9753')
+  expect(() => issueBallot(keeper, station, voted[0].id)).toThrowError(expect.objectContaining({ messageKey: 'voting.alreadyVoted' }))
+  const fresh = roll.voters.find((v) => !v.voted)!
+  station = issueBallot(keeper, station, fresh.id)
+  const [paper] = ballotPaper(keeper, poll.id)
+  await castBallot(keeper, station, station.ballot!.token, new Map([[paper.contest.id, [paper.candidates[0].id]]]))
+  expect(voterRoll(keeper, poll.id).cast).toBe(roll.cast + 1)
 }
 
 /** The cycle on the upgraded database: an election to a published result, then a meeting whose resolution goes to the Gram Panchayat. */
@@ -205,9 +232,12 @@ describe('upgrading a database made by an older release', () => {
   for (let last = 1; last < entries.length - 1; last++) {
     it(`from ${entries[last].tag}: every row of that release survives, new tables start empty, and the cycle runs`, async () => {
       const old = oldRelease(last)
+      // The control: before the upgrade every old ballot id can be read straight from the file.
+      if (old.tables.has('ballots')) expect(legacyIdsIn(old)).toHaveLength(old.rows.get('ballots')!.length)
       const database = openDatabase(old.file)
       try {
         expectUpgraded(database, old)
+        if (old.tables.has('checkoffs')) await voteOnTheOldPoll(database)
         await runTheCycle(database)
       } finally { database.close() }
     })

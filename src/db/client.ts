@@ -86,6 +86,8 @@ function attachBallotBox(sqlite: Sqlite.Database, file: string): string {
   unpackBoxFromBackup(sqlite, boxFile)
   const own = new Sqlite(boxFile)
   try {
+    // The server may be committing a cast while an operator's command opens the box.
+    own.pragma('busy_timeout = 5000')
     setBoxPragmas(own, 'main')
     migrate(drizzle(own), { migrationsFolder: ballotBoxMigrationsFolder })
   } finally { own.close() }

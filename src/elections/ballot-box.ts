@@ -85,7 +85,12 @@ export type CastOutcome = 'cast' | 'voted' | 'not-on-roll' | 'sealed'
  * Checks the child off and puts each contest's marks into a random empty slot, all in place.
  * Must run inside a transaction (the group commit); writes nothing unless it returns 'cast'.
  */
-export function castIntoBox(db: Db, electionId: number, childId: number, marks: Map<number, Buffer>): CastOutcome {
+export type SlotPick = (emptySlotIds: readonly number[], contestId: number) => number
+
+/** Uniformly at random, from a cryptographic source. */
+const randomSlot: SlotPick = (free) => randomInt(free.length)
+
+export function castIntoBox(db: Db, electionId: number, childId: number, marks: Map<number, Buffer>, pick: SlotPick = randomSlot): CastOutcome {
   const poll = boxPoll(db, electionId)
   if (!poll || poll.sealedAt) return 'sealed'
   const checked = db.update(boxCheckoffs).set({ voted: true })
@@ -94,7 +99,7 @@ export function castIntoBox(db: Db, electionId: number, childId: number, marks: 
     const onRoll = db.select({ id: boxCheckoffs.id }).from(boxCheckoffs).where(and(eq(boxCheckoffs.electionId, electionId), eq(boxCheckoffs.childId, childId))).get()
     return onRoll ? 'voted' : 'not-on-roll'
   }
-  for (const [contestId, bits] of marks) fillEmptySlot(db, contestId, bits)
+  for (const [contestId, bits] of marks) fillEmptySlot(db, contestId, bits, pick)
   return 'cast'
 }
 
@@ -105,9 +110,9 @@ export function castIntoBox(db: Db, electionId: number, childId: number, marks: 
 const emptySlots = new WeakMap<Db, Map<number, number[]>>()
 
 /** Fills a random empty slot; the kept list may be stale (another process wrote the box), then it is read again once. */
-function fillEmptySlot(db: Db, contestId: number, bits: Buffer): void {
+function fillEmptySlot(db: Db, contestId: number, bits: Buffer, pick: SlotPick): void {
   for (let attempt = 0; attempt < 2; attempt++) {
-    const slot = takeEmptySlot(db, contestId)
+    const slot = takeEmptySlot(db, contestId, pick)
     const filled = db.update(boxSlots).set({ filled: true, marks: bits }).where(and(eq(boxSlots.id, slot), eq(boxSlots.filled, false))).run()
     if (filled.changes === 1) return
     forgetEmptySlots(db)
@@ -115,7 +120,7 @@ function fillEmptySlot(db: Db, contestId: number, bits: Buffer): void {
   throw new Error(`the ballot box of contest ${contestId} has no empty slot`)
 }
 
-function takeEmptySlot(db: Db, contestId: number): number {
+function takeEmptySlot(db: Db, contestId: number, pick: SlotPick): number {
   let byContest = emptySlots.get(db)
   if (!byContest) emptySlots.set(db, (byContest = new Map()))
   let free = byContest.get(contestId)
@@ -124,7 +129,7 @@ function takeEmptySlot(db: Db, contestId: number): number {
     byContest.set(contestId, free)
   }
   if (free.length === 0) throw new Error(`the ballot box of contest ${contestId} has no empty slot`)
-  const i = randomInt(free.length)
+  const i = pick(free, contestId)
   const slot = free[i]
   free[i] = free[free.length - 1]
   free.pop()

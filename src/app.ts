@@ -27,6 +27,8 @@ import { resolutionRoutes } from './resolutions/routes.ts'
 import { figureRoutes } from './figures/routes.ts'
 import { kioskRedirect, votingRoutes } from './elections/voting-routes.ts'
 import { homeRoutes } from './web/home-routes.ts'
+import { certificateRoutes } from './web/certificate-routes.ts'
+import { isLoopback, neededForCertificate, overTls, refusePlainHttp, secureLocation, type SecureSetup } from './web/plain-http.ts'
 
 export type BuildOptions = {
   /** An open database (tests) or a path to open. */
@@ -36,8 +38,13 @@ export type BuildOptions = {
   logger?: boolean
   /** Where the request log goes (tests read it to prove no ballot choice is ever logged). */
   logStream?: NodeJS.WritableStream
-  /** Secure cookies only when served over HTTPS (the village box usually is plain HTTP). */
+  /** The session cookie always Secure, even on the box's own plain HTTP; else Secure exactly over TLS. */
   secureCookies?: boolean
+  /**
+   * HTTPS for every device but the box itself (server.ts): plain HTTP from another device gets only
+   * the certificate pages, a redirect or a refusal. Without it (tests), plain HTTP serves everyone.
+   */
+  https?: SecureSetup
   loginRateLimit?: { max: number; timeWindow: number }
 }
 
@@ -89,6 +96,15 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip'] })
   await app.register(formbody, { bodyLimit: 256 * 1024 })
   await app.register(cookie)
+  const secure = options.https
+  if (secure) {
+    // Before the session is read: a refused request sets no cookie and changes nothing.
+    app.addHook('onRequest', async (request, reply) => {
+      if (overTls(request) || isLoopback(request.socket.remoteAddress) || neededForCertificate(request)) return
+      if (request.method === 'GET' || request.method === 'HEAD') return reply.redirect(secureLocation(request, secure.port), 302)
+      return refusePlainHttp(request, reply, secure.port)
+    })
+  }
   await app.register(session, {
     secret: options.sessionSecret,
     cookieName: 'bp_session',
@@ -96,8 +112,16 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     saveUninitialized: false,
     // Saved when it changes, not on every request: a tablet's votes are not slowed by session writes.
     rolling: false,
-    cookie: { httpOnly: true, sameSite: 'lax', secure: options.secureCookies ?? false, path: '/', maxAge: SESSION_DAYS * 24 * 3600 * 1000 },
+    cookie: { httpOnly: true, sameSite: 'lax', secure: options.secureCookies ? true : 'auto', path: '/', maxAge: SESSION_DAYS * 24 * 3600 * 1000 },
   })
+  if (!options.secureCookies) {
+    // 'auto' decides only for a new session; one begun over plain HTTP (the certificate page) would
+    // keep Secure off over TLS, and so would the session a login makes from it.
+    app.addHook('onRequest', async (request) => {
+      const tls = overTls(request)
+      if (request.session?.cookie && request.session.cookie.secure !== tls) request.session.options({ secure: tls })
+    })
+  }
   await app.register(csrf, { sessionPlugin: '@fastify/session', getToken: (req) => (req.body as Record<string, string> | undefined)?._csrf ?? req.headers['x-csrf-token'] as string | undefined })
   await app.register(rateLimit, { global: false })
   await registerStatic(app)
@@ -149,6 +173,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   await app.register(meetingRoutes)
   await app.register(resolutionRoutes)
   await app.register(figureRoutes)
+  if (secure) await app.register(certificateRoutes, { secure })
   return app
 }
 

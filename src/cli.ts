@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline/promises'
 import { eq } from 'drizzle-orm'
 import { openDatabase, type Db } from './db/client.ts'
 import { backupDatabase } from './db/backup.ts'
-import { DEFAULT_DATABASE_PATH } from './config.ts'
+import { DEFAULT_DATABASE_PATH, listenPorts } from './config.ts'
 import { createUser, operatorActor } from './accounts/accounts.ts'
 import { userSchema } from './accounts/schemas.ts'
 import { villages } from './villages/tables.ts'
@@ -13,6 +13,7 @@ import { translator } from './web/i18n.ts'
 import { Conflict, InvalidInput, NotFound } from './web/errors.ts'
 import { verifyCount } from './elections/counting.ts'
 import { fieldErrors } from './web/forms.ts'
+import { certificateReport, tlsFolder } from './web/box-certificate.ts'
 
 const usage = `Bal Panchayat — operator commands (npm run cli -- <command>)
 
@@ -24,6 +25,8 @@ const usage = `Bal Panchayat — operator commands (npm run cli -- <command>)
   verify-count ELECTION
               recounts a closed election from the ballot box and the paper counts, and
               checks the box against the digest printed on the result sheet
+  certificate the box's HTTPS certificate: its fingerprint (to compare on each tablet),
+              the https addresses, and where its files are
 
 The database is DATABASE_PATH (default ${DEFAULT_DATABASE_PATH}).`
 
@@ -32,6 +35,7 @@ const t = translator('en')
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv
   if (!command || command === 'help' || command === '--help') { console.log(usage); return command ? 0 : 1 }
+  if (command === 'certificate') return certificateCommand()
   const database = openDatabase(process.env.DATABASE_PATH || DEFAULT_DATABASE_PATH)
   try {
     switch (command) {
@@ -112,6 +116,13 @@ function verifyCountCommand(db: Db, args: string[]): number {
 }
 
 /** Read at the box, whose screen the Wi-Fi cannot tamper with; the files are only read. */
+function certificateCommand(): number {
+  const report = certificateReport(tlsFolder(process.env.DATABASE_PATH || DEFAULT_DATABASE_PATH), listenPorts())
+  if (report.ok) console.log(report.text)
+  else console.error(report.text)
+  return report.ok ? 0 : 1
+}
+
 async function ask(question: string): Promise<string> {
   const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: true })
   try { return await rl.question(question) } finally { rl.close() }

@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { randomBytes } from 'node:crypto'
 
-export type Config = { port: number; host: string; databasePath: string; sessionSecret: string; secureCookies: boolean }
+export type Config = { port: number; httpsPort: number; host: string; databasePath: string; sessionSecret: string; secureCookies: boolean }
 
 export const DEFAULT_DATABASE_PATH = './data/bal-panchayat.sqlite'
 
@@ -10,12 +10,17 @@ export const DEFAULT_DATABASE_PATH = './data/bal-panchayat.sqlite'
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const databasePath = env.DATABASE_PATH || DEFAULT_DATABASE_PATH
   return {
-    port: Number(env.PORT || 3000),
+    ...listenPorts(env),
     host: env.HOST || '0.0.0.0',
     databasePath,
     sessionSecret: env.SESSION_SECRET || storedSecret(databasePath),
     secureCookies: env.SECURE_COOKIES === 'true',
   }
+}
+
+/** Plain HTTP (the box itself, and the certificate pages) and HTTPS (every other device). */
+export function listenPorts(env: NodeJS.ProcessEnv = process.env): { port: number; httpsPort: number } {
+  return { port: Number(env.PORT || 3000), httpsPort: Number(env.HTTPS_PORT || 3443) }
 }
 
 function storedSecret(databasePath: string): string {

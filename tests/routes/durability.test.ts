@@ -34,7 +34,7 @@ describe('a power cut during voting', () => {
     // node itself, not the tsx wrapper: SIGKILL must hit the process that holds the database.
     server = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
       cwd: projectRoot, stdio: 'ignore',
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_PATH: dbFile, SESSION_SECRET: 'crash-test-secret-0123456789abcdefghij', NODE_ENV: 'production' },
+      env: { ...process.env, PORT: String(port), HTTPS_PORT: '0', HOST: '127.0.0.1', DATABASE_PATH: dbFile, SESSION_SECRET: 'crash-test-secret-0123456789abcdefghij', NODE_ENV: 'production' },
     })
     const base = `http://127.0.0.1:${port}`
     for (let i = 0; i < 150 && !(await fetch(`${base}/health`).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 100))

@@ -113,7 +113,7 @@ describe('the operator command line', () => {
   it('npm start\'s server creates and migrates a new database and answers /health', async () => {
     const fresh = path.join(dir, 'fresh', 'app.sqlite')
     const port = 30_000 + Math.floor(Math.random() * 20_000)
-    const server = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { cwd: projectRoot, env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_PATH: fresh, NODE_ENV: 'production' } })
+    const server = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { cwd: projectRoot, env: { ...process.env, PORT: String(port), HTTPS_PORT: '0', HOST: '127.0.0.1', DATABASE_PATH: fresh, NODE_ENV: 'production' } })
     try {
       let health: Response | undefined
       for (let i = 0; i < 100 && !health; i++) {

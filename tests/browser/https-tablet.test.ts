@@ -4,8 +4,7 @@
 // facilitator installs the box's certificate from, on a 360 px phone, in Hindi.
 import fs from 'node:fs'
 import path from 'node:path'
-import chromium from '@sparticuz/chromium'
-import { chromium as pw, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
 import { NO_PROBLEMS, PASSWORD, launchBrowser, logIn, openPage, shot, unexpectedProblems, type Problems } from '../helpers/browser.ts'
@@ -42,15 +41,10 @@ async function villageWithOpenPoll(database: AppDatabase) {
 }
 
 /**
- * Chromium as launchBrowser() starts it, told to accept the one key of the box's server certificate
- * (as a tablet that installed the box's CA would): any other certificate error still stops it. Called
- * after launchBrowser(), which waits for @sparticuz/chromium to have unpacked the binary.
+ * Chromium told to accept the one key of the box's server certificate (as a tablet that installed
+ * the box's CA would): any other certificate error still stops it.
  */
-async function launchTrusting(spki: string): Promise<Browser> {
-  const exe = fs.existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : await chromium.executablePath()
-  const args = chromium.args.filter((a) => !['--disable-web-security', '--allow-running-insecure-content', '--single-process'].includes(a))
-  return pw.launch({ executablePath: exe, args: [...args, `--ignore-certificate-errors-spki-list=${spki}`], headless: true })
-}
+const launchTrusting = (spki: string) => launchBrowser([`--ignore-certificate-errors-spki-list=${spki}`])
 
 let box: BoxServer & { prepared: { electionId: number } }
 let browser: Browser

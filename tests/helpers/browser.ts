@@ -16,8 +16,8 @@ export const viewports = {
 } as const
 export type ViewportName = keyof typeof viewports
 
-/** Launches the system Chromium, or the one packed in @sparticuz/chromium. Never downloads one. */
-export async function launchBrowser(): Promise<Browser> {
+/** Launches the system Chromium, or the one packed in @sparticuz/chromium (with `extraArgs`). Never downloads one. */
+export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
   const exe = fs.existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : await chromium.executablePath()
   // --single-process makes several contexts in one browser unstable; keep the sandbox flags.
   const args = chromium.args.filter((a) => !['--disable-web-security', '--allow-running-insecure-content', '--single-process'].includes(a))
@@ -25,7 +25,7 @@ export async function launchBrowser(): Promise<Browser> {
   // still being written (ETXTBSY). Try again until the writer is done.
   for (let attempt = 1; ; attempt++) {
     try {
-      return await pw.launch({ executablePath: exe, args, headless: true })
+      return await pw.launch({ executablePath: exe, args: [...args, ...extraArgs], headless: true })
     } catch (err) {
       if (!String(err).includes('ETXTBSY') || attempt >= 20) throw err
       await new Promise((resolve) => setTimeout(resolve, 250 * attempt))

@@ -138,9 +138,9 @@ export function issueBallot(ctx: Ctx, state: StationState, childId: number): Sta
   if (voter.voted) throw new Conflict('voting.alreadyVoted', { name: voter.name })
   const held = issuedOf(staff.db)
   const now = Date.now()
-  for (const [token, b] of held) if (now - b.issuedAt > BALLOT_TTL_MS) held.delete(token)
-  // One live ballot per child: handing it out again (the first tablet's battery died) cancels the first.
-  for (const [token, b] of held) if (b.childId === childId && b.electionId === state.electionId) held.delete(token)
+  // Expired ballots go; so does this child's, if another tablet holds it: one live ballot per child
+  // (handing it out again, when the first tablet's battery died, cancels the first).
+  for (const [token, b] of held) if (now - b.issuedAt > BALLOT_TTL_MS || (b.childId === childId && b.electionId === state.electionId)) held.delete(token)
   const token = randomUUID()
   held.set(token, { childId, electionId: state.electionId, stationId: state.id, issuedAt: now })
   return { ...state, unlocked: false, ballot: { token } }

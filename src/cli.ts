@@ -100,8 +100,11 @@ function verifyCountCommand(db: Db, args: string[]): number {
   if (!id || !/^\d+$/.test(id)) { console.error('Usage: verify-count ELECTION (the election\'s number, as in /elections/ELECTION)'); return 1 }
   try {
     const check = verifyCount({ db, actor: operatorActor, lang: 'en', t }, Number(id))
-    console.log(`Ballot box digest on the sheet: ${check.digestOnSheet ?? '(none: the box was never sealed)'}`)
-    console.log(`Ballot box digest now:          ${check.digestNow} ${check.digestMatches ? '(matches)' : '(DIFFERENT)'}`)
+    if (check.digestNow === null && check.digestOnSheet === null) console.log('No ballot box: this election took no votes on a tablet.')
+    else {
+      console.log(`Ballot box digest on the sheet: ${check.digestOnSheet ?? '(none: the box was never sealed)'}`)
+      console.log(`Ballot box digest now:          ${check.digestNow ?? '(no box)'} ${check.digestMatches ? '(matches)' : '(DIFFERENT)'}`)
+    }
     for (const c of check.contests) {
       console.log(`${c.contest}: ${c.ballots} ballots (sheet: ${c.sheetBallots}) ${c.same ? '— same result' : '— DIFFERENT from the sheet'}`)
       for (const v of c.votes) console.log(`  ${v.name}: ${v.votes}${v.votes === v.sheet ? '' : ` (sheet: ${v.sheet})`}`)

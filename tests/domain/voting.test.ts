@@ -5,6 +5,7 @@ import { addContest, createElection, nominate, openNominations, openPoll, type C
 import { closePoll, countElection } from '../../src/elections/counting.ts'
 import { BALLOT_TTL_MS, addToRoll, ballotStatus, castBallot, issueBallot, openStation, rollAdditions, unlockStation, voterRoll, type StationState } from '../../src/elections/voting.ts'
 import { openDatabase } from '../../src/db/client.ts'
+import { clearBox } from '../../src/elections/ballot-box.ts'
 import { withdrawConsent } from '../../src/people/children.ts'
 import { Conflict, InvalidInput, NotFound } from '../../src/web/errors.ts'
 
@@ -179,6 +180,19 @@ describe('casting a ballot', () => {
     const [m] = countElection(ctx, electionId)
     expect(m.ballots).toBe(12)
     expect(Object.fromEntries(m.candidates.map((c) => [c.name, c.votes]))).toEqual({ Ravi: 7, Meena: 5, Gopal: 3 })
+  })
+})
+
+describe('the recount', () => {
+  it('holds the box against its sealed digest, and an election from before the box (paper only) recounts without one', async () => {
+    const s = await station()
+    await vote(s, kids.Ravi, [[members.id, [cand.Meena]]])
+    const { enterPaperCount, verifyCount } = await import('../../src/elections/counting.ts')
+    enterPaperCount(ctx, electionId, members.id, { ballots: 3, note: '', votes: new Map([[cand.Ravi, 2], [cand.Gopal, 1]]) })
+    closePoll(ctx, electionId, { source: 'random' })
+    expect(verifyCount(ctx, electionId)).toMatchObject({ digestMatches: true, ok: true, contests: [{ ballots: 4, same: true }, { ballots: 1, same: true }] })
+    clearBox(database.db, electionId)
+    expect(verifyCount(ctx, electionId)).toMatchObject({ digestOnSheet: null, digestNow: null, digestMatches: true, ok: true, contests: [{ ballots: 3, same: true }, { ballots: 0, same: true }] })
   })
 })
 

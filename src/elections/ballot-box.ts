@@ -1,6 +1,7 @@
 import { createHash, randomInt } from 'node:crypto'
 import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import type { Db, Tx } from '../db/client.ts'
+import { prepared } from '../db/prepared.ts'
 import { boxCheckoffs, boxContests, boxPolls, boxSlots } from './ballot-box-tables.ts'
 
 /**
@@ -90,11 +91,17 @@ export type SlotPick = (emptySlotIds: readonly number[], contestId: number) => n
 /** Uniformly at random, from a cryptographic source. */
 const randomSlot: SlotPick = (free) => randomInt(free.length)
 
+// The statements every cast runs, built once per database (building a drizzle query costs more than running it).
+const pollOf = prepared((db) => db.select().from(boxPolls).where(eq(boxPolls.electionId, sql.placeholder('electionId'))).prepare())
+const checkOff = prepared((db) => db.update(boxCheckoffs).set({ voted: true })
+  .where(and(eq(boxCheckoffs.electionId, sql.placeholder('electionId')), eq(boxCheckoffs.childId, sql.placeholder('childId')), eq(boxCheckoffs.voted, false))).prepare())
+const fillSlot = prepared((db) => db.update(boxSlots).set({ filled: true, marks: sql`${sql.placeholder('marks')}` })
+  .where(and(eq(boxSlots.id, sql.placeholder('id')), eq(boxSlots.filled, false))).prepare())
+
 export function castIntoBox(db: Db, electionId: number, childId: number, marks: Map<number, Buffer>, pick: SlotPick = randomSlot): CastOutcome {
-  const poll = boxPoll(db, electionId)
+  const poll = pollOf(db).get({ electionId })
   if (!poll || poll.sealedAt) return 'sealed'
-  const checked = db.update(boxCheckoffs).set({ voted: true })
-    .where(and(eq(boxCheckoffs.electionId, electionId), eq(boxCheckoffs.childId, childId), eq(boxCheckoffs.voted, false))).run()
+  const checked = checkOff(db).run({ electionId, childId })
   if (checked.changes === 0) {
     const onRoll = db.select({ id: boxCheckoffs.id }).from(boxCheckoffs).where(and(eq(boxCheckoffs.electionId, electionId), eq(boxCheckoffs.childId, childId))).get()
     return onRoll ? 'voted' : 'not-on-roll'
@@ -113,7 +120,7 @@ const emptySlots = new WeakMap<Db, Map<number, number[]>>()
 function fillEmptySlot(db: Db, contestId: number, bits: Buffer, pick: SlotPick): void {
   for (let attempt = 0; attempt < 2; attempt++) {
     const slot = takeEmptySlot(db, contestId, pick)
-    const filled = db.update(boxSlots).set({ filled: true, marks: bits }).where(and(eq(boxSlots.id, slot), eq(boxSlots.filled, false))).run()
+    const filled = fillSlot(db).run({ id: slot, marks: bits })
     if (filled.changes === 1) return
     forgetEmptySlots(db)
   }

@@ -28,8 +28,9 @@ async function viaNode(databasePath: string): Promise<number> {
 /** `npm start` in its own process group, so that npm, tsx and node all stop together. */
 async function viaNpm(databasePath: string): Promise<number> {
   const port = await freePort()
+  const httpsPort = await freePort()
   const t0 = performance.now()
-  const child = spawn('npm', ['start', '--silent'], { cwd: root, stdio: 'ignore', detached: true, env: { ...process.env, ...env, DATABASE_PATH: databasePath, PORT: String(port), HOST: '127.0.0.1' } })
+  const child = spawn('npm', ['start', '--silent'], { cwd: root, stdio: 'ignore', detached: true, env: { ...process.env, ...env, DATABASE_PATH: databasePath, PORT: String(port), HTTPS_PORT: String(httpsPort), HOST: '127.0.0.1' } })
   try {
     return await untilHealthy(`http://127.0.0.1:${port}`, child, t0, 30_000)
   } finally {

@@ -13,8 +13,13 @@ export function freshDatabaseAt(file: string): AppDatabase {
   return openDatabase(file)
 }
 
-/** A village, a facilitator, and an open poll with one contest of `candidates` children. */
-export async function benchFixture(database: AppDatabase, options: { seats: number; candidates: number }) {
+/**
+ * A village, a facilitator, and an open poll with one contest of `candidates` children (each with
+ * consent, so on the roll too). Opening the poll lays out the ballot box for the roll as it is
+ * then: with `openPoll: false` the poll is left in nominations, so that voters can be added first
+ * and the poll opened afterwards with the real `openPoll` (see bench/voting.ts).
+ */
+export async function benchFixture(database: AppDatabase, options: { seats: number; candidates: number; openPoll?: boolean }) {
   const op: StaffCtx = { db: database.db, actor: operatorActor, lang: 'en', t: translator('en') }
   const village = createVillage(op, { name: 'Bench', gramPanchayat: 'Bench', block: 'Bench', district: 'Bench', state: 'Bench' })
   const user = await createUser(op, { username: 'bench', displayName: 'Bench', role: 'facilitator', villageId: village.id, password: 'bench-password' })
@@ -36,6 +41,6 @@ export async function benchFixture(database: AppDatabase, options: { seats: numb
     }, todayIso())
     candidateIds.push(nominate(ctx, election.id, contest.id, { childId: child.id, symbol: symbols[i % symbols.length] }).id)
   }
-  openPoll(ctx, election.id)
+  if (options.openPoll ?? true) openPoll(ctx, election.id)
   return { ctx, villageId: village.id, electionId: election.id, contestId: contest.id, candidateIds }
 }

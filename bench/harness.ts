@@ -31,15 +31,19 @@ process.once('exit', () => { for (const child of running) child.kill('SIGKILL') 
 
 /**
  * Starts `script` (a path from the project root) as `node --import tsx script`, in production mode on
- * a free loopback port, and waits until GET /health answers 200. `startMs` is how long that took.
+ * a free loopback port (and a second one for HTTPS), and waits until GET /health answers 200. `startMs` is how long that took.
  */
 export async function startServer(script: string, env: Record<string, string>, timeoutMs = 30_000): Promise<Server> {
   const port = await freePort()
+  // src/server.ts also listens for HTTPS (HTTPS_PORT, 3443 unless told): a free port of its own,
+  // so that two servers, or a server someone else has running, never collide.
+  let httpsPort = await freePort()
+  while (httpsPort === port) httpsPort = await freePort()
   const t0 = performance.now()
   // BENCH_SERVER_LOG=file keeps the servers' own log (the app's warnings of slow requests) for a look afterwards.
   const log = process.env.BENCH_SERVER_LOG ? fs.openSync(process.env.BENCH_SERVER_LOG, 'a') : 'ignore'
   const child = spawn(process.execPath, ['--import', 'tsx', script], {
-    cwd: root, stdio: ['ignore', log, log], env: { ...process.env, NODE_ENV: 'production', ...env, PORT: String(port), HOST: '127.0.0.1' },
+    cwd: root, stdio: ['ignore', log, log], env: { ...process.env, NODE_ENV: 'production', HTTPS_PORT: String(httpsPort), ...env, PORT: String(port), HOST: '127.0.0.1' },
   })
   if (typeof log === 'number') fs.closeSync(log)
   running.add(child)

@@ -152,6 +152,12 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     reply.locals = viewHelpers(request, reply)
   })
 
+  // Nothing a logged-in person saw stays in the browser's cache: Back on a shared tablet shows no roll, no register.
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (request.ctx?.actor && !reply.hasHeader('cache-control') && !/^\/(static|vendor)\//.test(request.url)) reply.header('cache-control', 'no-store')
+    return payload
+  })
+
   app.addHook('onResponse', async (request, reply) => {
     const ms = reply.elapsedTime
     if (reply.statusCode >= 400 || ms > 250) {

@@ -5,7 +5,7 @@ import { redirectAfter, render, submitForm } from '../web/render.ts'
 import { Conflict, InvalidInput } from '../web/errors.ts'
 import { getElection } from './elections.ts'
 import {
-  activeBallot, addToRoll, ballotPaper, ballotStatus, castBallot, endBallot, issueBallot, openStation, rollAdditions, unlockStation, voterOnRoll, voterRoll,
+  activeBallot, addToRoll, ballotPaper, ballotStatus, castBallot, endBallot, issueBallot, openStation, reopenStation, rollAdditions, unlockStation, voterOnRoll, voterRoll,
   type StationState,
 } from './voting.ts'
 
@@ -15,6 +15,8 @@ declare module 'fastify' {
 
 const pin = z.string('v.required').trim().regex(/^[0-9]{4,8}$/, 'v.pinFormat')
 const openSchema = z.object({ pin, confirm: z.string('v.required').trim() }).refine((v) => v.pin === v.confirm, { message: 'v.pinMismatch', path: ['confirm'] })
+const reopenSchema = z.object({ password: z.string('v.required').min(1, 'v.required').max(200, 'voting.reopenWrongPassword'), newPin: pin, newConfirm: z.string('v.required').trim() })
+  .refine((v) => v.newPin === v.newConfirm, { message: 'v.pinMismatch', path: ['newConfirm'] })
 const unlockSchema = z.object({ pin: z.string('v.required').trim().min(1, 'v.required').max(20, 'v.pinWrong') })
 const rollQuery = z.object({ q: z.string().max(100).optional().catch(undefined), ward: z.string().max(40).optional().catch(undefined) })
 
@@ -47,9 +49,16 @@ export async function votingRoutes(app: FastifyInstance) {
   app.post('/elections/:id/station', organisers, async (request, reply) => {
     const id = routeId(request.params)
     const { election, stage } = getElection(request.ctx, id)
-    return submitForm(request, reply, { page: 'voting/open', partial: 'voting/open', data: { election, stage } }, async () => {
-      const input = parseForm(openSchema, request.body)
-      request.session.set('station', await openStation(request.ctx, id, input.pin))
+    // A tablet already a station (its roll locked for the next child) opens anew only with the account's password.
+    const existing = stationOf(request, id)
+    if (existing && activeBallot(request.ctx.db, existing)) throw new Conflict('voting.stationLocked')
+    const page = existing ? 'voting/locked' : 'voting/open'
+    return submitForm(request, reply, { page, partial: page, data: { election, stage, reopening: true } }, async () => {
+      if (!existing) request.session.set('station', await openStation(request.ctx, id, parseForm(openSchema, request.body).pin))
+      else {
+        const input = parseForm(reopenSchema, request.body)
+        request.session.set('station', await reopenStation(request.ctx, id, input.password, input.newPin))
+      }
       return { to: stationUrl(id), flash: 'voting.stationOpened' }
     })
   })

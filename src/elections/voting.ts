@@ -2,7 +2,8 @@ import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 import { and, asc, eq, sql } from 'drizzle-orm'
 import { recordAudit } from '../audit/audit.ts'
 import { children } from '../people/tables.ts'
-import type { Ctx } from '../web/context.ts'
+import { requireRole, type Ctx } from '../web/context.ts'
+import { authenticate } from '../accounts/accounts.ts'
 import { groupCommit, type Db } from '../db/client.ts'
 import { prepared } from '../db/prepared.ts'
 import { Conflict, InvalidInput, NotFound } from '../web/errors.ts'
@@ -113,6 +114,16 @@ export async function openStation(ctx: Ctx, electionId: number, pin: string): Pr
     recordAudit(tx, staff.actor, { action: 'station.opened', subject: 'election', subjectId: electionId, villageId: election.villageId, detail: { station: row.id } })
     return { id: row.id, electionId, unlocked: true, failedPins: 0 }
   })
+}
+
+/**
+ * A tablet whose roll is locked is opened anew (a forgotten PIN) only with the account's password,
+ * never with just a new PIN: a child holding the tablet knows neither.
+ */
+export async function reopenStation(ctx: Ctx, electionId: number, password: string, pin: string): Promise<StationState> {
+  const staff = requireRole(ctx, 'admin', 'facilitator')
+  if (!(await authenticate(staff.db, staff.actor.username, password))) throw new InvalidInput({ password: { key: 'voting.reopenWrongPassword' } })
+  return openStation(staff, electionId, pin)
 }
 
 /** The roll opens again only with the station's PIN; five wrong tries lock it for a minute. */

@@ -1,7 +1,7 @@
 // Two things a facilitator meets on polling day, on the 800x1280 tablet in Hindi: a child who was
 // registered after the poll opened is missing from the voter roll and is added on purpose; and the
 // box restarts while a child holds a ballot — the tablet says the ballot was cancelled, and the
-// child votes again.
+// child votes again; Back from the thank-you brings nothing of the roll back.
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
@@ -104,6 +104,14 @@ describe('the voter roll and a restart on polling day', () => {
     await toConfirm(page)
     await cast(page)
     expect(database.sqlite.prepare('SELECT count(*) FROM box_checkoffs WHERE voted').pluck().get()).toBe(2)
+    // Back, again and again, from the thank-you: nothing of the roll or the child's screen comes back
+    // from the browser's cache (every page a logged-in person saw was sent no-store).
+    for (let i = 0; i < 4; i++) {
+      await page.goBack().catch(() => null)
+      await page.waitForLoadState()
+      const shown = await page.locator('body').innerText()
+      for (const name of [ravi, meena, late]) expect(shown, `after Back ×${i + 1}`).not.toContain(name)
+    }
     expect(unexpectedProblems(problems).pageErrors).toEqual([])
     expect(unexpectedProblems(problems).serverErrors).toEqual([])
   }, 60_000)

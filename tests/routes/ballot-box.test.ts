@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { build } from '../../src/app.ts'
 import { openDatabase, projectRoot } from '../../src/db/client.ts'
 import { addContest, createElection, nominate, openNominations, openPoll } from '../../src/elections/elections.ts'
-import { Agent, testApp, textOf, type TestApp } from '../helpers/app.ts'
+import { Agent, PASSWORD, testApp, textOf, type TestApp } from '../helpers/app.ts'
 import { contestInput, electionInput, villageChildren } from '../helpers/elections.ts'
 
 let t: TestApp
@@ -106,6 +106,38 @@ describe('a ballot in a child\'s hands', () => {
       expect(cast.statusCode).not.toBe(303)
       expect(restarted.database.sqlite.prepare('SELECT voted FROM box_checkoffs WHERE child_id = ?').pluck().get(kids.Sunita)).toBe(0)
     } finally { await restarted.close() }
+  })
+})
+
+describe('a tablet a child cannot escape', () => {
+  it('a locked station is not opened anew with a new PIN alone: only with the account\'s password', async () => {
+    const a = await station()
+    await vote(a, kids.Meena, cand.Ravi)
+    // A ballot handed out and cancelled: the tablet is locked for the next child.
+    expect((await a.post(`${base}/station/ballot`, { childId: String(kids.Ravi) })).headers.location).toBe(`${base}/ballot`)
+    await a.post(`${base}/ballot/abandonment`)
+    // The crafted request a child (or anyone) might send from the locked tablet: refused, still locked.
+    const crafted = await a.post(`${base}/station`, { pin: '9999', confirm: '9999' })
+    expect(crafted.statusCode).toBe(422)
+    expect(textOf(crafted.body)).toContain('यह भरना ज़रूरी है।')
+    const wrong = await a.post(`${base}/station`, { password: 'not-my-password', newPin: '9999', newConfirm: '9999' })
+    expect(wrong.statusCode).toBe(422)
+    expect(textOf(wrong.body)).toContain('यह आपके खाते का पासवर्ड नहीं है। केंद्र बंद ही रहेगा।')
+    for (const url of [`/villages/${t.fx.villages.papdi.id}/children`, `${base}/station/voters/${kids.Gopal}`]) {
+      expect((await a.get(url)).headers.location, url).toBe(`${base}/station`)
+    }
+    expect(textOf((await a.get(`${base}/station`)).body)).toContain('अगला मतदाता')
+    const right = await a.post(`${base}/station`, { password: PASSWORD, newPin: '9999', newConfirm: '9999' })
+    expect(right.headers.location).toBe(`${base}/station`)
+    expect(textOf((await a.get(`${base}/station`)).body)).toContain('डाले गए वोट')
+  })
+
+  it('every page a logged-in person sees is sent no-store; the app\'s CSS and fonts stay cacheable', async () => {
+    const a = await t.agent().login('rekha')
+    for (const url of [`/villages/${t.fx.villages.papdi.id}/children`, base, '/account/password']) {
+      expect((await a.get(url)).headers['cache-control'], url).toBe('no-store')
+    }
+    expect((await a.get('/static/app.css')).headers['cache-control']).toMatch(/max-age=\d+/)
   })
 })
 

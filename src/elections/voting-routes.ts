@@ -166,16 +166,20 @@ function choicesOf(body: Record<string, unknown>): Map<number, number[]> {
 }
 
 /**
- * A tablet whose roll is locked, or that holds a ballot, goes nowhere but its station and ballot:
- * a child can never reach another page. Returns where to send the request, or null.
+ * A tablet that is a polling station goes nowhere but its station: while its roll is locked or a
+ * child holds its ballot, only the ballot, the next-voter screen and its PIN; with the roll open (the
+ * facilitator at it), also the roll's own pages — never the register or the rest of the app, whatever
+ * the method. Closing the station frees the session. Returns where to send the request, or null.
  */
 export function kioskRedirect(request: FastifyRequest): string | null {
   const state = request.session?.get('station')
-  if (!state || (state.unlocked && !activeBallot(request.ctx.db, state))) return null
+  if (!state) return null
+  const base = `/elections/${state.electionId}`
   const path = request.url.split('?')[0]
-  const allowed = [`/elections/${state.electionId}/station`, `/elections/${state.electionId}/station/unlock`, `/elections/${state.electionId}/ballot`,
-    `/elections/${state.electionId}/ballot/thanks`, `/elections/${state.electionId}/ballot/abandonment`, '/logout', '/language', '/health']
-  if (allowed.includes(path) || path.startsWith('/static/') || path.startsWith('/vendor/')) return null
-  return `/elections/${state.electionId}/station`
+  const child = [`${base}/station`, `${base}/station/unlock`, `${base}/ballot`, `${base}/ballot/thanks`, `${base}/ballot/abandonment`, '/logout', '/language', '/health']
+  const facilitator = [`${base}/station/ballot`, `${base}/station/closing`, `${base}/roll`, `${base}/roll/additions`]
+  const rollOpen = state.unlocked && !activeBallot(request.ctx.db, state)
+  if (child.includes(path) || (rollOpen && (facilitator.includes(path) || path.startsWith(`${base}/station/voters/`)))) return null
+  if (path.startsWith('/static/') || path.startsWith('/vendor/')) return null
+  return `${base}/station`
 }
-

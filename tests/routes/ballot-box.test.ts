@@ -132,6 +132,29 @@ describe('a tablet a child cannot escape', () => {
     expect(textOf((await a.get(`${base}/station`)).body)).toContain('डाले गए वोट')
   })
 
+  it('a station session reaches nothing but its station, whatever the route and method: the roll\'s pages only while the roll is open', async () => {
+    const a = await station()
+    const routes = t.app.routeTable.filter((r) => ['GET', 'POST'].includes(r.method) && !/^\/(static|vendor)\//.test(r.url))
+    const child = [`${base}/station`, `${base}/station/unlock`, `${base}/ballot`, `${base}/ballot/thanks`, `${base}/ballot/abandonment`, '/logout', '/language', '/health']
+    const roll = [`${base}/station/ballot`, `${base}/station/closing`, `${base}/roll`, `${base}/roll/additions`, `${base}/station/voters/1`]
+    // Every route outside the station's own is sent back to the station (those are tested above).
+    const sweep = async (allowed: string[]) => {
+      const escaped: string[] = []
+      for (const r of routes) {
+        const url = r.url.replace(':id', String(electionId)).replace(/:[A-Za-z]+/g, '1')
+        if (allowed.includes(url)) continue
+        const res = r.method === 'GET' ? await a.get(url) : await a.post(url, {})
+        if (res.statusCode !== 303 || res.headers.location !== `${base}/station`) escaped.push(`${r.method} ${url}: ${res.statusCode} ${res.headers.location ?? ''}`)
+      }
+      return escaped
+    }
+    expect(routes.length).toBeGreaterThan(80)
+    expect(await sweep([...child, ...roll])).toEqual([]) // the roll open, the facilitator at it
+    await a.post(`${base}/station/ballot`, { childId: String(kids.Gopal) })
+    await a.post(`${base}/ballot/abandonment`)
+    expect(await sweep(child)).toEqual([]) // locked for the next child
+  }, 120_000)
+
   it('every page a logged-in person sees is sent no-store; the app\'s CSS and fonts stay cacheable', async () => {
     const a = await t.agent().login('rekha')
     for (const url of [`/villages/${t.fx.villages.papdi.id}/children`, base, '/account/password']) {

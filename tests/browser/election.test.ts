@@ -94,6 +94,9 @@ describe('a facilitator runs a Bal Panchayat election on a 360px phone', () => {
     await expectNoSidewaysScroll(page)
     await shot(page, 'election-05-contest-seats-error-phone')
     await page.getByLabel('Number of seats').fill('4')
+    // Leaving the field asks for the rule's sentence; wait for it, so saving does not cut that request short.
+    await page.getByLabel('Number of seats').press('Tab')
+    await expect.poll(() => page.locator('#rule-sentence').innerText()).toMatch(/\S/)
     await clickTo(page, onElection(), () => page.getByRole('button', { name: 'Save' }).click())
     expect(await text(page, '#flash')).toBe('The contest was added.')
     const membersPanel = await contestPanel(page, 'Members').innerText()
@@ -106,6 +109,7 @@ describe('a facilitator runs a Bal Panchayat election on a 360px phone', () => {
     await page.getByLabel('Number of seats').fill('2')
     await page.getByLabel('Seat titles, one per line (optional)').fill('Pradhan\nUp-Pradhan')
     await page.getByRole('radio', { name: 'Girl first, then alternate (for named seats)' }).check()
+    await expect.poll(() => page.locator('#rule-sentence').innerText()).toMatch(/Pradhan/)
     await expectNoSidewaysScroll(page)
     await shot(page, 'election-06-contest-leaders-phone')
     await clickTo(page, onElection(), () => page.getByRole('button', { name: 'Save' }).click())

@@ -1,5 +1,6 @@
 import { sqliteTable, integer, text, index } from 'drizzle-orm/sqlite-core'
 import { villages } from '../villages/tables.ts'
+import { declareText } from '../db/privacy.ts'
 
 /** Coordinator (admin), facilitator, Gram Panchayat member. Declared once, used everywhere. */
 export const roles = ['admin', 'facilitator', 'panchayat'] as const
@@ -29,3 +30,9 @@ export const sessions = sqliteTable('sessions', {
   data: text('data').notNull(),
   expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
 }, (t) => [index('sessions_user_idx').on(t.userId), index('sessions_expiry_idx').on(t.expiresAt)])
+
+/** Staff accounts and sessions hold nothing of a child (see db/privacy.ts). */
+export const accountsText = [
+  declareText(users, { username: 'none', displayName: 'none', role: 'none', passwordHash: 'none' }),
+  declareText(sessions, { id: 'none', data: 'none' }),
+]

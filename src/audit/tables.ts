@@ -1,4 +1,6 @@
 import { sqliteTable, integer, text, index } from 'drizzle-orm/sqlite-core'
+import { sql } from 'drizzle-orm'
+import { declareText } from '../db/privacy.ts'
 
 /** Who changed what, when. Never updated or deleted. Ballots are never written here. */
 export const auditLog = sqliteTable('audit_log', {
@@ -13,3 +15,8 @@ export const auditLog = sqliteTable('audit_log', {
   subjectId: integer('subject_id'),
   detail: text('detail').notNull().default('{}'),
 }, (t) => [index('audit_at_idx').on(t.at), index('audit_village_idx').on(t.villageId, t.at)])
+
+/** The details of an entry may name a child (see db/privacy.ts); who acted is staff. */
+export const auditText = [
+  declareText(auditLog, { actorName: 'none', action: 'none', subject: 'none', detail: 'json' }, (v) => sql`${auditLog.villageId} = ${v}`),
+]

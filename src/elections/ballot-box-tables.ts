@@ -1,4 +1,5 @@
 import { sqliteTable, integer, text, blob, index, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import { declareText } from '../db/privacy.ts'
 
 // The ballot box lives in a file of its own beside the database (rollback journal truncated at
 // every commit, secure_delete on, no WAL), attached to the app's connection as `box`. Everything
@@ -36,3 +37,11 @@ export const boxSlots = sqliteTable('box_slots', {
   /** A bitmap of fixed length for the contest: the same size empty or filled, so it is overwritten in place. */
   marks: blob('marks', { mode: 'buffer' }).notNull(),
 }, (t) => [index('box_slots_contest_idx').on(t.contestId)])
+
+/** The box holds ids, marks and a digest: nothing of a child by name (see db/privacy.ts). */
+export const ballotBoxText = [
+  declareText(boxPolls, { digest: 'none' }),
+  declareText(boxContests, { candidateIds: 'none' }),
+  declareText(boxCheckoffs, {}),
+  declareText(boxSlots, {}),
+]

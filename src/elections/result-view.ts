@@ -5,6 +5,12 @@ import { allocationInput, type ContestCount } from './counting.ts'
 import type { Contest, Election } from './elections.ts'
 import { explainResult } from './explain.ts'
 import type { Stage } from './tables.ts'
+import { isErasedName } from '../people/erased.ts'
+
+/** A candidate whose data was erased is "a candidate (erased)" on every result; the count stays. */
+function shown<C extends { name: string }>(c: C, t: Translate): C {
+  return isErasedName(c.name) ? { ...c, name: t('results.erasedCandidate') } : c
+}
 
 /** One plain sentence of what this contest's rule will do (the same words as on the result), for the set-up screen. */
 export function describeRule(contest: Contest, t: Translate): string {
@@ -20,7 +26,8 @@ export function girlsNeeded(contest: Contest): number {
 
 /** What the result page shows of one contest: candidates in ranking order with bars, seats, and the reasons. */
 export function resultView(counts: ContestCount[], t: Translate) {
-  return counts.map((count) => {
+  return counts.map((original) => {
+    const count = { ...original, candidates: original.candidates.map((c) => shown(c, t)) }
     const byId = new Map(count.candidates.map((c) => [String(c.id), c]))
     const maxVotes = Math.max(1, ...count.candidates.map((c) => c.votes))
     const seatOf = new Map(count.result.elected.map((id, i) => [id, i] as const).filter(([id]) => id !== null) as [string, number][])
@@ -47,7 +54,7 @@ export function resultView(counts: ContestCount[], t: Translate) {
   })
 }
 
-export function resultJson(election: Election, stage: Stage, counts: ContestCount[], seal: { digest: string; sealedAt: Date } | null) {
+export function resultJson(election: Election, stage: Stage, counts: ContestCount[], seal: { digest: string; sealedAt: Date } | null, t: Translate) {
   return {
     election: { id: election.id, title: election.title, termStart: election.termStart, termEnd: election.termEnd, stage, published: stage === 'result_published' },
     ballotBox: seal ? { algorithm: 'sha256', digest: seal.digest, sealedAt: seal.sealedAt.toISOString() } : null,
@@ -55,7 +62,7 @@ export function resultJson(election: Election, stage: Stage, counts: ContestCoun
       id: count.contest.id, name: count.contest.name, seats: count.contest.seats, seatTitles: count.contest.seatTitles,
       method: count.contest.method, girlsRequired: count.result.girlsRequired, ballots: count.ballots,
       candidates: count.result.ranking.map((id, rank) => {
-        const c = count.candidates.find((x) => String(x.id) === id)!
+        const c = shown(count.candidates.find((x) => String(x.id) === id)!, t)
         const seat = count.result.elected.indexOf(id)
         return { id: c.id, name: c.name, gender: c.gender, symbol: c.symbol, votes: c.votes, lot: c.lot, rank: rank + 1, elected: seat >= 0, seat: seat >= 0 ? seat + 1 : null, seatTitle: seat >= 0 ? count.contest.seatTitles[seat] ?? null : null }
       }),
@@ -66,10 +73,10 @@ export function resultJson(election: Election, stage: Stage, counts: ContestCoun
   }
 }
 
-export function resultCsv(counts: ContestCount[]): string {
+export function resultCsv(counts: ContestCount[], t: Translate): string {
   const header = ['contest', 'rank', 'candidate', 'gender', 'symbol', 'votes', 'lot', 'elected', 'seat', 'seat_title']
   const rows = counts.flatMap((count) => count.result.ranking.map((id, rank) => {
-    const c = count.candidates.find((x) => String(x.id) === id)!
+    const c = shown(count.candidates.find((x) => String(x.id) === id)!, t)
     const seat = count.result.elected.indexOf(id)
     return [count.contest.name, rank + 1, c.name, c.gender, c.symbol, c.votes, c.lot, seat >= 0 ? 'yes' : 'no', seat >= 0 ? seat + 1 : '', seat >= 0 ? count.contest.seatTitles[seat] ?? '' : '']
   }))

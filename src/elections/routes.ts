@@ -190,13 +190,13 @@ export async function electionRoutes(app: FastifyInstance) {
   app.get('/elections/:id/result.json', organisers, async (request, reply) => {
     const { election, stage } = electionOf(request)
     return reply.header('content-disposition', `attachment; filename="election-${election.id}-result.json"`)
-      .send(resultJson(election, stage, countElection(request.ctx, election.id), ballotBoxSeal(request.ctx, election.id)))
+      .send(resultJson(election, stage, countElection(request.ctx, election.id), ballotBoxSeal(request.ctx, election.id), request.ctx.t))
   })
 
   app.get('/elections/:id/result.csv', organisers, async (request, reply) => {
     const { election } = electionOf(request)
     return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="election-${election.id}-result.csv"`)
-      .send(resultCsv(countElection(request.ctx, election.id)))
+      .send(resultCsv(countElection(request.ctx, election.id), request.ctx.t))
   })
 
   app.post('/elections/:id/publication', organisers, async (request, reply) => {

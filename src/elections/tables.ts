@@ -2,6 +2,8 @@ import { sqliteTable, integer, text, real, index, uniqueIndex, primaryKey } from
 import { villages } from '../villages/tables.ts'
 import { users } from '../accounts/tables.ts'
 import { children } from '../people/tables.ts'
+import { sql } from 'drizzle-orm'
+import { declareText } from '../db/privacy.ts'
 
 /** An election moves forward through these stages; each move is a dated, signed event. */
 export const stages = ['draft', 'nominations', 'poll_open', 'poll_closed', 'result_published'] as const
@@ -131,3 +133,24 @@ export const stations = sqliteTable('stations', {
   openedBy: integer('opened_by').notNull().references(() => users.id),
   openedAt: integer('opened_at', { mode: 'timestamp_ms' }).notNull(),
 }, (t) => [index('stations_election_idx').on(t.electionId)])
+
+/** The village's elections, and its contests by their election (see db/privacy.ts). */
+const ofVillage = (v: number) => sql`(SELECT ${elections.id} FROM ${elections} WHERE ${elections.villageId} = ${v})`
+const contestsOfVillage = (v: number) => sql`(SELECT ${contests.id} FROM ${contests} WHERE ${contests.electionId} IN ${ofVillage(v)})`
+
+/** How a child's erasure treats each text column (see db/privacy.ts). */
+export const electionsText = [
+  declareText(elections, { title: 'typed', termStart: 'none', termEnd: 'none', candidacy: 'none' }, (v) => sql`${elections.villageId} = ${v}`),
+  declareText(electionEvents, { stage: 'none' }),
+  declareText(contests, {
+    name: 'typed', seatTitles: 'json', method: 'none', rounding: 'none', protect: 'none', tieBreak: 'none', shortfall: 'none',
+  }, (v) => sql`${contests.electionId} IN ${ofVillage(v)}`),
+  declareText(candidates, { symbol: 'none' }),
+  declareText(paperCounts, { note: 'typed' }, (v) => sql`${paperCounts.contestId} IN ${contestsOfVillage(v)}`),
+  declareText(paperCountLines, {}),
+  declareText(lots, { source: 'none' }),
+  // The frozen count names its candidates; the erasure also rewrites the erased child's entry in it.
+  declareText(results, { count: 'json' }, (v) => sql`${results.electionId} IN ${ofVillage(v)}`),
+  declareText(members, { seatTitle: 'typed', since: 'none', leftOn: 'none', leftReason: 'typed' }, (v) => sql`${members.electionId} IN ${ofVillage(v)}`),
+  declareText(stations, { pinHash: 'none' }),
+]

@@ -2,6 +2,8 @@ import { sqliteTable, integer, text, index, uniqueIndex, primaryKey } from 'driz
 import { villages } from '../villages/tables.ts'
 import { users } from '../accounts/tables.ts'
 import { children } from '../people/tables.ts'
+import { sql } from 'drizzle-orm'
+import { declareText } from '../db/privacy.ts'
 
 /** A meeting is scheduled (draft), held (in progress) and closed; each move is a dated, signed event. */
 export const meetingStages = ['draft', 'in_progress', 'closed'] as const
@@ -103,3 +105,19 @@ export const amendments = sqliteTable('amendments', {
   addedBy: integer('added_by').notNull().references(() => users.id),
   addedAt: integer('added_at', { mode: 'timestamp_ms' }).notNull(),
 }, (t) => [index('amendments_meeting_idx').on(t.meetingId)])
+
+const meetingsOfVillage = (v: number) => sql`(SELECT ${meetings.id} FROM ${meetings} WHERE ${meetings.villageId} = ${v})`
+const itemsOfVillage = (v: number) => sql`(SELECT ${agendaItems.id} FROM ${agendaItems} WHERE ${agendaItems.meetingId} IN ${meetingsOfVillage(v)})`
+
+/** How a child's erasure treats each text column (see db/privacy.ts). */
+export const meetingsText = [
+  declareText(quorumRules, { members: 'none', girls: 'none' }),
+  declareText(meetings, { date: 'none', time: 'none', place: 'typed', quorumMembers: 'none', quorumGirls: 'none', guests: 'typed' },
+    (v) => sql`${meetings.villageId} = ${v}`),
+  declareText(meetingEvents, { stage: 'none' }),
+  declareText(agendaItems, { title: 'typed', kind: 'none' }, (v) => sql`${agendaItems.meetingId} IN ${meetingsOfVillage(v)}`),
+  declareText(attendance, { seatTitle: 'typed' }, (v) => sql`${attendance.meetingId} IN ${meetingsOfVillage(v)}`),
+  declareText(minutes, { discussion: 'typed', decisions: 'typed' }, (v) => sql`${minutes.agendaItemId} IN ${itemsOfVillage(v)}`),
+  declareText(actionPoints, { what: 'typed', who: 'typed', byDate: 'none' }, (v) => sql`${actionPoints.agendaItemId} IN ${itemsOfVillage(v)}`),
+  declareText(amendments, { text: 'typed' }, (v) => sql`${amendments.meetingId} IN ${meetingsOfVillage(v)}`),
+]

@@ -1,9 +1,13 @@
-import { and, asc, eq, isNull, or, sql } from 'drizzle-orm'
+import { and, asc, eq, isNull, lt, or, sql } from 'drizzle-orm'
 import { children, consents, departures, erasures } from './tables.ts'
 import { auditLog } from '../audit/tables.ts'
 import { recordAudit } from '../audit/audit.ts'
 import { getVillage } from '../villages/villages.ts'
-import { candidates, contests, elections, members } from '../elections/tables.ts'
+import { candidates, contests, elections, members, results } from '../elections/tables.ts'
+import type { Tx } from '../db/client.ts'
+import { strikeOut } from '../db/privacy.ts'
+import { textDeclarations } from '../db/text-declarations.ts'
+import { erasedName, isErasedName } from './erased.ts'
 import { boxCheckoffs } from '../elections/ballot-box-tables.ts'
 import { attendance, meetings } from '../meetings/tables.ts'
 import { resolutions } from '../resolutions/tables.ts'
@@ -61,38 +65,78 @@ export function exportChild(ctx: Ctx, villageId: number, childId: number) {
   return data
 }
 
-/** Text people typed about the village's children (minutes, resolutions, notes): the name struck out there too. */
-function strikeFromFreeText(tx: Parameters<Parameters<StaffCtx['db']['transaction']>[0]>[0], villageId: number, text: string): void {
-  const meetingsOfVillage = sql`(SELECT id FROM meetings WHERE village_id = ${villageId})`
-  const itemsOfVillage = sql`(SELECT id FROM agenda_items WHERE meeting_id IN ${meetingsOfVillage})`
-  const columns: [string, string, ReturnType<typeof sql>][] = [
-    ['resolutions', 'problem', sql`village_id = ${villageId}`], ['resolutions', 'request', sql`village_id = ${villageId}`],
-    ['meetings', 'guests', sql`village_id = ${villageId}`], ['amendments', 'text', sql`meeting_id IN ${meetingsOfVillage}`],
-    ['minutes', 'discussion', sql`agenda_item_id IN ${itemsOfVillage}`], ['minutes', 'decisions', sql`agenda_item_id IN ${itemsOfVillage}`],
-    ['action_points', 'what', sql`agenda_item_id IN ${itemsOfVillage}`], ['action_points', 'who', sql`agenda_item_id IN ${itemsOfVillage}`],
-    ['members', 'left_reason', sql`election_id IN (SELECT id FROM elections WHERE village_id = ${villageId})`],
-    ['departures', 'note', sql`child_id IN (SELECT id FROM children WHERE village_id = ${villageId})`],
-  ]
-  for (const [table, column, where] of columns) {
-    tx.run(sql`UPDATE ${sql.identifier(table)} SET ${sql.identifier(column)} = replace(${sql.identifier(column)}, ${text}, ${'[—]'}) WHERE ${where} AND instr(${sql.identifier(column)}, ${text}) > 0`)
+/**
+ * Every name the child went by and every guardian's name and phone on record: the register's
+ * current values and what the child's own log entries recorded before (added as, renamed from).
+ */
+function namesToStrike(tx: Tx, child: typeof children.$inferSelect): string[] {
+  const found = new Set([child.name, child.guardianName, child.guardianPhone])
+  const entries = tx.select({ detail: auditLog.detail }).from(auditLog).where(and(eq(auditLog.subject, 'child'), eq(auditLog.subjectId, child.id))).all()
+  for (const { detail } of entries) {
+    const parsed = JSON.parse(detail) as Record<string, unknown>
+    for (const key of ['name', 'guardianName', 'guardianPhone']) {
+      for (const value of [parsed[key]].flat()) if (typeof value === 'string') found.add(value)
+    }
+  }
+  // A frozen count keeps the name the child had when the result was published.
+  for (const { count } of tx.select({ count: results.count }).from(results).innerJoin(candidates, eq(candidates.electionId, results.electionId)).where(eq(candidates.childId, child.id)).all()) {
+    for (const c of (JSON.parse(count) as { candidates: { childId: number; name: string }[] }).candidates) if (c.childId === child.id) found.add(c.name)
+  }
+  return [...found].map((s) => s.trim()).filter((s) => s.length >= 2 && !isErasedName(s))
+}
+
+/**
+ * Strikes the names out of every column declared as free text (typed, or JSON the app wrote), in
+ * the rows of the child's village: the declarations beside the tables say which columns and rows.
+ */
+function strikeFromFreeText(tx: Tx, villageId: number, names: string[]): void {
+  if (names.length === 0) return
+  for (const declaration of textDeclarations) {
+    for (const [column, kind] of Object.entries(declaration.columns)) {
+      if ((kind !== 'typed' && kind !== 'json') || !declaration.village) continue
+      const table = sql.identifier(declaration.name)
+      const col = sql.identifier(column)
+      const spelled = names.map((n) => (kind === 'json' ? JSON.stringify(n).slice(1, -1) : n))
+      const mentions = sql.join(spelled.map((n) => sql`instr(lower(${col}), lower(${n})) > 0`), sql` OR `)
+      const rows = tx.all<{ id: number; value: string }>(sql`SELECT rowid AS id, ${col} AS value FROM ${table} WHERE ${declaration.village(villageId)} AND (${mentions})`)
+      for (const row of rows) {
+        const next = strikeOut(row.value, names, kind === 'json')
+        if (next !== row.value) tx.run(sql`UPDATE ${table} SET ${col} = ${next} WHERE rowid = ${row.id}`)
+      }
+    }
   }
 }
 
-/** What an erased child is called everywhere it still appears (results, rolls, minutes' lists). */
-export const erasedName = (childId: number) => `— #${childId}`
+/** A published result keeps its counts; the erased child's entry in it no longer has a name. */
+function unnameInFrozenCounts(tx: Tx, childId: number): void {
+  const rows = tx.select({ contestId: results.contestId, count: results.count }).from(results)
+    .where(sql`${results.electionId} IN (SELECT ${candidates.electionId} FROM ${candidates} WHERE ${candidates.childId} = ${childId})`).all()
+  for (const row of rows) {
+    const count = JSON.parse(row.count) as { candidates: { childId: number; name: string }[] }
+    if (!count.candidates.some((c) => c.childId === childId)) continue
+    count.candidates = count.candidates.map((c) => (c.childId === childId ? { ...c, name: erasedName(childId) } : c))
+    tx.update(results).set({ count: JSON.stringify(count) }).where(eq(results.contestId, row.contestId)).run()
+  }
+}
+
+export { erasedName }
 
 /**
  * Erases a child's personal data: the name and every detail are replaced (only gender and year of
  * birth stay, for the girls' figures), consent is withdrawn and the child leaves the register, so
- * no roll takes them again. Ballots, check-offs (now of "a voter") and counts are kept. The audit
- * log keeps that it happened but no longer the name, and the name is struck from text typed about
- * the village (minutes, resolutions, notes). Erasing twice changes nothing.
+ * no roll takes them again. Ballots, check-offs (now of "a voter") and counts are kept; a result
+ * names "a candidate (erased)". The audit log keeps that it happened but no longer the details,
+ * and every name the child or the guardian went by, and the phone, are struck from every column of
+ * free text in the village (declared beside the tables). Freed space is zeroed (secure_delete) and
+ * the WAL is checkpointed and truncated, so the old bytes are in no file of the box. Erasing twice
+ * changes nothing. Backups made before still hold the data: `backupsBefore` lists them.
  */
 export function eraseChild(ctx: Ctx, villageId: number, childId: number): void {
   const { staff, child } = coordinatorOf(ctx, villageId, childId)
   if (erasureOf(staff.db, childId)) return
   const now = new Date()
   staff.db.transaction((tx) => {
+    const names = namesToStrike(tx, child)
     tx.update(children).set({
       name: erasedName(childId), dateOfBirth: `${child.dateOfBirth.slice(0, 4)}-07-01`, ward: '', school: '', schoolClass: '',
       inSchool: true, outOfSchoolReason: null, guardianName: '', guardianPhone: '', updatedAt: now,
@@ -100,13 +144,36 @@ export function eraseChild(ctx: Ctx, villageId: number, childId: number): void {
     tx.update(consents).set({ withdrawnAt: now, withdrawnBy: staff.actor.id }).where(and(eq(consents.childId, childId), isNull(consents.withdrawnAt))).run()
     tx.insert(departures).values({ childId, leftOn: todayIso(), note: '', recordedBy: staff.actor.id, recordedAt: now }).onConflictDoUpdate({ target: departures.childId, set: { note: '' } }).run()
     tx.insert(erasures).values({ childId, erasedBy: staff.actor.id, erasedAt: now }).run()
-    // The log's own entries about the child lose their details; elsewhere the name is struck out.
+    // The log's own entries about the child lose their details; elsewhere the names are struck out.
     tx.update(auditLog).set({ detail: '{}' }).where(and(eq(auditLog.subject, 'child'), eq(auditLog.subjectId, childId))).run()
-    for (const text of [child.name, child.guardianName, child.guardianPhone].filter((s) => s.trim().length >= 2)) {
-      const asJson = JSON.stringify(text).slice(1, -1)
-      tx.run(sql`UPDATE ${auditLog} SET detail = replace(detail, ${asJson}, ${'[—]'}) WHERE village_id = ${villageId} AND instr(detail, ${asJson}) > 0`)
-      strikeFromFreeText(tx, villageId, text)
-    }
+    unnameInFrozenCounts(tx, childId)
+    strikeFromFreeText(tx, villageId, names)
     recordAudit(tx, staff.actor, { action: 'child.erased', subject: 'child', subjectId: childId, villageId })
   })
+  forgetOldBytes(staff.db)
+}
+
+/**
+ * The old values may still sit in the WAL's copies of pages, and in bytes of pages SQLite rebuilt
+ * (secure_delete zeroes freed cells, not every leftover): the file is rewritten from its live rows
+ * and the WAL checkpointed and truncated to nothing. An erasure is rare: the rewrite's cost, in
+ * proportion to the file's size, is paid then and never on a page load.
+ */
+function forgetOldBytes(db: StaffCtx['db']): void {
+  // VACUUM needs room for a copy of the file: on a full disk the zeroed cells and the checkpoint still hold.
+  try { db.run(sql`VACUUM main`) } catch { /* the erasure itself is committed */ }
+  db.all(sql`PRAGMA main.wal_checkpoint(TRUNCATE)`)
+}
+
+/** Backups the operator made before the child was erased: they still hold the child's data. */
+export function backupsBefore(ctx: Ctx, villageId: number, childId: number): { file: string; encrypted: boolean; at: Date }[] {
+  const { staff } = coordinatorOf(ctx, villageId, childId)
+  const erasure = erasureOf(staff.db, childId)
+  if (!erasure) return []
+  return staff.db.select({ at: auditLog.at, detail: auditLog.detail }).from(auditLog)
+    .where(and(eq(auditLog.action, 'database.backed_up'), lt(auditLog.at, erasure.erasedAt))).orderBy(asc(auditLog.id)).all()
+    .map((e) => {
+      const detail = JSON.parse(e.detail) as { file?: unknown; encrypted?: unknown }
+      return { file: String(detail.file ?? ''), encrypted: detail.encrypted === true, at: e.at }
+    })
 }

@@ -9,7 +9,7 @@ import {
 } from './children.ts'
 import { ageBands, childSchema, consentSchema, departureSchema, filterSchema, newChildSchema } from './schemas.ts'
 import { genders, outOfSchoolReasons } from './tables.ts'
-import { eraseChild, exportChild } from './child-data.ts'
+import { backupsBefore, eraseChild, exportChild } from './child-data.ts'
 
 /** What every register form needs to draw its choices. */
 const choices = { genders, outOfSchoolReasons, ageBands }
@@ -44,7 +44,9 @@ export async function peopleRoutes(app: FastifyInstance) {
   app.get(`${base}/:id`, keepers, async (request, reply) => {
     const v = village(request)
     const child = getChild(request.ctx, v.id, routeId(request.params))
-    return reply.view('people/show', { village: v, child, history: childHistory(request.ctx, v.id, child.id), values: {}, errors: {} })
+    // The coordinator who erased a child is told which older backups still hold the data.
+    const backups = child.erasure && request.ctx.actor?.role === 'admin' ? backupsBefore(request.ctx, v.id, child.id) : null
+    return reply.view('people/show', { village: v, child, history: childHistory(request.ctx, v.id, child.id), backups, values: {}, errors: {} })
   })
 
   app.get(`${base}/:id/edit`, keepers, async (request, reply) => {

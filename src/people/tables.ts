@@ -1,6 +1,8 @@
 import { sqliteTable, integer, text, index } from 'drizzle-orm/sqlite-core'
 import { villages } from '../villages/tables.ts'
 import { users } from '../accounts/tables.ts'
+import { sql } from 'drizzle-orm'
+import { declareText } from '../db/privacy.ts'
 
 export const genders = ['girl', 'boy', 'other'] as const
 export type Gender = (typeof genders)[number]
@@ -55,3 +57,15 @@ export const erasures = sqliteTable('erasures', {
   erasedBy: integer('erased_by').notNull().references(() => users.id),
   erasedAt: integer('erased_at', { mode: 'timestamp_ms' }).notNull(),
 })
+
+/** How a child's erasure treats each text column (see db/privacy.ts). */
+export const peopleText = [
+  declareText(children, {
+    name: 'register', gender: 'none', dateOfBirth: 'register', ward: 'register', school: 'register', schoolClass: 'register',
+    outOfSchoolReason: 'none', guardianName: 'register', guardianPhone: 'register',
+  }),
+  declareText(consents, { givenOn: 'none' }),
+  declareText(departures, { leftOn: 'none', note: 'typed' },
+    (v) => sql`${departures.childId} IN (SELECT ${children.id} FROM ${children} WHERE ${children.villageId} = ${v})`),
+  declareText(erasures, {}),
+]

@@ -3,6 +3,8 @@ import { villages } from '../villages/tables.ts'
 import { users } from '../accounts/tables.ts'
 import { children } from '../people/tables.ts'
 import { agendaItems, meetings } from '../meetings/tables.ts'
+import { sql } from 'drizzle-orm'
+import { declareText } from '../db/privacy.ts'
 
 export const categories = ['education', 'child_labour', 'child_marriage', 'health', 'sanitation', 'safety', 'play', 'other'] as const
 export type Category = (typeof categories)[number]
@@ -84,3 +86,16 @@ export const followUpRules = sqliteTable('follow_up_rules', {
   updatedBy: integer('updated_by').notNull().references(() => users.id),
   updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
 })
+
+const resolutionsOfVillage = (v: number) => sql`(SELECT ${resolutions.id} FROM ${resolutions} WHERE ${resolutions.villageId} = ${v})`
+
+/** How a child's erasure treats each text column (see db/privacy.ts). */
+export const resolutionsText = [
+  declareText(resolutions, { title: 'typed', problem: 'typed', request: 'typed', addressedTo: 'typed', category: 'none', number: 'none' },
+    (v) => sql`${resolutions.villageId} = ${v}`),
+  declareText(forwardings, { forwardedOn: 'none', addressedTo: 'typed', way: 'none', note: 'typed' },
+    (v) => sql`${forwardings.resolutionId} IN ${resolutionsOfVillage(v)}`),
+  declareText(responses, { kind: 'none', on: 'none', text: 'typed', targetDate: 'none', evidence: 'typed' },
+    (v) => sql`${responses.resolutionId} IN ${resolutionsOfVillage(v)}`),
+  declareText(followUpRules, {}),
+]

@@ -65,6 +65,8 @@ describe('a child’s data, on the coordinator’s word', () => {
     expect(await text(page, 'h1')).toMatch(/^— #\d+$/)
     expect(await mainText(page)).not.toContain(name)
     expect(await page.getByRole('link', { name: 'बदलें' }).count()).toBe(0)
+    // The coordinator is told that copies made before still hold the data.
+    expect(await text(page, '#backups-still-hold')).toContain('डेटा फ़ोल्डर की कोई और प्रति')
     await shot(page, 'figures-04-erased-phone')
     expect(unexpectedProblems(problems)).toEqual(NO_PROBLEMS)
   })

@@ -328,10 +328,14 @@ async function inTurn<T>(clients: Client[], items: T[], each: (c: Client, item: 
   }))
 }
 
-/** Clients that send every request with `csrf` (the copied sessions all share their source's CSRF secret). */
-const clientsWith = (app: App, n: number, csrf: string) => Array.from({ length: n }, () => {
+/** The source tablet's CSRF token and the cookie holding its secret, sent with every copy's requests. */
+type Csrf = { token: string; cookie: string }
+
+/** Clients that send every request with `csrf` (the copied sessions all use their source's CSRF cookie). */
+const clientsWith = (app: App, n: number, csrf: Csrf) => Array.from({ length: n }, () => {
   const c = new Client(app.server.base)
-  c.csrf = csrf
+  c.csrf = csrf.token
+  c.cookies.set('bp_csrf', csrf.cookie)
   return c
 })
 
@@ -341,12 +345,13 @@ const clientsWith = (app: App, n: number, csrf: string) => Array.from({ length: 
  * roll unlocked, no ballot); one real POST /station/ballot per copy, SETUP_CONCURRENCY at a time;
  * the token each issue wrote into its session row read back from the sessions table.
  */
-async function preIssue(app: App, childIds: number[], k: number): Promise<{ casts: PreIssued[]; csrf: string; seconds: number }> {
+async function preIssue(app: App, childIds: number[], k: number): Promise<{ casts: PreIssued[]; csrf: Csrf; seconds: number }> {
   const t0 = performance.now()
   const id = app.electionId
   const source = await tablet(app, k)
   const unsigned = cookie.unsign(decodeURIComponent(source.cookies.get('bp_session') ?? ''), SESSION_SECRET)
   if (!unsigned.valid || !unsigned.value) throw new Error('pre-issue: the source tablet has no valid session cookie')
+  const csrf = { token: source.csrf, cookie: source.cookies.get('bp_csrf') ?? '' }
   source.close()
   const sqlite = new Sqlite(app.file)
   sqlite.pragma('busy_timeout = 5000')
@@ -363,7 +368,7 @@ async function preIssue(app: App, childIds: number[], k: number): Promise<{ cast
       return { childId, sessionId, cookie: encodeURIComponent(cookie.sign(sessionId, SESSION_SECRET)) }
     }))()
 
-    const issuers = clientsWith(app, SETUP_CONCURRENCY, source.csrf)
+    const issuers = clientsWith(app, SETUP_CONCURRENCY, csrf)
     const issued: typeof sessions = []
     await inTurn(issuers, sessions, async (c, s) => {
       c.cookies.set('bp_session', s.cookie)
@@ -383,7 +388,7 @@ async function preIssue(app: App, childIds: number[], k: number): Promise<{ cast
       if (token) casts.push({ ...s, form: castForm(app, s.childId, token) })
       else fail({ step: 'pre-issue', request: `session of child ${s.childId}`, status: 'no ballot token in the session row' })
     }
-    return { casts, csrf: source.csrf, seconds: (performance.now() - t0) / 1000 }
+    return { casts, csrf, seconds: (performance.now() - t0) / 1000 }
   } finally {
     sqlite.close()
   }
@@ -393,7 +398,7 @@ async function preIssue(app: App, childIds: number[], k: number): Promise<{ cast
  * THROUGHPUT_TABLETS connections sending nothing but casts for `seconds` (or until the pre-issued
  * ballots run out), each the next ballot with its own session's cookie; measured as `bare()` is.
  */
-async function castRequests(app: App, casts: PreIssued[], csrf: string, seconds = SECONDS) {
+async function castRequests(app: App, casts: PreIssued[], csrf: Csrf, seconds = SECONDS) {
   const id = app.electionId
   const clients = clientsWith(app, THROUGHPUT_TABLETS, csrf)
   const answers: Answer[] = []
@@ -430,7 +435,7 @@ async function castRequests(app: App, casts: PreIssued[], csrf: string, seconds 
 }
 
 /** The pre-issued ballots never sent are given up (set-up, not measured): their children stay unvoted, the server forgets them. */
-async function abandon(app: App, casts: PreIssued[], csrf: string): Promise<void> {
+async function abandon(app: App, casts: PreIssued[], csrf: Csrf): Promise<void> {
   const id = app.electionId
   const clients = clientsWith(app, SETUP_CONCURRENCY, csrf)
   await inTurn(clients, casts, async (c, cast) => {
@@ -442,6 +447,19 @@ async function abandon(app: App, casts: PreIssued[], csrf: string): Promise<void
     } catch (err) { fail({ step: 'abandon', request, status: String(err) }) }
   })
   for (const c of clients) c.close()
+}
+
+/**
+ * The copied sessions are deleted once used (set-up, not measured): the store keeps at most 60
+ * sessions per account, and the next tablet's login would otherwise drop the oldest — the real tablets'.
+ */
+function forgetCopies(app: App, casts: PreIssued[]): void {
+  const sqlite = new Sqlite(app.file)
+  sqlite.pragma('busy_timeout = 5000')
+  try {
+    const drop = sqlite.prepare('DELETE FROM sessions WHERE id = ?')
+    sqlite.transaction(() => { for (const cast of casts) drop.run(cast.sessionId) })()
+  } finally { sqlite.close() }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -496,12 +514,14 @@ try {
   const probeIssued = await preIssue(app, app.reserve.slice(0, PROBE_CASTS), THROUGHPUT_TABLETS + 1)
   const probe = await castRequests(app, probeIssued.casts, probeIssued.csrf)
   await abandon(app, probeIssued.casts.slice(probe.sent), probeIssued.csrf)
+  forgetCopies(app, probeIssued.casts)
   const wanted = process.env.CAST_REQUESTS ? Number(process.env.CAST_REQUESTS) : Math.ceil(probe.perSecond * SECONDS * 1.5)
   const pre = await preIssue(app, app.reserve.slice(PROBE_CASTS, PROBE_CASTS + wanted), THROUGHPUT_TABLETS + 2)
   const setupFailed = failedCount - setupFailedBefore
   const requestLoad = loadAvg()
   const alone = await castRequests(app, pre.casts, pre.csrf)
   await abandon(app, pre.casts.slice(alone.sent), pre.csrf)
+  forgetCopies(app, pre.casts)
 
   const bareAfter = await bare()
   const bareBest = bareBefore.perSecond >= bareAfter.perSecond ? bareBefore : bareAfter

@@ -1,9 +1,9 @@
 import path from 'node:path'
 import { createRequire } from 'node:module'
-import Fastify, { LogController, type FastifyInstance } from 'fastify'
+import { createHmac } from 'node:crypto'
+import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify'
 import cookie from '@fastify/cookie'
 import session from '@fastify/session'
-import csrf from '@fastify/csrf-protection'
 import helmet from '@fastify/helmet'
 import compress from '@fastify/compress'
 import rateLimit from '@fastify/rate-limit'
@@ -13,6 +13,9 @@ import view from '@fastify/view'
 import { Eta } from 'eta'
 import { openDatabase, projectRoot, type AppDatabase } from './db/client.ts'
 import { SqliteSessionStore } from './web/session-store.ts'
+import { applySessionLimits } from './web/session-policy.ts'
+import { registerCsrf } from './web/csrf.ts'
+import { setFlash } from './web/flash.ts'
 import { pickLanguage, translator } from './web/i18n.ts'
 import { loadActor } from './web/context.ts'
 import { registerErrorHandling } from './web/error-handler.ts'
@@ -26,6 +29,7 @@ import { meetingRoutes } from './meetings/routes.ts'
 import { resolutionRoutes } from './resolutions/routes.ts'
 import { figureRoutes } from './figures/routes.ts'
 import { kioskRedirect, votingRoutes } from './elections/voting-routes.ts'
+import { redirectAfter } from './web/render.ts'
 import { homeRoutes } from './web/home-routes.ts'
 import { certificateRoutes } from './web/certificate-routes.ts'
 import { isLoopback, neededForCertificate, overTls, refusePlainHttp, secureLocation, type SecureSetup } from './web/plain-http.ts'
@@ -46,12 +50,17 @@ export type BuildOptions = {
    */
   https?: SecureSetup
   loginRateLimit?: { max: number; timeWindow: number }
+  /** The clock the session limits (30 minutes idle, 12 hours in all) are measured by; tests move it. */
+  now?: () => number
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
     database: AppDatabase
     loginRateLimit: { max: number; timeWindow: number }
+    now: () => number
+    /** Whether a cookie set in answer to this request is Secure: over TLS, or always with `secureCookies`. */
+    cookieSecure: (request: FastifyRequest) => boolean
     /** Every route with its config, for the tests that check access across the whole app. */
     routeTable: { method: string; url: string; config: { public?: boolean; roles?: readonly string[] } }[]
   }
@@ -80,6 +89,8 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   // Ten wrong guesses a minute from one address, then a pause.
   app.decorate('loginRateLimit', options.loginRateLimit ?? { max: 10, timeWindow: 60_000 })
   if (!options.database) app.addHook('onClose', async () => database.close())
+  app.decorate('now', options.now ?? Date.now)
+  app.decorate('cookieSecure', (request: FastifyRequest) => options.secureCookies === true || overTls(request))
 
   await app.register(helmet, {
     hsts: false,
@@ -95,7 +106,8 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   // Pages, CSS and htmx go out compressed: a phone on the village Wi-Fi loads a third of the bytes.
   await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip'] })
   await app.register(formbody, { bodyLimit: 256 * 1024 })
-  await app.register(cookie)
+  // The secret signs the CSRF cookie (web/csrf.ts); the session cookie is signed by the session plugin.
+  await app.register(cookie, { secret: createHmac('sha256', options.sessionSecret).update('bp_csrf cookie').digest('base64url') })
   const secure = options.https
   if (secure) {
     // Before the session is read: a refused request sets no cookie and changes nothing.
@@ -108,7 +120,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   await app.register(session, {
     secret: options.sessionSecret,
     cookieName: 'bp_session',
-    store: new SqliteSessionStore(database.sessions),
+    store: new SqliteSessionStore(database.sessions, { now: app.now }),
     saveUninitialized: false,
     // Saved when it changes, not on every request: a tablet's votes are not slowed by session writes.
     rolling: false,
@@ -122,7 +134,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
       if (request.session?.cookie && request.session.cookie.secure !== tls) request.session.options({ secure: tls })
     })
   }
-  await app.register(csrf, { sessionPlugin: '@fastify/session', getToken: (req) => (req.body as Record<string, string> | undefined)?._csrf ?? req.headers['x-csrf-token'] as string | undefined })
+  await registerCsrf(app)
   await app.register(rateLimit, { global: false })
   await registerStatic(app)
   await app.register(view, {
@@ -134,6 +146,8 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   app.decorateRequest('ctx', null as never)
   app.addHook('preHandler', async (request, reply) => {
     const lang = pickLanguage(request.cookies.lang)
+    const ended = await applySessionLimits(request, app.now())
+    if (ended) setFlash(request, reply, ended === 'idle' ? 'login.endedIdle' : 'login.endedLong')
     const actor = loadActor(database.db, request.session.get('userId'))
     request.ctx = { db: database.db, actor, lang, t: translator(lang) }
     const config = request.routeOptions.config
@@ -141,8 +155,8 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
       if (request.headers['hx-request'] === 'true') return reply.code(401).header('HX-Redirect', '/login').send()
       return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 303)
     }
-    const kiosk = actor ? kioskRedirect(request) : null
-    if (kiosk) return reply.redirect(kiosk, 303)
+    const kiosk = actor ? await kioskRedirect(request, reply) : null
+    if (kiosk) return redirectAfter(request, reply, kiosk)
     if (config.roles && (!actor || !config.roles.includes(actor.role))) {
       throw Object.assign(new Error('forbidden'), { statusCode: 403 })
     }

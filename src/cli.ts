@@ -1,9 +1,13 @@
+import './db/umask.ts'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { createInterface } from 'node:readline/promises'
+import { Writable } from 'node:stream'
 import { eq } from 'drizzle-orm'
 import { openDatabase, type Db } from './db/client.ts'
-import { backupDatabase } from './db/backup.ts'
+import { writeBackup } from './db/backup.ts'
+import { restoreBackup } from './db/restore.ts'
+import { BackupRefused, MIN_PASSPHRASE_LENGTH, passphraseProblem } from './db/backup-crypto.ts'
 import { DEFAULT_DATABASE_PATH, listenPorts } from './config.ts'
 import { createUser, operatorActor } from './accounts/accounts.ts'
 import { userSchema } from './accounts/schemas.ts'
@@ -21,7 +25,16 @@ const usage = `Bal Panchayat — operator commands (npm run cli -- <command>)
       V is the village's id or exact name (not needed for admin).
       The password comes from the PASSWORD environment variable, or is asked for.
   seed-demo   a demo village with children and an account for each role; prints the logins
-  backup FILE a consistent copy of the live database (safe while the app runs)
+  backup FILE [--passphrase]
+              a consistent copy of the live database, ballot box inside (safe while the app
+              runs), without sessions. With --passphrase it is encrypted (AES-256-GCM); the
+              passphrase (${MIN_PASSPHRASE_LENGTH}+ characters) comes from PASSPHRASE, or is asked for
+              twice. Use --passphrase for every backup that leaves the box (a USB stick,
+              one sent to the coordinator); a plain one stays on the box.
+  restore FILE [--force]
+              makes a backup (plain or encrypted; PASSPHRASE, or asked for) the database at
+              DATABASE_PATH. Stop the app first. With --force an existing database is
+              replaced, and kept beside it as <name>.before-restore-<time>.
   verify-count ELECTION
               recounts a closed election from the ballot box and the paper counts, and
               checks the box against the digest printed on the result sheet
@@ -36,12 +49,16 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv
   if (!command || command === 'help' || command === '--help') { console.log(usage); return command ? 0 : 1 }
   if (command === 'certificate') return certificateCommand()
+  // The database must not be open while a restore replaces it.
+  if (command === 'restore') return restoreCommand(rest)
+  const backupArgs = command === 'backup' ? await backupArguments(rest) : undefined
+  if (backupArgs === null) return 1
   const database = openDatabase(process.env.DATABASE_PATH || DEFAULT_DATABASE_PATH)
   try {
     switch (command) {
       case 'create-user': return await createUserCommand(database.db, rest)
       case 'seed-demo': return await seedDemoCommand(database.db)
-      case 'backup': return await backupCommand(database, rest)
+      case 'backup': return await backupCommand(database, backupArgs!)
       case 'verify-count': return verifyCountCommand(database.db, rest)
       default: console.error(`Unknown command: ${command}\n\n${usage}`); return 1
     }
@@ -54,7 +71,7 @@ async function createUserCommand(db: Db, args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { username: { type: 'string' }, role: { type: 'string' }, village: { type: 'string' }, name: { type: 'string' } } })
   const village = values.village ? findVillage(db, values.village) : undefined
   if (values.village && !village) { console.error(`No village with id or name "${values.village}".`); return 1 }
-  const password = process.env.PASSWORD ?? await ask('Password (at least 8 characters): ')
+  const password = process.env.PASSWORD ?? await ask('Password (at least 10 characters, not a common one): ')
   const parsed = userSchema.safeParse({ username: values.username, role: values.role, villageId: village ? String(village.id) : '', displayName: values.name ?? values.username, password })
   if (!parsed.success) return reportInvalid(fieldErrors(parsed.error))
   try {
@@ -85,14 +102,82 @@ async function seedDemoCommand(db: Db): Promise<number> {
   return 0
 }
 
-async function backupCommand(database: ReturnType<typeof openDatabase>, args: string[]): Promise<number> {
-  const [file] = args
-  if (!file) { console.error('Usage: backup FILE'); return 1 }
-  // npm runs us in the project folder; a path typed in the shell means the shell's folder.
-  const target = path.resolve(process.env.INIT_CWD ?? process.cwd(), file)
-  const { totalPages, boxBytes } = await backupDatabase(database, target)
-  console.log(`Backed up ${totalPages} pages and the ballot box (${boxBytes} bytes) to ${target}.`)
-  return 0
+type BackupArguments = { target: string; passphrase?: string }
+
+/** FILE and, with --passphrase, the passphrase, asked before the copy is taken; null: refused, said why. */
+async function backupArguments(args: string[]): Promise<BackupArguments | null> {
+  const parsed = parseCommand(args, { passphrase: { type: 'boolean' } }, 'backup FILE [--passphrase]')
+  if (!parsed) return null
+  const target = fromShell(parsed.file)
+  if (!parsed.values.passphrase) return { target }
+  const passphrase = await newPassphrase()
+  if (passphrase === null) return null
+  return { target, passphrase }
+}
+
+async function backupCommand(database: ReturnType<typeof openDatabase>, { target, passphrase }: BackupArguments): Promise<number> {
+  try {
+    const made = await writeBackup(database, target, { passphrase })
+    console.log(`Backed up ${made.totalPages} pages and the ballot box (${made.boxBytes} bytes) to ${made.file}${made.encrypted ? ', encrypted' : ''} (mode 600).`)
+    if (!made.encrypted) console.log('This copy is not encrypted: keep it on this box. For a copy that leaves the box, use backup FILE --passphrase.')
+    return 0
+  } catch (err) {
+    if (err instanceof BackupRefused) { console.error(err.message); return 1 }
+    throw err
+  }
+}
+
+async function restoreCommand(args: string[]): Promise<number> {
+  const parsed = parseCommand(args, { force: { type: 'boolean' } }, 'restore FILE [--force]')
+  if (!parsed) return 1
+  try {
+    const done = await restoreBackup(fromShell(parsed.file), process.env.DATABASE_PATH || DEFAULT_DATABASE_PATH, {
+      force: Boolean(parsed.values.force),
+      passphrase: async () => {
+        const given = process.env.PASSPHRASE ?? (process.stdin.isTTY ? await askHidden('Passphrase of the backup: ') : undefined)
+        if (given === undefined) throw new BackupRefused('The backup is encrypted: set PASSPHRASE, or run restore on a terminal to type it.')
+        return given
+      },
+    })
+    console.log(`Restored ${done.file}${done.encrypted ? ' (encrypted)' : ''} as the database ${done.database}.`)
+    for (const kept of done.keptAside) console.log(`The database that was there is kept as ${kept}.`)
+    return 0
+  } catch (err) {
+    if (err instanceof BackupRefused) { console.error(err.message); return 1 }
+    throw err
+  }
+}
+
+/** `COMMAND FILE [--flag]`: the file and the flags, or null after saying what is wrong. */
+function parseCommand<O extends Record<string, { type: 'boolean' }>>(args: string[], options: O, synopsis: string) {
+  try {
+    const { values, positionals } = parseArgs({ args, options, allowPositionals: true })
+    if (positionals.length !== 1) { console.error(`Usage: ${synopsis}`); return null }
+    return { file: positionals[0], values: values as { [K in keyof O]?: boolean } }
+  } catch (err) {
+    // Never on the command line: it would stay in the shell's history and in the process list.
+    const hint = args.some((a) => a.startsWith('--passphrase=')) ? ' The passphrase is read from PASSPHRASE, or asked for; never give it on the command line.' : ''
+    console.error(`${(err as Error).message}\nUsage: ${synopsis}.${hint}`)
+    return null
+  }
+}
+
+/** npm runs us in the project folder; a path typed in the shell means the shell's folder. */
+function fromShell(file: string): string {
+  return path.resolve(process.env.INIT_CWD ?? process.cwd(), file)
+}
+
+/** From PASSPHRASE, or typed twice on a terminal; at least MIN_PASSPHRASE_LENGTH characters. */
+async function newPassphrase(): Promise<string | null> {
+  let passphrase = process.env.PASSPHRASE
+  if (passphrase === undefined) {
+    if (!process.stdin.isTTY) { console.error('Set the passphrase in the PASSPHRASE environment variable, or run backup on a terminal to type it.'); return null }
+    passphrase = await askHidden(`Passphrase for the backup (at least ${MIN_PASSPHRASE_LENGTH} characters): `)
+    if (!passphraseProblem(passphrase) && await askHidden('The same passphrase again: ') !== passphrase) { console.error('The two passphrases are not the same; no backup was made.'); return null }
+  }
+  const problem = passphraseProblem(passphrase)
+  if (problem) { console.error(`${problem} No backup was made.`); return null }
+  return passphrase
 }
 
 function verifyCountCommand(db: Db, args: string[]): number {
@@ -129,6 +214,18 @@ function certificateCommand(): number {
 async function ask(question: string): Promise<string> {
   const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: true })
   try { return await rl.question(question) } finally { rl.close() }
+}
+
+/** Asks on the terminal without showing what is typed. */
+async function askHidden(question: string): Promise<string> {
+  let muted = false
+  const output = new Writable({ write(chunk, encoding, done) { if (!muted) process.stdout.write(chunk, encoding); done() } })
+  const rl = createInterface({ input: process.stdin, output, terminal: true })
+  try {
+    const answer = rl.question(question)
+    muted = true
+    return await answer
+  } finally { rl.close(); process.stdout.write('\n') }
 }
 
 process.exitCode = await main(process.argv.slice(2))

@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { randomBytes } from 'node:crypto'
+import { FILE_MODE, ownerOnlyFolder } from './db/files.ts'
 
 export type Config = { port: number; httpsPort: number; host: string; databasePath: string; sessionSecret: string; secureCookies: boolean }
 
@@ -25,12 +26,16 @@ export function listenPorts(env: NodeJS.ProcessEnv = process.env): { port: numbe
 
 function storedSecret(databasePath: string): string {
   const file = path.join(path.dirname(path.resolve(databasePath)), 'session-secret')
-  try {
-    const secret = fs.readFileSync(file, 'utf8').trim()
-    if (secret.length >= 32) return secret
-  } catch { /* first start: make one */ }
-  fs.mkdirSync(path.dirname(file), { recursive: true })
+  let stored = ''
+  try { stored = fs.readFileSync(file, 'utf8').trim() } catch { /* first start: make one */ }
+  if (stored.length >= 32) {
+    // One left readable by others (an older release, a copy) is tightened.
+    try { fs.chmodSync(file, FILE_MODE) } catch { /* not ours to change: it still works */ }
+    return stored
+  }
+  ownerOnlyFolder(path.dirname(file))
   const secret = randomBytes(32).toString('hex')
-  fs.writeFileSync(file, secret, { mode: 0o600 })
+  fs.writeFileSync(file, secret, { mode: FILE_MODE })
+  fs.chmodSync(file, FILE_MODE)
   return secret
 }

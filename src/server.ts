@@ -1,3 +1,4 @@
+import './db/umask.ts'
 import { build } from './app.ts'
 import { loadConfig } from './config.ts'
 import { boxIdentity, ensureBoxCertificate, tlsFolder } from './web/box-certificate.ts'

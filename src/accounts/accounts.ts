@@ -70,6 +70,10 @@ export async function createUser(ctx: StaffCtx, input: UserInput) {
   })
 }
 
+/**
+ * Every session of the person ends, this one too: the route gives the device the change was made
+ * on a new one (a session stolen before the change is worth nothing after it).
+ */
 export async function changeOwnPassword(ctx: StaffCtx, current: string, password: string): Promise<void> {
   const row = ctx.db.select().from(users).where(eq(users.id, ctx.actor.id)).get()
   if (!row || !(await verifyPassword(current, row.passwordHash))) {
@@ -78,6 +82,7 @@ export async function changeOwnPassword(ctx: StaffCtx, current: string, password
   const passwordHash = await hashPassword(password)
   ctx.db.transaction((tx) => {
     tx.update(users).set({ passwordHash, passwordChangedAt: new Date() }).where(eq(users.id, row.id)).run()
+    tx.delete(sessions).where(eq(sessions.userId, row.id)).run()
     recordAudit(tx, ctx.actor, { action: 'user.password_changed', subject: 'user', subjectId: row.id, villageId: row.villageId })
   })
 }

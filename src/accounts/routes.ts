@@ -1,11 +1,12 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { parseForm, routeId } from '../web/forms.ts'
-import { InvalidInput } from '../web/errors.ts'
+import { DomainError, InvalidInput } from '../web/errors.ts'
 import { redirectAfter, safeLocalPath, submitForm } from '../web/render.ts'
 import { requireRole } from '../web/context.ts'
 import { getVillage, listVillages } from '../villages/villages.ts'
 import type { StaffCtx } from '../web/context.ts'
+import { beginSession, endSession, renewSession } from '../web/session-policy.ts'
 import {
   authenticate, changeOwnPassword, createFirstCoordinator, createUser, getUser, hasAnyUser,
   listUsers, resetPassword, setUserActive,
@@ -17,6 +18,12 @@ const ONE_YEAR = 365 * 24 * 3600
 export async function accountRoutes(app: FastifyInstance) {
   const pub = { config: { public: true } }
   const admin = { config: { roles: ['admin'] as const } }
+  // Guesses at the current password are limited as logins are, per account (a stolen session is one account).
+  const passwordTries = {
+    ...app.loginRateLimit,
+    keyGenerator: (request: FastifyRequest) => (request.session?.userId ? `user:${request.session.userId}` : `ip:${request.ip}`),
+    errorResponseBuilder: () => new DomainError(429, 'account.tooManyTries'),
+  }
 
   app.get('/setup', pub, async (request, reply) => {
     if (hasAnyUser(request.ctx.db)) return reply.redirect('/login', 303)
@@ -27,8 +34,7 @@ export async function accountRoutes(app: FastifyInstance) {
     if (hasAnyUser(request.ctx.db)) return reply.redirect('/login', 303)
     return submitForm(request, reply, { page: 'accounts/setup', partial: 'accounts/setup', data: {} }, async () => {
       const actor = await createFirstCoordinator(request.ctx.db, parseForm(setupSchema, request.body))
-      await request.session.regenerate()
-      request.session.set('userId', actor.id)
+      await beginSession(request, reply, actor.id)
       return { to: '/villages', flash: 'setup.done' }
     })
   })
@@ -45,14 +51,13 @@ export async function accountRoutes(app: FastifyInstance) {
       const input = parseForm(loginSchema, request.body)
       const actor = await authenticate(request.ctx.db, input.username, input.password)
       if (!actor) throw new InvalidInput({ _form: { key: 'login.failed' } }, { username: input.username, next: input.next ?? '' })
-      await request.session.regenerate()
-      request.session.set('userId', actor.id)
+      await beginSession(request, reply, actor.id)
       return { to: safeLocalPath(input.next) }
     }))
 
   app.post('/logout', pub, async (request, reply) => {
-    await request.session.destroy()
-    return redirectAfter(request, reply, '/login')
+    await endSession(request, reply)
+    return redirectAfter(request, reply, '/login', 'login.loggedOut')
   })
 
   app.post('/language', pub, async (request, reply) => {
@@ -64,10 +69,11 @@ export async function accountRoutes(app: FastifyInstance) {
 
   app.get('/account/password', async (request, reply) => reply.view('accounts/password', { values: {}, errors: {} }))
 
-  app.post('/account/password', async (request, reply) =>
+  app.post('/account/password', { config: { rateLimit: passwordTries } }, async (request, reply) =>
     submitForm(request, reply, { page: 'accounts/password', partial: 'accounts/password', data: {} }, async () => {
       const input = parseForm(changePasswordSchema, request.body)
       await changeOwnPassword(requireRole(request.ctx), input.current, input.password)
+      await renewSession(request, reply)
       return { to: '/', flash: 'account.passwordChanged' }
     }))
 

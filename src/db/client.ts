@@ -8,6 +8,7 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
 import * as schema from './schema.ts'
 import { GroupCommit } from './group-commit.ts'
 import { adoptLegacyBallots } from '../elections/ballot-box-upgrade.ts'
+import { ownerOnlyFile, ownerOnlyFiles, ownerOnlyFolder, sqliteCompanions } from './files.ts'
 
 export type Db = BetterSQLite3Database<typeof schema>
 /** A transaction handle has the same query API as the database. */
@@ -52,9 +53,12 @@ export function ballotBoxPath(file: string): string {
  * The ballot box is a second file, attached as `box` (see `attachBallotBox`).
  */
 export function openDatabase(file: string): AppDatabase {
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true })
+  // The data folder 700 and the file 600 before SQLite opens it: its WAL and SHM take the file's mode.
+  if (file !== ':memory:') { ownerOnlyFolder(path.dirname(path.resolve(file))); ownerOnlyFile(file) }
   const sqlite = new Sqlite(file)
   sqlite.pragma('journal_mode = WAL')
+  // Left looser by an older release: tightened at every open.
+  if (file !== ':memory:') ownerOnlyFiles(...sqliteCompanions(path.resolve(file)))
   sqlite.pragma('synchronous = FULL')
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma('busy_timeout = 5000')
@@ -84,6 +88,7 @@ export function openDatabase(file: string): AppDatabase {
 function attachBallotBox(sqlite: Sqlite.Database, file: string): string {
   const boxFile = file === ':memory:' ? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bp-box-')), 'memory.ballot-box.sqlite') : ballotBoxPath(path.resolve(file))
   unpackBoxFromBackup(sqlite, boxFile)
+  ownerOnlyFile(boxFile)
   const own = new Sqlite(boxFile)
   try {
     // The server may be committing a cast while an operator's command opens the box.
@@ -91,7 +96,7 @@ function attachBallotBox(sqlite: Sqlite.Database, file: string): string {
     setBoxPragmas(own, 'main')
     migrate(drizzle(own), { migrationsFolder: ballotBoxMigrationsFolder })
   } finally { own.close() }
-  for (const f of [boxFile, `${boxFile}-journal`]) if (fs.existsSync(f)) fs.chmodSync(f, 0o600)
+  ownerOnlyFiles(boxFile, `${boxFile}-journal`)
   sqlite.prepare("ATTACH DATABASE ? AS box").run(boxFile)
   setBoxPragmas(sqlite, 'box')
   return boxFile

@@ -16,7 +16,7 @@ import type { Role } from '../accounts/tables.ts'
 import type { Gender, OutOfSchoolReason } from '../people/tables.ts'
 
 export const DEMO_VILLAGE = 'पापड़ी (Papdi)'
-export const DEMO_PASSWORD = 'demo-password'
+export const DEMO_PASSWORD = 'papdi-demo-2025'
 export const demoLogins: { username: string; role: Role; displayName: string }[] = [
   { username: 'coordinator', role: 'admin', displayName: 'सुमन शर्मा' },
   { username: 'facilitator', role: 'facilitator', displayName: 'रेखा मीणा' },

@@ -12,6 +12,7 @@ import {
 } from './elections.ts'
 import { ballotBoxSeal, closePoll, countElection, enterPaperCount, listPaperCounts, publishResult, voidPaperCount } from './counting.ts'
 import { balPanchayat, memberLeaves } from './bal-panchayat.ts'
+import { stationLockouts } from './voting.ts'
 import { closingSchema, contestSchema, electionSchema, memberDepartureSchema, nominationSchema, paperCountSchema } from './schemas.ts'
 import { candidacyRules, methods, protections, roundings, shareChoices, shortfalls, stages, tieBreaks } from './tables.ts'
 import { describeRule, girlsNeeded, resultView, resultCsv, resultJson } from './result-view.ts'
@@ -30,6 +31,7 @@ export async function electionRoutes(app: FastifyInstance) {
     const cands = electionCandidates(request.ctx, id)
     return {
       election, stage, stages, contests, candidates: cands, timeline: timeline(request.ctx, id), paperCounts: listPaperCounts(request.ctx, id),
+      stationLockouts: stationLockouts(request.ctx, id),
       rule: (c: (typeof contests)[number]) => describeRule(c, request.ctx.t), girlsNeeded,
     }
   }

@@ -1,12 +1,13 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { endSession } from '../web/session-policy.ts'
 import { z } from 'zod'
 import { parseForm, routeId } from '../web/forms.ts'
 import { redirectAfter, render, submitForm } from '../web/render.ts'
-import { Conflict, InvalidInput } from '../web/errors.ts'
+import { Conflict } from '../web/errors.ts'
 import { getElection } from './elections.ts'
 import {
-  activeBallot, addToRoll, ballotPaper, ballotStatus, castBallot, endBallot, issueBallot, openStation, reopenStation, rollAdditions, unlockStation, voterOnRoll, voterRoll,
-  type StationState,
+  activeBallot, addToRoll, ballotPaper, ballotStatus, castBallot, endBallot, issueBallot, lockoutMinutes, openStation, reopenStation, rollAdditions, stationPollOpen,
+  StationTryRefused, unlockStation, voterOnRoll, voterRoll, type StationState,
 } from './voting.ts'
 
 declare module 'fastify' {
@@ -18,6 +19,8 @@ const openSchema = z.object({ pin, confirm: z.string('v.required').trim() }).ref
 const reopenSchema = z.object({ password: z.string('v.required').min(1, 'v.required').max(200, 'voting.reopenWrongPassword'), newPin: pin, newConfirm: z.string('v.required').trim() })
   .refine((v) => v.newPin === v.newConfirm, { message: 'v.pinMismatch', path: ['newConfirm'] })
 const unlockSchema = z.object({ pin: z.string('v.required').trim().min(1, 'v.required').max(20, 'v.pinWrong') })
+/** Where a tablet goes when its poll has closed under it: its session has ended, so this page needs none. */
+export const POLL_CLOSED_URL = '/station/closed'
 const rollQuery = z.object({ q: z.string().max(100).optional().catch(undefined), ward: z.string().max(40).optional().catch(undefined) })
 
 /**
@@ -41,7 +44,10 @@ export async function votingRoutes(app: FastifyInstance) {
     if (status === 'active') return reply.redirect(`/elections/${id}/ballot`, 303)
     // A ballot the server no longer knows of (it restarted) or that expired was cancelled: say so.
     if (status !== 'none') request.session.set('station', endBallot(request.ctx.db, state))
-    if (!state.unlocked) return reply.view('voting/locked', { election, values: {}, errors: {}, cancelled: status === 'none' ? null : status })
+    if (!state.unlocked) {
+      const wait = lockoutMinutes(request.ctx.db, state)
+      return reply.view('voting/locked', { election, values: {}, errors: wait ? { pin: { key: 'v.pinWait', params: { count: wait } } } : {}, cancelled: status === 'none' ? null : status })
+    }
     const query = rollQuery.parse(request.query ?? {})
     return render(request, reply, 'voting/station', 'voting/_roll', { election, stage, query, roll: voterRoll(request.ctx, id, query) })
   })
@@ -57,7 +63,7 @@ export async function votingRoutes(app: FastifyInstance) {
       if (!existing) request.session.set('station', await openStation(request.ctx, id, parseForm(openSchema, request.body).pin))
       else {
         const input = parseForm(reopenSchema, request.body)
-        request.session.set('station', await reopenStation(request.ctx, id, input.password, input.newPin))
+        request.session.set('station', await keepingTries(request, () => reopenStation(request.ctx, existing, input.password, input.newPin)))
       }
       return { to: stationUrl(id), flash: 'voting.stationOpened' }
     })
@@ -69,12 +75,8 @@ export async function votingRoutes(app: FastifyInstance) {
     if (!state) return reply.redirect(stationUrl(id), 303)
     const { election } = getElection(request.ctx, id)
     return submitForm(request, reply, { page: 'voting/locked', partial: 'voting/locked', data: { election } }, async () => {
-      try {
-        request.session.set('station', await unlockStation(request.ctx, state, parseForm(unlockSchema, request.body).pin))
-      } catch (err) {
-        if (err instanceof InvalidInput && 'state' in err) request.session.set('station', err.state as StationState)
-        throw err
-      }
+      const { pin } = parseForm(unlockSchema, request.body)
+      request.session.set('station', await keepingTries(request, () => unlockStation(request.ctx, state, pin)))
       return { to: stationUrl(id) }
     })
   })
@@ -146,12 +148,25 @@ export async function votingRoutes(app: FastifyInstance) {
   app.get('/elections/:id/ballot/thanks', organisers, async (request, reply) =>
     reply.header('Cache-Control', 'no-store').view('voting/thanks', { next: stationUrl(routeId(request.params)) }))
 
+  // The tablet after its poll closed: its session is over (see kioskRedirect), so the page is public and names nothing.
+  app.get(POLL_CLOSED_URL, { config: { public: true } }, async (_request, reply) => reply.view('voting/closed'))
+
   app.post('/elections/:id/ballot/abandonment', organisers, async (request, reply) => {
     const id = routeId(request.params)
     const state = stationOf(request, id)
     if (state) request.session.set('station', endBallot(request.ctx.db, state))
     return reply.redirect(stationUrl(id), 303)
   })
+}
+
+/** A refused try of the station's PIN or password still counts: the session keeps the count and any lockout. */
+async function keepingTries(request: FastifyRequest, tryIt: () => Promise<StationState>): Promise<StationState> {
+  try {
+    return await tryIt()
+  } catch (err) {
+    if (err instanceof StationTryRefused) request.session.set('station', err.state)
+    throw err
+  }
 }
 
 /** Marks as fields c_<contestId>, one or many: as a map from contest to candidate ids. */
@@ -169,17 +184,24 @@ function choicesOf(body: Record<string, unknown>): Map<number, number[]> {
  * A tablet that is a polling station goes nowhere but its station: while its roll is locked or a
  * child holds its ballot, only the ballot, the next-voter screen and its PIN; with the roll open (the
  * facilitator at it), also the roll's own pages — never the register or the rest of the app, whatever
- * the method. Closing the station frees the session. Returns where to send the request, or null.
+ * the method. Closing the station frees the session; the poll closing ends it (logged out), and the
+ * tablet is sent to a page saying so. Returns where to send the request, or null.
  */
-export function kioskRedirect(request: FastifyRequest): string | null {
+export async function kioskRedirect(request: FastifyRequest, reply: FastifyReply): Promise<string | null> {
   const state = request.session?.get('station')
   if (!state) return null
-  const base = `/elections/${state.electionId}`
   const path = request.url.split('?')[0]
-  const child = [`${base}/station`, `${base}/station/unlock`, `${base}/ballot`, `${base}/ballot/thanks`, `${base}/ballot/abandonment`, '/logout', '/language', '/health']
-  const facilitator = [`${base}/station/ballot`, `${base}/station/closing`, `${base}/roll`, `${base}/roll/additions`]
+  if (path.startsWith('/static/') || path.startsWith('/vendor/')) return null
+  if (!stationPollOpen(request.ctx.db, state)) {
+    endBallot(request.ctx.db, state)
+    await endSession(request, reply)
+    return POLL_CLOSED_URL
+  }
+  const base = `/elections/${state.electionId}`
+  // Logging out ends the station too: the facilitator's, with the roll open, not a child's on a locked tablet.
+  const child = [`${base}/station`, `${base}/station/unlock`, `${base}/ballot`, `${base}/ballot/thanks`, `${base}/ballot/abandonment`, '/language', '/health']
+  const facilitator = [`${base}/station/ballot`, `${base}/station/closing`, `${base}/roll`, `${base}/roll/additions`, '/logout']
   const rollOpen = state.unlocked && !activeBallot(request.ctx.db, state)
   if (child.includes(path) || (rollOpen && (facilitator.includes(path) || path.startsWith(`${base}/station/voters/`)))) return null
-  if (path.startsWith('/static/') || path.startsWith('/vendor/')) return null
   return `${base}/station`
 }

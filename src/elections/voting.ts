@@ -1,12 +1,14 @@
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import { and, asc, eq, sql } from 'drizzle-orm'
 import { recordAudit } from '../audit/audit.ts'
+import { auditLog } from '../audit/tables.ts'
+import { users } from '../accounts/tables.ts'
 import { children } from '../people/tables.ts'
-import { requireRole, type Ctx } from '../web/context.ts'
+import { requireRole, type Ctx, type StaffCtx } from '../web/context.ts'
 import { authenticate } from '../accounts/accounts.ts'
 import { groupCommit, type Db } from '../db/client.ts'
 import { prepared } from '../db/prepared.ts'
-import { Conflict, InvalidInput, NotFound } from '../web/errors.ts'
+import { Conflict, InvalidInput, NotFound, type FieldErrors } from '../web/errors.ts'
 import { todayIso } from '../web/dates.ts'
 import { contestCandidates, getElection } from './elections.ts'
 import { contests, electionEvents, stations } from './tables.ts'
@@ -14,6 +16,7 @@ import { boxCheckoffs } from './ballot-box-tables.ts'
 import { addToBox, boxContestsOf, boxRoll, castIntoBox, encodeMarks, forgetEmptySlots } from './ballot-box.ts'
 import { eligibleVoters } from './roll.ts'
 import { stageOf } from './stages.ts'
+import { hashPin, isLegacyPinHash, lockoutAfter, minutesLeft, verifyPin } from './station-pin.ts'
 
 /**
  * What a tablet's session remembers: its station, whether the roll is open, and the token of the
@@ -23,6 +26,7 @@ export type StationState = {
   id: number
   electionId: number
   unlocked: boolean
+  /** Wrong tries in a row (PINs, and account passwords on a reopen), and the end of a lockout (ms): see `guardedTry`. */
   failedPins: number
   lockedUntil?: number
   ballot?: { token: string }
@@ -30,7 +34,6 @@ export type StationState = {
 
 /** A ballot not cast within this time is abandoned: nothing is cast, the child may vote again. */
 export const BALLOT_TTL_MS = 10 * 60 * 1000
-const MAX_PIN_TRIES = 5
 
 type Issued = { childId: number; electionId: number; stationId: number; issuedAt: number }
 
@@ -108,7 +111,7 @@ export function addToRoll(ctx: Ctx, electionId: number, childId: number): void {
 
 export async function openStation(ctx: Ctx, electionId: number, pin: string): Promise<StationState> {
   const { election, staff } = pollOpen(ctx, electionId)
-  const pinHash = hashPin(pin)
+  const pinHash = await hashPin(pin)
   return staff.db.transaction((tx) => {
     const row = tx.insert(stations).values({ electionId, pinHash, openedBy: staff.actor.id, openedAt: new Date() }).returning().get()
     recordAudit(tx, staff.actor, { action: 'station.opened', subject: 'election', subjectId: electionId, villageId: election.villageId, detail: { station: row.id } })
@@ -118,26 +121,108 @@ export async function openStation(ctx: Ctx, electionId: number, pin: string): Pr
 
 /**
  * A tablet whose roll is locked is opened anew (a forgotten PIN) only with the account's password,
- * never with just a new PIN: a child holding the tablet knows neither.
+ * never with just a new PIN: a child holding the tablet knows neither. A wrong password counts as a
+ * wrong try of the station, so the tablet cannot be used to guess the account's password either.
  */
-export async function reopenStation(ctx: Ctx, electionId: number, password: string, pin: string): Promise<StationState> {
+export async function reopenStation(ctx: Ctx, state: StationState, password: string, pin: string, now = Date.now()): Promise<StationState> {
   const staff = requireRole(ctx, 'admin', 'facilitator')
-  if (!(await authenticate(staff.db, staff.actor.username, password))) throw new InvalidInput({ password: { key: 'voting.reopenWrongPassword' } })
-  return openStation(staff, electionId, pin)
+  pollOpen(staff, state.electionId)
+  await guardedTry(staff, state, now, 'password', async () => Boolean(await authenticate(staff.db, staff.actor.username, password)), { key: 'voting.reopenWrongPassword' })
+  return openStation(staff, state.electionId, pin)
 }
 
-/** The roll opens again only with the station's PIN; five wrong tries lock it for a minute. */
-export async function unlockStation(ctx: Ctx, state: StationState, pin: string): Promise<StationState> {
+/**
+ * The roll opens again only with the station's PIN. Five wrong tries lock the tablet for a minute,
+ * each further five twice as long (`lockoutAfter`); while locked, no try is even checked.
+ */
+export async function unlockStation(ctx: Ctx, state: StationState, pin: string, now = Date.now()): Promise<StationState> {
   const { staff } = getElection(ctx, state.electionId)
-  if (state.lockedUntil && state.lockedUntil > Date.now()) throw new InvalidInput({ pin: { key: 'v.pinWait' } })
-  const station = staff.db.select().from(stations).where(eq(stations.id, state.id)).get()
-  if (!station) throw new NotFound()
-  if (!pinMatches(pin, station.pinHash)) {
-    const failedPins = state.failedPins + 1
-    const next = { ...state, failedPins, lockedUntil: failedPins >= MAX_PIN_TRIES ? Date.now() + 60_000 : undefined }
-    throw Object.assign(new InvalidInput({ pin: { key: 'v.pinWrong' } }), { state: failedPins >= MAX_PIN_TRIES ? { ...next, failedPins: 0 } : next })
-  }
+  const station = await guardedTry(staff, state, now, 'pin', (row) => verifyPin(pin, row.pinHash), { key: 'v.pinWrong' })
+  // A station opened before PINs were kept with scrypt keeps working; its PIN is rewritten on first use.
+  if (isLegacyPinHash(station.pinHash)) staff.db.update(stations).set({ pinHash: await hashPin(pin) }).where(eq(stations.id, station.id)).run()
   return { ...endBallot(staff.db, state), unlocked: true, failedPins: 0, lockedUntil: undefined }
+}
+
+/** A wrong PIN or password, or a try during a lockout: the message, and the station's state to keep in the session. */
+export class StationTryRefused extends InvalidInput {
+  constructor(fields: FieldErrors, readonly state: StationState) { super(fields) }
+}
+
+/**
+ * Each station's count of wrong tries, per database, in the server's memory: tries sent at once from
+ * one session all read the same session, so the session alone cannot stop them. After a restart the
+ * count starts from what the session kept. Tries run one at a time per station.
+ */
+type TryGuard = { failedPins: number; lockedUntil?: number; queue: Promise<unknown> }
+const guards = new WeakMap<Db, Map<number, TryGuard>>()
+function guardOf(db: Db, state: StationState): TryGuard {
+  let byStation = guards.get(db)
+  if (!byStation) guards.set(db, (byStation = new Map()))
+  let guard = byStation.get(state.id)
+  if (!guard) byStation.set(state.id, (guard = { failedPins: state.failedPins ?? 0, lockedUntil: state.lockedUntil, queue: Promise.resolve() }))
+  return guard
+}
+
+const stationWithOpener = prepared((db) => db.select({ id: stations.id, electionId: stations.electionId, pinHash: stations.pinHash, openedBy: users.displayName })
+  .from(stations).innerJoin(users, eq(users.id, stations.openedBy)).where(eq(stations.id, sql.placeholder('id'))).prepare())
+type StationRow = NonNullable<ReturnType<ReturnType<typeof stationWithOpener>['get']>>
+
+/**
+ * One try of the station's secret (`check`): refused unchecked during a lockout; a wrong one counted,
+ * and the one that starts a lockout written to the audit log.
+ */
+async function guardedTry(staff: StaffCtx, state: StationState, now: number, field: 'pin' | 'password', check: (row: StationRow) => Promise<boolean>, wrong: FieldErrors[string]): Promise<StationRow> {
+  const guard = guardOf(staff.db, state)
+  const refuse = (message: FieldErrors[string]) => new StationTryRefused({ [field]: message }, { ...state, failedPins: guard.failedPins, lockedUntil: guard.lockedUntil })
+  const attempt = async () => {
+    if (minutesLeft(guard.lockedUntil, now)) throw refuse(waitMessage(guard.lockedUntil, now))
+    const row = stationWithOpener(staff.db).get({ id: state.id })
+    if (!row || row.electionId !== state.electionId) throw new NotFound()
+    if (await check(row)) {
+      Object.assign(guard, { failedPins: 0, lockedUntil: undefined })
+      return row
+    }
+    guard.failedPins += 1
+    const lockMs = lockoutAfter(guard.failedPins)
+    if (!lockMs) throw refuse(wrong)
+    guard.lockedUntil = now + lockMs
+    const { election } = getElection(staff, state.electionId)
+    recordAudit(staff.db, staff.actor, {
+      action: 'station.locked_out', subject: 'election', subjectId: election.id, villageId: election.villageId,
+      detail: { station: row.id, openedBy: row.openedBy, wrongTries: guard.failedPins, lockedMinutes: lockMs / 60_000 },
+    })
+    throw refuse(waitMessage(guard.lockedUntil, now))
+  }
+  const run = guard.queue.then(attempt, attempt)
+  guard.queue = run.catch(() => undefined)
+  return run
+}
+
+const waitMessage = (lockedUntil: number | undefined, now: number) => ({ key: 'v.pinWait', params: { count: minutesLeft(lockedUntil, now) } })
+
+/** Whole minutes the station stays locked after wrong tries, as the tablet tells it; 0 when not locked. */
+export function lockoutMinutes(db: Db, state: StationState, now = Date.now()): number {
+  return minutesLeft(guardOf(db, state).lockedUntil, now)
+}
+
+/** Every time a tablet of this election locked itself after wrong tries: when, after how many, for how long, whose station. */
+export function stationLockouts(ctx: Ctx, electionId: number) {
+  const { election, staff } = getElection(ctx, electionId)
+  return staff.db.select({ at: auditLog.at, detail: auditLog.detail }).from(auditLog)
+    .where(and(eq(auditLog.villageId, election.villageId), eq(auditLog.subject, 'election'), eq(auditLog.subjectId, electionId), eq(auditLog.action, 'station.locked_out')))
+    .orderBy(asc(auditLog.id)).all()
+    .map((r) => {
+      const d = JSON.parse(r.detail) as { wrongTries?: number; lockedMinutes?: number; openedBy?: string }
+      return { at: r.at, wrongTries: Number(d.wrongTries ?? 0), minutes: Number(d.lockedMinutes ?? 0), openedBy: String(d.openedBy ?? '') }
+    })
+}
+
+/**
+ * A station lives as long as its poll is open: once the poll is closed (or the result published),
+ * the tablet's session ends. Asked on every request of a station session, so one indexed read.
+ */
+export function stationPollOpen(db: Db, state: StationState): boolean {
+  return stageOf(stagesReached(db).all({ id: state.electionId })) === 'poll_open'
 }
 
 /** Hands the tablet to one child: the roll locks and the ballot is theirs until cast, abandoned or expired. */
@@ -245,20 +330,4 @@ export async function castBallot(ctx: Ctx, state: StationState, token: string, c
     issuedOf(db).delete(token)
   }
   return { ...state, unlocked: false, ballot: undefined }
-}
-
-/**
- * A PIN of 4–8 digits has too few values for a slow hash to protect it; what protects it is the
- * pause after five wrong tries. A salted SHA-256 keeps it out of plain sight and the tablet fast.
- */
-function hashPin(pin: string): string {
-  const salt = randomBytes(16).toString('hex')
-  return `sha256$${salt}$${createHash('sha256').update(`${salt}:${pin}`).digest('hex')}`
-}
-
-function pinMatches(pin: string, stored: string): boolean {
-  const [, salt, hash] = stored.split('$')
-  const given = createHash('sha256').update(`${salt}:${pin}`).digest()
-  const expected = Buffer.from(hash ?? '', 'hex')
-  return expected.length === given.length && timingSafeEqual(given, expected)
 }

@@ -16,7 +16,7 @@ const agendaLines = z.string('v.invalid').max(4000, { message: 'v.tooLong|4000',
 export const meetingSchema = z.object({
   date: field.date(),
   time: z.string('v.required').trim().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'v.time'),
-  place: field.text(120),
+  place: field.name(120),
   chairChildId: optionalId(),
 })
 export type MeetingInput = z.output<typeof meetingSchema>
@@ -45,7 +45,7 @@ export type MinutesInput = z.output<typeof minutesSchema>
 
 export const actionPointSchema = z.object({
   what: field.text(300),
-  who: field.text(120),
+  who: field.name(120),
   byDate: z.union([z.literal(''), field.date()]).optional().transform((v) => (v === '' || v === undefined ? null : v)),
 })
 export type ActionPointInput = z.output<typeof actionPointSchema>

@@ -18,16 +18,16 @@ const phone = z.string('v.invalid').trim().max(20, 'v.tooLong|20')
 const pastDate = () => field.date().refine((d) => d <= todayIso(), 'v.dateFuture')
 
 const childFields = z.object({
-  name: field.text(100),
+  name: field.name(100),
   gender: field.choice(genders),
   dateOfBirth: pastDate().refine((d) => ageOn(d) <= MAX_REGISTER_AGE, `v.tooOld|${MAX_REGISTER_AGE}`),
-  ward: field.text(40),
-  school: field.optionalText(150),
+  ward: field.name(40),
+  school: field.optionalName(150),
   schoolClass: field.optionalText(40),
   inSchool: field.choice(['yes', 'no']).transform((v) => v === 'yes'),
   outOfSchoolReason: z.union([z.literal(''), field.choice(outOfSchoolReasons)]).optional()
     .transform((v) => (v ? v : null)),
-  guardianName: field.text(100),
+  guardianName: field.name(100),
   guardianPhone: phone,
 })
 

@@ -9,7 +9,7 @@ export const resolutionSchema = z.object({
   title: field.text(160),
   problem: field.text(4000),
   request: field.text(4000),
-  addressedTo: field.text(160),
+  addressedTo: field.name(160),
   category: field.choice(categories),
   proposerChildId: field.id(),
   seconderChildId: field.id(),
@@ -26,7 +26,7 @@ const optionalDate = () => z.union([z.literal(''), field.date()]).optional().tra
 
 export const forwardingSchema = z.object({
   forwardedOn: field.date(),
-  addressedTo: field.text(200),
+  addressedTo: field.name(200),
   way: field.choice(forwardingWays),
   note: field.optionalText(500),
 })
@@ -40,7 +40,7 @@ export const decisionSchema = z.object({
   on: field.date(),
   plan: field.optionalText(2000),
   targetDate: optionalDate(),
-  referredTo: field.optionalText(200),
+  referredTo: field.optionalName(200),
   reason: field.optionalText(2000),
 }).superRefine((v, ctx) => {
   if (v.decision === 'accepted' && !v.plan) ctx.addIssue({ code: 'custom', message: 'v.planRequired', path: ['plan'] })

@@ -22,7 +22,7 @@ declare module 'fastify' {
     /** Roles allowed; omitted means any logged-in user. */
     roles?: readonly Role[]
   }
-  interface Session { userId?: number; flash?: string; _csrf?: string }
+  interface Session { userId?: number; flash?: string }
 }
 
 const actorById = prepared((db) => db.select({
@@ -55,10 +55,6 @@ export function wantsFragment(request: FastifyRequest): boolean {
     && request.headers['hx-boosted'] !== 'true'
     && request.headers['hx-history-restore-request'] !== 'true'
     && request.headers['hx-request-type'] !== 'full'
-}
-
-export function flash(request: FastifyRequest, key: string): void {
-  request.session.set('flash', key)
 }
 
 export function seeOther(reply: FastifyReply, url: string) {

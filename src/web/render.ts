@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { InvalidInput } from './errors.ts'
-import { flash, wantsFragment } from './context.ts'
+import { wantsFragment } from './context.ts'
+import { setFlash } from './flash.ts'
 import { typedValues } from './forms.ts'
 
 /** One partial serves the full page (which includes it) and the htmx request (which gets only it). */
@@ -11,7 +12,7 @@ export function render(request: FastifyRequest, reply: FastifyReply, page: strin
 
 /** After a successful change: 303 to the next page, or HX-Redirect for htmx (fetch would follow a 303 itself). */
 export function redirectAfter(request: FastifyRequest, reply: FastifyReply, to: string, flashKey?: string) {
-  if (flashKey) flash(request, flashKey)
+  if (flashKey) setFlash(request, reply, flashKey)
   if (request.headers['hx-request'] === 'true') return reply.header('HX-Redirect', to).code(204).send()
   return reply.redirect(to, 303)
 }

@@ -1,38 +1,76 @@
 import type { Session } from 'fastify'
 import type Sqlite from 'better-sqlite3'
+import { sessionDeadline, sessionEnd } from './session-policy.ts'
 
-const DAY = 24 * 60 * 60 * 1000
+const HOUR = 60 * 60 * 1000
+const DAY = 24 * HOUR
+
+export type SessionStoreOptions = {
+  now?: () => number
+  /** At most this many sessions per person (each tablet opened as a station is one); the oldest go first. */
+  perUser?: number
+  /** At most this many in all; the oldest go first. */
+  total?: number
+}
 
 /**
- * Keeps sessions in the app's own SQLite file, so a restart does not log everyone out and a
- * coordinator's password reset can end a user's sessions at once.
+ * Sessions in the app's own SQLite file (a restart logs nobody out; a reset ends a user's at once).
+ * Only a logged-in person's is stored, so visitors cannot fill the disk; a row lives until its
+ * session's end (session-policy.ts), is never read back after it, and the table is bounded.
  */
 export class SqliteSessionStore {
-  private readonly getStmt: Sqlite.Statement<[string, number], { data: string }>
-  private readonly setStmt: Sqlite.Statement<[string, number | null, string, number]>
+  private readonly now: () => number
+  private readonly perUser: number
+  private readonly total: number
+  private readonly getStmt: Sqlite.Statement<[string], { data: string; expires_at: number }>
+  private readonly updateStmt: Sqlite.Statement<[number, string, number, string]>
+  private readonly insertStmt: Sqlite.Statement<[string, number, string, number]>
   private readonly destroyStmt: Sqlite.Statement<[string]>
+  private readonly trimUserStmt: Sqlite.Statement<[number, number, number]>
+  private readonly trimAllStmt: Sqlite.Statement<[number]>
   private readonly sweepStmt: Sqlite.Statement<[number]>
   private lastSweep = 0
 
-  constructor(sqlite: Sqlite.Database) {
-    this.getStmt = sqlite.prepare('SELECT data FROM sessions WHERE id = ? AND expires_at > ?')
-    this.setStmt = sqlite.prepare(`INSERT INTO sessions (id, user_id, data, expires_at) VALUES (?, ?, ?, ?)
-      ON CONFLICT(id) DO UPDATE SET user_id = excluded.user_id, data = excluded.data, expires_at = excluded.expires_at`)
+  constructor(sqlite: Sqlite.Database, options: SessionStoreOptions = {}) {
+    this.now = options.now ?? Date.now
+    this.perUser = options.perUser ?? 60
+    this.total = options.total ?? 5000
+    this.getStmt = sqlite.prepare('SELECT data, expires_at FROM sessions WHERE id = ?')
+    this.updateStmt = sqlite.prepare('UPDATE sessions SET user_id = ?, data = ?, expires_at = ? WHERE id = ?')
+    this.insertStmt = sqlite.prepare('INSERT INTO sessions (id, user_id, data, expires_at) VALUES (?, ?, ?, ?)')
     this.destroyStmt = sqlite.prepare('DELETE FROM sessions WHERE id = ?')
+    this.trimUserStmt = sqlite.prepare(`DELETE FROM sessions WHERE user_id = ? AND rowid NOT IN
+      (SELECT rowid FROM sessions WHERE user_id = ? ORDER BY rowid DESC LIMIT ?)`)
+    this.trimAllStmt = sqlite.prepare('DELETE FROM sessions WHERE rowid NOT IN (SELECT rowid FROM sessions ORDER BY rowid DESC LIMIT ?)')
     this.sweepStmt = sqlite.prepare('DELETE FROM sessions WHERE expires_at <= ?')
+    // Rows of visitors stored by older releases (7 days each) go at start.
+    sqlite.prepare('DELETE FROM sessions WHERE user_id IS NULL').run()
   }
 
+  /** A session past its end is deleted, and only why it ended is given back (to tell the person). */
   get(id: string, callback: (err: unknown, session?: Session | null) => void): void {
     try {
-      const row = this.getStmt.get(id, Date.now())
-      callback(null, row ? (JSON.parse(row.data) as Session) : null)
+      const row = this.getStmt.get(id)
+      if (!row) return callback(null, null)
+      const now = this.now()
+      const data = JSON.parse(row.data) as Session
+      if (row.expires_at > now) return callback(null, data)
+      this.destroyStmt.run(id)
+      callback(null, { endedFor: sessionEnd(data, now) ?? 'absolute' } as Session)
     } catch (err) { callback(err) }
   }
 
   set(id: string, session: Session, callback: (err?: unknown) => void): void {
     try {
-      const expires = session.cookie?.expires ? new Date(session.cookie.expires).getTime() : Date.now() + DAY
-      this.setStmt.run(id, session.userId ?? null, JSON.stringify(session), expires)
+      if (!session.userId) {
+        // Not logged in: nothing to keep (a logout or an ended session leaves no row behind).
+        this.destroyStmt.run(id)
+        return callback()
+      }
+      const cookieExpires = session.cookie?.expires ? new Date(session.cookie.expires).getTime() : this.now() + DAY
+      const expires = sessionDeadline(session, cookieExpires)
+      const data = JSON.stringify(session)
+      if (this.updateStmt.run(session.userId, data, expires, id).changes === 0) this.insertNew(id, session.userId, data, expires)
       this.sweep()
       callback()
     } catch (err) { callback(err) }
@@ -42,10 +80,17 @@ export class SqliteSessionStore {
     try { this.destroyStmt.run(id); callback() } catch (err) { callback(err) }
   }
 
+  /** A login: the person's oldest sessions beyond their share go, and the oldest of all beyond the cap. */
+  private insertNew(id: string, userId: number, data: string, expires: number): void {
+    this.insertStmt.run(id, userId, data, expires)
+    this.trimUserStmt.run(userId, userId, this.perUser)
+    this.trimAllStmt.run(this.total)
+  }
+
   /** Expired rows are cleared at most once an hour, on a write. */
   private sweep(): void {
-    const now = Date.now()
-    if (now - this.lastSweep < 60 * 60 * 1000) return
+    const now = this.now()
+    if (now - this.lastSweep < HOUR) return
     this.lastSweep = now
     this.sweepStmt.run(now)
   }

@@ -4,6 +4,8 @@ import { translator } from './i18n.ts'
 import type { Language } from '../accounts/tables.ts'
 import type { Message } from './errors.ts'
 import { isSymbol, symbolSvg } from '../elections/symbols.ts'
+import { csrfToken } from './csrf.ts'
+import { takeFlash } from './flash.ts'
 
 /** What every template gets as `it.*`, besides its own data. */
 export function viewHelpers(request: FastifyRequest, reply: FastifyReply) {
@@ -13,15 +15,10 @@ export function viewHelpers(request: FastifyRequest, reply: FastifyReply) {
     t, lang, actor,
     path: request.url.split('?')[0],
     url: request.url,
-    /** The CSRF token for this session, made on first use. */
-    csrf: () => (token ??= reply.generateCsrf()),
+    /** The CSRF token for this browser, made on first use (its secret is in a cookie, never in a stored session). */
+    csrf: () => (token ??= csrfToken(request, reply)),
     /** The flash message left by the last redirect, shown once. */
-    flash: () => {
-      const key = request.session?.get('flash')
-      if (!key) return ''
-      request.session.set('flash', undefined)
-      return t(key)
-    },
+    flash: () => takeFlash(request, reply, t),
     msg: (m: Message | undefined) => (m ? t(m.key, m.params ?? {}) : ''),
     date: (iso: string | null | undefined) => formatDate(iso, lang),
     instant: (at: Date | null | undefined) => formatInstant(at, lang),

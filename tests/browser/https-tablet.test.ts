@@ -76,6 +76,8 @@ describe('election day over HTTPS on the shared tablet (800x1280, Hindi)', () =>
     const session = (await context.cookies()).find((c) => c.name === 'bp_session')
     expect(session?.secure).toBe(true)
     expect(session?.httpOnly).toBe(true)
+    // The cookie holding the forms' CSRF secret too (it is not in the session: visitors have none).
+    expect((await context.cookies()).find((c) => c.name === 'bp_csrf')).toMatchObject({ secure: true, httpOnly: true, sameSite: 'Lax' })
 
     await page.goto(base())
     await clickTo(page, `${box.https}${base()}/station`, () => page.getByRole('link', { name: 'इस टैबलेट पर मतदान केंद्र' }).click())

@@ -55,9 +55,21 @@ describe('accounts', () => {
   it('a user changes their own password only by giving the current one', async () => {
     const { users: u } = await seedVillages(database)
     const ctx = ctxFor(database, u.facilitator)
-    await expect(changeOwnPassword(ctx, 'not-it', 'another-pass')).rejects.toMatchObject({ fields: { current: { key: 'v.wrongPassword' } } })
-    await changeOwnPassword(ctx, PASSWORD, 'another-pass')
-    expect(await authenticate(database.db, 'rekha', 'another-pass')).not.toBeNull()
+    await expect(changeOwnPassword(ctx, 'not-it', 'neem-ki-chhaon-9')).rejects.toMatchObject({ fields: { current: { key: 'v.wrongPassword' } } })
+    await changeOwnPassword(ctx, PASSWORD, 'neem-ki-chhaon-9')
+    expect(await authenticate(database.db, 'rekha', 'neem-ki-chhaon-9')).not.toBeNull()
+  })
+
+  it('changing one\'s own password ends every session of that user (the route gives the device a new one), and no one else\'s', async () => {
+    const { users: u } = await seedVillages(database)
+    const session = (id: string, userId: number) => database.db.insert(sessions).values({ id, userId, data: '{}', expiresAt: new Date(Date.now() + 1e6) }).run()
+    session('laptop', u.facilitator.id)
+    session('phone', u.facilitator.id)
+    session('admin', u.admin.id)
+    await expect(changeOwnPassword(ctxFor(database, u.facilitator), 'not-it', 'neem-ki-chhaon-9')).rejects.toBeInstanceOf(InvalidInput)
+    expect(database.db.select().from(sessions).all()).toHaveLength(3)
+    await changeOwnPassword(ctxFor(database, u.facilitator), PASSWORD, 'neem-ki-chhaon-9')
+    expect(database.db.select().from(sessions).all().map((s) => s.id)).toEqual(['admin'])
   })
 
   it('a turned-off account cannot log in, and a coordinator cannot turn off their own', async () => {

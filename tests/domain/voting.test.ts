@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { PASSWORD, freshDatabase, seedVillages, ctxFor } from '../helpers/app.ts'
+import { freshDatabase, seedVillages, ctxFor } from '../helpers/app.ts'
 import { contestInput, electionInput, villageChildren } from '../helpers/elections.ts'
 import { addContest, createElection, nominate, openNominations, openPoll, type Contest } from '../../src/elections/elections.ts'
 import { closePoll, countElection } from '../../src/elections/counting.ts'
-import { BALLOT_TTL_MS, addToRoll, ballotStatus, castBallot, issueBallot, openStation, reopenStation, rollAdditions, unlockStation, voterRoll, type StationState } from '../../src/elections/voting.ts'
+import { BALLOT_TTL_MS, addToRoll, ballotStatus, castBallot, issueBallot, openStation, rollAdditions, voterRoll, type StationState } from '../../src/elections/voting.ts'
 import { openDatabase } from '../../src/db/client.ts'
 import { clearBox } from '../../src/elections/ballot-box.ts'
 import { withdrawConsent } from '../../src/people/children.ts'
@@ -193,28 +193,5 @@ describe('the recount', () => {
     expect(verifyCount(ctx, electionId)).toMatchObject({ digestMatches: true, ok: true, contests: [{ ballots: 4, same: true }, { ballots: 1, same: true }] })
     clearBox(database.db, electionId)
     expect(verifyCount(ctx, electionId)).toMatchObject({ digestOnSheet: null, digestNow: null, digestMatches: true, ok: true, contests: [{ ballots: 3, same: true }, { ballots: 0, same: true }] })
-  })
-})
-
-describe('the station PIN', () => {
-  it('a forgotten PIN is replaced only with the account\'s password', async () => {
-    await expect(reopenStation(ctx, electionId, 'wrong-password', '5555')).rejects.toMatchObject({ fields: { password: { key: 'voting.reopenWrongPassword' } } })
-    const fresh = await reopenStation(ctx, electionId, PASSWORD, '5555')
-    expect(fresh).toMatchObject({ electionId, unlocked: true })
-    expect((await unlockStation(ctx, { ...fresh, unlocked: false }, '5555')).unlocked).toBe(true)
-  })
-
-  it('opens the roll again only with the right PIN, and pauses after five wrong ones', async () => {
-    const s = await station()
-    const locked = { ...s, unlocked: false }
-    expect(() => issueBallot(ctx, locked, kids.Ravi)).toThrow(Conflict)
-    let state: StationState = locked
-    for (let i = 0; i < 5; i++) {
-      const err = await unlockStation(ctx, state, '0000').catch((e) => e)
-      expect(err).toBeInstanceOf(InvalidInput)
-      state = err.state
-    }
-    await expect(unlockStation(ctx, state, '4321')).rejects.toMatchObject({ fields: { pin: { key: 'v.pinWait' } } })
-    expect((await unlockStation(ctx, { ...state, lockedUntil: Date.now() - 1 }, '4321')).unlocked).toBe(true)
   })
 })

@@ -10,7 +10,7 @@ import { translator } from '../../src/web/i18n.ts'
 import type { StaffCtx, Actor } from '../../src/web/context.ts'
 import type { Role } from '../../src/accounts/tables.ts'
 
-export const PASSWORD = 'password-123'
+export const PASSWORD = 'mango-tree-papdi-7'
 
 /** A fresh database file, built from migrations/, in its own temporary folder. */
 export function freshDatabase(): AppDatabase & { dir: string } {
@@ -47,9 +47,9 @@ export async function seedVillages(database: AppDatabase) {
 
 export type TestApp = Awaited<ReturnType<typeof testApp>>
 
-export async function testApp(options: { seed?: boolean; loginRateLimit?: { max: number; timeWindow: number }; logStream?: NodeJS.WritableStream } = {}) {
+export async function testApp(options: { seed?: boolean; loginRateLimit?: { max: number; timeWindow: number }; logStream?: NodeJS.WritableStream; now?: () => number } = {}) {
   const database = freshDatabase()
-  const app = await build({ database, sessionSecret: 'test-secret-that-is-long-enough-0123456789', loginRateLimit: options.loginRateLimit ?? { max: 1000, timeWindow: 60_000 }, logStream: options.logStream })
+  const app = await build({ database, sessionSecret: 'test-secret-that-is-long-enough-0123456789', loginRateLimit: options.loginRateLimit ?? { max: 1000, timeWindow: 60_000 }, logStream: options.logStream, now: options.now })
   const fx = options.seed === false ? null : await seedVillages(database)
   const close = async () => { await app.close(); database.close(); fs.rmSync(database.dir, { recursive: true, force: true }) }
   return { app, database, db: database.db, fx: fx!, close, agent: () => new Agent(app) }

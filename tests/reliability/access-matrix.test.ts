@@ -38,7 +38,8 @@ const answers: Policy = { anonymous: 'login', admin: 'ok', facilitator: 'forbidd
 
 /** The policy, first match wins. A route no rule matches fails the suite: a new route must be placed here on purpose. */
 const POLICY: [pattern: RegExp, policy: Policy, why: string][] = [
-  [/^(GET|POST) \/(login|setup|logout|language)$|^GET \/(health)?$|^GET \/board\/:villageId$/, open, 'the way in and out, the health check, the children\'s public board'],
+  [/^(GET|POST) \/(login|setup|logout|language)$|^GET \/(health)?$|^GET \/board\/:villageId$|^GET \/station\/closed$/, open,
+    'the way in and out, the health check, the children\'s public board, the tablet\'s page after its poll closed'],
   [/^(GET|POST) \/account\/password$/, ownAccount, 'one\'s own password: anyone logged in'],
   [/^(GET|POST) \/(users|villages)(\/new|\/:id(\/edit|\/password|\/activation)?)?$|^GET \/(audit|figures|figures\.csv)$/, coordinators,
     'accounts, villages, the audit log and the figures across villages: coordinators only'],

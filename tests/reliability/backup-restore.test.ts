@@ -13,7 +13,7 @@ import { recordAudit } from '../../src/audit/audit.ts'
 import { backupDatabase } from '../../src/db/backup.ts'
 import { DEMO_PASSWORD, DEMO_VILLAGE } from '../../src/demo/seed.ts'
 import { Agent, textOf } from '../helpers/app.ts'
-import { SOUND, allTables, appTables, demoCtx, integrity, rowsOf, schemaOf, seedEveryTable } from './migration-data.ts'
+import { SOUND, allTables, appTables, columnsOf, demoCtx, integrity, rowsOf, schemaOf, seedEveryTable } from './migration-data.ts'
 
 let dir: string
 let live: AppDatabase
@@ -91,15 +91,23 @@ describe('backup and restore', () => {
     expectRestoresIdentical(copy, atTheEnd)
   })
 
-  it('`npm run cli -- backup FILE`, typed in another folder, writes the copy there, and it restores identical', () => {
+  it('`npm run cli -- backup FILE`, typed in another folder, writes the copy there, and it restores identical but for the sessions and PIN hashes it leaves on the box', () => {
     const elsewhere = fs.mkdtempSync(path.join(dir, 'shell-'))
     const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_PATH: live.sqlite.name }
     delete env.INIT_CWD
+    const expected = contents(live.sqlite)
+    expect(expected.tables.sessions.length, 'the live database has sessions').toBeGreaterThan(0)
+    expected.tables.sessions = []
+    const pin = columnsOf(live.sqlite, 'stations').findIndex((c) => c.name === 'pin_hash') + 1 // after the rowid
+    expected.tables.stations = expected.tables.stations.map((row) => row.map((v, i) => (i === pin ? "''" : v)))
     const r = spawnSync('npm', ['--prefix', projectRoot, 'run', 'cli', '--', 'backup', 'village-backup.sqlite'], { cwd: elsewhere, env, encoding: 'utf8' })
     expect(r.status, r.stderr).toBe(0)
     const copy = path.join(elsewhere, 'village-backup.sqlite')
     expect(r.stdout).toContain(copy)
-    expectRestoresIdentical(copy)
+    expectRestoresIdentical(copy, expected)
+    // The backup is in the live database's audit log, after the copy was taken.
+    const entry = live.sqlite.prepare("SELECT detail FROM audit_log WHERE action = 'database.backed_up' ORDER BY id DESC LIMIT 1").pluck().get() as string
+    expect(JSON.parse(entry)).toEqual({ file: copy, encrypted: false })
   })
 
   it('the app starts on the restored file: /health answers and the demo village is there', async () => {

@@ -163,7 +163,8 @@ export async function plantEverywhere(server: Server) {
     }))
   const r = [
     resolve(1, ['script', 'all', 'all', 'quote']), // accepted, then an action
-    resolve(2, ['img', 'svg', 'template', 'rtl']), // referred
+    // A name (addressed to) refuses the right-to-left override (field.name): it goes in the texts.
+    resolve(2, ['img', 'svg', 'template', 'dialog']), // referred
     resolve(3, ['quote', 'escapes', 'link', 'img']), // declined
     resolve(4, ['template', 'rtl', 'escapes', 'script']), // acknowledged only
     resolve(5, ['rtl', 'link', 'svg', 'template']), // passed, not forwarded
@@ -175,7 +176,7 @@ export async function plantEverywhere(server: Server) {
   // Forwarded to the Gram Panchayat and answered, one resolution at each stage.
   for (const [i, res] of r.slice(0, 4).entries()) {
     forwardResolution(keeper, res.id, forwardingSchema.parse({
-      forwardedOn: today, addressedTo: g.plant(`forwarding ${i + 1} addressed to`, (['escapes', 'img', 'link', 'rtl'] as const)[i], 200),
+      forwardedOn: today, addressedTo: g.plant(`forwarding ${i + 1} addressed to`, (['escapes', 'img', 'link', 'dialog'] as const)[i], 200),
       way: 'letter', note: g.plant(`forwarding ${i + 1} note`, (['all', 'template', 'script', 'quote'] as const)[i], 500),
     }))
     acknowledgeResolution(member, res.id, today)

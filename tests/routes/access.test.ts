@@ -7,7 +7,7 @@ beforeAll(async () => { t = await testApp() })
 afterAll(async () => { await t.close() })
 
 /** Only these may be reached without logging in. A new public route must be added here on purpose. */
-const PUBLIC = ['GET /', 'GET /health', 'GET /login', 'POST /login', 'GET /setup', 'POST /setup', 'POST /logout', 'POST /language', 'GET /board/:villageId']
+const PUBLIC = ['GET /', 'GET /health', 'GET /login', 'POST /login', 'GET /setup', 'POST /setup', 'POST /logout', 'POST /language', 'GET /board/:villageId', 'GET /station/closed']
 const isStatic = (url: string) => url.startsWith('/static/') || url.startsWith('/vendor/')
 const concrete = (url: string) => url.replace(/:villageId/g, String(t.fx.villages.papdi.id)).replace(/:[a-zA-Z]+/g, '1').replace(/\*/g, 'app.css')
 const appRoutes = () => t.app.routeTable.filter((r) => !['HEAD', 'OPTIONS'].includes(r.method) && !isStatic(r.url))

@@ -51,11 +51,16 @@ describe('first run, login and logout', () => {
 
   it('the session id changes at login, so a planted cookie is useless', async () => {
     t = await testApp()
+    // A visitor has no session to plant: a cookie of another person's old session is planted instead.
+    const other = await t.agent().login('kamla')
+    const planted = other.cookies.get('bp_session')!
+    await other.post('/logout')
     const agent = t.agent()
     await agent.get('/login')
-    const before = agent.cookies.get('bp_session')
+    expect(agent.cookies.get('bp_session')).toBeUndefined()
+    agent.cookies.set('bp_session', planted)
     await agent.post('/login', { username: 'rekha', password: PASSWORD })
-    expect(agent.cookies.get('bp_session')).not.toBe(before)
+    expect(agent.cookies.get('bp_session')).not.toBe(planted)
   })
 
   it('a wrong password answers 422 in Hindi, keeps the username, and logs nobody in', async () => {

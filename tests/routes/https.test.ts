@@ -224,15 +224,16 @@ describe('the real server', () => {
   beforeAll(async () => { box = await startBox(seedVillages) }, 90_000)
   afterAll(async () => { await box?.stop() })
 
-  const setCookie = (headers: Record<string, unknown>) => [headers['set-cookie'] ?? []].flat().map(String).find((c) => c.startsWith('bp_session='))
+  const setCookie = (headers: Record<string, unknown>, name = 'bp_session') => [headers['set-cookie'] ?? []].flat().map(String).find((c) => c.startsWith(`${name}=`))
   const csrfOf = (html: string) => /name="csrf-token" content="([^"]+)"/.exec(html)?.[1] ?? ''
 
-  it('serves the login over HTTPS, trusted through the box\'s CA alone, with a Secure session cookie', async () => {
+  it('serves the login over HTTPS, trusted through the box\'s CA alone, with a Secure CSRF cookie (and no session for a visitor)', async () => {
     for (const base of [box.https, box.https.replace('127.0.0.1', 'localhost')]) {
       const res = await httpsRequest(`${base}/login`, box.ca)
       expect(res.status, base).toBe(200)
       expect(res.body).toMatch(/<input[^>]+name="username"/)
-      const cookie = setCookie(res.headers)
+      expect(setCookie(res.headers), base).toBeUndefined()
+      const cookie = setCookie(res.headers, 'bp_csrf')
       expect(cookie, base).toBeTruthy()
       expect(cookie).toMatch(/;\s*Secure/i)
       expect(cookie).toMatch(/;\s*HttpOnly/i)
@@ -245,26 +246,28 @@ describe('the real server', () => {
     await expect(httpsRequest(`${box.https}/login`, stranger.ca.pem)).rejects.toThrow()
   })
 
-  it('keeps plain HTTP for the box itself, with a session cookie that is not Secure', async () => {
+  it('keeps plain HTTP for the box itself, with a CSRF cookie that is not Secure', async () => {
     const res = await fetch(`${box.http}/login`, { redirect: 'manual' })
     expect(res.status).toBe(200)
-    const cookie = res.headers.getSetCookie().find((c) => c.startsWith('bp_session='))
+    const cookie = res.headers.getSetCookie().find((c) => c.startsWith('bp_csrf='))
     expect(cookie).toBeTruthy()
     expect(cookie).not.toMatch(/;\s*Secure/i)
     expect(await fetch(`${box.http}/health`).then((r) => r.json())).toEqual({ status: 'ok' })
   })
 
-  it('a login over HTTPS gets a Secure cookie, even for a session begun over plain HTTP', async () => {
+  it('a login over HTTPS gets Secure cookies, even for a visit begun over plain HTTP', async () => {
     const page = await fetch(`${box.http}/login`, { redirect: 'manual' })
-    const started = page.headers.getSetCookie().find((c) => c.startsWith('bp_session='))!.split(';')[0]
+    const started = page.headers.getSetCookie().find((c) => c.startsWith('bp_csrf='))!.split(';')[0]
     const res = await httpsRequest(`${box.https}/login`, box.ca, {
       method: 'POST', body: new URLSearchParams({ _csrf: csrfOf(await page.text()), username: 'rekha', password: PASSWORD }).toString(),
       headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: started },
     })
     expect(res.status).toBe(303)
-    const cookie = setCookie(res.headers)!
-    expect(cookie).toMatch(/;\s*Secure/i)
-    expect(cookie.split(';')[0]).not.toBe(started)
+    expect(setCookie(res.headers)).toMatch(/;\s*Secure/i)
+    // The CSRF secret is renewed at login, over TLS: Secure from then on.
+    const csrf = setCookie(res.headers, 'bp_csrf')!
+    expect(csrf).toMatch(/;\s*Secure/i)
+    expect(csrf.split(';')[0]).not.toBe(started)
   })
 
   it('stops both servers on SIGTERM', async () => {

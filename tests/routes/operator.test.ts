@@ -81,7 +81,7 @@ describe('the operator command line', () => {
   })
 
   it('create-user takes the password from PASSWORD and refuses bad arguments with a message', () => {
-    const ok = cli(['create-user', '--username', 'asha', '--role', 'facilitator', '--village', '1', '--name', 'Asha Devi'], { PASSWORD: 'asha-password' })
+    const ok = cli(['create-user', '--username', 'asha', '--role', 'facilitator', '--village', '1', '--name', 'Asha Devi'], { PASSWORD: 'neem-ki-chhaon-9' })
     expect(ok.code).toBe(0)
     expect(one("SELECT role FROM users WHERE username = 'asha'")).toBe('facilitator')
     const badRole = cli(['create-user', '--username', 'bina', '--role', 'king'], { PASSWORD: 'bina-password' })
@@ -92,6 +92,10 @@ describe('the operator command line', () => {
     expect(noVillage.err).toContain('Atlantis')
     const shortPassword = cli(['create-user', '--username', 'dev', '--role', 'admin'], { PASSWORD: 'short' })
     expect(shortPassword.code).toBe(1)
+    expect(shortPassword.err).toContain('--password: The password needs at least 10 characters.')
+    const commonPassword = cli(['create-user', '--username', 'dev', '--role', 'admin'], { PASSWORD: '1234567890' })
+    expect(commonPassword.code).toBe(1)
+    expect(commonPassword.err).toContain('--password: This password is too common')
     expect(one("SELECT count(*) FROM users WHERE username IN ('bina', 'chanda', 'dev')")).toBe(0)
   })
 

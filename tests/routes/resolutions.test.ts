@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { eq } from 'drizzle-orm'
-import { operatorCtx, testApp, textOf, type TestApp, type Agent } from '../helpers/app.ts'
+import { operatorCtx, testApp, textOf, PASSWORD, type TestApp, type Agent } from '../helpers/app.ts'
 import { closedMeetingWithResolutions, commonBalPanchayat, seatBalPanchayat } from '../helpers/meetings.ts'
 import { createUser } from '../../src/accounts/accounts.ts'
 import { children } from '../../src/people/tables.ts'
@@ -93,7 +93,7 @@ describe('the Gram Panchayat’s answer over HTTP', () => {
   })
 
   it('refuses another village’s panchayat member and a facilitator answering', async () => {
-    await createUser(operatorCtx(t.database), { username: 'other-sarpanch', displayName: 'Other', role: 'panchayat', villageId: t.fx.villages.bhangdoli.id, password: 'password-123' })
+    await createUser(operatorCtx(t.database), { username: 'other-sarpanch', displayName: 'Other', role: 'panchayat', villageId: t.fx.villages.bhangdoli.id, password: PASSWORD })
     const other = await t.agent().login('other-sarpanch')
     expect((await other.get(url())).statusCode).toBe(404)
     expect((await other.post(`${url()}/actions`, { on: todayIso(), text: 'x' })).statusCode).toBe(404)

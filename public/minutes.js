@@ -45,6 +45,12 @@
         } else if (res.status === 409 && answer.key === 'minutes.changedElsewhere' && !force) {
           keepMine.hidden = false
           say('conflict')
+        } else if (res.status === 507) {
+          // The box's storage is full: say so (the server's words), keep the text here, try again later.
+          state.textContent = answer.error ?? ''
+          state.className = 'save-state refused'
+          timer = setTimeout(() => save(force), retryIn)
+          retryIn = Math.min(retryIn * 2, 30000)
         } else if (res.status >= 400 && res.status < 500) {
           state.textContent = `${state.dataset.refused} ${answer.error ?? ''}`
           state.className = 'save-state refused'

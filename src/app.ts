@@ -30,6 +30,7 @@ import { resolutionRoutes } from './resolutions/routes.ts'
 import { figureRoutes } from './figures/routes.ts'
 import { kioskRedirect, votingRoutes } from './elections/voting-routes.ts'
 import { redirectAfter } from './web/render.ts'
+import { StorageWatch } from './web/storage.ts'
 import { homeRoutes } from './web/home-routes.ts'
 import { certificateRoutes } from './web/certificate-routes.ts'
 import { isLoopback, neededForCertificate, overTls, refusePlainHttp, secureLocation, type SecureSetup } from './web/plain-http.ts'
@@ -52,6 +53,8 @@ export type BuildOptions = {
   loginRateLimit?: { max: number; timeWindow: number }
   /** The clock the session limits (30 minutes idle, 12 hours in all) are measured by; tests move it. */
   now?: () => number
+  /** Watches the free space beside the database (tests give one with a made-up disk). */
+  storage?: StorageWatch
 }
 
 declare module 'fastify' {
@@ -59,6 +62,7 @@ declare module 'fastify' {
     database: AppDatabase
     loginRateLimit: { max: number; timeWindow: number }
     now: () => number
+    storage: StorageWatch
     /** Whether a cookie set in answer to this request is Secure: over TLS, or always with `secureCookies`. */
     cookieSecure: (request: FastifyRequest) => boolean
     /** Every route with its config, for the tests that check access across the whole app. */
@@ -90,6 +94,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   app.decorate('loginRateLimit', options.loginRateLimit ?? { max: 10, timeWindow: 60_000 })
   if (!options.database) app.addHook('onClose', async () => database.close())
   app.decorate('now', options.now ?? Date.now)
+  app.decorate('storage', options.storage ?? StorageWatch.forDatabase(database.sqlite.name))
   app.decorate('cookieSecure', (request: FastifyRequest) => options.secureCookies === true || overTls(request))
 
   await app.register(helmet, {
@@ -181,7 +186,9 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   registerErrorHandling(app)
   app.get('/health', { config: { public: true } }, async () => {
     database.sqlite.prepare('SELECT 1').get()
-    return { status: 'ok' }
+    // {"status":"ok"} as the contract says; a disk running out of room is added when it is.
+    const storage = app.storage.state()
+    return storage === 'ok' ? { status: 'ok' } : { status: 'ok', storage }
   })
   await app.register(homeRoutes)
   await app.register(accountRoutes)

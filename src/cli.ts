@@ -8,6 +8,7 @@ import { openDatabase, type Db } from './db/client.ts'
 import { writeBackup } from './db/backup.ts'
 import { restoreBackup } from './db/restore.ts'
 import { BackupRefused, MIN_PASSPHRASE_LENGTH, passphraseProblem } from './db/backup-crypto.ts'
+import { isStorageFull } from './web/storage.ts'
 import { DEFAULT_DATABASE_PATH, listenPorts } from './config.ts'
 import { createUser, operatorActor } from './accounts/accounts.ts'
 import { userSchema } from './accounts/schemas.ts'
@@ -228,4 +229,22 @@ async function askHidden(question: string): Promise<string> {
   } finally { rl.close(); process.stdout.write('\n') }
 }
 
-process.exitCode = await main(process.argv.slice(2))
+/**
+ * Whatever goes wrong is said in one line and a non-zero exit, never a stack trace: a full disk
+ * (the commonest) with what to do, anything else with its own message. DEBUG=1 shows the trace.
+ */
+function failure(err: unknown): string {
+  if (isStorageFull(err)) return 'The disk is full: nothing was saved. Free some space on the box (move old backups to a USB stick), then run the command again.'
+  const e = err as { code?: string; message?: string }
+  if (e?.code === 'SQLITE_BUSY') return 'The database is busy: another command or the app is writing. Try again in a moment.'
+  if (e?.code === 'EACCES' || e?.code === 'EPERM') return `Not allowed to use a file: ${e.message}. Run the command as the box's own user.`
+  return `The command failed: ${e?.message ?? String(err)}`
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2))
+} catch (err) {
+  console.error(failure(err))
+  if (process.env.DEBUG) console.error(err)
+  process.exitCode = 1
+}

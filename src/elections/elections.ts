@@ -211,11 +211,27 @@ export function openNominations(ctx: Ctx, electionId: number): void {
 }
 
 /** The poll opens only when every contest has at least one candidate; nothing about them changes after. */
-export function openPoll(ctx: Ctx, electionId: number): void {
+/**
+ * The room a poll's ballot box may take on disk, several times over: a check-off and an empty slot
+ * per contest for every child on the roll (each row with its index entries well under 256 bytes),
+ * the journal's copy of the pages a cast touches, and a megabyte to spare.
+ */
+export function boxRoomNeeded(voters: number, contests: number): number {
+  return 4 * voters * (contests + 1) * 256 + 1024 * 1024
+}
+
+/**
+ * Opens the poll. From nominations, the roll is fixed and the box laid out; with `freeBytes` (the
+ * disk's free space, from the server) a disk that could not hold the box several times over is
+ * refused before anything is written, with how much room is needed.
+ */
+export function openPoll(ctx: Ctx, electionId: number, freeBytes = Number.POSITIVE_INFINITY): void {
   const { election, stage, staff } = getElection(ctx, electionId)
   const empty = listContests(staff, electionId).filter((c) => contestCandidates(staff.db, c.id).length === 0)
   if (empty.length > 0) throw new Conflict('elections.emptyContest', { contests: empty.map((c) => c.name).join(', ') })
   if (stage !== 'nominations') return advance(ctx, electionId, 'poll_open')
+  const needed = boxRoomNeeded(eligibleVoters(staff.db, election, todayIso()).length, listContests(staff, electionId).length)
+  if (freeBytes < needed) throw new Conflict('elections.noRoomForBox', { needed: Math.ceil(needed / 1024 / 1024), free: Math.floor(freeBytes / 1024 / 1024) })
   // The roll is fixed now: the box is laid out first, so an open poll always has its box.
   staff.db.transaction((tx) => layOutBox(tx, electionId, listContests(staff, electionId).map((c) => ({
     contestId: c.id, candidateIds: contestCandidates(tx, c.id).map((k) => k.id).sort((a, b) => a - b),

@@ -136,7 +136,7 @@ export async function electionRoutes(app: FastifyInstance) {
 
   app.post('/elections/:id/poll', organisers, async (request, reply) => {
     const id = routeId(request.params)
-    openPoll(request.ctx, id)
+    openPoll(request.ctx, id, request.server.storage.freeBytes())
     return redirectAfter(request, reply, `/elections/${id}`, 'elections.pollOpened')
   })
 

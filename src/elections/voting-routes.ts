@@ -3,7 +3,7 @@ import { endSession } from '../web/session-policy.ts'
 import { z } from 'zod'
 import { parseForm, routeId } from '../web/forms.ts'
 import { redirectAfter, render, submitForm } from '../web/render.ts'
-import { Conflict } from '../web/errors.ts'
+import { Conflict, InvalidInput } from '../web/errors.ts'
 import { getElection } from './elections.ts'
 import {
   activeBallot, addToRoll, ballotPaper, ballotStatus, castBallot, endBallot, issueBallot, lockoutMinutes, openStation, reopenStation, rollAdditions, stationPollOpen,
@@ -124,8 +124,9 @@ export async function votingRoutes(app: FastifyInstance) {
     try {
       request.session.set('station', await castBallot(request.ctx, state, String(body.token ?? ''), choicesOf(body)))
     } catch (err) {
-      // A refused cast ends this ballot too: the tablet goes back to the next-voter screen.
-      if (err instanceof Conflict) request.session.set('station', endBallot(request.ctx.db, state))
+      // A refused cast (or one the full disk could not keep) ends this ballot too: the tablet goes
+      // back to the next-voter screen, which says the ballot was cancelled.
+      if (!(err instanceof InvalidInput)) request.session.set('station', endBallot(request.ctx.db, state))
       throw err
     }
     return reply.redirect(`/elections/${id}/ballot/thanks`, 303)

@@ -3,6 +3,7 @@ import { DomainError, InvalidInput } from './errors.ts'
 import { pickLanguage, translator } from './i18n.ts'
 import { wantsFragment } from './context.ts'
 import { viewHelpers } from './view-helpers.ts'
+import { isStorageFull } from './storage.ts'
 
 /** Fastify's own 4xx codes, mapped to words a user understands. */
 const knownCodes: Record<string, string> = {
@@ -24,6 +25,11 @@ export function registerErrorHandling(app: FastifyInstance) {
       const formMessage = error instanceof InvalidInput ? error.fields._form : undefined
       key = formMessage?.key ?? error.messageKey
       params = formMessage?.params ?? error.params
+    } else if (isStorageFull(error)) {
+      // Nothing of it was saved; the person is told so, and what to do, in their language.
+      request.server.storage.noteFull()
+      request.log.warn({ code: (error as { code?: string }).code }, 'storage full: a write was refused')
+      return renderStorageFull(request, reply)
     } else if (status === 429) {
       key = 'errors.tooMany'
     } else if (status >= 400 && status < 500) {
@@ -38,6 +44,16 @@ export function registerErrorHandling(app: FastifyInstance) {
   app.setNotFoundHandler(async (request, reply) => renderError(request, reply, 404, 'errors.notFound', {}))
 }
 
+/** 507: the box's storage is full. A tablet gets a calm screen for the child, never the staff's words. */
+async function renderStorageFull(request: FastifyRequest, reply: FastifyReply) {
+  const station = request.session?.get('station')
+  if (!station || wantsFragment(request) || !(request.headers.accept ?? 'text/html').includes('html')) {
+    return renderError(request, reply, 507, 'errors.storageFull', {})
+  }
+  prepareContext(request, reply)
+  return reply.code(507).view('errors/storage-full-tablet', { back: `/elections/${station.electionId}/station` })
+}
+
 function statusKey(status: number): string {
   if (status === 403) return 'errors.forbidden'
   if (status === 404) return 'errors.notFound'
@@ -45,13 +61,17 @@ function statusKey(status: number): string {
   return 'errors.badRequest'
 }
 
-async function renderError(request: FastifyRequest, reply: FastifyReply, status: number, key: string, params: Record<string, unknown>) {
-  // The error may come before the request context was built (a body that would not parse).
+/** The error may come before the request context was built (a body that would not parse). */
+function prepareContext(request: FastifyRequest, reply: FastifyReply): void {
   if (!request.ctx) {
     const lang = pickLanguage(request.cookies?.lang)
     request.ctx = { db: request.server.database.db, actor: null, lang, t: translator(lang) }
   }
   reply.locals = viewHelpers(request, reply)
+}
+
+async function renderError(request: FastifyRequest, reply: FastifyReply, status: number, key: string, params: Record<string, unknown>) {
+  prepareContext(request, reply)
   const message = request.ctx.t(key, params)
   reply.code(status).header('Vary', 'HX-Request')
   const accept = request.headers.accept ?? ''

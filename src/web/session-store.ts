@@ -1,6 +1,7 @@
 import type { Session } from 'fastify'
 import type Sqlite from 'better-sqlite3'
 import { sessionDeadline, sessionEnd } from './session-policy.ts'
+import { isStorageFull } from './storage.ts'
 
 const HOUR = 60 * 60 * 1000
 const DAY = 24 * HOUR
@@ -30,6 +31,12 @@ export class SqliteSessionStore {
   private readonly trimAllStmt: Sqlite.Statement<[number]>
   private readonly sweepStmt: Sqlite.Statement<[number]>
   private lastSweep = 0
+  /**
+   * Sessions the disk had no room for, kept in memory until it has: on a full disk a facilitator can
+   * still unlock the tablet and a thanked child is still thanked, while every vote and record is
+   * refused with a message. Ended ones are remembered too, so a logout holds even if its DELETE failed.
+   */
+  private readonly unsaved = new Map<string, { data: string; expires: number } | 'ended'>()
 
   constructor(sqlite: Sqlite.Database, options: SessionStoreOptions = {}) {
     this.now = options.now ?? Date.now
@@ -50,12 +57,14 @@ export class SqliteSessionStore {
   /** A session past its end is deleted, and only why it ended is given back (to tell the person). */
   get(id: string, callback: (err: unknown, session?: Session | null) => void): void {
     try {
-      const row = this.getStmt.get(id)
+      const kept = this.unsaved.get(id)
+      if (kept === 'ended') return callback(null, null)
+      const row = kept ? { data: kept.data, expires_at: kept.expires } : this.getStmt.get(id)
       if (!row) return callback(null, null)
       const now = this.now()
       const data = JSON.parse(row.data) as Session
       if (row.expires_at > now) return callback(null, data)
-      this.destroyStmt.run(id)
+      this.forget(id)
       callback(null, { endedFor: sessionEnd(data, now) ?? 'absolute' } as Session)
     } catch (err) { callback(err) }
   }
@@ -64,20 +73,43 @@ export class SqliteSessionStore {
     try {
       if (!session.userId) {
         // Not logged in: nothing to keep (a logout or an ended session leaves no row behind).
-        this.destroyStmt.run(id)
+        this.forget(id)
         return callback()
       }
       const cookieExpires = session.cookie?.expires ? new Date(session.cookie.expires).getTime() : this.now() + DAY
       const expires = sessionDeadline(session, cookieExpires)
       const data = JSON.stringify(session)
-      if (this.updateStmt.run(session.userId, data, expires, id).changes === 0) this.insertNew(id, session.userId, data, expires)
-      this.sweep()
+      try {
+        if (this.updateStmt.run(session.userId, data, expires, id).changes === 0) this.insertNew(id, session.userId, data, expires)
+        this.unsaved.delete(id)
+        this.sweep()
+      } catch (err) {
+        if (!isStorageFull(err)) throw err
+        this.keepInMemory(id, { data, expires })
+      }
       callback()
     } catch (err) { callback(err) }
   }
 
   destroy(id: string, callback: (err?: unknown) => void): void {
-    try { this.destroyStmt.run(id); callback() } catch (err) { callback(err) }
+    try { this.forget(id); callback() } catch (err) { callback(err) }
+  }
+
+  private forget(id: string): void {
+    try {
+      this.destroyStmt.run(id)
+      this.unsaved.delete(id)
+    } catch (err) {
+      if (!isStorageFull(err)) throw err
+      this.keepInMemory(id, 'ended')
+    }
+  }
+
+  /** Bounded: a full disk for days must not fill the memory either; the oldest go first. */
+  private keepInMemory(id: string, entry: { data: string; expires: number } | 'ended'): void {
+    this.unsaved.delete(id)
+    this.unsaved.set(id, entry)
+    if (this.unsaved.size > 2000) this.unsaved.delete(this.unsaved.keys().next().value!)
   }
 
   /** A login: the person's oldest sessions beyond their share go, and the oldest of all beyond the cap. */

@@ -24,6 +24,13 @@ export function viewHelpers(request: FastifyRequest, reply: FastifyReply) {
     instant: (at: Date | null | undefined) => formatInstant(at, lang),
     age: (dob: string) => ageOn(dob),
     today: todayIso,
+    /** Staff are warned when the box's disk runs low: the words, or '' while there is room. */
+    storageWarning: () => {
+      if (!actor) return ''
+      const state = request.server.storage.state()
+      if (state === 'ok') return ''
+      return state === 'full' ? t('errors.storageFull') : t('errors.storageLow', { mb: Math.floor(request.server.storage.freeBytes() / (1024 * 1024)) })
+    },
     /** A ballot symbol as inline SVG (safe: drawn by us, never from input). */
     symbol: (id: string, size = 48) => (isSymbol(id) ? symbolSvg(id, { size }) : ''),
   }

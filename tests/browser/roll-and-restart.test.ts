@@ -15,7 +15,8 @@ import { contestInput, electionInput, villageChildren } from '../helpers/electio
 import { clickTo } from '../helpers/election-browser.ts'
 import { cast, expectAccessible, startBallot, stats, tapCard, toConfirm, unlock } from '../helpers/voting-browser.ts'
 
-const b = useBrowser()
+// The back-forward cache allowed, even for no-store pages (as newer Chrome may do): Back must still show nothing.
+const b = useBrowser(['--enable-features=BackForwardCache,CacheControlNoStoreEnterBackForwardCache'])
 let server: Server
 let restarted: { app: FastifyInstance; database: AppDatabase } | undefined
 let context: BrowserContext

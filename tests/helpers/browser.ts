@@ -34,9 +34,9 @@ export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> 
 }
 
 /** One browser for the whole test file: `const b = useBrowser()`, then `b.browser` inside tests. */
-export function useBrowser() {
+export function useBrowser(extraArgs: string[] = []) {
   const holder = { browser: null as unknown as Browser }
-  beforeAll(async () => { holder.browser = await launchBrowser() })
+  beforeAll(async () => { holder.browser = await launchBrowser(extraArgs) })
   afterAll(async () => { await holder.browser?.close() })
   return holder
 }

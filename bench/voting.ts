@@ -9,7 +9,7 @@
  * loopback address: the login is rate-limited per address) and opens its own station with a PIN.
  *
  * Which child holds a tablet's ballot is kept only in the server's memory, so every cast is
- * preceded by a real issue. Each tablet loops, as tests/routes/durability.test.ts does:
+ * preceded by a real issue. Each tablet loops, as tests/routes/crash.test.ts does:
  *   POST /elections/:id/station/ballot (childId)  → 303 to the ballot
  *   GET  /elections/:id/ballot (compressed, as a browser asks) → 200, the page with the ballot's token
  *   POST /elections/:id/ballot (token, marks)     → 303 to /ballot/thanks only after the durable commit  ← MEASURED

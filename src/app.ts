@@ -31,6 +31,7 @@ import { figureRoutes } from './figures/routes.ts'
 import { kioskRedirect, votingRoutes } from './elections/voting-routes.ts'
 import { redirectAfter } from './web/render.ts'
 import { StorageWatch } from './web/storage.ts'
+import { backupSchedule, type BackupOptions, type BackupSchedule } from './db/backup-schedule.ts'
 import { homeRoutes } from './web/home-routes.ts'
 import { certificateRoutes } from './web/certificate-routes.ts'
 import { isLoopback, neededForCertificate, overTls, refusePlainHttp, secureLocation, type SecureSetup } from './web/plain-http.ts'
@@ -55,6 +56,8 @@ export type BuildOptions = {
   now?: () => number
   /** Watches the free space beside the database (tests give one with a made-up disk). */
   storage?: StorageWatch
+  /** The automatic backups (BACKUP_DIR…): made here but idle until `app.backups.start()` (server.ts, or a test that asks). */
+  backups?: BackupOptions
 }
 
 declare module 'fastify' {
@@ -63,6 +66,8 @@ declare module 'fastify' {
     loginRateLimit: { max: number; timeWindow: number }
     now: () => number
     storage: StorageWatch
+    /** The automatic backups, when configured: `soon()` after a poll or meeting closes, `status()` for the coordinator. */
+    backups: BackupSchedule | null
     /** Whether a cookie set in answer to this request is Secure: over TLS, or always with `secureCookies`. */
     cookieSecure: (request: FastifyRequest) => boolean
     /** Every route with its config, for the tests that check access across the whole app. */
@@ -95,6 +100,9 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   if (!options.database) app.addHook('onClose', async () => database.close())
   app.decorate('now', options.now ?? Date.now)
   app.decorate('storage', options.storage ?? StorageWatch.forDatabase(database.sqlite.name))
+  app.decorate('backups', options.backups ? backupSchedule(database, { reserveBytes: app.storage.lowBytes, ...options.backups }, app.log) : null)
+  // Before the database closes (onClose): a backup under way finishes first.
+  app.addHook('preClose', async () => { await app.backups?.stop() })
   app.decorate('cookieSecure', (request: FastifyRequest) => options.secureCookies === true || overTls(request))
 
   await app.register(helmet, {

@@ -3,7 +3,7 @@ import path from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { FILE_MODE, ownerOnlyFolder } from './db/files.ts'
 
-export type Config = { port: number; httpsPort: number; host: string; databasePath: string; sessionSecret: string; secureCookies: boolean }
+export type Config = { port: number; httpsPort: number; host: string; databasePath: string; sessionSecret: string; secureCookies: boolean; backups: BackupConfig }
 
 export const DEFAULT_DATABASE_PATH = './data/bal-panchayat.sqlite'
 
@@ -16,7 +16,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databasePath,
     sessionSecret: env.SESSION_SECRET || storedSecret(databasePath),
     secureCookies: env.SECURE_COOKIES === 'true',
+    backups: backupConfig(env, databasePath),
   }
+}
+
+export type BackupConfig = { dir: string; keep: number; passphrase?: string; makeDir: boolean }
+
+export const DEFAULT_BACKUP_KEEP = 14
+
+/**
+ * BACKUP_DIR (default: `backups` beside the database, so ./data/backups), BACKUP_KEEP (14) and
+ * BACKUP_PASSPHRASE (encrypts the automatic backups). Only the default folder is made when missing:
+ * a BACKUP_DIR on a USB stick that is not plugged in must fail, not fill the box's own disk.
+ */
+export function backupConfig(env: NodeJS.ProcessEnv, databasePath: string): BackupConfig {
+  const beside = path.join(path.dirname(path.resolve(databasePath)), 'backups')
+  const dir = env.BACKUP_DIR ? path.resolve(env.BACKUP_DIR) : beside
+  const keep = /^\d+$/.test(env.BACKUP_KEEP ?? '') && Number(env.BACKUP_KEEP) >= 1 ? Number(env.BACKUP_KEEP) : DEFAULT_BACKUP_KEEP
+  return { dir, keep, passphrase: env.BACKUP_PASSPHRASE || undefined, makeDir: dir === beside }
 }
 
 /** Plain HTTP (the box itself, and the certificate pages) and HTTPS (every other device). */

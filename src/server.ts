@@ -11,6 +11,7 @@ const certificate = await ensureBoxCertificate(tlsFolder(config.databasePath))
 const app = await build({
   databasePath: config.databasePath, sessionSecret: config.sessionSecret, secureCookies: config.secureCookies, logger: true,
   https: { port: config.httpsPort, httpPort: config.port, certificate },
+  backups: config.backups,
 })
 const secure = secureServer(app, certificate)
 
@@ -20,6 +21,9 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 await app.listen({ port: config.port, host: config.host })
 await secure.listen(config.httpsPort, config.host)
+// Timers only here: an app built by a test takes no backup unless the test starts it.
+app.backups?.start()
+app.log.info(`backups: every night at 02:00 and after a poll or meeting closes, into ${config.backups.dir} (the last ${config.backups.keep} kept${config.backups.passphrase ? ', encrypted' : ', not encrypted'})`)
 
 const wildcard = config.host === '0.0.0.0' || config.host === '::'
 const network = boxIdentity().addresses.filter((a) => !a.includes(':')).map((a) => addressForUrl(a)!)

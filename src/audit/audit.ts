@@ -3,6 +3,7 @@ import type { Tx, Db } from '../db/client.ts'
 import type { Actor, StaffCtx } from '../web/context.ts'
 import { requireRole } from '../web/context.ts'
 import { auditLog } from './tables.ts'
+import { claimFormKey } from './form-keys.ts'
 
 export type AuditEntry = {
   action: string
@@ -17,7 +18,7 @@ export const operatorActor: Actor = { id: 0, username: 'operator', displayName: 
 
 /** Written inside the same transaction as the change it records. */
 export function recordAudit(tx: Tx | Db, actor: Actor, entry: AuditEntry): void {
-  tx.insert(auditLog).values({
+  const { lastInsertRowid } = tx.insert(auditLog).values({
     at: new Date(),
     actorId: actor.id === 0 ? null : actor.id,
     actorName: actor.displayName,
@@ -27,6 +28,8 @@ export function recordAudit(tx: Tx | Db, actor: Actor, entry: AuditEntry): void 
     subjectId: entry.subjectId ?? null,
     detail: JSON.stringify(entry.detail ?? {}),
   }).run()
+  // Under a creating form's one-time key, the key is stored with the first entry of what it made.
+  claimFormKey(tx, Number(lastInsertRowid))
 }
 
 export const AUDIT_PAGE = 50

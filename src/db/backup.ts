@@ -6,6 +6,7 @@ import { BOX_IMAGE_TABLE, ballotBoxPath, type AppDatabase } from './client.ts'
 import { BackupRefused, encryptTo, passphraseProblem } from './backup-crypto.ts'
 import { FILE_MODE, TEMP_PREFIX, copyInto, dataFolderOf, ownerOnlyIfPossible, sqliteCompanions, syncFolder } from './files.ts'
 import { operatorActor, recordAudit } from '../audit/audit.ts'
+import type { Actor } from '../web/context.ts'
 
 /**
  * A consistent copy of the live database in one file: SQLite's online backup of the main file,
@@ -36,7 +37,7 @@ export type BackupReport = { file: string; encrypted: boolean; totalPages: numbe
  * with the passphrase, mode 600, and recorded in the audit log (the erasure page reads these
  * entries to say which older backups still hold erased data).
  */
-export async function writeBackup(database: AppDatabase, file: string, options: { passphrase?: string } = {}): Promise<BackupReport> {
+export async function writeBackup(database: AppDatabase, file: string, options: { passphrase?: string; actor?: Actor } = {}): Promise<BackupReport> {
   const target = path.resolve(file)
   const encrypted = options.passphrase !== undefined
   if (encrypted) {
@@ -66,7 +67,7 @@ export async function writeBackup(database: AppDatabase, file: string, options: 
     fs.closeSync(fd)
     fs.renameSync(partial, target)
     syncFolder(path.dirname(target))
-    recordAudit(database.db, operatorActor, { action: 'database.backed_up', subject: 'database', detail: { file: target, encrypted } })
+    recordAudit(database.db, options.actor ?? operatorActor, { action: 'database.backed_up', subject: 'database', detail: { file: target, encrypted } })
     return { file: target, encrypted, totalPages, boxBytes, bytes: fs.statSync(target).size }
   } finally {
     fs.rmSync(work, { recursive: true, force: true })

@@ -30,12 +30,12 @@ export function ownerOnlyFolder(dir: string): string | undefined {
 /**
  * A folder is tightened only when it holds nothing but the app's files: never a shared folder such
  * as /tmp (sticky), one another user owns, or one with other folders in it (a home or project folder,
- * /var/lib), whose other users would lose access.
+ * /var/lib), whose other users would lose access. Its own folders are `tls` and the automatic `backups`.
  */
 function isOurs(stat: fs.Stats, entries: fs.Dirent[]): boolean {
   if (stat.mode & 0o1000) return false
   if (process.getuid && stat.uid !== process.getuid()) return false
-  return entries.every((e) => !e.isDirectory() || e.name === 'tls' || e.name.startsWith(TEMP_PREFIX))
+  return entries.every((e) => !e.isDirectory() || e.name === 'tls' || e.name === 'backups' || e.name.startsWith(TEMP_PREFIX))
 }
 
 /** 600 unless it is already the owner's alone (stat and chmod go by name: no descriptor is opened). */

@@ -148,6 +148,8 @@ export async function electionRoutes(app: FastifyInstance) {
     return submitForm(request, reply, { page: 'elections/closing', partial: 'elections/closing', data: overview(request, id) }, () => {
       const body = parseForm(closingSchema, request.body) as { source: 'random' | 'chits' } & Record<string, unknown>
       closePoll(request.ctx, id, body.source === 'random' ? { source: 'random' } : { source: 'chits', lots: numbered(body, 'lot_') })
+      // A minute later, outside this request: the closed poll's box and result are then in a backup.
+      request.server.backups?.soon('poll closed')
       return { to: `/elections/${id}/result`, flash: 'elections.pollClosed' }
     })
   })

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { endSession } from '../web/session-policy.ts'
+import { once } from '../audit/form-keys.ts'
 import { z } from 'zod'
 import { parseForm, routeId } from '../web/forms.ts'
 import { redirectAfter, render, submitForm } from '../web/render.ts'
@@ -142,8 +143,11 @@ export async function votingRoutes(app: FastifyInstance) {
   app.post('/elections/:id/roll', organisers, async (request, reply) => {
     const id = routeId(request.params)
     const { childId } = parseForm(z.object({ childId: z.coerce.number('v.invalid').int().positive() }), request.body)
-    addToRoll(request.ctx, id, childId)
-    return redirectAfter(request, reply, `/elections/${id}/roll/additions`, 'voting.addedToRoll')
+    const done = await once(request, () => {
+      addToRoll(request.ctx, id, childId)
+      return { to: `/elections/${id}/roll/additions`, flash: 'voting.addedToRoll' }
+    })
+    return redirectAfter(request, reply, done.to, done.flash)
   })
 
   app.get('/elections/:id/ballot/thanks', organisers, async (request, reply) =>

@@ -8,7 +8,6 @@ import { users } from '../accounts/tables.ts'
 import { resolutions, responses } from '../resolutions/tables.ts'
 
 /** The same form sent again this soon is a double tap, not a second entry. */
-const REPEAT_MS = 2 * 60_000
 import { requireRole, type Ctx, type StaffCtx } from '../web/context.ts'
 import { Conflict, InvalidInput, NotFound } from '../web/errors.ts'
 import { todayIso } from '../web/dates.ts'
@@ -109,10 +108,6 @@ export function scheduleMeeting(ctx: Ctx, villageId: number, input: ScheduleInpu
   const values = { ...input, agenda: input.agenda.join('\n'), chairChildId: input.chairChildId ?? '' }
   if (balPanchayatOn(staff.db, villageId, input.date).length === 0) throw new InvalidInput({ _form: { key: 'meetings.noBalPanchayat' } }, values)
   const chairChildId = checkChair(staff.db, villageId, input.date, input.chairChildId, values)
-  // A double tap schedules it once: the same meeting just scheduled by the same person is returned.
-  const again = staff.db.select().from(meetings).where(and(eq(meetings.villageId, villageId), eq(meetings.date, input.date), eq(meetings.time, input.time),
-    eq(meetings.place, input.place), eq(meetings.createdBy, staff.actor.id), gt(meetings.createdAt, new Date(Date.now() - REPEAT_MS)))).get()
-  if (again) return again
   return staff.db.transaction((tx) => {
     const number = (tx.select({ n: sql<number>`coalesce(max(number), 0)` }).from(meetings).where(eq(meetings.villageId, villageId)).get()?.n ?? 0) + 1
     const meeting = tx.insert(meetings).values({ villageId, number, date: input.date, time: input.time, place: input.place, chairChildId, createdBy: staff.actor.id, createdAt: new Date() }).returning().get()
@@ -204,7 +199,6 @@ function itemOf(db: Db, meetingId: number, itemId: number) {
 export function addAgendaItem(ctx: Ctx, meetingId: number, title: string): void {
   const { meeting, staff } = draftOnly(ctx, meetingId)
   const items = agendaOf(staff.db, meetingId)
-  if (items.at(-1)?.title === title && items.at(-1)!.addedAt.getTime() > Date.now() - REPEAT_MS) return
   if (items.length >= 30) throw new InvalidInput({ title: { key: 'v.tooManyItems', params: { n: 30 } } }, { title })
   staff.db.transaction((tx) => {
     tx.insert(agendaItems).values({ meetingId, position: (items.at(-1)?.position ?? 0) + 1, title, addedBy: staff.actor.id, addedAt: new Date() }).run()
@@ -341,8 +335,6 @@ export function addActionPoint(ctx: Ctx, meetingId: number, itemId: number, inpu
   const { meeting, staff } = heldOnly(ctx, meetingId)
   const item = itemOf(staff.db, meetingId, itemId)
   if (input.byDate !== null && input.byDate < meeting.date) throw new InvalidInput({ byDate: { key: 'v.beforeMeeting' } }, { ...input, byDate: input.byDate })
-  const last = actionPointsOf(staff.db, meetingId).at(-1)
-  if (last && last.agendaItemId === itemId && last.what === input.what && last.who === input.who && last.byDate === input.byDate) return
   staff.db.transaction((tx) => {
     tx.insert(actionPoints).values({ agendaItemId: itemId, ...input, addedBy: staff.actor.id, addedAt: new Date() }).run()
     recordAudit(tx, staff.actor, { action: 'action.added', subject: 'meeting', subjectId: meetingId, villageId: meeting.villageId, detail: { item: item.title, ...input } })
@@ -377,8 +369,6 @@ export function addAmendment(ctx: Ctx, meetingId: number, input: AmendmentInput)
   if (!isClosed(stage)) throw new Conflict('amendments.onlyWhenClosed')
   const item = input.agendaItemId === null ? null : agendaOf(staff.db, meetingId).find((i) => i.id === input.agendaItemId)
   if (item === undefined) throw new InvalidInput({ agendaItemId: { key: 'v.choose' } }, { text: input.text })
-  const last = amendmentsOf(staff.db, meetingId).at(-1)
-  if (last && last.text === input.text && last.agendaItemId === input.agendaItemId && last.addedAt.getTime() > Date.now() - REPEAT_MS) return
   staff.db.transaction((tx) => {
     tx.insert(amendments).values({ meetingId, agendaItemId: input.agendaItemId, text: input.text, addedBy: staff.actor.id, addedAt: new Date() }).run()
     recordAudit(tx, staff.actor, { action: 'minutes.amended', subject: 'meeting', subjectId: meetingId, villageId: meeting.villageId, detail: { item: item?.title ?? null, text: input.text } })

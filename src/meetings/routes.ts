@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { parseForm, routeId, typedValues } from '../web/forms.ts'
 import { InvalidInput } from '../web/errors.ts'
+import { once } from '../audit/form-keys.ts'
 import { redirectAfter, render, submitForm } from '../web/render.ts'
 import { getVillage } from '../villages/villages.ts'
 import { requireRole, wantsFragment } from '../web/context.ts'
@@ -96,7 +97,8 @@ export async function meetingRoutes(app: FastifyInstance) {
   /** Agenda edits: htmx gets the agenda back in place (a redirect to the same page would only move to its anchor). */
   const agendaForm = async (request: FastifyRequest, reply: FastifyReply, act: () => void, editItem?: number) => {
     try {
-      act()
+      // Adding an item carries a one-time key: a repeat of it adds nothing (audit/form-keys.ts).
+      await once(request, () => { act(); return { to: back(request, '#agenda') } })
     } catch (err) {
       if (!(err instanceof InvalidInput)) throw err
       return render(request, reply.code(422), 'meetings/show', 'meetings/_agenda', meetingPage(request, { errors: err.fields, values: { ...typedValues((request.body ?? {}) as Record<string, unknown>), ...err.values }, editItem }))
@@ -177,6 +179,7 @@ export async function meetingRoutes(app: FastifyInstance) {
 
   app.post('/meetings/:id/closing', keepers, async (request, reply) => {
     closeMeeting(request.ctx, routeId(request.params))
+    request.server.backups?.soon('meeting closed')
     return redirectAfter(request, reply, back(request), 'meetings.closed')
   })
 

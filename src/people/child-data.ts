@@ -165,15 +165,21 @@ function forgetOldBytes(db: StaffCtx['db']): void {
   db.all(sql`PRAGMA main.wal_checkpoint(TRUNCATE)`)
 }
 
-/** Backups the operator made before the child was erased: they still hold the child's data. */
+/**
+ * Backups made before the child was erased: they still hold the child's data. Automatic ones the
+ * box has since deleted (its rotation records each) hold nothing any more and are left out.
+ */
 export function backupsBefore(ctx: Ctx, villageId: number, childId: number): { file: string; encrypted: boolean; at: Date }[] {
   const { staff } = coordinatorOf(ctx, villageId, childId)
   const erasure = erasureOf(staff.db, childId)
   if (!erasure) return []
+  const fileOf = (detail: string) => String((JSON.parse(detail) as { file?: unknown }).file ?? '')
+  const removed = new Set(staff.db.select({ detail: auditLog.detail }).from(auditLog).where(eq(auditLog.action, 'database.backup_removed')).all().map((e) => fileOf(e.detail)))
   return staff.db.select({ at: auditLog.at, detail: auditLog.detail }).from(auditLog)
     .where(and(eq(auditLog.action, 'database.backed_up'), lt(auditLog.at, erasure.erasedAt))).orderBy(asc(auditLog.id)).all()
     .map((e) => {
       const detail = JSON.parse(e.detail) as { file?: unknown; encrypted?: unknown }
       return { file: String(detail.file ?? ''), encrypted: detail.encrypted === true, at: e.at }
     })
+    .filter((b) => !removed.has(b.file))
 }

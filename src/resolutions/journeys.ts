@@ -124,18 +124,15 @@ export function forwardResolution(ctx: Ctx, resolutionId: number, input: Forward
   })
 }
 
-/** The same answer as the one just recorded: a double tap, which changes nothing. */
-function isRepeat(journey: Journey, kind: ResponseKind, on: string, text = ''): boolean {
-  const last = journey.answers.at(-1)
-  return Boolean(last && last.kind === kind && last.on === on && last.text === text)
-}
-
-/** The Gram Panchayat's answers are recorded by its members (a coordinator may help). Null: already recorded. */
-function answerable(ctx: Ctx, resolutionId: number, kind: ResponseKind, on: string, text = '') {
+/**
+ * The Gram Panchayat's answers are recorded by its members (a coordinator may help), each when the
+ * journey is ready for it. A double tap is told apart by the form's one-time key
+ * (audit/form-keys.ts), never by comparing what was said.
+ */
+function answerable(ctx: Ctx, resolutionId: number, kind: ResponseKind) {
   requireRole(ctx, 'panchayat', 'admin')
   const found = getJourney(ctx, resolutionId)
   const { journey } = found
-  if (isRepeat(journey, kind, on, text)) return null
   if (!journey.forwarding) throw new Conflict('answers.notForwarded')
   if (!journey.next.includes(kind)) {
     if (journey.decision && ['accepted', 'referred', 'declined'].includes(kind)) {
@@ -169,16 +166,14 @@ function answer(found: NonNullable<ReturnType<typeof answerable>>, row: { kind: 
 export function acknowledgeResolution(ctx: Ctx, resolutionId: number, on: string): void {
   const { journey } = getJourney(ctx, resolutionId)
   if (journey.forwarding && journey.status !== 'sent') { requireRole(ctx, 'panchayat', 'admin'); return }
-  const found = answerable(ctx, resolutionId, 'acknowledged', on)
-  if (!found) return
+  const found = answerable(ctx, resolutionId, 'acknowledged')
   checkDay(found.journey, on, { on })
   answer(found, { kind: 'acknowledged', on })
 }
 
 /** The decision, once: accepted with a plan and a target date, referred to an officer, or declined with a reason. */
 export function decideResolution(ctx: Ctx, resolutionId: number, input: DecisionInput): void {
-  const found = answerable(ctx, resolutionId, input.decision, input.on, input.text)
-  if (!found) return
+  const found = answerable(ctx, resolutionId, input.decision)
   const values = { ...input, targetDate: input.targetDate ?? '' }
   checkDay(found.journey, input.on, values)
   if (input.targetDate && input.targetDate < todayIso()) throw new InvalidInput({ targetDate: { key: 'v.targetPast' } }, values)
@@ -187,16 +182,14 @@ export function decideResolution(ctx: Ctx, resolutionId: number, input: Decision
 
 /** An action taken on an accepted or referred resolution, with a short note of the evidence. */
 export function recordAction(ctx: Ctx, resolutionId: number, input: ActionInput): void {
-  const found = answerable(ctx, resolutionId, 'action', input.on, input.text)
-  if (!found) return
+  const found = answerable(ctx, resolutionId, 'action')
   checkDay(found.journey, input.on, input)
   answer(found, { kind: 'action', on: input.on, text: input.text, evidence: input.evidence })
 }
 
 /** The work is done: the last step of the journey. */
 export function markDone(ctx: Ctx, resolutionId: number, on: string): void {
-  const found = answerable(ctx, resolutionId, 'done', on)
-  if (!found) return
+  const found = answerable(ctx, resolutionId, 'done')
   checkDay(found.journey, on, { on })
   answer(found, { kind: 'done', on })
 }

@@ -12,8 +12,6 @@ import type { ResolutionInput } from './schemas.ts'
 
 export type Resolution = typeof resolutions.$inferSelect
 
-/** The same form sent again this soon is a double tap, not a second decision. */
-export const REPEAT_MS = 2 * 60_000
 
 /** The number a passed resolution carries: village/year/serial, as written in the village's register. */
 export function resolutionNumber(villageName: string, year: number, serial: number): string {
@@ -41,12 +39,6 @@ export function recordResolution(ctx: Ctx, meetingId: number, input: ResolutionI
   if (hands > present.size) fields.votesFor = { key: 'v.moreVotesThanPresent', params: { n: present.size } }
   if (input.agendaItemId !== null && !agendaOf(staff.db, meetingId).some((i) => i.id === input.agendaItemId)) fields.agendaItemId = { key: 'v.choose' }
   if (Object.keys(fields).length) throw new InvalidInput(fields, typed)
-  // A double tap sends the same resolution twice: the second gets the first back, not a new number.
-  const again = staff.db.select().from(resolutions).where(and(eq(resolutions.meetingId, meetingId), eq(resolutions.title, input.title),
-    eq(resolutions.problem, input.problem), eq(resolutions.request, input.request), eq(resolutions.proposerChildId, input.proposerChildId),
-    eq(resolutions.votesFor, input.votesFor), eq(resolutions.votesAgainst, input.votesAgainst), eq(resolutions.votesAbstain, input.votesAbstain),
-    gt(resolutions.recordedAt, new Date(Date.now() - REPEAT_MS)))).get()
-  if (again) return again
   const village = getVillage(staff, meeting.villageId)
   const passed = passes({ for: input.votesFor, against: input.votesAgainst })
   const year = Number(meeting.date.slice(0, 4))

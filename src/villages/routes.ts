@@ -8,8 +8,9 @@ import { villageSchema } from './schemas.ts'
 export async function villageRoutes(app: FastifyInstance) {
   const admin = { config: { roles: ['admin'] as const } }
 
+  // The coordinators' start page: it also says when the box last made a good backup, and warns when one is overdue.
   app.get('/villages', admin, async (request, reply) =>
-    reply.view('villages/index', { villages: listVillages(requireRole(request.ctx, 'admin')) }))
+    reply.view('villages/index', { villages: listVillages(requireRole(request.ctx, 'admin')), backups: request.server.backups?.status() ?? null }))
 
   app.get('/villages/new', admin, async (_request, reply) =>
     reply.view('villages/new', { values: {}, errors: {} }))

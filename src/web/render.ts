@@ -3,6 +3,7 @@ import { InvalidInput } from './errors.ts'
 import { wantsFragment } from './context.ts'
 import { setFlash } from './flash.ts'
 import { typedValues } from './forms.ts'
+import { once, type Done } from '../audit/form-keys.ts'
 
 /** One partial serves the full page (which includes it) and the htmx request (which gets only it). */
 export function render(request: FastifyRequest, reply: FastifyReply, page: string, partial: string, data: Record<string, unknown>) {
@@ -18,7 +19,7 @@ export function redirectAfter(request: FastifyRequest, reply: FastifyReply, to: 
 }
 
 export type FormView = { page: string; partial: string; data: Record<string, unknown> & { values?: Record<string, unknown> } }
-export type Done = { to: string; flash?: string }
+export type { Done }
 
 /**
  * Runs a form's action. Bad input answers 422 with the form again: each message at its field,
@@ -26,7 +27,8 @@ export type Done = { to: string; flash?: string }
  */
 export async function submitForm(request: FastifyRequest, reply: FastifyReply, form: FormView, act: () => Done | Promise<Done>) {
   try {
-    const done = await act()
+    // A form with a one-time key acts once for it: a repeat gets the first answer (audit/form-keys.ts).
+    const done = await once(request, act)
     return redirectAfter(request, reply, done.to, done.flash)
   } catch (err) {
     if (!(err instanceof InvalidInput)) throw err

@@ -6,6 +6,7 @@ import type { Message } from './errors.ts'
 import { isSymbol, symbolSvg } from '../elections/symbols.ts'
 import { csrfToken } from './csrf.ts'
 import { takeFlash } from './flash.ts'
+import { newFormKey } from '../audit/form-keys.ts'
 
 /** What every template gets as `it.*`, besides its own data. */
 export function viewHelpers(request: FastifyRequest, reply: FastifyReply) {
@@ -17,6 +18,8 @@ export function viewHelpers(request: FastifyRequest, reply: FastifyReply) {
     url: request.url,
     /** The CSRF token for this browser, made on first use (its secret is in a cookie, never in a stored session). */
     csrf: () => (token ??= csrfToken(request, reply)),
+    /** A new one-time key for a form that creates something (see audit/form-keys.ts). */
+    formKey: newFormKey,
     /** The flash message left by the last redirect, shown once. */
     flash: () => takeFlash(request, reply, t),
     msg: (m: Message | undefined) => (m ? t(m.key, m.params ?? {}) : ''),

@@ -83,12 +83,13 @@ describe('the Gram Panchayat answers', () => {
   it('records actions, then done; nothing after done', () => {
     const id = ids.passed[0]
     expect(refusal(() => markDone(sarpanch, id, today))).toBeInstanceOf(Conflict)
+    // Two genuine actions in the same words are two (a double tap is caught by the form's key, not here).
     recordAction(sarpanch, id, { on: today, text: 'Bricks and a door bought', evidence: 'bill no. 42' })
     recordAction(sarpanch, id, { on: today, text: 'Bricks and a door bought', evidence: 'bill no. 42' })
     recordAction(sarpanch, id, { on: today, text: 'Toilet built', evidence: '' })
     markDone(sarpanch, id, today)
-    markDone(sarpanch, id, today)
-    expect(getJourney(rekha, id).journey.actions.map((a) => a.text)).toEqual(['Bricks and a door bought', 'Toilet built'])
+    expect(refusal(() => markDone(sarpanch, id, today))).toBeInstanceOf(Conflict)
+    expect(getJourney(rekha, id).journey.actions.map((a) => a.text)).toEqual(['Bricks and a door bought', 'Bricks and a door bought', 'Toilet built'])
     expect(getJourney(rekha, id).journey.status).toBe('done')
     expect(refusal(() => recordAction(sarpanch, id, { on: today, text: 'more', evidence: '' }))).toBeInstanceOf(Conflict)
     expect(database.db.select({ n: sql<number>`count(*)` }).from(auditLog).where(sql`${auditLog.action} LIKE 'resolution.%'`).get()!.n).toBeGreaterThanOrEqual(6)
@@ -111,7 +112,7 @@ describe('the Gram Panchayat answers', () => {
     // One item per resolution: the first one's answers (accepted, two actions, done) were waiting; this decline joins them.
     const answerItems = items.filter((i) => i.kind === 'answer')
     expect(answerItems.map((i) => i.resolutionId)).toEqual([ids.passed[0], id])
-    expect(answersOnAgenda(database.db, next.id).get(answerItems[0].id)!.map((a) => a.kind)).toEqual(['accepted', 'action', 'action', 'done'])
+    expect(answersOnAgenda(database.db, next.id).get(answerItems[0].id)!.map((a) => a.kind)).toEqual(['accepted', 'action', 'action', 'action', 'done'])
     expect(answersOnAgenda(database.db, next.id).get(answerItems[1].id)!.map((a) => a.text)).toEqual(['The land belongs to the forest department'])
     // An answer already placed is not placed again on a later meeting.
     const later = scheduleMeeting(rekha, fx.villages.papdi.id, scheduleInput({ date: inDays(30), agenda: '' }))

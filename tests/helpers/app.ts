@@ -4,6 +4,7 @@ import path from 'node:path'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { build } from '../../src/app.ts'
 import type { StorageWatch } from '../../src/web/storage.ts'
+import type { BackupOptions } from '../../src/db/backup-schedule.ts'
 import { openDatabase, type AppDatabase } from '../../src/db/client.ts'
 import { createUser, operatorActor } from '../../src/accounts/accounts.ts'
 import { createVillage } from '../../src/villages/villages.ts'
@@ -48,9 +49,9 @@ export async function seedVillages(database: AppDatabase) {
 
 export type TestApp = Awaited<ReturnType<typeof testApp>>
 
-export async function testApp(options: { seed?: boolean; loginRateLimit?: { max: number; timeWindow: number }; logStream?: NodeJS.WritableStream; now?: () => number; storage?: StorageWatch } = {}) {
+export async function testApp(options: { seed?: boolean; loginRateLimit?: { max: number; timeWindow: number }; logStream?: NodeJS.WritableStream; now?: () => number; storage?: StorageWatch; backups?: BackupOptions } = {}) {
   const database = freshDatabase()
-  const app = await build({ database, sessionSecret: 'test-secret-that-is-long-enough-0123456789', loginRateLimit: options.loginRateLimit ?? { max: 1000, timeWindow: 60_000 }, logStream: options.logStream, now: options.now, storage: options.storage })
+  const app = await build({ database, sessionSecret: 'test-secret-that-is-long-enough-0123456789', loginRateLimit: options.loginRateLimit ?? { max: 1000, timeWindow: 60_000 }, logStream: options.logStream, now: options.now, storage: options.storage, backups: options.backups })
   const fx = options.seed === false ? null : await seedVillages(database)
   const close = async () => { await app.close(); database.close(); fs.rmSync(database.dir, { recursive: true, force: true }) }
   return { app, database, db: database.db, fx: fx!, close, agent: () => new Agent(app) }

@@ -62,7 +62,6 @@ let rooms = 0
  */
 export function closedMeetingWithResolutions(database: AppDatabase, actor: Actor, villageId: number, kids: Record<string, number>, passed = 2, date = todayIso()) {
   const ctx = ctxFor(database, actor)
-  // Each its own place: the same meeting scheduled again at once is taken for a double tap.
   const meeting = scheduleMeeting(ctx, villageId, scheduleInput({ date, place: `Panchayat bhavan, room ${++rooms}` }))
   startMeeting(ctx, meeting.id)
   for (const name of ['Meena', 'Sunita', 'Ravi', 'Sunil', 'Gopal', 'Mukesh']) recordAttendance(ctx, meeting.id, kids[name], true)

@@ -1,5 +1,7 @@
 // For the backup and migration tests: a database with rows in every table, a database as an older
 // release left it (only the first migrations applied), and an exact reading of a database's contents.
+import type { FastifyRequest } from 'fastify'
+import { newFormKey, once } from '../../src/audit/form-keys.ts'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -132,7 +134,11 @@ export async function seedEveryTable(database: AppDatabase) {
   const wrong = enterPaperCount(keeper, poll.id, contest.contest.id, { ballots: 4, note: 'बूथ 2 (गलती से)', votes: new Map(contest.candidates.map((c) => [c.id, 1])) })
   voidPaperCount(keeper, poll.id, wrong.id)
 
-  setQuorumRule(keeper, villageId, { members: '1/2', girls: '1/3' })
+  // Sent from a form with its one-time key: the key is kept with what it made (form_keys).
+  await once({ body: { _key: newFormKey() }, ctx: keeper } as unknown as FastifyRequest, () => {
+    setQuorumRule(keeper, villageId, { members: '1/2', girls: '1/3' })
+    return { to: `/villages/${villageId}/meetings` }
+  })
   setFollowUpRule(keeper, villageId, { acknowledgeDays: 10, decideDays: 30, boardShowsProposers: true })
   const standing = db.select({ id: candidates.childId }).from(candidates).all().map((r) => r.id)
   const [bystander, erased] = db.select().from(children).where(and(eq(children.villageId, villageId), notInArray(children.id, standing))).limit(2).all()

@@ -54,6 +54,9 @@ function oldRelease(last: number): OldRelease {
   const sqlite = new Sqlite(file)
   try {
     sqlite.pragma('foreign_keys = OFF')
+    // From 0007 on, each release moved the old ballots into the box at its first start and dropped
+    // the renamed tables: a database that release left behind has none of them.
+    for (const t of appTables(sqlite).filter((name) => name.startsWith('legacy_'))) sqlite.exec(`DROP TABLE "${t}"`)
     sqlite.prepare('ATTACH DATABASE ? AS full').run(full.sqlite.name)
     const tables = new Map(appTables(sqlite).map((t) => [t, columnsOf(sqlite, t).map((c) => c.name)]))
     sqlite.transaction(() => {

@@ -176,7 +176,6 @@ export function replenish(world: World): string[] {
     const answerer = ctxFor(world.t.database, answererActor)
     let held = 0
     const heldMeeting = () => {
-      // A place of its own each time: the same meeting scheduled again at once is a double tap.
       const meeting = scheduleMeeting(keeper, v.villageId, scheduleInput({ place: `Held meeting ${++held}` }))
       startMeeting(keeper, meeting.id)
       const roll = world.t.database.sqlite.prepare('SELECT child_id FROM attendance WHERE meeting_id = ?').pluck().all(meeting.id) as number[]

@@ -16,8 +16,15 @@ const dbFile = path.join(dir, 'crash.sqlite')
 let server: ChildProcess | undefined
 afterAll(() => { server?.kill('SIGKILL'); fs.rmSync(dir, { recursive: true, force: true }) })
 
-describe('a power cut during voting', () => {
-  it('loses no ballot the tablet was thanked for, and ballots always equal check-offs', async () => {
+/**
+ * A crash mid-burst: the server process is killed (SIGKILL) while four tablets cast. This proves
+ * crash atomicity — nothing acknowledged is lost, nothing is recorded twice, no commit is left
+ * half-done — but not durability: a killed process does not lose the operating system's cached
+ * writes, so this would pass without a single fsync. That the thank-you waits for the sync of its
+ * commit is shown under strace in tests/reliability/durability-order.test.ts.
+ */
+describe('a crash (the server process killed) during voting', () => {
+  it('loses no cast the tablet was thanked for, records none twice, and ballots always equal check-offs', async () => {
     // The village, an open poll and 80 children on the roll, made through the domain verbs.
     const database = openDatabase(dbFile)
     const fx = await seedVillages(database)
@@ -65,7 +72,7 @@ describe('a power cut during voting', () => {
     killed = true
     await burst
 
-    // The box as a power cut leaves it: opening it rolls back any half-written commit from its journal.
+    // The box as the crash left it: opening it rolls back any half-written commit from its journal.
     const after = new Sqlite(ballotBoxPath(dbFile))
     try {
       const checked = new Set(after.prepare('SELECT child_id FROM box_checkoffs WHERE voted').pluck().all() as number[])

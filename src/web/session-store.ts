@@ -84,7 +84,9 @@ export class SqliteSessionStore {
         this.unsaved.delete(id)
         this.sweep()
       } catch (err) {
-        if (!isStorageFull(err)) throw err
+        // A full disk, a busy or read-only file: the answer still goes out (a cast that committed is
+        // thanked), and the session lives in memory until a later write to the file succeeds.
+        if (!isStorageFull(err) && !isSqliteError(err)) throw err
         this.keepInMemory(id, { data, expires })
       }
       callback()
@@ -126,4 +128,8 @@ export class SqliteSessionStore {
     this.lastSweep = now
     this.sweepStmt.run(now)
   }
+}
+
+function isSqliteError(err: unknown): boolean {
+  return typeof (err as { code?: unknown } | null)?.code === 'string' && (err as { code: string }).code.startsWith('SQLITE_')
 }

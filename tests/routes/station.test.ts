@@ -121,6 +121,27 @@ describe('wrong PINs on the tablet', () => {
   }, 120_000)
 })
 
+describe('after a cast has committed', () => {
+  it('the child is thanked even when saving the tablet\'s session then fails, and the tablet goes on', async () => {
+    const base = openElection('Session failure election')
+    const electionId = Number(base.split('/')[2])
+    const tablet = await lockedTablet(base)
+    expect((await tablet.post(`${base}/station/unlock`, { pin: '2468' })).headers.location).toBe(`${base}/station`)
+    expect((await tablet.post(`${base}/station/ballot`, { childId: String(kids.Sunita) })).headers.location).toBe(`${base}/ballot`)
+    const ballot = await tablet.get(`${base}/ballot`)
+    const token = /name="token" value="([^"]+)"/.exec(ballot.body)![1]
+    const contest = /name="(c_\d+)" value="(\d+)"/.exec(ballot.body)!
+    // The sessions' file refuses every write from now on (busy, read-only, failing).
+    t.database.sessions.pragma('query_only = ON')
+    try {
+      const cast = await tablet.post(`${base}/ballot`, { token, [contest[1]]: contest[2] })
+      expect(cast.headers.location).toBe(`${base}/ballot/thanks`)
+      expect(t.database.sqlite.prepare('SELECT count(*) FROM box.box_checkoffs WHERE election_id = ? AND voted = 1').pluck().get(electionId)).toBe(1)
+      expect(textOf((await tablet.get(`${base}/station`)).body)).toContain('अगला मतदाता')
+    } finally { t.database.sessions.pragma('query_only = OFF') }
+  }, 120_000)
+})
+
 describe('logging out of a station tablet', () => {
   it('a child on the locked tablet cannot log the facilitator out; with the roll open, the facilitator can', async () => {
     const base = openElection('Logout election')

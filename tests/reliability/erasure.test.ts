@@ -16,7 +16,7 @@ import { translator } from '../../src/web/i18n.ts'
 import { ctxFor, operatorCtx, PASSWORD, testApp, textOf, type TestApp } from '../helpers/app.ts'
 import { commonBalPanchayat, resolutionForm, scheduleInput, seatBalPanchayat } from '../helpers/meetings.ts'
 import { Client } from './client.ts'
-import { appRoutes, entityOf, fill, paramNames, type Route } from './routes.ts'
+import { appRoutes, fill, paramNames, recordsFor, type Route } from './routes.ts'
 import { targetQuery } from './targets.ts'
 
 /**
@@ -110,29 +110,9 @@ function inTables(sqlite: Sqlite.Database): Map<string, string[]> {
 
 /** Every way to fill a route's parameters with Papdi's records, each belonging to the one before. */
 function fillings(sqlite: Sqlite.Database, route: Route): Record<string, string>[] {
-  const ids = (sql: string, ...args: unknown[]) => sqlite.prepare(sql).pluck().all(...args) as number[]
   let out: Record<string, string>[] = [{}]
   for (const name of paramNames(route.url)) {
-    out = out.flatMap((partial) => {
-      const parent = Number(partial.id)
-      const pool = ((): number[] => {
-        switch (entityOf(route.url, name)) {
-          case 'village': return [papdi]
-          case 'user': return ids('SELECT id FROM users')
-          case 'child': return route.url.startsWith('/meetings/') ? ids('SELECT child_id FROM attendance WHERE meeting_id = ?', parent) : ids('SELECT id FROM children WHERE village_id = ?', papdi)
-          case 'election': return ids('SELECT id FROM elections WHERE village_id = ?', papdi)
-          case 'contest': return ids('SELECT id FROM contests WHERE election_id = ?', parent)
-          case 'candidate': return ids('SELECT id FROM candidates WHERE election_id = ?', parent)
-          case 'paperCount': return ids('SELECT p.id FROM paper_counts p JOIN contests c ON c.id = p.contest_id WHERE c.election_id = ?', parent)
-          case 'member': return ids('SELECT m.id FROM members m JOIN elections e ON e.id = m.election_id WHERE e.village_id = ?', papdi)
-          case 'meeting': return ids('SELECT id FROM meetings WHERE village_id = ?', papdi)
-          case 'item': return ids('SELECT id FROM agenda_items WHERE meeting_id = ?', parent)
-          case 'action': return ids('SELECT p.id FROM action_points p JOIN agenda_items i ON i.id = p.agenda_item_id WHERE i.meeting_id = ?', parent)
-          case 'resolution': return ids('SELECT id FROM resolutions WHERE village_id = ?', papdi)
-        }
-      })()
-      return pool.map((id) => ({ ...partial, [name]: String(id) }))
-    })
+    out = out.flatMap((partial) => recordsFor(sqlite, route.url, name, Number(partial.id), papdi).map((id) => ({ ...partial, [name]: String(id) })))
   }
   return out
 }

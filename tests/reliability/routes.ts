@@ -50,30 +50,35 @@ export function entityOf(url: string, param: string): Entity {
  */
 export function coherentParams(db: Sqlite.Database, rng: Rng, url: string, villageId: number, hints: Hints = {}): Record<string, string> {
   const out: Record<string, string> = {}
-  const ids = (sql: string, ...args: unknown[]) => db.prepare(sql).pluck().all(...args) as number[]
   for (const name of paramNames(url)) {
-    const parent = Number(out.id)
-    const hinted = hints[name] ? ids(hints[name], villageId) : []
+    const hinted = hints[name] ? db.prepare(hints[name]).pluck().all(villageId) as number[] : []
     if (hinted.length) { out[name] = String(rng.pick(hinted)); continue }
-    const pool = ((): number[] => {
-      switch (entityOf(url, name)) {
-        case 'village': return [villageId]
-        case 'user': return ids(`SELECT id FROM users WHERE username LIKE 'spare-%' OR username LIKE 'fuzz-%'`)
-        case 'child': return url.startsWith('/meetings/') ? ids('SELECT child_id FROM attendance WHERE meeting_id = ?', parent) : ids('SELECT id FROM children WHERE village_id = ?', villageId)
-        case 'election': return ids('SELECT id FROM elections WHERE village_id = ?', villageId)
-        case 'contest': return ids('SELECT id FROM contests WHERE election_id = ?', parent)
-        case 'candidate': return ids('SELECT id FROM candidates WHERE election_id = ?', parent)
-        case 'paperCount': return ids('SELECT p.id FROM paper_counts p JOIN contests c ON c.id = p.contest_id WHERE c.election_id = ?', parent)
-        case 'member': return ids('SELECT m.id FROM members m JOIN elections e ON e.id = m.election_id WHERE e.village_id = ?', villageId)
-        case 'meeting': return ids('SELECT id FROM meetings WHERE village_id = ?', villageId)
-        case 'item': return ids('SELECT id FROM agenda_items WHERE meeting_id = ?', parent)
-        case 'action': return ids('SELECT p.id FROM action_points p JOIN agenda_items i ON i.id = p.agenda_item_id WHERE i.meeting_id = ?', parent)
-        case 'resolution': return ids('SELECT id FROM resolutions WHERE village_id = ?', villageId)
-      }
-    })()
+    const pool = recordsFor(db, url, name, Number(out.id), villageId, `SELECT id FROM users WHERE username LIKE 'spare-%' OR username LIKE 'fuzz-%'`)
     out[name] = String(pool.length ? rng.pick(pool) : 999_999)
   }
   return out
+}
+
+/**
+ * The village's records a route parameter may name: of the record the URL's :id names (`parent`)
+ * where it belongs to one (a meeting's agenda items, an election's contests). `users` picks the accounts.
+ */
+export function recordsFor(db: Sqlite.Database, url: string, name: string, parent: number, villageId: number, users = 'SELECT id FROM users'): number[] {
+  const ids = (sql: string, ...args: unknown[]) => db.prepare(sql).pluck().all(...args) as number[]
+  switch (entityOf(url, name)) {
+    case 'village': return [villageId]
+    case 'user': return ids(users)
+    case 'child': return url.startsWith('/meetings/') ? ids('SELECT child_id FROM attendance WHERE meeting_id = ?', parent) : ids('SELECT id FROM children WHERE village_id = ?', villageId)
+    case 'election': return ids('SELECT id FROM elections WHERE village_id = ?', villageId)
+    case 'contest': return ids('SELECT id FROM contests WHERE election_id = ?', parent)
+    case 'candidate': return ids('SELECT id FROM candidates WHERE election_id = ?', parent)
+    case 'paperCount': return ids('SELECT p.id FROM paper_counts p JOIN contests c ON c.id = p.contest_id WHERE c.election_id = ?', parent)
+    case 'member': return ids('SELECT m.id FROM members m JOIN elections e ON e.id = m.election_id WHERE e.village_id = ?', villageId)
+    case 'meeting': return ids('SELECT id FROM meetings WHERE village_id = ?', villageId)
+    case 'item': return ids('SELECT id FROM agenda_items WHERE meeting_id = ?', parent)
+    case 'action': return ids('SELECT p.id FROM action_points p JOIN agenda_items i ON i.id = p.agenda_item_id WHERE i.meeting_id = ?', parent)
+    case 'resolution': return ids('SELECT id FROM resolutions WHERE village_id = ?', villageId)
+  }
 }
 
 /** For a parameter, a query (of the village id) for the records in the state the route acts on. */

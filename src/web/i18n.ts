@@ -8,23 +8,39 @@ export const defaultLanguage: Language = 'hi'
 
 type Dictionary = { [key: string]: string | Dictionary }
 
-/** Each domain keeps its words in src/i18n/<domain>.<lang>.json; they are merged per language. */
-function loadDictionaries(): Record<Language, Dictionary> {
-  const dir = path.join(projectRoot, 'src/i18n')
+/**
+ * Each domain keeps its words in src/i18n/<domain>.<lang>.json; they are merged per language. A key
+ * defined in two files would silently take the later file's words, so it stops the start instead.
+ */
+export function loadDictionaries(dir = path.join(projectRoot, 'src/i18n')): Record<Language, Dictionary> {
   const out = { hi: {}, en: {} } as Record<Language, Dictionary>
+  const owners = { hi: new Map<string, string>(), en: new Map<string, string>() }
   for (const file of fs.readdirSync(dir).sort()) {
     const m = /^[a-z-]+\.(hi|en)\.json$/.exec(file)
-    if (m) merge(out[m[1] as Language], JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as Dictionary)
+    if (!m) continue
+    const lang = m[1] as Language
+    merge(out[lang], JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as Dictionary, file, owners[lang])
   }
   return out
 }
 
-function merge(into: Dictionary, from: Dictionary): void {
+/** Adds one file's words; `owners` names the file that defined each key (leaf or group) so far. */
+function merge(into: Dictionary, from: Dictionary, file: string, owners: Map<string, string>, prefix = ''): void {
   for (const [k, v] of Object.entries(from)) {
+    const key = prefix + k
     const existing = into[k]
-    if (typeof v === 'object' && typeof existing === 'object') merge(existing, v)
-    else into[k] = v
+    if (typeof v === 'object' && typeof existing === 'object') merge(existing, v, file, owners, `${key}.`)
+    else if (existing !== undefined) throw new Error(`${file}: "${key}" is already defined in ${owners.get(key)}`)
+    else {
+      into[k] = v
+      owners.set(key, file)
+      if (typeof v === 'object') for (const inner of leaves(v, `${key}.`)) owners.set(inner, file)
+    }
   }
+}
+
+function leaves(d: Dictionary, prefix: string): string[] {
+  return Object.entries(d).flatMap(([k, v]) => [prefix + k, ...(typeof v === 'object' ? leaves(v, `${prefix}${k}.`) : [])])
 }
 
 export const dictionaries = loadDictionaries()

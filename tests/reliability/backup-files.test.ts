@@ -161,7 +161,7 @@ describe('backups made by the command line', () => {
     expect(lastAudit('database.backed_up')).toEqual({ file, encrypted: false })
   })
 
-  it('refuse a short passphrase, with a message, and write nothing', () => {
+  it('refuse a short passphrase, with a message, and write nothing', { timeout: 60_000 }, () => {
     const r = cli(['backup', 'short.bak', '--passphrase'], { PASSPHRASE: 'short' })
     expect(r.code).toBe(1)
     expect(r.err).toMatch(/at least 10 characters/)
@@ -184,7 +184,7 @@ describe('encrypted backups and restore', () => {
     encrypted = path.join(dir, 'sealed.bpbackup')
   }, 60_000)
 
-  it('the encrypted file shows nothing of the data (the plain one shows the names), is 600, and its making is in the audit log', () => {
+  it('the encrypted file shows nothing of the data (the plain one shows the names), is 600, and its making is in the audit log', { timeout: 60_000 }, () => {
     const bytes = fs.readFileSync(encrypted)
     expect(mode(encrypted)).toBe(0o600)
     expect(bytes.subarray(0, MAGIC.length).equals(MAGIC)).toBe(true)
@@ -255,7 +255,7 @@ describe('encrypted backups and restore', () => {
     expect(snapshot(path.dirname(target))).toEqual(before)
   })
 
-  it('a damaged plain backup, or a file that is no backup, is refused too', async () => {
+  it('a damaged plain backup, or a file that is no backup, is refused too', { timeout: 60_000 }, async () => {
     const target = path.join(dir, 'restored', 'data', 'bal-panchayat.sqlite')
     const before = snapshot(path.dirname(target))
     const plain = fs.readFileSync(path.join(dir, 'plain.sqlite'))

@@ -28,6 +28,8 @@ function cli(args: string[], env: Record<string, string> = {}) {
 }
 const one = (sql: string) => { const db = new Sqlite(dbFile, { readonly: true }); try { return db.prepare(sql).pluck().get() } finally { db.close() } }
 
+// Each command is a process of its own (tsx compiles at start): on a busy two-core machine a test
+// of several takes well over the default 20 s, so these wait longer; nothing here is timed.
 describe('the operator command line', () => {
   it('seed-demo fills a demo village and prints the logins; a second run adds nothing', async () => {
     const first = cli(['seed-demo'])
@@ -78,7 +80,7 @@ describe('the operator command line', () => {
     expect(again.code).toBe(0)
     expect(one('SELECT count(*) FROM villages')).toBe(1)
     expect(one('SELECT count(*) FROM meetings')).toBe(4)
-  })
+  }, 120_000)
 
   it('create-user takes the password from PASSWORD and refuses bad arguments with a message', () => {
     const ok = cli(['create-user', '--username', 'asha', '--role', 'facilitator', '--village', '1', '--name', 'Asha Devi'], { PASSWORD: 'neem-ki-chhaon-9' })
@@ -97,7 +99,7 @@ describe('the operator command line', () => {
     expect(commonPassword.code).toBe(1)
     expect(commonPassword.err).toContain('--password: This password is too common')
     expect(one("SELECT count(*) FROM users WHERE username IN ('bina', 'chanda', 'dev')")).toBe(0)
-  })
+  }, 120_000)
 
   it('backup FILE writes a consistent copy while the database is in use', () => {
     const live = new Sqlite(dbFile)
@@ -112,7 +114,7 @@ describe('the operator command line', () => {
       expect(copy.prepare('SELECT block FROM villages').pluck().get()).toBe('written-before-backup')
       expect(copy.pragma('integrity_check', { simple: true })).toBe('ok')
     } finally { copy.close() }
-  })
+  }, 120_000)
 
   it('npm start\'s server creates and migrates a new database and answers /health', async () => {
     const fresh = path.join(dir, 'fresh', 'app.sqlite')
@@ -132,5 +134,5 @@ describe('the operator command line', () => {
     } finally {
       server.kill('SIGTERM')
     }
-  })
+  }, 120_000)
 })

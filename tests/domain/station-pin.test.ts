@@ -59,6 +59,20 @@ describe('the PIN as it is kept', () => {
     expect(await verifyPin('4825', old)).toBe(false)
   })
 
+  it('once a PIN is proven against a hash, checks again from memory exactly as strictly, one hash apart from another', async () => {
+    const a = await hashPin('2468')
+    const b = await hashPin('1357')
+    expect(await verifyPin('2468', a)).toBe(true)
+    // Proven now: the same answers, for every try, without the hash deciding which PIN is right.
+    for (const [pin, ok] of [['2468', true], ['2469', false], ['', false], ['1357', false], ['24680', false]] as const) expect(await verifyPin(pin, a), pin).toBe(ok)
+    expect(await verifyPin('2468', b)).toBe(false)
+    expect(await verifyPin('1357', b)).toBe(true)
+    // A wrong PIN first proves nothing: the right one still opens.
+    const c = await hashPin('9753')
+    expect(await verifyPin('0000', c)).toBe(false)
+    expect(await verifyPin('9753', c)).toBe(true)
+  })
+
   it('refuses whatever is not a hash it knows, without throwing', async () => {
     for (const stored of ['', '4826', 'sha256$', 'sha256$salt$', 'md5$x$y', 'scrypt$0$8$1$c2FsdA==$aGFzaA==', 'scrypt$abc$8$1$c2FsdA==$aGFzaA==', 'scrypt$1024$8$1$$']) {
       expect(await verifyPin('4826', stored), stored).toBe(false)

@@ -51,18 +51,11 @@ describe('a crash (the server process killed) during voting', () => {
     let killed = false
     const voteAll = async (share: number[]) => {
       const tablet = new Tablet(base)
-      await tablet.send('GET', '/login')
-      await tablet.send('POST', '/login', { username: 'rekha', password: PASSWORD })
-      await tablet.send('GET', `/elections/${election.id}/station`)
-      await tablet.send('POST', `/elections/${election.id}/station`, { pin: '2468', confirm: '2468' })
+      await tablet.openStation(election.id, 'rekha', PASSWORD)
       for (const childId of share) {
         try {
-          await tablet.send('POST', `/elections/${election.id}/station/ballot`, { childId: String(childId) })
-          const ballot = await tablet.send('GET', `/elections/${election.id}/ballot`)
-          const token = /name="token" value="([^"]+)"/.exec(ballot.text)?.[1] ?? ''
-          const cast = await tablet.send('POST', `/elections/${election.id}/ballot`, { token, [`c_${contest.id}`]: String(candidates[childId % 2]) })
-          if (cast.status === 303 && cast.location?.endsWith('/ballot/thanks')) thanked.push(childId)
-          await tablet.send('POST', `/elections/${election.id}/station/unlock`, { pin: '2468' })
+          if (await tablet.vote(election.id, childId, { [`c_${contest.id}`]: String(candidates[childId % 2]) })) thanked.push(childId)
+          await tablet.unlock(election.id)
         } catch { return } // the server is gone
       }
     }

@@ -1,5 +1,7 @@
 import { ctxFor } from './app.ts'
-import type { AppDatabase } from '../../src/db/client.ts'
+import { openDatabase, type AppDatabase } from '../../src/db/client.ts'
+import { addContest, createElection, nominate, openNominations, openPoll } from '../../src/elections/elections.ts'
+import { seedVillages } from './app.ts'
 import type { Actor } from '../../src/web/context.ts'
 import { addChild } from '../../src/people/children.ts'
 import { bornYearsBefore, todayIso } from '../../src/web/dates.ts'
@@ -28,3 +30,23 @@ export const contestInput = (over: Record<string, string> = {}) => contestSchema
   name: 'Members', seats: '3', seatTitles: '', maxChoices: '', method: 'minimum', share: '1/2', girlsMinimum: '',
   rounding: 'up', protect: 'girls', tieBreak: 'girl-first', shortfall: 'release', ...over,
 })
+
+/**
+ * A database file for a server to be started on: the two villages and their accounts, `voters`
+ * children of Papdi ("Child 0" …), and an election with its poll open, one contest of two seats
+ * and two candidates (Child 0 and Child 1). Closed again before returning.
+ */
+export async function openPollOnDisk(file: string, voters: number) {
+  const database = openDatabase(file)
+  try {
+    const fx = await seedVillages(database)
+    const ctx = ctxFor(database, fx.users.facilitator)
+    const kids = villageChildren(database, fx.users.facilitator, fx.villages.papdi.id, Array.from({ length: voters }, (_, i) => [`Child ${i}`, i % 2 ? 'boy' : 'girl'] as [string, Gender]))
+    const election = createElection(ctx, fx.villages.papdi.id, electionInput())
+    const contest = addContest(ctx, election.id, contestInput({ seats: '2' }))
+    openNominations(ctx, election.id)
+    const candidates = [nominate(ctx, election.id, contest.id, { childId: kids['Child 0'], symbol: 'sun' }).id, nominate(ctx, election.id, contest.id, { childId: kids['Child 1'], symbol: 'kite' }).id]
+    openPoll(ctx, election.id)
+    return { election, contest, candidates, kids }
+  } finally { database.close() }
+}

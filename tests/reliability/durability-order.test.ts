@@ -4,11 +4,9 @@ import path from 'node:path'
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { afterAll, describe, expect, it } from 'vitest'
 import Sqlite from 'better-sqlite3'
-import { ballotBoxPath, openDatabase, projectRoot } from '../../src/db/client.ts'
-import { addContest, createElection, nominate, openNominations, openPoll } from '../../src/elections/elections.ts'
-import { translator } from '../../src/web/i18n.ts'
-import { seedVillages, PASSWORD } from '../helpers/app.ts'
-import { contestInput, electionInput, villageChildren } from '../helpers/elections.ts'
+import { ballotBoxPath, projectRoot } from '../../src/db/client.ts'
+import { PASSWORD } from '../helpers/app.ts'
+import { openPollOnDisk } from '../helpers/elections.ts'
 import { freePort } from '../helpers/box-server.ts'
 import { Tablet } from '../helpers/tablet-client.ts'
 import { checkCastOrder, commitsUsed, dropLines, fdOf, fdTarget, moveLine, parseTrace, type CastPattern, type Syscall } from './strace.ts'
@@ -114,16 +112,7 @@ describe('a thanked cast is on the disk before the thank-you leaves (strace)', (
     if (unusable) throw new Error(`this check runs the server under strace and cannot here: ${unusable}`)
 
     const dbFile = path.join(dir, 'order.sqlite')
-    const database = openDatabase(dbFile)
-    const fx = await seedVillages(database)
-    const ctx = { db: database.db, actor: fx.users.facilitator, lang: 'en' as const, t: translator('en') }
-    const kids = villageChildren(database, fx.users.facilitator, fx.villages.papdi.id, Array.from({ length: TABLETS * CASTS_PER_TABLET }, (_, i) => [`Child ${i}`, i % 2 ? 'boy' : 'girl'] as [string, 'boy' | 'girl']))
-    const election = createElection(ctx, fx.villages.papdi.id, electionInput())
-    const contest = addContest(ctx, election.id, contestInput({ seats: '2' }))
-    openNominations(ctx, election.id)
-    const candidates = [nominate(ctx, election.id, contest.id, { childId: kids['Child 0'], symbol: 'sun' }).id, nominate(ctx, election.id, contest.id, { childId: kids['Child 1'], symbol: 'kite' }).id]
-    openPoll(ctx, election.id)
-    database.close()
+    const { election, contest, candidates, kids } = await openPollOnDisk(dbFile, TABLETS * CASTS_PER_TABLET)
 
     const port = await freePort()
     const traceFile = path.join(dir, 'server.strace')

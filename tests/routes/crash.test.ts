@@ -4,11 +4,9 @@ import path from 'node:path'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { afterAll, describe, expect, it } from 'vitest'
 import Sqlite from 'better-sqlite3'
-import { ballotBoxPath, openDatabase, projectRoot } from '../../src/db/client.ts'
-import { seedVillages, PASSWORD } from '../helpers/app.ts'
-import { contestInput, electionInput, villageChildren } from '../helpers/elections.ts'
-import { addContest, createElection, nominate, openNominations, openPoll } from '../../src/elections/elections.ts'
-import { translator } from '../../src/web/i18n.ts'
+import { ballotBoxPath, projectRoot } from '../../src/db/client.ts'
+import { PASSWORD } from '../helpers/app.ts'
+import { openPollOnDisk } from '../helpers/elections.ts'
 import { Tablet } from '../helpers/tablet-client.ts'
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bp-crash-'))
@@ -26,16 +24,7 @@ afterAll(() => { server?.kill('SIGKILL'); fs.rmSync(dir, { recursive: true, forc
 describe('a crash (the server process killed) during voting', () => {
   it('loses no cast the tablet was thanked for, records none twice, and ballots always equal check-offs', async () => {
     // The village, an open poll and 80 children on the roll, made through the domain verbs.
-    const database = openDatabase(dbFile)
-    const fx = await seedVillages(database)
-    const ctx = { db: database.db, actor: fx.users.facilitator, lang: 'en' as const, t: translator('en') }
-    const kids = villageChildren(database, fx.users.facilitator, fx.villages.papdi.id, Array.from({ length: 80 }, (_, i) => [`Child ${i}`, i % 2 ? 'boy' : 'girl'] as [string, 'boy' | 'girl']))
-    const election = createElection(ctx, fx.villages.papdi.id, electionInput())
-    const contest = addContest(ctx, election.id, contestInput({ seats: '2' }))
-    openNominations(ctx, election.id)
-    const candidates = [nominate(ctx, election.id, contest.id, { childId: kids['Child 0'], symbol: 'sun' }).id, nominate(ctx, election.id, contest.id, { childId: kids['Child 1'], symbol: 'kite' }).id]
-    openPoll(ctx, election.id)
-    database.close()
+    const { election, contest, candidates, kids } = await openPollOnDisk(dbFile, 80)
 
     const port = 20_000 + Math.floor(Math.random() * 30_000)
     // node itself, not the tsx wrapper: SIGKILL must hit the process that holds the database.

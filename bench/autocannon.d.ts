@@ -27,8 +27,19 @@ declare module 'autocannon' {
       requests?: Request[]
     }
     type Histogram = {
-      average: number; mean: number; stddev: number; min: number; max: number; total: number
-      p2_5: number; p50: number; p75: number; p90: number; p97_5: number; p99: number; p99_9: number
+      average: number
+      mean: number
+      stddev: number
+      min: number
+      max: number
+      total: number
+      p2_5: number
+      p50: number
+      p75: number
+      p90: number
+      p97_5: number
+      p99: number
+      p99_9: number
     }
     type Result = {
       duration: number
@@ -39,12 +50,19 @@ declare module 'autocannon' {
       timeouts: number
       non2xx: number
       resets: number
-      '1xx': number; '2xx': number; '3xx': number; '4xx': number; '5xx': number
+      '1xx': number
+      '2xx': number
+      '3xx': number
+      '4xx': number
+      '5xx': number
       statusCodeStats: Record<string, { count: number }>
     }
     /** The running benchmark: a promise of its result that also reports every response as it comes. */
     type Instance = Promise<Result> & {
-      on(event: 'response', listener: (client: unknown, statusCode: number, resBytes: number, responseTime: number) => void): Instance
+      on(
+        event: 'response',
+        listener: (client: unknown, statusCode: number, resBytes: number, responseTime: number) => void,
+      ): Instance
     }
   }
   function autocannon(options: autocannon.Options): autocannon.Instance

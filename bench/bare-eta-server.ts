@@ -8,10 +8,16 @@ import Fastify from 'fastify'
 import view from '@fastify/view'
 import { Eta } from 'eta'
 
-const rows = (n: number) => Array.from({ length: n }, (_, i) => ({
-  id: i + 1, name: `सुनीता मीणा ${i + 1}`, gender: i % 2 ? 'लड़का' : 'लड़की', age: 6 + (i % 13), ward: String(1 + (i % 6)),
-  school: 'राजकीय उच्च माध्यमिक विद्यालय, पापड़ी', guardian: 'रामेश्वर मीणा',
-}))
+const rows = (n: number) =>
+  Array.from({ length: n }, (_, i) => ({
+    id: i + 1,
+    name: `सुनीता मीणा ${i + 1}`,
+    gender: i % 2 ? 'लड़का' : 'लड़की',
+    age: 6 + (i % 13),
+    ward: String(1 + (i % 6)),
+    school: 'राजकीय उच्च माध्यमिक विद्यालय, पापड़ी',
+    guardian: 'रामेश्वर मीणा',
+  }))
 const cache = new Map<number, ReturnType<typeof rows>>()
 
 const app = Fastify()

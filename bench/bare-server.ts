@@ -30,7 +30,10 @@ db.transaction(() => {
   db.prepare(`INSERT INTO box_checkoffs (election_id, child_id, voted)
     WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < ?) SELECT 1, i, 0 FROM k`).run(SLOTS)
   db.prepare(`INSERT INTO box_slots (contest_id, filled, marks)
-    WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < ?) SELECT 1, 0, zeroblob(?) FROM k`).run(SLOTS, WIDTH)
+    WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < ?) SELECT 1, 0, zeroblob(?) FROM k`).run(
+    SLOTS,
+    WIDTH,
+  )
 })()
 db.pragma('synchronous = FULL')
 
@@ -45,7 +48,8 @@ app.post('/cast', async (request, reply) => {
   const body = request.body as Record<string, string>
   const childId = Number(body.childId)
   const marks = Buffer.alloc(WIDTH)
-  for (const i of [body.marks ?? ''].flat().join(',').split(',').filter(Boolean).map(Number)) marks[i >> 3] |= 1 << (i & 7)
+  for (const i of [body.marks ?? ''].flat().join(',').split(',').filter(Boolean).map(Number))
+    marks[i >> 3] |= 1 << (i & 7)
   const cast = await groupCommit.run(() => {
     if (checkOff.run(childId).changes === 0) return false
     if (free.length === 0) throw new Error('no empty slot')

@@ -30,7 +30,19 @@ async function viaNpm(databasePath: string): Promise<number> {
   const port = await freePort()
   const httpsPort = await freePort()
   const t0 = performance.now()
-  const child = spawn('npm', ['start', '--silent'], { cwd: root, stdio: 'ignore', detached: true, env: { ...process.env, ...env, DATABASE_PATH: databasePath, PORT: String(port), HTTPS_PORT: String(httpsPort), HOST: '127.0.0.1' } })
+  const child = spawn('npm', ['start', '--silent'], {
+    cwd: root,
+    stdio: 'ignore',
+    detached: true,
+    env: {
+      ...process.env,
+      ...env,
+      DATABASE_PATH: databasePath,
+      PORT: String(port),
+      HTTPS_PORT: String(httpsPort),
+      HOST: '127.0.0.1',
+    },
+  })
   try {
     return await untilHealthy(`http://127.0.0.1:${port}`, child, t0, 30_000)
   } finally {
@@ -39,12 +51,25 @@ async function viaNpm(databasePath: string): Promise<number> {
 }
 
 const cases: [string, () => Promise<number>][] = [
-  ['first_start', (() => { let n = 0; return () => viaNode(path.join(dir, `fresh-${n++}`, 'bal-panchayat.sqlite')) })()],
+  [
+    'first_start',
+    (() => {
+      let n = 0
+      return () => viaNode(path.join(dir, `fresh-${n++}`, 'bal-panchayat.sqlite'))
+    })(),
+  ],
   ['restart', () => viaNode(demo)],
   ['npm_start', () => viaNpm(demo)],
 ]
 for (const [name, start] of cases) {
   const runs: number[] = []
   for (let i = 0; i < RUNS; i++) runs.push(await start())
-  emit({ figure: 'cold_start', case: name, median_ms: Math.round(median(runs)), runs_ms: runs.map(Math.round), runs: RUNS, ...(name === 'first_start' ? { note: 'empty database: created and migrated' } : {}) })
+  emit({
+    figure: 'cold_start',
+    case: name,
+    median_ms: Math.round(median(runs)),
+    runs_ms: runs.map(Math.round),
+    runs: RUNS,
+    ...(name === 'first_start' ? { note: 'empty database: created and migrated' } : {}),
+  })
 }

@@ -19,7 +19,8 @@ import { boxContestsOf, encodeMarks, tallyBox } from '../src/elections/ballot-bo
 const BALLOTS = Number(process.env.BALLOTS ?? 1_000_000)
 const LIMIT_MS = 2000
 /** The tally's own query, as drizzle sends it from tallyBox (ballotGroups), for EXPLAIN QUERY PLAN. */
-const TALLY_SQL = 'SELECT marks, count(*) FROM box_slots WHERE contest_id = ? AND filled = ? GROUP BY marks ORDER BY marks'
+const TALLY_SQL =
+  'SELECT marks, count(*) FROM box_slots WHERE contest_id = ? AND filled = ? GROUP BY marks ORDER BY marks'
 
 const loadAtStart = Number(os.loadavg()[0].toFixed(2))
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bp-bench-'))
@@ -36,7 +37,8 @@ try {
   // the distinct ballots are written once, each by the app's own encodeMarks (same bit layout as
   // a cast), into a temporary table, and SQLite repeats them into the box.
   const period = lcm(5, n)
-  const pattern = (r: number) => Array.from({ length: 1 + (r % 5) }, (_, m) => candidateIds[((r * 7) % n + m * 3) % n])
+  const pattern = (r: number) =>
+    Array.from({ length: 1 + (r % 5) }, (_, m) => candidateIds[(((r * 7) % n) + m * 3) % n])
   const expected = new Map(candidateIds.map((id) => [id, 0]))
   let marks = 0
   for (let r = 0; r < period; r++) {
@@ -46,20 +48,27 @@ try {
   }
 
   const sqlite = database.sqlite
-  const slotsBefore = sqlite.prepare('SELECT count(*) FROM box.box_slots WHERE contest_id = ?').pluck().get(contestId) as number
+  const slotsBefore = sqlite
+    .prepare('SELECT count(*) FROM box.box_slots WHERE contest_id = ?')
+    .pluck()
+    .get(contestId) as number
   const fill = sqlite.transaction((count: number) => {
     sqlite.exec('CREATE TEMP TABLE bench_patterns (r INTEGER PRIMARY KEY, marks BLOB NOT NULL)')
     const insertPattern = sqlite.prepare('INSERT INTO temp.bench_patterns (r, marks) VALUES (?, ?)')
     for (let r = 0; r < period; r++) insertPattern.run(r, encodeMarks(bitOrder, pattern(r)))
     // Filled slots, after the empty ones laid out for the candidates (who are on the roll and did not vote).
-    sqlite.prepare(`INSERT INTO box.box_slots (contest_id, filled, marks)
+    sqlite
+      .prepare(`INSERT INTO box.box_slots (contest_id, filled, marks)
       WITH RECURSIVE k(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM k WHERE i < ? - 1)
-      SELECT ?, 1, p.marks FROM k JOIN temp.bench_patterns p ON p.r = k.i % ?`).run(count, contestId, period)
+      SELECT ?, 1, p.marks FROM k JOIN temp.bench_patterns p ON p.r = k.i % ?`)
+      .run(count, contestId, period)
     // A checked-off voter per ballot. The counting reads no child, so these are ids no child has
     // (the main database is not filled with a million children): the box has no foreign keys.
-    sqlite.prepare(`INSERT INTO box.box_checkoffs (election_id, child_id, voted)
+    sqlite
+      .prepare(`INSERT INTO box.box_checkoffs (election_id, child_id, voted)
       WITH RECURSIVE k(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM k WHERE i < ? - 1)
-      SELECT ?, 1000000000 + i, 1 FROM k`).run(count, electionId)
+      SELECT ?, 1000000000 + i, 1 FROM k`)
+      .run(count, electionId)
     sqlite.exec('DROP TABLE temp.bench_patterns')
   })
   const filled = Date.now()
@@ -74,7 +83,9 @@ try {
   const closing = performance.now()
   closePoll(ctx, electionId, { source: 'random' }) // seals the box: groups every filled slot once, for its digest
   const closeMs = performance.now() - closing
-  const plan = (sqlite.prepare(`EXPLAIN QUERY PLAN ${TALLY_SQL}`).all(contestId, 1) as { detail: string }[]).map((r) => r.detail)
+  const plan = (sqlite.prepare(`EXPLAIN QUERY PLAN ${TALLY_SQL}`).all(contestId, 1) as { detail: string }[]).map(
+    (r) => r.detail,
+  )
   countElection(ctx, electionId) // warm the page cache once, as a facilitator's second look would be
   const runs: number[] = []
   const cpu: number[] = []
@@ -87,7 +98,9 @@ try {
     const c = process.cpuUsage(c0)
     cpu.push((c.user + c.system) / 1000)
     if (count.ballots !== BALLOTS) wrong.push(`counted ${count.ballots} ballots, expected ${BALLOTS}`)
-    for (const c of count.candidates) if (c.votes !== expected.get(c.id)) wrong.push(`candidate ${c.id}: ${c.votes} votes, expected ${expected.get(c.id)}`)
+    for (const c of count.candidates)
+      if (c.votes !== expected.get(c.id))
+        wrong.push(`candidate ${c.id}: ${c.votes} votes, expected ${expected.get(c.id)}`)
   }
   // The box's tally alone (the GROUP BY query and decoding), to tell it from the rest of the count.
   const t1 = performance.now()
@@ -96,10 +109,22 @@ try {
   const ms = Math.round(Math.max(...runs))
   const ok = ms <= LIMIT_MS && wrong.length === 0
   emit({
-    figure: 'count_ballots', ballots: BALLOTS, marks, ms, runs_ms: runs.map(Math.round), cpu_ms: cpu.map(Math.round), limit_ms: LIMIT_MS, ok,
-    tally_box_ms: Math.round(tallyMs), close_poll_ms: Math.round(closeMs), empty_slots: slotsBefore, fill_ms: fillMs, box_mb: mb(fs.statSync(database.boxFile).size),
+    figure: 'count_ballots',
+    ballots: BALLOTS,
+    marks,
+    ms,
+    runs_ms: runs.map(Math.round),
+    cpu_ms: cpu.map(Math.round),
+    limit_ms: LIMIT_MS,
+    ok,
+    tally_box_ms: Math.round(tallyMs),
+    close_poll_ms: Math.round(closeMs),
+    empty_slots: slotsBefore,
+    fill_ms: fillMs,
+    box_mb: mb(fs.statSync(database.boxFile).size),
     load_avg_1m: loadAtStart,
-    wrong: wrong.slice(0, 5), tally_plan: plan,
+    wrong: wrong.slice(0, 5),
+    tally_plan: plan,
   })
   if (!ok) process.exitCode = 1
 } finally {

@@ -10,7 +10,15 @@ import { users } from '../src/accounts/tables.ts'
 import { elections } from '../src/elections/tables.ts'
 import { meetings, meetingEvents } from '../src/meetings/tables.ts'
 import { forwardings, resolutions, categories } from '../src/resolutions/tables.ts'
-import { balPanchayatOn, closeMeeting, recordAttendance, saveMinutes, scheduleMeeting, startMeeting, agendaOf } from '../src/meetings/meetings.ts'
+import {
+  balPanchayatOn,
+  closeMeeting,
+  recordAttendance,
+  saveMinutes,
+  scheduleMeeting,
+  startMeeting,
+  agendaOf,
+} from '../src/meetings/meetings.ts'
 import { minutesSchema, scheduleSchema } from '../src/meetings/schemas.ts'
 import { recordResolution } from '../src/resolutions/resolutions.ts'
 import { forwardResolution } from '../src/resolutions/journeys.ts'
@@ -34,49 +42,115 @@ export async function demoDatabase(file: string) {
   const db = database.db
   const ctxOf = (username: string): StaffCtx => {
     const u = db.select().from(users).where(eq(users.username, username)).get()!
-    return { db, lang: 'en', t: translator('en'), actor: { id: u.id, username: u.username, displayName: u.displayName, role: u.role, villageId: u.villageId } }
+    return {
+      db,
+      lang: 'en',
+      t: translator('en'),
+      actor: { id: u.id, username: u.username, displayName: u.displayName, role: u.role, villageId: u.villageId },
+    }
   }
   const keeper = ctxOf('facilitator')
   const today = todayIso()
 
   // A meeting held today that passed EXTRA_FORWARDED resolutions, each forwarded to the Gram Panchayat.
   const roll = balPanchayatOn(db, villageId, today)
-  const held = scheduleMeeting(keeper, villageId, scheduleSchema.parse({ date: today, time: '10:00', place: 'पंचायत भवन', chairChildId: '', agenda: 'गाँव की समस्याएँ' }))
+  const held = scheduleMeeting(
+    keeper,
+    villageId,
+    scheduleSchema.parse({ date: today, time: '10:00', place: 'पंचायत भवन', chairChildId: '', agenda: 'गाँव की समस्याएँ' }),
+  )
   startMeeting(keeper, held.id)
   for (const m of roll) recordAttendance(keeper, held.id, m.childId, true)
   const passed: number[] = []
   for (let i = 0; i < EXTRA_FORWARDED; i++) {
-    passed.push(recordResolution(keeper, held.id, resolutionSchema.parse({
-      agendaItemId: '', title: `प्रस्ताव ${i + 1}: वार्ड ${1 + (i % 6)} में हैंडपंप की मरम्मत और स्कूल के रास्ते की सफ़ाई`,
-      problem: 'वार्ड का हैंडपंप कई हफ़्तों से बंद है; बच्चे, ख़ासकर लड़कियाँ, दूर से पानी लाती हैं और स्कूल देर से पहुँचती हैं।',
-      request: 'ग्राम पंचायत हैंडपंप की मरम्मत एक महीने में करवाए और रास्ते की नियमित सफ़ाई की व्यवस्था करे।',
-      addressedTo: 'सरपंच, ग्राम पंचायत सोठाना', category: categories[i % categories.length],
-      proposerChildId: String(roll[i % roll.length].childId), seconderChildId: String(roll[(i + 1) % roll.length].childId),
-      votesFor: String(roll.length - 1), votesAgainst: '1', votesAbstain: '0',
-    })).id)
+    passed.push(
+      recordResolution(
+        keeper,
+        held.id,
+        resolutionSchema.parse({
+          agendaItemId: '',
+          title: `प्रस्ताव ${i + 1}: वार्ड ${1 + (i % 6)} में हैंडपंप की मरम्मत और स्कूल के रास्ते की सफ़ाई`,
+          problem: 'वार्ड का हैंडपंप कई हफ़्तों से बंद है; बच्चे, ख़ासकर लड़कियाँ, दूर से पानी लाती हैं और स्कूल देर से पहुँचती हैं।',
+          request: 'ग्राम पंचायत हैंडपंप की मरम्मत एक महीने में करवाए और रास्ते की नियमित सफ़ाई की व्यवस्था करे।',
+          addressedTo: 'सरपंच, ग्राम पंचायत सोठाना',
+          category: categories[i % categories.length],
+          proposerChildId: String(roll[i % roll.length].childId),
+          seconderChildId: String(roll[(i + 1) % roll.length].childId),
+          votesFor: String(roll.length - 1),
+          votesAgainst: '1',
+          votesAbstain: '0',
+        }),
+      ).id,
+    )
   }
   closeMeeting(keeper, held.id)
-  for (const id of passed) forwardResolution(keeper, id, forwardingSchema.parse({ forwardedOn: today, addressedTo: 'सरपंच, ग्राम पंचायत सोठाना', way: 'gram_sabha', note: '' }))
+  for (const id of passed)
+    forwardResolution(
+      keeper,
+      id,
+      forwardingSchema.parse({
+        forwardedOn: today,
+        addressedTo: 'सरपंच, ग्राम पंचायत सोठाना',
+        way: 'gram_sabha',
+        note: '',
+      }),
+    )
 
   // The demo's scheduled meeting, started: half the roll ticked present, the first item's minutes typed.
-  const scheduled = db.select({ id: meetings.id }).from(meetings).where(sql`${meetings.villageId} = ${villageId} AND NOT EXISTS (SELECT 1 FROM ${meetingEvents} e WHERE e.meeting_id = ${meetings.id})`).get()!
+  const scheduled = db
+    .select({ id: meetings.id })
+    .from(meetings)
+    .where(
+      sql`${meetings.villageId} = ${villageId} AND NOT EXISTS (SELECT 1 FROM ${meetingEvents} e WHERE e.meeting_id = ${meetings.id})`,
+    )
+    .get()!
   startMeeting(keeper, scheduled.id)
   roll.slice(0, Math.ceil(roll.length / 2)).forEach((m) => recordAttendance(keeper, scheduled.id, m.childId, true))
   const [item] = agendaOf(db, scheduled.id)
-  if (item) saveMinutes(keeper, scheduled.id, item.id, minutesSchema.parse({ discussion: 'सदस्यों ने पिछली बैठक के प्रस्तावों पर ग्राम पंचायत के जवाब पढ़े और आगे की बात की।'.repeat(3), decisions: 'अगली बैठक में फिर बात होगी।' }))
+  if (item)
+    saveMinutes(
+      keeper,
+      scheduled.id,
+      item.id,
+      minutesSchema.parse({
+        discussion: 'सदस्यों ने पिछली बैठक के प्रस्तावों पर ग्राम पंचायत के जवाब पढ़े और आगे की बात की।'.repeat(3),
+        decisions: 'अगली बैठक में फिर बात होगी।',
+      }),
+    )
 
-  const electionRows = db.select({ id: elections.id }).from(elections).where(eq(elections.villageId, villageId)).orderBy(elections.id).all()
+  const electionRows = db
+    .select({ id: elections.id })
+    .from(elections)
+    .where(eq(elections.villageId, villageId))
+    .orderBy(elections.id)
+    .all()
   const finished = electionRows[0].id
   const openPoll = electionRows[electionRows.length - 1].id
-  const closedMeeting = db.select({ id: meetings.id }).from(meetings).where(sql`${meetings.villageId} = ${villageId} AND EXISTS (SELECT 1 FROM ${meetingEvents} e WHERE e.meeting_id = ${meetings.id} AND e.stage = 'closed')`).orderBy(meetings.id).get()!.id
-  const resolution = db.select({ id: forwardings.resolutionId }).from(forwardings).orderBy(forwardings.resolutionId).get()!.id
+  const closedMeeting = db
+    .select({ id: meetings.id })
+    .from(meetings)
+    .where(
+      sql`${meetings.villageId} = ${villageId} AND EXISTS (SELECT 1 FROM ${meetingEvents} e WHERE e.meeting_id = ${meetings.id} AND e.stage = 'closed')`,
+    )
+    .orderBy(meetings.id)
+    .get()!.id
+  const resolution = db
+    .select({ id: forwardings.resolutionId })
+    .from(forwardings)
+    .orderBy(forwardings.resolutionId)
+    .get()!.id
   const register = listChildren(keeper, villageId, filterSchema.parse({}))
   const child = register.rows[0].id
   // Rows each staff page draws: the register's page, the result's candidates, the inbox's resolutions.
   const rows = {
     register: register.rows.length,
     result: countElection(keeper, finished).reduce((n, c) => n + c.candidates.length, 0),
-    inbox: db.select({ n: sql<number>`count(*)` }).from(forwardings).innerJoin(resolutions, eq(resolutions.id, forwardings.resolutionId)).where(eq(resolutions.villageId, villageId)).get()!.n,
+    inbox: db
+      .select({ n: sql<number>`count(*)` })
+      .from(forwardings)
+      .innerJoin(resolutions, eq(resolutions.id, forwardings.resolutionId))
+      .where(eq(resolutions.villageId, villageId))
+      .get()!.n,
   }
   database.close()
   return { villageId, child, finished, openPoll, closedMeeting, meetingInProgress: scheduled.id, resolution, rows }

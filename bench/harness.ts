@@ -18,16 +18,21 @@ export function tempDir(prefix: string): string {
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
-    const server = net.createServer().once('error', reject).listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo
-      server.close(() => resolve(port))
-    })
+    const server = net
+      .createServer()
+      .once('error', reject)
+      .listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as net.AddressInfo
+        server.close(() => resolve(port))
+      })
   })
 }
 
 export type Server = { child: ChildProcess; base: string; pid: number; startMs: number; stop(): void }
 const running = new Set<ChildProcess>()
-process.once('exit', () => { for (const child of running) child.kill('SIGKILL') })
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL')
+})
 
 /**
  * Starts `script` (a path from the project root) as `node --import tsx script`, in production mode on
@@ -43,25 +48,43 @@ export async function startServer(script: string, env: Record<string, string>, t
   // BENCH_SERVER_LOG=file keeps the servers' own log (the app's warnings of slow requests) for a look afterwards.
   const log = process.env.BENCH_SERVER_LOG ? fs.openSync(process.env.BENCH_SERVER_LOG, 'a') : 'ignore'
   const child = spawn(process.execPath, ['--import', 'tsx', script], {
-    cwd: root, stdio: ['ignore', log, log], env: { ...process.env, NODE_ENV: 'production', HTTPS_PORT: String(httpsPort), ...env, PORT: String(port), HOST: '127.0.0.1' },
+    cwd: root,
+    stdio: ['ignore', log, log],
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      HTTPS_PORT: String(httpsPort),
+      ...env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+    },
   })
   if (typeof log === 'number') fs.closeSync(log)
   running.add(child)
   const base = `http://127.0.0.1:${port}`
-  const stop = () => { child.kill('SIGKILL'); running.delete(child) }
-  const startMs = await untilHealthy(base, child, t0, timeoutMs).catch((err) => { stop(); throw err })
+  const stop = () => {
+    child.kill('SIGKILL')
+    running.delete(child)
+  }
+  const startMs = await untilHealthy(base, child, t0, timeoutMs).catch((err) => {
+    stop()
+    throw err
+  })
   return { child, base, pid: child.pid!, startMs, stop }
 }
 
 /** Polls /health every 10 ms; returns the milliseconds from `t0` to its first 200. */
 export async function untilHealthy(base: string, child: ChildProcess, t0: number, timeoutMs: number): Promise<number> {
   for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`server exited (${child.exitCode ?? child.signalCode}) before /health answered`)
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`server exited (${child.exitCode ?? child.signalCode}) before /health answered`)
     try {
       const res = await fetch(`${base}/health`)
       await res.text()
       if (res.status === 200) return performance.now() - t0
-    } catch { /* not listening yet */ }
+    } catch {
+      /* not listening yet */
+    }
     if (performance.now() - t0 > timeoutMs) throw new Error(`${base}/health did not answer within ${timeoutMs} ms`)
     await new Promise((r) => setTimeout(r, 10))
   }
@@ -76,12 +99,17 @@ export function rssOf(pid: number): { rss_mb: number; peak_rss_mb: number } {
 
 export const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10
 export const round1 = (x: number) => Math.round(x * 10) / 10
-export const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2 }
+export const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
+}
 
 /** autocannon with the figures the benchmarks print: answers by status class, per second, and latency in ms. */
 export async function load(options: autocannon.Options) {
   const samples: number[] = []
-  const res = await autocannon({ timeout: 10, ...options }).on('response', (_client, _status, _bytes, ms) => { samples.push(ms) })
+  const res = await autocannon({ timeout: 10, ...options }).on('response', (_client, _status, _bytes, ms) => {
+    samples.push(ms)
+  })
   const answered = res['1xx'] + res['2xx'] + res['3xx'] + res['4xx'] + res['5xx']
   return {
     res,

@@ -21,25 +21,53 @@ await app.listen({ port: 0, host: '127.0.0.1' })
 const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`
 const chrome = await chromeLauncher.launch({
   chromePath: fs.existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : await chromium.executablePath(),
-  chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update'],
+  chromeFlags: [
+    '--headless=new',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+  ],
 })
 try {
   // A facilitator's tablet holding a ballot for one child, as after "give this child the ballot".
   const tablet = new Agent(app)
   await tablet.login('bench', 'bench-password')
   await tablet.post(`/elections/${electionId}/station`, { pin: '2468', confirm: '2468' })
-  const childId = (database.sqlite.prepare("SELECT id FROM children WHERE id NOT IN (SELECT child_id FROM candidates) ORDER BY id LIMIT 1").pluck().get() as number | undefined)
-    ?? (database.sqlite.prepare('SELECT child_id FROM candidates WHERE id = ?').pluck().get(candidateIds[0]) as number)
+  const childId =
+    (database.sqlite
+      .prepare('SELECT id FROM children WHERE id NOT IN (SELECT child_id FROM candidates) ORDER BY id LIMIT 1')
+      .pluck()
+      .get() as number | undefined) ??
+    (database.sqlite.prepare('SELECT child_id FROM candidates WHERE id = ?').pluck().get(candidateIds[0]) as number)
   await tablet.post(`/elections/${electionId}/station/ballot`, { childId: String(childId) })
   const cookie = [...tablet.cookies].map(([k, v]) => `${k}=${v}`).join('; ')
   const result = await lighthouse(`${base}/elections/${electionId}/ballot`, {
-    port: chrome.port, onlyCategories: ['accessibility'], output: 'json', logLevel: 'error', extraHeaders: { Cookie: cookie },
-    formFactor: 'mobile', screenEmulation: { mobile: true, width: 800, height: 1280, deviceScaleFactor: 1, disabled: false },
+    port: chrome.port,
+    onlyCategories: ['accessibility'],
+    output: 'json',
+    logLevel: 'error',
+    extraHeaders: { Cookie: cookie },
+    formFactor: 'mobile',
+    screenEmulation: { mobile: true, width: 800, height: 1280, deviceScaleFactor: 1, disabled: false },
   })
   const category = result?.lhr.categories.accessibility
   const score = Math.round((category?.score ?? 0) * 100)
-  const failing = Object.values(result?.lhr.audits ?? {}).filter((a) => a.score !== null && a.score < 1 && a.scoreDisplayMode === 'binary').map((a) => a.id)
-  console.log(JSON.stringify({ figure: 'lighthouse_accessibility', page: 'ballot', score, target: 100, ok: score === 100, failing, url: result?.lhr.finalDisplayedUrl?.replace(base, '') }))
+  const failing = Object.values(result?.lhr.audits ?? {})
+    .filter((a) => a.score !== null && a.score < 1 && a.scoreDisplayMode === 'binary')
+    .map((a) => a.id)
+  console.log(
+    JSON.stringify({
+      figure: 'lighthouse_accessibility',
+      page: 'ballot',
+      score,
+      target: 100,
+      ok: score === 100,
+      failing,
+      url: result?.lhr.finalDisplayedUrl?.replace(base, ''),
+    }),
+  )
   if (score !== 100) process.exitCode = 1
 } finally {
   await chrome.kill()

@@ -19,24 +19,45 @@ const LIMIT_HTML = 15 * 1024
 const dir = tempDir('bp-bench-bytes-')
 const file = path.join(dir, 'demo.sqlite')
 const ids = await demoDatabase(file)
-const app = await startServer('src/server.ts', { DATABASE_PATH: file, SESSION_SECRET: 'bench-secret-0123456789abcdefghijklmnop' })
+const app = await startServer('src/server.ts', {
+  DATABASE_PATH: file,
+  SESSION_SECRET: 'bench-secret-0123456789abcdefghijklmnop',
+})
 
 type Fetched = { status: number; wire: number; body: Buffer; type: string }
 
 /** One GET as a browser makes it, counting the bytes of the body as sent (compressed or not). */
 function get(url: string, cookie = ''): Promise<Fetched> {
   return new Promise((resolve, reject) => {
-    http.get(url, { headers: { 'accept-encoding': 'gzip, deflate, br', accept: 'text/html,*/*', ...(cookie ? { cookie } : {}) } }, (res) => {
-      const chunks: Buffer[] = []
-      res.on('data', (c: Buffer) => chunks.push(c))
-      res.on('end', () => {
-        const raw = Buffer.concat(chunks)
-        const enc = res.headers['content-encoding']
-        const body = enc === 'gzip' ? zlib.gunzipSync(raw) : enc === 'br' ? zlib.brotliDecompressSync(raw) : enc === 'deflate' ? zlib.inflateSync(raw) : raw
-        resolve({ status: res.statusCode ?? 0, wire: raw.length, body, type: String(res.headers['content-type'] ?? '') })
-      })
-      res.on('error', reject)
-    }).on('error', reject)
+    http
+      .get(
+        url,
+        { headers: { 'accept-encoding': 'gzip, deflate, br', accept: 'text/html,*/*', ...(cookie ? { cookie } : {}) } },
+        (res) => {
+          const chunks: Buffer[] = []
+          res.on('data', (c: Buffer) => chunks.push(c))
+          res.on('end', () => {
+            const raw = Buffer.concat(chunks)
+            const enc = res.headers['content-encoding']
+            const body =
+              enc === 'gzip'
+                ? zlib.gunzipSync(raw)
+                : enc === 'br'
+                  ? zlib.brotliDecompressSync(raw)
+                  : enc === 'deflate'
+                    ? zlib.inflateSync(raw)
+                    : raw
+            resolve({
+              status: res.statusCode ?? 0,
+              wire: raw.length,
+              body,
+              type: String(res.headers['content-type'] ?? ''),
+            })
+          })
+          res.on('error', reject)
+        },
+      )
+      .on('error', reject)
   })
 }
 
@@ -65,7 +86,7 @@ try {
   await tablet.send('POST', station, { pin: '2468', confirm: '2468' })
   const roll = await tablet.send('GET', station)
   const voter = /\/station\/voters\/(\d+)/.exec(roll.text)?.[1]
-  if (!voter) throw new Error('no voter on the open poll\'s roll')
+  if (!voter) throw new Error("no voter on the open poll's roll")
 
   const v = ids.villageId
   const pages: { page: string; path: string; as: Tablet; before?: () => Promise<unknown> }[] = [
@@ -79,7 +100,12 @@ try {
     { page: 'bal_panchayat', path: `/villages/${v}/bal-panchayat`, as: facilitator },
     { page: 'station', path: station, as: tablet },
     { page: 'confirm_voter', path: `${station}/voters/${voter}`, as: tablet },
-    { page: 'ballot', path: `/elections/${ids.openPoll}/ballot`, as: tablet, before: () => tablet.send('POST', `${station}/ballot`, { childId: voter }) },
+    {
+      page: 'ballot',
+      path: `/elections/${ids.openPoll}/ballot`,
+      as: tablet,
+      before: () => tablet.send('POST', `${station}/ballot`, { childId: voter }),
+    },
     { page: 'thanks', path: `/elections/${ids.openPoll}/ballot/thanks`, as: tablet },
     { page: 'meetings', path: `/villages/${v}/meetings`, as: facilitator },
     { page: 'meeting_in_progress', path: `/meetings/${ids.meetingInProgress}`, as: facilitator },
@@ -104,11 +130,21 @@ try {
     }
     if (html.status !== 200) throw new Error(`${p.path} answered ${html.status}`)
     const text = html.body.toString('utf8')
-    const css = [...text.matchAll(/<link\b[^>]*>/gi)].map((m) => m[0]).filter((tag) => /\brel\s*=\s*["']?stylesheet/i.test(tag)).map((tag) => attr(tag, 'href')!).filter(Boolean)
-    const js = [...text.matchAll(/<script\b[^>]*>/gi)].map((m) => attr(m[0], 'src')).filter((src): src is string => Boolean(src))
+    const css = [...text.matchAll(/<link\b[^>]*>/gi)]
+      .map((m) => m[0])
+      .filter((tag) => /\brel\s*=\s*["']?stylesheet/i.test(tag))
+      .map((tag) => attr(tag, 'href')!)
+      .filter(Boolean)
+    const js = [...text.matchAll(/<script\b[^>]*>/gi)]
+      .map((m) => attr(m[0], 'src'))
+      .filter((src): src is string => Boolean(src))
     const cssFiles = await Promise.all([...new Set(css)].map(asset))
     const jsFiles = await Promise.all([...new Set(js)].map(asset))
-    const fontUrls = new Set(cssFiles.flatMap((f) => [...f.body.toString('utf8').matchAll(/url\(\s*["']?([^"')]+\.woff2?)["']?\s*\)/g)].map((m) => m[1])))
+    const fontUrls = new Set(
+      cssFiles.flatMap((f) =>
+        [...f.body.toString('utf8').matchAll(/url\(\s*["']?([^"')]+\.woff2?)["']?\s*\)/g)].map((m) => m[1]),
+      ),
+    )
     const fonts = await Promise.all([...fontUrls].map(asset))
     const sum = (fs: Fetched[], k: 'wire' = 'wire') => fs.reduce((n, f) => n + f[k], 0)
     const gz = (fs: Fetched[]) => fs.reduce((n, f) => n + zlib.gzipSync(f.body).length, 0)
@@ -117,10 +153,20 @@ try {
     if (!ok) over.push(p.page)
     measured++
     emit({
-      figure: 'page_bytes', page: p.page, path: p.path.replace(/\/\d+/g, '/:id'),
-      html_bytes: html.wire, css_bytes: sum(cssFiles), js_bytes: sum(jsFiles), total_bytes: total,
-      gzip_html_bytes: gz([html]), gzip_total_bytes: gz([html, ...cssFiles, ...jsFiles]), fonts_bytes: sum(fonts),
-      files: [...new Set([...css, ...js])], limit_total_bytes: LIMIT_TOTAL, limit_html_bytes: LIMIT_HTML, ok,
+      figure: 'page_bytes',
+      page: p.page,
+      path: p.path.replace(/\/\d+/g, '/:id'),
+      html_bytes: html.wire,
+      css_bytes: sum(cssFiles),
+      js_bytes: sum(jsFiles),
+      total_bytes: total,
+      gzip_html_bytes: gz([html]),
+      gzip_total_bytes: gz([html, ...cssFiles, ...jsFiles]),
+      fonts_bytes: sum(fonts),
+      files: [...new Set([...css, ...js])],
+      limit_total_bytes: LIMIT_TOTAL,
+      limit_html_bytes: LIMIT_HTML,
+      ok,
     })
   }
   emit({ figure: 'page_bytes_summary', pages: measured, over_limit: over, ok: over.length === 0 })

@@ -11,13 +11,21 @@ const all = ['counting', 'voting', 'staff-pages', 'page-bytes', 'cold-start', 'l
 const asked = process.argv.slice(2)
 const unknown = asked.filter((b) => !all.includes(b))
 if (unknown.length) throw new Error(`unknown benchmark ${unknown.join(', ')}; there are: ${all.join(', ')}`)
-const machine = () => ({ cores: os.availableParallelism(), load_avg_1m: Number(os.loadavg()[0].toFixed(2)), node: process.version })
+const machine = () => ({
+  cores: os.availableParallelism(),
+  load_avg_1m: Number(os.loadavg()[0].toFixed(2)),
+  node: process.version,
+})
 console.log(JSON.stringify({ figure: 'machine', ...machine(), cpu: os.cpus()[0]?.model }))
 const t0 = Date.now()
 const failed: string[] = []
 for (const name of asked.length ? asked : all) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, `${name}.ts`)], { stdio: 'inherit' })
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, `${name}.ts`)], {
+    stdio: 'inherit',
+  })
   if (r.status !== 0) failed.push(name)
 }
-console.log(JSON.stringify({ figure: 'bench_run', seconds: Math.round((Date.now() - t0) / 1000), failed, ...machine() }))
+console.log(
+  JSON.stringify({ figure: 'bench_run', seconds: Math.round((Date.now() - t0) / 1000), failed, ...machine() }),
+)
 process.exitCode = failed.length ? 1 : 0

@@ -15,7 +15,10 @@ const CONNECTIONS = 10
 const dir = tempDir('bp-bench-pages-')
 const file = path.join(dir, 'demo.sqlite')
 const ids = await demoDatabase(file)
-const app = await startServer('src/server.ts', { DATABASE_PATH: file, SESSION_SECRET: 'bench-secret-0123456789abcdefghijklmnop' })
+const app = await startServer('src/server.ts', {
+  DATABASE_PATH: file,
+  SESSION_SECRET: 'bench-secret-0123456789abcdefghijklmnop',
+})
 const bare = await startServer('bench/bare-eta-server.ts', {})
 try {
   const facilitator = cookieHeader(await loggedIn(app.base, 'facilitator', demoPassword))
@@ -42,10 +45,22 @@ try {
     const bad = a.failures('2xx') + b.failures('2xx')
     if (bad) failed = true
     emit({
-      figure: 'staff_page_ratio', page: p.page, path: p.path.replace(/\d+/g, ':id'), rows: p.rows, connections: CONNECTIONS, seconds: SECONDS,
-      app_rps: Math.round(appRps), bare_rps: Math.round(bareRps), ratio: Number((appRps / bareRps).toFixed(2)),
-      app_p50_ms: a.latency.p50_ms, app_p99_ms: a.latency.p99_ms, bare_p50_ms: b.latency.p50_ms, bare_p99_ms: b.latency.p99_ms,
-      app_html_bytes: sizes[0], bare_html_bytes: sizes[1], failed: bad,
+      figure: 'staff_page_ratio',
+      page: p.page,
+      path: p.path.replace(/\d+/g, ':id'),
+      rows: p.rows,
+      connections: CONNECTIONS,
+      seconds: SECONDS,
+      app_rps: Math.round(appRps),
+      bare_rps: Math.round(bareRps),
+      ratio: Number((appRps / bareRps).toFixed(2)),
+      app_p50_ms: a.latency.p50_ms,
+      app_p99_ms: a.latency.p99_ms,
+      bare_p50_ms: b.latency.p50_ms,
+      bare_p99_ms: b.latency.p99_ms,
+      app_html_bytes: sizes[0],
+      bare_html_bytes: sizes[1],
+      failed: bad,
     })
   }
   if (failed) process.exitCode = 1

@@ -96,10 +96,15 @@ function fail(failure: Failure): void {
   if (failures.length < 10) failures.push(failure)
 }
 
-const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] : NaN)
+const percentile = (sorted: number[], p: number) =>
+  sorted.length ? sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] : NaN
 function latencies(ms: number[]) {
   const s = [...ms].sort((a, b) => a - b)
-  return { p50_ms: round1(percentile(s, 50)), p99_ms: round1(percentile(s, 99)), max_ms: round1(s[s.length - 1] ?? NaN) }
+  return {
+    p50_ms: round1(percentile(s, 50)),
+    p99_ms: round1(percentile(s, 99)),
+    max_ms: round1(s[s.length - 1] ?? NaN),
+  }
 }
 
 /** CPU time (user + system) a process has used, in ms. */
@@ -119,7 +124,11 @@ const sleepUntil = (t: number) => new Promise((r) => setTimeout(r, Math.max(0, t
 async function bare(): Promise<{ perSecond: number; cpuMsPerCast: number; latency: ReturnType<typeof latencies> }> {
   // Enough for 10,000 casts a second (past the last slot the run simply ends early; the rate stays right).
   const slots = Math.max(100_000, SECONDS * 10_000)
-  const server = await startServer('bench/bare-server.ts', { BARE_DB: path.join(dir, `bare-${Date.now()}.sqlite`), BARE_SLOTS: String(slots) }, 60_000)
+  const server = await startServer(
+    'bench/bare-server.ts',
+    { BARE_DB: path.join(dir, `bare-${Date.now()}.sqlite`), BARE_SLOTS: String(slots) },
+    60_000,
+  )
   try {
     let nextChild = 1
     const clients = Array.from({ length: THROUGHPUT_TABLETS }, () => new Client(server.base))
@@ -127,18 +136,30 @@ async function bare(): Promise<{ perSecond: number; cpuMsPerCast: number; latenc
     const cpu0 = cpuMsOf(server.pid)
     const t0 = performance.now()
     const end = t0 + SECONDS * 1000
-    await Promise.all(clients.map(async (c) => {
-      while (performance.now() < end && nextChild <= slots) {
-        const childId = nextChild++
-        const answer = await c.send('POST', '/cast', { childId: String(childId), marks: String(childId % 20) })
-        if (answer.status === 303) casts.push(answer)
-        else fail({ step: 'bare cast', request: `POST /cast childId=${childId}`, status: answer.status, body: answer.text.slice(0, 300) })
-      }
-    }))
+    await Promise.all(
+      clients.map(async (c) => {
+        while (performance.now() < end && nextChild <= slots) {
+          const childId = nextChild++
+          const answer = await c.send('POST', '/cast', { childId: String(childId), marks: String(childId % 20) })
+          if (answer.status === 303) casts.push(answer)
+          else
+            fail({
+              step: 'bare cast',
+              request: `POST /cast childId=${childId}`,
+              status: answer.status,
+              body: answer.text.slice(0, 300),
+            })
+        }
+      }),
+    )
     const elapsed = (performance.now() - t0) / 1000
     const cpu = cpuMsOf(server.pid) - cpu0
     for (const c of clients) c.close()
-    return { perSecond: casts.length / elapsed, cpuMsPerCast: cpu / casts.length, latency: latencies(casts.map((a) => a.endedAt - a.sentAt)) }
+    return {
+      perSecond: casts.length / elapsed,
+      cpuMsPerCast: cpu / casts.length,
+      latency: latencies(casts.map((a) => a.endedAt - a.sentAt)),
+    }
   } finally {
     server.stop()
   }
@@ -157,25 +178,61 @@ async function startApp(reserve: number) {
   const database = openDatabase(file)
   database.sqlite.pragma('synchronous = OFF') // set-up only
   database.sqlite.pragma('box.synchronous = OFF')
-  const { ctx, villageId, electionId, contestId, candidateIds } = await benchFixture(database, { seats: 10, candidates: 20, openPoll: false })
+  const { ctx, villageId, electionId, contestId, candidateIds } = await benchFixture(database, {
+    seats: 10,
+    candidates: 20,
+    openPoll: false,
+  })
   // The voters are written in one transaction (addChild, one by one, takes a minute for 100,000),
   // with the rows addChild writes: the child and the guardian's consent. Before the poll opens.
   const now = new Date()
-  const enrolled = database.db.transaction((tx) => Array.from({ length: VOTES + reserve }, (_, i) => {
-    const child = tx.insert(children).values({
-      villageId, name: `Voter ${i}`, gender: i % 2 ? 'boy' : 'girl', dateOfBirth: bornYearsBefore(9 + (i % 9)), ward: String(1 + (i % 6)),
-      school: '', schoolClass: '', inSchool: true, outOfSchoolReason: null, guardianName: 'Guardian', guardianPhone: '', createdAt: now, updatedAt: now,
-    }).returning({ id: children.id }).get()
-    tx.insert(consents).values({ childId: child.id, givenOn: todayIso(), recordedBy: ctx.actor.id, recordedAt: now }).run()
-    return child.id
-  }))
+  const enrolled = database.db.transaction((tx) =>
+    Array.from({ length: VOTES + reserve }, (_, i) => {
+      const child = tx
+        .insert(children)
+        .values({
+          villageId,
+          name: `Voter ${i}`,
+          gender: i % 2 ? 'boy' : 'girl',
+          dateOfBirth: bornYearsBefore(9 + (i % 9)),
+          ward: String(1 + (i % 6)),
+          school: '',
+          schoolClass: '',
+          inSchool: true,
+          outOfSchoolReason: null,
+          guardianName: 'Guardian',
+          guardianPhone: '',
+          createdAt: now,
+          updatedAt: now,
+        })
+        .returning({ id: children.id })
+        .get()
+      tx.insert(consents)
+        .values({ childId: child.id, givenOn: todayIso(), recordedBy: ctx.actor.id, recordedAt: now })
+        .run()
+      return child.id
+    }),
+  )
   // The real verb: fixes the roll and lays out the box (a check-off and an empty slot per child).
   openPoll(ctx, electionId)
-  const roll = database.sqlite.prepare('SELECT count(*) FROM box.box_checkoffs WHERE election_id = ?').pluck().get(electionId) as number
+  const roll = database.sqlite
+    .prepare('SELECT count(*) FROM box.box_checkoffs WHERE election_id = ?')
+    .pluck()
+    .get(electionId) as number
   database.close()
   const setupS = (Date.now() - t0) / 1000
   const server = await startServer('src/server.ts', { DATABASE_PATH: file, SESSION_SECRET }, 60_000)
-  return { server, file, electionId, contestId, candidateIds, voters: enrolled.slice(0, VOTES), reserve: enrolled.slice(VOTES), roll, setupS }
+  return {
+    server,
+    file,
+    electionId,
+    contestId,
+    candidateIds,
+    voters: enrolled.slice(0, VOTES),
+    reserve: enrolled.slice(VOTES),
+    roll,
+    setupS,
+  }
 }
 
 type App = Awaited<ReturnType<typeof startApp>>
@@ -185,7 +242,8 @@ async function tablet(app: App, k: number): Promise<Client> {
   const t = new Client(app.server.base, `127.0.${1 + (k >> 8)}.${k & 255}`)
   const expect = async (step: string, p: Promise<Answer>, status: number) => {
     const a = await p
-    if (a.status !== status) throw new Error(`tablet ${k}: ${step} answered ${a.status} ${a.location ?? ''} ${a.text.slice(0, 300)}`)
+    if (a.status !== status)
+      throw new Error(`tablet ${k}: ${step} answered ${a.status} ${a.location ?? ''} ${a.text.slice(0, 300)}`)
   }
   await expect('GET /login', t.send('GET', '/login'), 200)
   await expect('POST /login', t.send('POST', '/login', { username: 'bench', password: 'bench-password' }), 303)
@@ -198,7 +256,12 @@ async function tablet(app: App, k: number): Promise<Client> {
 /** The children not yet handed a ballot, in turn. */
 function voterQueue(ids: number[]) {
   let next = 0
-  return { take: (): number | undefined => ids[next++], get used() { return Math.min(next, ids.length) } }
+  return {
+    take: (): number | undefined => ids[next++],
+    get used() {
+      return Math.min(next, ids.length)
+    },
+  }
 }
 type Queue = ReturnType<typeof voterQueue>
 
@@ -206,11 +269,16 @@ type Queue = ReturnType<typeof voterQueue>
 const thanked = new Set<number>()
 /** How long each step of a vote took (ms, as the tablet saw it), for the breakdown printed with the closed-loop figures. */
 const stepMs: Record<'issue' | 'page' | 'cast' | 'unlock', number[]> = { issue: [], page: [], cast: [], unlock: [] }
-const took = (name: keyof typeof stepMs, a: Answer) => { stepMs[name].push(a.endedAt - a.sentAt); return a }
+const took = (name: keyof typeof stepMs, a: Answer) => {
+  stepMs[name].push(a.endedAt - a.sentAt)
+  return a
+}
 
 /** The form of a cast: the ballot's token and 1–3 candidates marked, of the 20. */
 function castForm(app: App, childId: number, token: string): Record<string, string | string[]> {
-  const marked = Array.from({ length: 1 + (childId % 3) }, (_, m) => String(app.candidateIds[(childId + m * 7) % app.candidateIds.length]))
+  const marked = Array.from({ length: 1 + (childId % 3) }, (_, m) =>
+    String(app.candidateIds[(childId + m * 7) % app.candidateIds.length]),
+  )
   return { token, [`c_${app.contestId}`]: marked }
 }
 
@@ -220,9 +288,16 @@ function castForm(app: App, childId: number, token: string): Record<string, stri
  */
 async function vote(app: App, t: Client, childId: number, castAt?: number): Promise<Answer | null> {
   const id = app.electionId
-  const step = async (name: string, request: string, send: () => Promise<Answer>, ok: (a: Answer) => boolean): Promise<Answer | null> => {
+  const step = async (
+    name: string,
+    request: string,
+    send: () => Promise<Answer>,
+    ok: (a: Answer) => boolean,
+  ): Promise<Answer | null> => {
     let a: Answer
-    try { a = await send() } catch (err) {
+    try {
+      a = await send()
+    } catch (err) {
       fail({ step: name, request, status: String(err) })
       return null
     }
@@ -234,23 +309,39 @@ async function vote(app: App, t: Client, childId: number, castAt?: number): Prom
     await t.send('POST', `/elections/${id}/ballot/abandonment`, {}).catch(() => null)
     await t.send('POST', `/elections/${id}/station/unlock`, { pin: PIN }).catch(() => null)
   }
-  const issued = await step('issue', `POST /elections/${id}/station/ballot childId=${childId}`,
-    () => t.send('POST', `/elections/${id}/station/ballot`, { childId: String(childId) }), (a) => a.status === 303 && a.location === `/elections/${id}/ballot`)
+  const issued = await step(
+    'issue',
+    `POST /elections/${id}/station/ballot childId=${childId}`,
+    () => t.send('POST', `/elections/${id}/station/ballot`, { childId: String(childId) }),
+    (a) => a.status === 303 && a.location === `/elections/${id}/ballot`,
+  )
   if (!issued) return recover().then(() => null)
   took('issue', issued)
-  const page = await step('ballot page', `GET /elections/${id}/ballot`, () => t.send('GET', `/elections/${id}/ballot`, undefined, { compressed: true }),
-    (a) => a.status === 200 && /name="token" value="[^"]+"/.test(a.text))
+  const page = await step(
+    'ballot page',
+    `GET /elections/${id}/ballot`,
+    () => t.send('GET', `/elections/${id}/ballot`, undefined, { compressed: true }),
+    (a) => a.status === 200 && /name="token" value="[^"]+"/.test(a.text),
+  )
   if (!page) return recover().then(() => null)
   took('page', page)
   const token = /name="token" value="([^"]+)"/.exec(page.text)![1]
   if (castAt !== undefined) await sleepUntil(castAt)
-  const cast = await step('cast', `POST /elections/${id}/ballot (child ${childId})`,
-    () => t.send('POST', `/elections/${id}/ballot`, castForm(app, childId, token)), (a) => a.status === 303 && a.location === `/elections/${id}/ballot/thanks`)
+  const cast = await step(
+    'cast',
+    `POST /elections/${id}/ballot (child ${childId})`,
+    () => t.send('POST', `/elections/${id}/ballot`, castForm(app, childId, token)),
+    (a) => a.status === 303 && a.location === `/elections/${id}/ballot/thanks`,
+  )
   if (!cast) return recover().then(() => null)
   took('cast', cast)
   thanked.add(childId)
-  const unlocked = await step('unlock', `POST /elections/${id}/station/unlock`, () => t.send('POST', `/elections/${id}/station/unlock`, { pin: PIN }),
-    (a) => a.status === 303 && a.location === `/elections/${id}/station`)
+  const unlocked = await step(
+    'unlock',
+    `POST /elections/${id}/station/unlock`,
+    () => t.send('POST', `/elections/${id}/station/unlock`, { pin: PIN }),
+    (a) => a.status === 303 && a.location === `/elections/${id}/station`,
+  )
   if (unlocked) took('unlock', unlocked)
   else await recover()
   return cast
@@ -266,18 +357,27 @@ async function closedLoop(app: App, tablets: Client[], queue: Queue, limit: { se
   const end = limit.seconds ? t0 + limit.seconds * 1000 : Infinity
   let started = 0
   let ranOut = false
-  await Promise.all(tablets.map(async (t) => {
-    while (performance.now() < end && (limit.votes === undefined || started < limit.votes)) {
-      const childId = queue.take()
-      if (childId === undefined) { ranOut = true; break }
-      started++
-      const cast = await vote(app, t, childId)
-      if (cast) casts.push(cast)
-    }
-  }))
+  await Promise.all(
+    tablets.map(async (t) => {
+      while (performance.now() < end && (limit.votes === undefined || started < limit.votes)) {
+        const childId = queue.take()
+        if (childId === undefined) {
+          ranOut = true
+          break
+        }
+        started++
+        const cast = await vote(app, t, childId)
+        if (cast) casts.push(cast)
+      }
+    }),
+  )
   const elapsed = (performance.now() - t0) / 1000
   return {
-    casts: casts.length, elapsed, perSecond: casts.length / elapsed, failed: failedCount - failedBefore, ranOut,
+    casts: casts.length,
+    elapsed,
+    perSecond: casts.length / elapsed,
+    failed: failedCount - failedBefore,
+    ranOut,
     cpuMsPerCast: (cpuMsOf(app.server.pid) - cpu0) / Math.max(1, casts.length),
     latency: latencies(casts.map((a) => a.endedAt - a.sentAt)),
     /** Median of each step of a vote: where the tablet's time goes. */
@@ -298,20 +398,36 @@ async function pacedLoop(app: App, tablets: Client[], queue: Queue) {
   let late = 0
   let missing = 0
   const failedBefore = failedCount
-  await Promise.all(tablets.map(async (t, k) => {
-    for (let j = 0; j < rounds; j++) {
-      const intended = t0 + (k * PACED_EVERY_MS) / tablets.length + j * PACED_EVERY_MS
-      await sleepUntil(intended - MARKING_MS)
-      const childId = queue.take()
-      if (childId === undefined) { missing++; continue }
-      const cast = await vote(app, t, childId, intended)
-      if (!cast) { missing++; continue }
-      fromIntended.push(cast.endedAt - intended)
-      service.push(cast.endedAt - cast.sentAt)
-      if (cast.sentAt - intended > 5) late++
-    }
-  }))
-  return { scheduled: rounds * tablets.length, casts: fromIntended.length, missing, late, failed: failedCount - failedBefore, latency: latencies(fromIntended), service: latencies(service) }
+  await Promise.all(
+    tablets.map(async (t, k) => {
+      for (let j = 0; j < rounds; j++) {
+        const intended = t0 + (k * PACED_EVERY_MS) / tablets.length + j * PACED_EVERY_MS
+        await sleepUntil(intended - MARKING_MS)
+        const childId = queue.take()
+        if (childId === undefined) {
+          missing++
+          continue
+        }
+        const cast = await vote(app, t, childId, intended)
+        if (!cast) {
+          missing++
+          continue
+        }
+        fromIntended.push(cast.endedAt - intended)
+        service.push(cast.endedAt - cast.sentAt)
+        if (cast.sentAt - intended > 5) late++
+      }
+    }),
+  )
+  return {
+    scheduled: rounds * tablets.length,
+    casts: fromIntended.length,
+    missing,
+    late,
+    failed: failedCount - failedBefore,
+    latency: latencies(fromIntended),
+    service: latencies(service),
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -323,21 +439,24 @@ type PreIssued = { childId: number; sessionId: string; cookie: string; form: Rec
 /** `clients` taking `items` in turn, each sending the next as soon as its previous one is answered. */
 async function inTurn<T>(clients: Client[], items: T[], each: (c: Client, item: T) => Promise<void>): Promise<void> {
   let next = 0
-  await Promise.all(clients.map(async (c) => {
-    for (let i = next++; i < items.length; i = next++) await each(c, items[i])
-  }))
+  await Promise.all(
+    clients.map(async (c) => {
+      for (let i = next++; i < items.length; i = next++) await each(c, items[i])
+    }),
+  )
 }
 
 /** The source tablet's CSRF token and the cookie holding its secret, sent with every copy's requests. */
 type Csrf = { token: string; cookie: string }
 
 /** Clients that send every request with `csrf` (the copied sessions all use their source's CSRF cookie). */
-const clientsWith = (app: App, n: number, csrf: Csrf) => Array.from({ length: n }, () => {
-  const c = new Client(app.server.base)
-  c.csrf = csrf.token
-  c.cookies.set('bp_csrf', csrf.cookie)
-  return c
-})
+const clientsWith = (app: App, n: number, csrf: Csrf) =>
+  Array.from({ length: n }, () => {
+    const c = new Client(app.server.base)
+    c.csrf = csrf.token
+    c.cookies.set('bp_csrf', csrf.cookie)
+    return c
+  })
 
 /**
  * A tablet session per child of `childIds`, each holding a ballot the server issued (set-up, not
@@ -345,7 +464,11 @@ const clientsWith = (app: App, n: number, csrf: Csrf) => Array.from({ length: n 
  * roll unlocked, no ballot); one real POST /station/ballot per copy, SETUP_CONCURRENCY at a time;
  * the token each issue wrote into its session row read back from the sessions table.
  */
-async function preIssue(app: App, childIds: number[], k: number): Promise<{ casts: PreIssued[]; csrf: Csrf; seconds: number }> {
+async function preIssue(
+  app: App,
+  childIds: number[],
+  k: number,
+): Promise<{ casts: PreIssued[]; csrf: Csrf; seconds: number }> {
   const t0 = performance.now()
   const id = app.electionId
   const source = await tablet(app, k)
@@ -356,17 +479,25 @@ async function preIssue(app: App, childIds: number[], k: number): Promise<{ cast
   const sqlite = new Sqlite(app.file)
   sqlite.pragma('busy_timeout = 5000')
   try {
-    const row = sqlite.prepare('SELECT user_id, data, expires_at FROM sessions WHERE id = ?').get(unsigned.value) as { user_id: number; data: string; expires_at: number } | undefined
+    const row = sqlite.prepare('SELECT user_id, data, expires_at FROM sessions WHERE id = ?').get(unsigned.value) as
+      | { user_id: number; data: string; expires_at: number }
+      | undefined
     if (!row) throw new Error('pre-issue: the source session is not in the sessions table')
     const original = JSON.parse(row.data) as { station?: Record<string, unknown> }
     if (!original.station) throw new Error('pre-issue: the source session has no station')
-    const data = JSON.stringify({ ...original, flash: undefined, station: { ...original.station, unlocked: true, failedPins: 0, lockedUntil: undefined, ballot: undefined } })
+    const data = JSON.stringify({
+      ...original,
+      flash: undefined,
+      station: { ...original.station, unlocked: true, failedPins: 0, lockedUntil: undefined, ballot: undefined },
+    })
     const insert = sqlite.prepare('INSERT INTO sessions (id, user_id, data, expires_at) VALUES (?, ?, ?, ?)')
-    const sessions = sqlite.transaction(() => childIds.map((childId) => {
-      const sessionId = randomBytes(24).toString('base64url') // as @fastify/session makes them
-      insert.run(sessionId, row.user_id, data, row.expires_at)
-      return { childId, sessionId, cookie: encodeURIComponent(cookie.sign(sessionId, SESSION_SECRET)) }
-    }))()
+    const sessions = sqlite.transaction(() =>
+      childIds.map((childId) => {
+        const sessionId = randomBytes(24).toString('base64url') // as @fastify/session makes them
+        insert.run(sessionId, row.user_id, data, row.expires_at)
+        return { childId, sessionId, cookie: encodeURIComponent(cookie.sign(sessionId, SESSION_SECRET)) }
+      }),
+    )()
 
     const issuers = clientsWith(app, SETUP_CONCURRENCY, csrf)
     const issued: typeof sessions = []
@@ -377,16 +508,27 @@ async function preIssue(app: App, childIds: number[], k: number): Promise<{ cast
         const a = await c.send('POST', `/elections/${id}/station/ballot`, { childId: String(s.childId) })
         if (a.status === 303 && a.location === `/elections/${id}/ballot`) issued.push(s)
         else fail({ step: 'pre-issue', request, status: a.status, location: a.location, body: a.text.slice(0, 500) })
-      } catch (err) { fail({ step: 'pre-issue', request, status: String(err) }) }
+      } catch (err) {
+        fail({ step: 'pre-issue', request, status: String(err) })
+      }
     })
     for (const c of issuers) c.close()
 
     const read = sqlite.prepare('SELECT data FROM sessions WHERE id = ?').pluck()
     const casts: PreIssued[] = []
     for (const s of issued) {
-      const token = (JSON.parse((read.get(s.sessionId) as string | undefined) ?? '{}') as { station?: { ballot?: { token?: string } } }).station?.ballot?.token
+      const token = (
+        JSON.parse((read.get(s.sessionId) as string | undefined) ?? '{}') as {
+          station?: { ballot?: { token?: string } }
+        }
+      ).station?.ballot?.token
       if (token) casts.push({ ...s, form: castForm(app, s.childId, token) })
-      else fail({ step: 'pre-issue', request: `session of child ${s.childId}`, status: 'no ballot token in the session row' })
+      else
+        fail({
+          step: 'pre-issue',
+          request: `session of child ${s.childId}`,
+          status: 'no ballot token in the session row',
+        })
     }
     return { casts, csrf, seconds: (performance.now() - t0) / 1000 }
   } finally {
@@ -408,29 +550,43 @@ async function castRequests(app: App, casts: PreIssued[], csrf: Csrf, seconds = 
   const cpu0 = cpuMsOf(app.server.pid)
   const t0 = performance.now()
   const end = t0 + seconds * 1000
-  await Promise.all(clients.map(async (c) => {
-    while (performance.now() < end) {
-      if (next >= casts.length) { ranOut = true; break }
-      const cast = casts[next++]
-      c.cookies.set('bp_session', cast.cookie)
-      const request = `POST /elections/${id}/ballot (child ${cast.childId}, pre-issued)`
-      let a: Answer
-      try { a = await c.send('POST', `/elections/${id}/ballot`, cast.form) } catch (err) {
-        fail({ step: 'cast request', request, status: String(err) })
-        continue
+  await Promise.all(
+    clients.map(async (c) => {
+      while (performance.now() < end) {
+        if (next >= casts.length) {
+          ranOut = true
+          break
+        }
+        const cast = casts[next++]
+        c.cookies.set('bp_session', cast.cookie)
+        const request = `POST /elections/${id}/ballot (child ${cast.childId}, pre-issued)`
+        let a: Answer
+        try {
+          a = await c.send('POST', `/elections/${id}/ballot`, cast.form)
+        } catch (err) {
+          fail({ step: 'cast request', request, status: String(err) })
+          continue
+        }
+        if (a.status === 303 && a.location === `/elections/${id}/ballot/thanks`) {
+          answers.push(a)
+          thanked.add(cast.childId)
+        } else
+          fail({ step: 'cast request', request, status: a.status, location: a.location, body: a.text.slice(0, 500) })
       }
-      if (a.status === 303 && a.location === `/elections/${id}/ballot/thanks`) {
-        answers.push(a)
-        thanked.add(cast.childId)
-      } else fail({ step: 'cast request', request, status: a.status, location: a.location, body: a.text.slice(0, 500) })
-    }
-  }))
+    }),
+  )
   const elapsed = (performance.now() - t0) / 1000
   const cpu = cpuMsOf(app.server.pid) - cpu0
   for (const c of clients) c.close()
   return {
-    casts: answers.length, sent: next, elapsed, perSecond: answers.length / elapsed, failed: failedCount - failedBefore, ranOut,
-    cpuMsPerCast: cpu / Math.max(1, answers.length), latency: latencies(answers.map((a) => a.endedAt - a.sentAt)),
+    casts: answers.length,
+    sent: next,
+    elapsed,
+    perSecond: answers.length / elapsed,
+    failed: failedCount - failedBefore,
+    ranOut,
+    cpuMsPerCast: cpu / Math.max(1, answers.length),
+    latency: latencies(answers.map((a) => a.endedAt - a.sentAt)),
   }
 }
 
@@ -443,8 +599,11 @@ async function abandon(app: App, casts: PreIssued[], csrf: Csrf): Promise<void> 
     const request = `POST /elections/${id}/ballot/abandonment (child ${cast.childId}, pre-issued)`
     try {
       const a = await c.send('POST', `/elections/${id}/ballot/abandonment`, {})
-      if (a.status !== 303 || a.location !== `/elections/${id}/station`) fail({ step: 'abandon', request, status: a.status, location: a.location, body: a.text.slice(0, 500) })
-    } catch (err) { fail({ step: 'abandon', request, status: String(err) }) }
+      if (a.status !== 303 || a.location !== `/elections/${id}/station`)
+        fail({ step: 'abandon', request, status: a.status, location: a.location, body: a.text.slice(0, 500) })
+    } catch (err) {
+      fail({ step: 'abandon', request, status: String(err) })
+    }
   })
   for (const c of clients) c.close()
 }
@@ -458,14 +617,26 @@ function forgetCopies(app: App, casts: PreIssued[]): void {
   sqlite.pragma('busy_timeout = 5000')
   try {
     const drop = sqlite.prepare('DELETE FROM sessions WHERE id = ?')
-    sqlite.transaction(() => { for (const cast of casts) drop.run(cast.sessionId) })()
-  } finally { sqlite.close() }
+    sqlite.transaction(() => {
+      for (const cast of casts) drop.run(cast.sessionId)
+    })()
+  } finally {
+    sqlite.close()
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
 
 const startLoad = loadAvg()
-emit({ figure: 'voting_machine', cores: os.availableParallelism(), load_avg_1m: startLoad, load_avg_5m: Number(os.loadavg()[1].toFixed(2)), votes: VOTES, seconds: SECONDS, paced_seconds: PACED_SECONDS })
+emit({
+  figure: 'voting_machine',
+  cores: os.availableParallelism(),
+  load_avg_1m: startLoad,
+  load_avg_5m: Number(os.loadavg()[1].toFixed(2)),
+  votes: VOTES,
+  seconds: SECONDS,
+  paced_seconds: PACED_SECONDS,
+})
 const bareBefore = await bare()
 /**
  * Children added to the roll for the cast-request figure alone, for at most one pre-issued ballot
@@ -474,7 +645,11 @@ const bareBefore = await bare()
  * commit, so it cannot send more). Only as many as the probe says are needed are issued.
  */
 const PROBE_CASTS = 2_000
-const RESERVE = PROBE_CASTS + (process.env.CAST_REQUESTS ? Number(process.env.CAST_REQUESTS) : Math.max(2_000, Math.ceil(bareBefore.perSecond * SECONDS * 1.25)))
+const RESERVE =
+  PROBE_CASTS +
+  (process.env.CAST_REQUESTS
+    ? Number(process.env.CAST_REQUESTS)
+    : Math.max(2_000, Math.ceil(bareBefore.perSecond * SECONDS * 1.25)))
 const app = await startApp(RESERVE)
 let server: Server | null = app.server
 let exit = 0
@@ -490,7 +665,22 @@ try {
     const load = loadAvg()
     const r = await closedLoop(app, tablets.slice(0, n), queue, { seconds: SECONDS })
     const ok = r.latency.p99_ms <= LIMIT_P99_MS && r.failed === 0 && !r.ranOut
-    emit({ figure: 'cast_latency', mode: 'closed', tablets: n, seconds: SECONDS, casts: r.casts, casts_per_s: round1(r.perSecond), ...r.latency, limit_p99_ms: LIMIT_P99_MS, ok, failed: r.failed, ran_out_of_voters: r.ranOut, server_cpu_ms_per_cast: round1(r.cpuMsPerCast), steps_p50_ms: r.stepsP50, load_avg_1m: load })
+    emit({
+      figure: 'cast_latency',
+      mode: 'closed',
+      tablets: n,
+      seconds: SECONDS,
+      casts: r.casts,
+      casts_per_s: round1(r.perSecond),
+      ...r.latency,
+      limit_p99_ms: LIMIT_P99_MS,
+      ok,
+      failed: r.failed,
+      ran_out_of_voters: r.ranOut,
+      server_cpu_ms_per_cast: round1(r.cpuMsPerCast),
+      steps_p50_ms: r.stepsP50,
+      load_avg_1m: load,
+    })
     if (!ok) exit = 1
   }
 
@@ -498,7 +688,23 @@ try {
     const load = loadAvg()
     const r = await pacedLoop(app, tablets.slice(0, PACED_TABLETS), queue)
     const ok = r.latency.p99_ms <= LIMIT_P99_MS && r.failed === 0 && r.missing === 0
-    emit({ figure: 'cast_latency', mode: 'paced', tablets: PACED_TABLETS, every_s: PACED_EVERY_MS / 1000, seconds: PACED_SECONDS, scheduled: r.scheduled, casts: r.casts, ...r.latency, limit_p99_ms: LIMIT_P99_MS, ok, sent_late: r.late, service: r.service, missing: r.missing, failed: r.failed, load_avg_1m: load })
+    emit({
+      figure: 'cast_latency',
+      mode: 'paced',
+      tablets: PACED_TABLETS,
+      every_s: PACED_EVERY_MS / 1000,
+      seconds: PACED_SECONDS,
+      scheduled: r.scheduled,
+      casts: r.casts,
+      ...r.latency,
+      limit_p99_ms: LIMIT_P99_MS,
+      ok,
+      sent_late: r.late,
+      service: r.service,
+      missing: r.missing,
+      failed: r.failed,
+      load_avg_1m: load,
+    })
     if (!ok) exit = 1
   }
 
@@ -515,7 +721,9 @@ try {
   const probe = await castRequests(app, probeIssued.casts, probeIssued.csrf)
   await abandon(app, probeIssued.casts.slice(probe.sent), probeIssued.csrf)
   forgetCopies(app, probeIssued.casts)
-  const wanted = process.env.CAST_REQUESTS ? Number(process.env.CAST_REQUESTS) : Math.ceil(probe.perSecond * SECONDS * 1.5)
+  const wanted = process.env.CAST_REQUESTS
+    ? Number(process.env.CAST_REQUESTS)
+    : Math.ceil(probe.perSecond * SECONDS * 1.5)
   const pre = await preIssue(app, app.reserve.slice(PROBE_CASTS, PROBE_CASTS + wanted), THROUGHPUT_TABLETS + 2)
   const setupFailed = failedCount - setupFailedBefore
   const requestLoad = loadAvg()
@@ -530,10 +738,25 @@ try {
   // server's cast is one, so this ratio cannot be held to the 0.5 yardstick (no min_ratio, no ok;
   // its failures still fail the run through rss_after_votes). The target is on cast_request_throughput.
   emit({
-    figure: 'cast_throughput', informational: true, connections: THROUGHPUT_TABLETS, seconds: SECONDS, casts_per_s: Math.round(max.perSecond), requests_per_cast: 4, requests_per_s: Math.round(4 * max.perSecond),
-    bare_casts_per_s: Math.round(bareBest.perSecond), bare_runs_casts_per_s: bareRuns, bare_requests_per_cast: 1,
-    ratio: Number((max.perSecond / bareBest.perSecond).toFixed(2)), failed: max.failed, ran_out_of_voters: max.ranOut, ...max.latency,
-    bare_latency: bareBest.latency, server_cpu_ms_per_cast: round1(max.cpuMsPerCast), steps_p50_ms: max.stepsP50, bare_cpu_ms_per_cast: round1(bareBest.cpuMsPerCast), load_avg_1m: load,
+    figure: 'cast_throughput',
+    informational: true,
+    connections: THROUGHPUT_TABLETS,
+    seconds: SECONDS,
+    casts_per_s: Math.round(max.perSecond),
+    requests_per_cast: 4,
+    requests_per_s: Math.round(4 * max.perSecond),
+    bare_casts_per_s: Math.round(bareBest.perSecond),
+    bare_runs_casts_per_s: bareRuns,
+    bare_requests_per_cast: 1,
+    ratio: Number((max.perSecond / bareBest.perSecond).toFixed(2)),
+    failed: max.failed,
+    ran_out_of_voters: max.ranOut,
+    ...max.latency,
+    bare_latency: bareBest.latency,
+    server_cpu_ms_per_cast: round1(max.cpuMsPerCast),
+    steps_p50_ms: max.stepsP50,
+    bare_cpu_ms_per_cast: round1(bareBest.cpuMsPerCast),
+    load_avg_1m: load,
   })
 
   // Like for like: one request per cast on both sides, 50 connections, the same durable group commit.
@@ -543,10 +766,26 @@ try {
   const ratio = alone.perSecond / bareBest.perSecond
   const ok = alone.failed === 0 && setupFailed === 0 && !alone.ranOut
   emit({
-    figure: 'cast_request_throughput', connections: THROUGHPUT_TABLETS, seconds: SECONDS, casts: alone.casts, casts_per_s: Math.round(alone.perSecond),
-    bare_casts_per_s: Math.round(bareBest.perSecond), bare_runs_casts_per_s: bareRuns, ratio: Number(ratio.toFixed(2)), ok,
-    failed: alone.failed, pre_issued: pre.casts.length, probe_casts_per_s: Math.round(probe.perSecond), setup_failed: setupFailed, ran_out_of_ballots: alone.ranOut, ...alone.latency, bare_latency: bareBest.latency,
-    server_cpu_ms_per_cast: round2(alone.cpuMsPerCast), bare_cpu_ms_per_cast: round2(bareBest.cpuMsPerCast), setup_s: Math.round(probeIssued.seconds + pre.seconds), load_avg_1m: requestLoad,
+    figure: 'cast_request_throughput',
+    connections: THROUGHPUT_TABLETS,
+    seconds: SECONDS,
+    casts: alone.casts,
+    casts_per_s: Math.round(alone.perSecond),
+    bare_casts_per_s: Math.round(bareBest.perSecond),
+    bare_runs_casts_per_s: bareRuns,
+    ratio: Number(ratio.toFixed(2)),
+    ok,
+    failed: alone.failed,
+    pre_issued: pre.casts.length,
+    probe_casts_per_s: Math.round(probe.perSecond),
+    setup_failed: setupFailed,
+    ran_out_of_ballots: alone.ranOut,
+    ...alone.latency,
+    bare_latency: bareBest.latency,
+    server_cpu_ms_per_cast: round2(alone.cpuMsPerCast),
+    bare_cpu_ms_per_cast: round2(bareBest.cpuMsPerCast),
+    setup_s: Math.round(probeIssued.seconds + pre.seconds),
+    load_avg_1m: requestLoad,
   })
   if (!ok) exit = 1
 
@@ -558,14 +797,33 @@ try {
   app.server.stop()
   server = null
   const box = new Sqlite(ballotBoxPath(app.file), { readonly: true })
-  const checkedOff = box.prepare('SELECT child_id FROM box_checkoffs WHERE election_id = ? AND voted').pluck().all(app.electionId) as number[]
-  const filled = box.prepare('SELECT count(*) FROM box_slots WHERE contest_id = ? AND filled').pluck().get(app.contestId) as number
+  const checkedOff = box
+    .prepare('SELECT child_id FROM box_checkoffs WHERE election_id = ? AND voted')
+    .pluck()
+    .all(app.electionId) as number[]
+  const filled = box
+    .prepare('SELECT count(*) FROM box_slots WHERE contest_id = ? AND filled')
+    .pluck()
+    .get(app.contestId) as number
   box.close()
-  const consistent = checkedOff.length === thanked.size && filled === thanked.size && checkedOff.every((c) => thanked.has(c))
+  const consistent =
+    checkedOff.length === thanked.size && filled === thanked.size && checkedOff.every((c) => thanked.has(c))
   emit({
-    figure: 'rss_after_votes', votes: checkedOff.length, votes_by_cast_request: probe.casts + alone.casts, roll: app.roll, roll_reserve_for_cast_requests: app.reserve.length, thanked: thanked.size, filled_slots: filled, box_matches_thanks: consistent, ...rss,
-    rss_before_votes_mb: rssStart.rss_mb, rest_casts_per_s: last ? Math.round(last.perSecond) : null, failed: failedCount,
-    database_mb: mb(sizeOf(app.file, ['', '-wal'])), box_mb: mb(sizeOf(ballotBoxPath(app.file), ['', '-journal'])), setup_s: Math.round(app.setupS),
+    figure: 'rss_after_votes',
+    votes: checkedOff.length,
+    votes_by_cast_request: probe.casts + alone.casts,
+    roll: app.roll,
+    roll_reserve_for_cast_requests: app.reserve.length,
+    thanked: thanked.size,
+    filled_slots: filled,
+    box_matches_thanks: consistent,
+    ...rss,
+    rss_before_votes_mb: rssStart.rss_mb,
+    rest_casts_per_s: last ? Math.round(last.perSecond) : null,
+    failed: failedCount,
+    database_mb: mb(sizeOf(app.file, ['', '-wal'])),
+    box_mb: mb(sizeOf(ballotBoxPath(app.file), ['', '-journal'])),
+    setup_s: Math.round(app.setupS),
   })
   if (!consistent || failedCount) exit = 1
   if (failures.length) emit({ figure: 'voting_failures', count: failedCount, first: failures })

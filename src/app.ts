@@ -34,7 +34,14 @@ import { StorageWatch } from './web/storage.ts'
 import { backupSchedule, type BackupOptions, type BackupSchedule } from './db/backup-schedule.ts'
 import { homeRoutes } from './web/home-routes.ts'
 import { certificateRoutes } from './web/certificate-routes.ts'
-import { isLoopback, neededForCertificate, overTls, refusePlainHttp, secureLocation, type SecureSetup } from './web/plain-http.ts'
+import {
+  isLoopback,
+  neededForCertificate,
+  overTls,
+  refusePlainHttp,
+  secureLocation,
+  type SecureSetup,
+} from './web/plain-http.ts'
 
 export type BuildOptions = {
   /** An open database (tests) or a path to open. */
@@ -81,7 +88,14 @@ const SESSION_DAYS = 7
 export async function build(options: BuildOptions): Promise<FastifyInstance> {
   const database = options.database ?? openDatabase(options.databasePath ?? ':memory:')
   const app = Fastify({
-    logger: options.logger || options.logStream ? { level: 'info', redact: ['req.headers.cookie', 'req.body'], ...(options.logStream ? { stream: options.logStream } : {}) } : false,
+    logger:
+      options.logger || options.logStream
+        ? {
+            level: 'info',
+            redact: ['req.headers.cookie', 'req.body'],
+            ...(options.logStream ? { stream: options.logStream } : {}),
+          }
+        : false,
     // Real phones post forms of a few KB; anything much larger is not a person typing.
     bodyLimit: 256 * 1024,
     // One line per request that went wrong or was slow, not two per request: the village box
@@ -93,24 +107,44 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   app.decorate('routeTable', [])
   app.addHook('onRoute', (route) => {
     // Read config late: a later onRoute hook (static files) may still mark the route public.
-    for (const method of [route.method].flat()) app.routeTable.push({ method, url: route.url, get config() { return (route.config ?? {}) as never } })
+    for (const method of [route.method].flat())
+      app.routeTable.push({
+        method,
+        url: route.url,
+        get config() {
+          return (route.config ?? {}) as never
+        },
+      })
   })
   // Ten wrong guesses a minute from one address, then a pause.
   app.decorate('loginRateLimit', options.loginRateLimit ?? { max: 10, timeWindow: 60_000 })
   if (!options.database) app.addHook('onClose', async () => database.close())
   app.decorate('now', options.now ?? Date.now)
   app.decorate('storage', options.storage ?? StorageWatch.forDatabase(database.sqlite.name))
-  app.decorate('backups', options.backups ? backupSchedule(database, { reserveBytes: app.storage.lowBytes, ...options.backups }, app.log) : null)
+  app.decorate(
+    'backups',
+    options.backups
+      ? backupSchedule(database, { reserveBytes: app.storage.lowBytes, ...options.backups }, app.log)
+      : null,
+  )
   // Before the database closes (onClose): a backup under way finishes first.
-  app.addHook('preClose', async () => { await app.backups?.stop() })
+  app.addHook('preClose', async () => {
+    await app.backups?.stop()
+  })
   app.decorate('cookieSecure', (request: FastifyRequest) => options.secureCookies === true || overTls(request))
 
   await app.register(helmet, {
     hsts: false,
     contentSecurityPolicy: {
       directives: {
-        defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], imgSrc: ["'self'", 'data:'],
-        fontSrc: ["'self'"], formAction: ["'self'"], frameAncestors: ["'none'"], objectSrc: ["'none'"],
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        objectSrc: ["'none'"],
         // Served over plain HTTP on the village network: never ask the browser to upgrade.
         upgradeInsecureRequests: null,
       },
@@ -120,13 +154,16 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip'] })
   await app.register(formbody, { bodyLimit: 256 * 1024 })
   // The secret signs the CSRF cookie (web/csrf.ts); the session cookie is signed by the session plugin.
-  await app.register(cookie, { secret: createHmac('sha256', options.sessionSecret).update('bp_csrf cookie').digest('base64url') })
+  await app.register(cookie, {
+    secret: createHmac('sha256', options.sessionSecret).update('bp_csrf cookie').digest('base64url'),
+  })
   const secure = options.https
   if (secure) {
     // Before the session is read: a refused request sets no cookie and changes nothing.
     app.addHook('onRequest', async (request, reply) => {
       if (overTls(request) || isLoopback(request.socket.remoteAddress) || neededForCertificate(request)) return
-      if (request.method === 'GET' || request.method === 'HEAD') return reply.redirect(secureLocation(request, secure.port), 302)
+      if (request.method === 'GET' || request.method === 'HEAD')
+        return reply.redirect(secureLocation(request, secure.port), 302)
       return refusePlainHttp(request, reply, secure.port)
     })
   }
@@ -137,7 +174,13 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     saveUninitialized: false,
     // Saved when it changes, not on every request: a tablet's votes are not slowed by session writes.
     rolling: false,
-    cookie: { httpOnly: true, sameSite: 'lax', secure: options.secureCookies ? true : 'auto', path: '/', maxAge: SESSION_DAYS * 24 * 3600 * 1000 },
+    cookie: {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: options.secureCookies ? true : 'auto',
+      path: '/',
+      maxAge: SESSION_DAYS * 24 * 3600 * 1000,
+    },
   })
   if (!options.secureCookies) {
     // 'auto' decides only for a new session; one begun over plain HTTP (the certificate page) would
@@ -174,21 +217,27 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
       throw Object.assign(new Error('forbidden'), { statusCode: 403 })
     }
     if (!['GET', 'HEAD', 'OPTIONS'].includes(request.method)) {
-      await new Promise<void>((resolve, reject) => app.csrfProtection(request, reply, (err?: Error) => err ? reject(err) : resolve()))
+      await new Promise<void>((resolve, reject) =>
+        app.csrfProtection(request, reply, (err?: Error) => (err ? reject(err) : resolve())),
+      )
     }
     reply.locals = viewHelpers(request, reply)
   })
 
   // Nothing a logged-in person saw stays in the browser's cache: Back on a shared tablet shows no roll, no register.
   app.addHook('onSend', async (request, reply, payload) => {
-    if (request.ctx?.actor && !reply.hasHeader('cache-control') && !/^\/(static|vendor)\//.test(request.url)) reply.header('cache-control', 'no-store')
+    if (request.ctx?.actor && !reply.hasHeader('cache-control') && !/^\/(static|vendor)\//.test(request.url))
+      reply.header('cache-control', 'no-store')
     return payload
   })
 
   app.addHook('onResponse', async (request, reply) => {
     const ms = reply.elapsedTime
     if (reply.statusCode >= 400 || ms > 250) {
-      request.log.warn({ method: request.method, url: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(ms) }, 'request')
+      request.log.warn(
+        { method: request.method, url: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(ms) },
+        'request',
+      )
     }
   })
   registerErrorHandling(app)
@@ -217,9 +266,22 @@ async function registerStatic(app: FastifyInstance) {
   const pkgDir = (name: string) => path.dirname(require.resolve(`${name}/package.json`))
   const maxAge = 7 * 24 * 3600 * 1000
   app.addHook('onRoute', (route) => {
-    if (route.url.startsWith('/static/') || route.url.startsWith('/vendor/')) route.config = { ...(route.config ?? {}), public: true }
+    if (route.url.startsWith('/static/') || route.url.startsWith('/vendor/'))
+      route.config = { ...(route.config ?? {}), public: true }
   })
   await app.register(fastifyStatic, { root: path.join(projectRoot, 'public'), prefix: '/static/', maxAge })
-  await app.register(fastifyStatic, { root: path.join(pkgDir('htmx.org'), 'dist'), prefix: '/vendor/htmx/', decorateReply: false, maxAge, allowedPath: (p) => /^\/htmx(\.min)?\.js$/.test(p) })
-  await app.register(fastifyStatic, { root: path.join(pkgDir('@fontsource/noto-sans-devanagari'), 'files'), prefix: '/vendor/fonts/', decorateReply: false, maxAge, allowedPath: (p) => p.endsWith('.woff2') })
+  await app.register(fastifyStatic, {
+    root: path.join(pkgDir('htmx.org'), 'dist'),
+    prefix: '/vendor/htmx/',
+    decorateReply: false,
+    maxAge,
+    allowedPath: (p) => /^\/htmx(\.min)?\.js$/.test(p),
+  })
+  await app.register(fastifyStatic, {
+    root: path.join(pkgDir('@fontsource/noto-sans-devanagari'), 'files'),
+    prefix: '/vendor/fonts/',
+    decorateReply: false,
+    maxAge,
+    allowedPath: (p) => p.endsWith('.woff2'),
+  })
 }

@@ -48,7 +48,10 @@ const t = translator('en')
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv
-  if (!command || command === 'help' || command === '--help') { console.log(usage); return command ? 0 : 1 }
+  if (!command || command === 'help' || command === '--help') {
+    console.log(usage)
+    return command ? 0 : 1
+  }
   if (command === 'certificate') return certificateCommand()
   // The database must not be open while a restore replaces it.
   if (command === 'restore') return restoreCommand(rest)
@@ -57,11 +60,17 @@ async function main(argv: string[]): Promise<number> {
   const database = openDatabase(process.env.DATABASE_PATH || DEFAULT_DATABASE_PATH)
   try {
     switch (command) {
-      case 'create-user': return await createUserCommand(database.db, rest)
-      case 'seed-demo': return await seedDemoCommand(database.db)
-      case 'backup': return await backupCommand(database, backupArgs!)
-      case 'verify-count': return verifyCountCommand(database.db, rest)
-      default: console.error(`Unknown command: ${command}\n\n${usage}`); return 1
+      case 'create-user':
+        return await createUserCommand(database.db, rest)
+      case 'seed-demo':
+        return await seedDemoCommand(database.db)
+      case 'backup':
+        return await backupCommand(database, backupArgs!)
+      case 'verify-count':
+        return verifyCountCommand(database.db, rest)
+      default:
+        console.error(`Unknown command: ${command}\n\n${usage}`)
+        return 1
     }
   } finally {
     database.close()
@@ -69,11 +78,28 @@ async function main(argv: string[]): Promise<number> {
 }
 
 async function createUserCommand(db: Db, args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { username: { type: 'string' }, role: { type: 'string' }, village: { type: 'string' }, name: { type: 'string' } } })
+  const { values } = parseArgs({
+    args,
+    options: {
+      username: { type: 'string' },
+      role: { type: 'string' },
+      village: { type: 'string' },
+      name: { type: 'string' },
+    },
+  })
   const village = values.village ? findVillage(db, values.village) : undefined
-  if (values.village && !village) { console.error(`No village with id or name "${values.village}".`); return 1 }
-  const password = process.env.PASSWORD ?? await ask('Password (at least 10 characters, not a common one): ')
-  const parsed = userSchema.safeParse({ username: values.username, role: values.role, villageId: village ? String(village.id) : '', displayName: values.name ?? values.username, password })
+  if (values.village && !village) {
+    console.error(`No village with id or name "${values.village}".`)
+    return 1
+  }
+  const password = process.env.PASSWORD ?? (await ask('Password (at least 10 characters, not a common one): '))
+  const parsed = userSchema.safeParse({
+    username: values.username,
+    role: values.role,
+    villageId: village ? String(village.id) : '',
+    displayName: values.name ?? values.username,
+    password,
+  })
   if (!parsed.success) return reportInvalid(fieldErrors(parsed.error))
   try {
     const user = await createUser({ db, actor: operatorActor, lang: 'en', t }, parsed.data)
@@ -86,19 +112,28 @@ async function createUserCommand(db: Db, args: string[]): Promise<number> {
 }
 
 function reportInvalid(fields: Record<string, { key: string; params?: Record<string, unknown> }>): number {
-  for (const [name, m] of Object.entries(fields)) console.error(`--${name === 'villageId' ? 'village' : name}: ${t(m.key, m.params ?? {})}`)
+  for (const [name, m] of Object.entries(fields))
+    console.error(`--${name === 'villageId' ? 'village' : name}: ${t(m.key, m.params ?? {})}`)
   return 1
 }
 
 function findVillage(db: Db, idOrName: string) {
-  const byId = /^\d+$/.test(idOrName) ? db.select().from(villages).where(eq(villages.id, Number(idOrName))).get() : undefined
+  const byId = /^\d+$/.test(idOrName)
+    ? db
+        .select()
+        .from(villages)
+        .where(eq(villages.id, Number(idOrName)))
+        .get()
+    : undefined
   return byId ?? db.select().from(villages).where(eq(villages.name, idOrName)).get()
 }
 
 async function seedDemoCommand(db: Db): Promise<number> {
   const result = await seedDemo(db)
-  console.log(result.created ? `Demo village created with ${result.children} children.` : 'The demo village is already there.')
-  console.log('Demo logins (password for each: ' + result.password + '):')
+  console.log(
+    result.created ? `Demo village created with ${result.children} children.` : 'The demo village is already there.',
+  )
+  console.log(`Demo logins (password for each: ${result.password}):`)
   for (const login of result.logins) console.log(`  ${login.role.padEnd(12)} ${login.username}`)
   return 0
 }
@@ -116,14 +151,25 @@ async function backupArguments(args: string[]): Promise<BackupArguments | null> 
   return { target, passphrase }
 }
 
-async function backupCommand(database: ReturnType<typeof openDatabase>, { target, passphrase }: BackupArguments): Promise<number> {
+async function backupCommand(
+  database: ReturnType<typeof openDatabase>,
+  { target, passphrase }: BackupArguments,
+): Promise<number> {
   try {
     const made = await writeBackup(database, target, { passphrase })
-    console.log(`Backed up ${made.totalPages} pages and the ballot box (${made.boxBytes} bytes) to ${made.file}${made.encrypted ? ', encrypted' : ''} (mode 600).`)
-    if (!made.encrypted) console.log('This copy is not encrypted: keep it on this box. For a copy that leaves the box, use backup FILE --passphrase.')
+    console.log(
+      `Backed up ${made.totalPages} pages and the ballot box (${made.boxBytes} bytes) to ${made.file}${made.encrypted ? ', encrypted' : ''} (mode 600).`,
+    )
+    if (!made.encrypted)
+      console.log(
+        'This copy is not encrypted: keep it on this box. For a copy that leaves the box, use backup FILE --passphrase.',
+      )
     return 0
   } catch (err) {
-    if (err instanceof BackupRefused) { console.error(err.message); return 1 }
+    if (err instanceof BackupRefused) {
+      console.error(err.message)
+      return 1
+    }
     throw err
   }
 }
@@ -135,8 +181,10 @@ async function restoreCommand(args: string[]): Promise<number> {
     const done = await restoreBackup(fromShell(parsed.file), process.env.DATABASE_PATH || DEFAULT_DATABASE_PATH, {
       force: Boolean(parsed.values.force),
       passphrase: async () => {
-        const given = process.env.PASSPHRASE ?? (process.stdin.isTTY ? await askHidden('Passphrase of the backup: ') : undefined)
-        if (given === undefined) throw new BackupRefused('The backup is encrypted: set PASSPHRASE, or run restore on a terminal to type it.')
+        const given =
+          process.env.PASSPHRASE ?? (process.stdin.isTTY ? await askHidden('Passphrase of the backup: ') : undefined)
+        if (given === undefined)
+          throw new BackupRefused('The backup is encrypted: set PASSPHRASE, or run restore on a terminal to type it.')
         return given
       },
     })
@@ -144,7 +192,10 @@ async function restoreCommand(args: string[]): Promise<number> {
     for (const kept of done.keptAside) console.log(`The database that was there is kept as ${kept}.`)
     return 0
   } catch (err) {
-    if (err instanceof BackupRefused) { console.error(err.message); return 1 }
+    if (err instanceof BackupRefused) {
+      console.error(err.message)
+      return 1
+    }
     throw err
   }
 }
@@ -153,11 +204,16 @@ async function restoreCommand(args: string[]): Promise<number> {
 function parseCommand<O extends Record<string, { type: 'boolean' }>>(args: string[], options: O, synopsis: string) {
   try {
     const { values, positionals } = parseArgs({ args, options, allowPositionals: true })
-    if (positionals.length !== 1) { console.error(`Usage: ${synopsis}`); return null }
+    if (positionals.length !== 1) {
+      console.error(`Usage: ${synopsis}`)
+      return null
+    }
     return { file: positionals[0], values: values as { [K in keyof O]?: boolean } }
   } catch (err) {
     // Never on the command line: it would stay in the shell's history and in the process list.
-    const hint = args.some((a) => a.startsWith('--passphrase=')) ? ' The passphrase is read from PASSPHRASE, or asked for; never give it on the command line.' : ''
+    const hint = args.some((a) => a.startsWith('--passphrase='))
+      ? ' The passphrase is read from PASSPHRASE, or asked for; never give it on the command line.'
+      : ''
     console.error(`${(err as Error).message}\nUsage: ${synopsis}.${hint}`)
     return null
   }
@@ -172,34 +228,62 @@ function fromShell(file: string): string {
 async function newPassphrase(): Promise<string | null> {
   let passphrase = process.env.PASSPHRASE
   if (passphrase === undefined) {
-    if (!process.stdin.isTTY) { console.error('Set the passphrase in the PASSPHRASE environment variable, or run backup on a terminal to type it.'); return null }
+    if (!process.stdin.isTTY) {
+      console.error(
+        'Set the passphrase in the PASSPHRASE environment variable, or run backup on a terminal to type it.',
+      )
+      return null
+    }
     passphrase = await askHidden(`Passphrase for the backup (at least ${MIN_PASSPHRASE_LENGTH} characters): `)
-    if (!passphraseProblem(passphrase) && await askHidden('The same passphrase again: ') !== passphrase) { console.error('The two passphrases are not the same; no backup was made.'); return null }
+    if (!passphraseProblem(passphrase) && (await askHidden('The same passphrase again: ')) !== passphrase) {
+      console.error('The two passphrases are not the same; no backup was made.')
+      return null
+    }
   }
   const problem = passphraseProblem(passphrase)
-  if (problem) { console.error(`${problem} No backup was made.`); return null }
+  if (problem) {
+    console.error(`${problem} No backup was made.`)
+    return null
+  }
   return passphrase
 }
 
 function verifyCountCommand(db: Db, args: string[]): number {
   const [id] = args
-  if (!id || !/^\d+$/.test(id)) { console.error('Usage: verify-count ELECTION (the election\'s number, as in /elections/ELECTION)'); return 1 }
+  if (!id || !/^\d+$/.test(id)) {
+    console.error("Usage: verify-count ELECTION (the election's number, as in /elections/ELECTION)")
+    return 1
+  }
   try {
     const check = verifyCount({ db, actor: operatorActor, lang: 'en', t }, Number(id))
-    if (check.digestNow === null && check.digestOnSheet === null) console.log('No ballot box: this election took no votes on a tablet.')
+    if (check.digestNow === null && check.digestOnSheet === null)
+      console.log('No ballot box: this election took no votes on a tablet.')
     else {
       console.log(`Ballot box digest on the sheet: ${check.digestOnSheet ?? '(none: the box was never sealed)'}`)
-      console.log(`Ballot box digest now:          ${check.digestNow ?? '(no box)'} ${check.digestMatches ? '(matches)' : '(DIFFERENT)'}`)
+      console.log(
+        `Ballot box digest now:          ${check.digestNow ?? '(no box)'} ${check.digestMatches ? '(matches)' : '(DIFFERENT)'}`,
+      )
     }
     for (const c of check.contests) {
-      console.log(`${c.contest}: ${c.ballots} ballots (sheet: ${c.sheetBallots}) ${c.same ? '— same result' : '— DIFFERENT from the sheet'}`)
-      for (const v of c.votes) console.log(`  ${v.name}: ${v.votes}${v.votes === v.sheet ? '' : ` (sheet: ${v.sheet})`}`)
+      console.log(
+        `${c.contest}: ${c.ballots} ballots (sheet: ${c.sheetBallots}) ${c.same ? '— same result' : '— DIFFERENT from the sheet'}`,
+      )
+      for (const v of c.votes)
+        console.log(`  ${v.name}: ${v.votes}${v.votes === v.sheet ? '' : ` (sheet: ${v.sheet})`}`)
     }
-    console.log(check.ok ? 'The recount agrees with the result sheet.' : 'The recount does NOT agree with the result sheet.')
+    console.log(
+      check.ok ? 'The recount agrees with the result sheet.' : 'The recount does NOT agree with the result sheet.',
+    )
     return check.ok ? 0 : 1
   } catch (err) {
-    if (err instanceof NotFound) { console.error(`No election ${id}.`); return 1 }
-    if (err instanceof Conflict) { console.error(`Election ${id} has no result yet: close its poll first.`); return 1 }
+    if (err instanceof NotFound) {
+      console.error(`No election ${id}.`)
+      return 1
+    }
+    if (err instanceof Conflict) {
+      console.error(`Election ${id} has no result yet: close its poll first.`)
+      return 1
+    }
     throw err
   }
 }
@@ -214,19 +298,31 @@ function certificateCommand(): number {
 
 async function ask(question: string): Promise<string> {
   const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: true })
-  try { return await rl.question(question) } finally { rl.close() }
+  try {
+    return await rl.question(question)
+  } finally {
+    rl.close()
+  }
 }
 
 /** Asks on the terminal without showing what is typed. */
 async function askHidden(question: string): Promise<string> {
   let muted = false
-  const output = new Writable({ write(chunk, encoding, done) { if (!muted) process.stdout.write(chunk, encoding); done() } })
+  const output = new Writable({
+    write(chunk, encoding, done) {
+      if (!muted) process.stdout.write(chunk, encoding)
+      done()
+    },
+  })
   const rl = createInterface({ input: process.stdin, output, terminal: true })
   try {
     const answer = rl.question(question)
     muted = true
     return await answer
-  } finally { rl.close(); process.stdout.write('\n') }
+  } finally {
+    rl.close()
+    process.stdout.write('\n')
+  }
 }
 
 /**
@@ -234,10 +330,13 @@ async function askHidden(question: string): Promise<string> {
  * (the commonest) with what to do, anything else with its own message. DEBUG=1 shows the trace.
  */
 function failure(err: unknown): string {
-  if (isStorageFull(err)) return 'The disk is full: nothing was saved. Free some space on the box (move old backups to a USB stick), then run the command again.'
+  if (isStorageFull(err))
+    return 'The disk is full: nothing was saved. Free some space on the box (move old backups to a USB stick), then run the command again.'
   const e = err as { code?: string; message?: string }
-  if (e?.code === 'SQLITE_BUSY') return 'The database is busy: another command or the app is writing. Try again in a moment.'
-  if (e?.code === 'EACCES' || e?.code === 'EPERM') return `Not allowed to use a file: ${e.message}. Run the command as the box's own user.`
+  if (e?.code === 'SQLITE_BUSY')
+    return 'The database is busy: another command or the app is writing. Try again in a moment.'
+  if (e?.code === 'EACCES' || e?.code === 'EPERM')
+    return `Not allowed to use a file: ${e.message}. Run the command as the box's own user.`
   return `The command failed: ${e?.message ?? String(err)}`
 }
 

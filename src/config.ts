@@ -3,7 +3,15 @@ import path from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { FILE_MODE, ownerOnlyFolder } from './db/files.ts'
 
-export type Config = { port: number; httpsPort: number; host: string; databasePath: string; sessionSecret: string; secureCookies: boolean; backups: BackupConfig }
+export type Config = {
+  port: number
+  httpsPort: number
+  host: string
+  databasePath: string
+  sessionSecret: string
+  secureCookies: boolean
+  backups: BackupConfig
+}
 
 export const DEFAULT_DATABASE_PATH = './data/bal-panchayat.sqlite'
 
@@ -32,7 +40,8 @@ export const DEFAULT_BACKUP_KEEP = 14
 export function backupConfig(env: NodeJS.ProcessEnv, databasePath: string): BackupConfig {
   const beside = path.join(path.dirname(path.resolve(databasePath)), 'backups')
   const dir = env.BACKUP_DIR ? path.resolve(env.BACKUP_DIR) : beside
-  const keep = /^\d+$/.test(env.BACKUP_KEEP ?? '') && Number(env.BACKUP_KEEP) >= 1 ? Number(env.BACKUP_KEEP) : DEFAULT_BACKUP_KEEP
+  const keep =
+    /^\d+$/.test(env.BACKUP_KEEP ?? '') && Number(env.BACKUP_KEEP) >= 1 ? Number(env.BACKUP_KEEP) : DEFAULT_BACKUP_KEEP
   return { dir, keep, passphrase: env.BACKUP_PASSPHRASE || undefined, makeDir: dir === beside }
 }
 
@@ -44,10 +53,18 @@ export function listenPorts(env: NodeJS.ProcessEnv = process.env): { port: numbe
 function storedSecret(databasePath: string): string {
   const file = path.join(path.dirname(path.resolve(databasePath)), 'session-secret')
   let stored = ''
-  try { stored = fs.readFileSync(file, 'utf8').trim() } catch { /* first start: make one */ }
+  try {
+    stored = fs.readFileSync(file, 'utf8').trim()
+  } catch {
+    /* first start: make one */
+  }
   if (stored.length >= 32) {
     // One left readable by others (an older release, a copy) is tightened.
-    try { fs.chmodSync(file, FILE_MODE) } catch { /* not ours to change: it still works */ }
+    try {
+      fs.chmodSync(file, FILE_MODE)
+    } catch {
+      /* not ours to change: it still works */
+    }
     return stored
   }
   ownerOnlyFolder(path.dirname(file))

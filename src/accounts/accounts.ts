@@ -17,12 +17,32 @@ export async function createFirstCoordinator(db: Db, input: SetupInput): Promise
   const passwordHash = await hashPassword(input.password)
   return db.transaction((tx) => {
     if (hasAnyUser(tx as unknown as Db)) throw new Conflict('setup.alreadyDone')
-    const row = tx.insert(users).values({
-      username: input.username, displayName: input.displayName, role: 'admin', villageId: null,
-      passwordHash, passwordChangedAt: new Date(), createdAt: new Date(),
-    }).returning().get()
-    const actor: Actor = { id: row.id, username: row.username, displayName: row.displayName, role: 'admin', villageId: null }
-    recordAudit(tx, actor, { action: 'user.created', subject: 'user', subjectId: row.id, detail: { username: row.username, role: 'admin', firstRun: true } })
+    const row = tx
+      .insert(users)
+      .values({
+        username: input.username,
+        displayName: input.displayName,
+        role: 'admin',
+        villageId: null,
+        passwordHash,
+        passwordChangedAt: new Date(),
+        createdAt: new Date(),
+      })
+      .returning()
+      .get()
+    const actor: Actor = {
+      id: row.id,
+      username: row.username,
+      displayName: row.displayName,
+      role: 'admin',
+      villageId: null,
+    }
+    recordAudit(tx, actor, {
+      action: 'user.created',
+      subject: 'user',
+      subjectId: row.id,
+      detail: { username: row.username, role: 'admin', firstRun: true },
+    })
     return actor
   })
 }
@@ -30,17 +50,28 @@ export async function createFirstCoordinator(db: Db, input: SetupInput): Promise
 /** The user with this username and password, or null. Takes as long whether or not the user exists. */
 export async function authenticate(db: Db, username: string, password: string): Promise<Actor | null> {
   const row = db.select().from(users).where(eq(users.username, username)).get()
-  const ok = await verifyPassword(password, row?.passwordHash ?? await dummyPasswordHash())
+  const ok = await verifyPassword(password, row?.passwordHash ?? (await dummyPasswordHash()))
   if (!row || !ok || row.disabledAt) return null
   return { id: row.id, username: row.username, displayName: row.displayName, role: row.role, villageId: row.villageId }
 }
 
 export function listUsers(ctx: StaffCtx) {
   requireRole(ctx, 'admin')
-  return ctx.db.select({
-    id: users.id, username: users.username, displayName: users.displayName, role: users.role,
-    villageId: users.villageId, villageName: villages.name, disabledAt: users.disabledAt, createdAt: users.createdAt,
-  }).from(users).leftJoin(villages, eq(users.villageId, villages.id)).orderBy(asc(users.role), asc(users.username)).all()
+  return ctx.db
+    .select({
+      id: users.id,
+      username: users.username,
+      displayName: users.displayName,
+      role: users.role,
+      villageId: users.villageId,
+      villageName: villages.name,
+      disabledAt: users.disabledAt,
+      createdAt: users.createdAt,
+    })
+    .from(users)
+    .leftJoin(villages, eq(users.villageId, villages.id))
+    .orderBy(asc(users.role), asc(users.username))
+    .all()
 }
 
 export function getUser(ctx: StaffCtx, id: number) {
@@ -61,11 +92,26 @@ export async function createUser(ctx: StaffCtx, input: UserInput) {
     if (tx.select({ id: users.id }).from(users).where(eq(users.username, input.username)).get()) {
       throw new InvalidInput({ username: { key: 'v.usernameTaken' } }, { ...input, password: '' })
     }
-    const row = tx.insert(users).values({
-      username: input.username, displayName: input.displayName, role: input.role, villageId,
-      passwordHash, passwordChangedAt: new Date(), createdAt: new Date(),
-    }).returning().get()
-    recordAudit(tx, ctx.actor, { action: 'user.created', subject: 'user', subjectId: row.id, villageId, detail: { username: row.username, role: row.role } })
+    const row = tx
+      .insert(users)
+      .values({
+        username: input.username,
+        displayName: input.displayName,
+        role: input.role,
+        villageId,
+        passwordHash,
+        passwordChangedAt: new Date(),
+        createdAt: new Date(),
+      })
+      .returning()
+      .get()
+    recordAudit(tx, ctx.actor, {
+      action: 'user.created',
+      subject: 'user',
+      subjectId: row.id,
+      villageId,
+      detail: { username: row.username, role: row.role },
+    })
     return row
   })
 }
@@ -83,7 +129,12 @@ export async function changeOwnPassword(ctx: StaffCtx, current: string, password
   ctx.db.transaction((tx) => {
     tx.update(users).set({ passwordHash, passwordChangedAt: new Date() }).where(eq(users.id, row.id)).run()
     tx.delete(sessions).where(eq(sessions.userId, row.id)).run()
-    recordAudit(tx, ctx.actor, { action: 'user.password_changed', subject: 'user', subjectId: row.id, villageId: row.villageId })
+    recordAudit(tx, ctx.actor, {
+      action: 'user.password_changed',
+      subject: 'user',
+      subjectId: row.id,
+      villageId: row.villageId,
+    })
   })
 }
 
@@ -94,7 +145,13 @@ export async function resetPassword(ctx: StaffCtx, userId: number, password: str
   ctx.db.transaction((tx) => {
     tx.update(users).set({ passwordHash, passwordChangedAt: new Date() }).where(eq(users.id, user.id)).run()
     tx.delete(sessions).where(eq(sessions.userId, user.id)).run()
-    recordAudit(tx, ctx.actor, { action: 'user.password_reset', subject: 'user', subjectId: user.id, villageId: user.villageId, detail: { username: user.username } })
+    recordAudit(tx, ctx.actor, {
+      action: 'user.password_reset',
+      subject: 'user',
+      subjectId: user.id,
+      villageId: user.villageId,
+      detail: { username: user.username },
+    })
   })
 }
 
@@ -104,9 +161,18 @@ export function setUserActive(ctx: StaffCtx, userId: number, active: boolean): v
   if (user.id === ctx.actor.id) throw new Conflict('users.cannotDisableSelf')
   if (active === !user.disabledAt) return
   ctx.db.transaction((tx) => {
-    tx.update(users).set({ disabledAt: active ? null : new Date() }).where(eq(users.id, user.id)).run()
+    tx.update(users)
+      .set({ disabledAt: active ? null : new Date() })
+      .where(eq(users.id, user.id))
+      .run()
     if (!active) tx.delete(sessions).where(eq(sessions.userId, user.id)).run()
-    recordAudit(tx, ctx.actor, { action: active ? 'user.enabled' : 'user.disabled', subject: 'user', subjectId: user.id, villageId: user.villageId, detail: { username: user.username } })
+    recordAudit(tx, ctx.actor, {
+      action: active ? 'user.enabled' : 'user.disabled',
+      subject: 'user',
+      subjectId: user.id,
+      villageId: user.villageId,
+      detail: { username: user.username },
+    })
   })
 }
 

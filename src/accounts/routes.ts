@@ -8,10 +8,24 @@ import { getVillage, listVillages } from '../villages/villages.ts'
 import type { StaffCtx } from '../web/context.ts'
 import { beginSession, endSession, renewSession } from '../web/session-policy.ts'
 import {
-  authenticate, changeOwnPassword, createFirstCoordinator, createUser, getUser, hasAnyUser,
-  listUsers, resetPassword, setUserActive,
+  authenticate,
+  changeOwnPassword,
+  createFirstCoordinator,
+  createUser,
+  getUser,
+  hasAnyUser,
+  listUsers,
+  resetPassword,
+  setUserActive,
 } from './accounts.ts'
-import { changePasswordSchema, languageSchema, loginSchema, resetPasswordSchema, setupSchema, userSchema } from './schemas.ts'
+import {
+  changePasswordSchema,
+  languageSchema,
+  loginSchema,
+  resetPasswordSchema,
+  setupSchema,
+  userSchema,
+} from './schemas.ts'
 
 const ONE_YEAR = 365 * 24 * 3600
 
@@ -21,7 +35,8 @@ export async function accountRoutes(app: FastifyInstance) {
   // Guesses at the current password are limited as logins are, per account (a stolen session is one account).
   const passwordTries = {
     ...app.loginRateLimit,
-    keyGenerator: (request: FastifyRequest) => (request.session?.userId ? `user:${request.session.userId}` : `ip:${request.ip}`),
+    keyGenerator: (request: FastifyRequest) =>
+      request.session?.userId ? `user:${request.session.userId}` : `ip:${request.ip}`,
     errorResponseBuilder: () => new DomainError(429, 'account.tooManyTries'),
   }
 
@@ -50,10 +65,12 @@ export async function accountRoutes(app: FastifyInstance) {
     submitForm(request, reply, { page: 'accounts/login', partial: 'accounts/login', data: {} }, async () => {
       const input = parseForm(loginSchema, request.body)
       const actor = await authenticate(request.ctx.db, input.username, input.password)
-      if (!actor) throw new InvalidInput({ _form: { key: 'login.failed' } }, { username: input.username, next: input.next ?? '' })
+      if (!actor)
+        throw new InvalidInput({ _form: { key: 'login.failed' } }, { username: input.username, next: input.next ?? '' })
       await beginSession(request, reply, actor.id)
       return { to: safeLocalPath(input.next) }
-    }))
+    }),
+  )
 
   app.post('/logout', pub, async (request, reply) => {
     await endSession(request, reply)
@@ -67,7 +84,7 @@ export async function accountRoutes(app: FastifyInstance) {
     return redirectAfter(request, reply, safeLocalPath(parsed.success ? parsed.data.back : undefined))
   })
 
-  app.get('/account/password', async (request, reply) => reply.view('accounts/password', { values: {}, errors: {} }))
+  app.get('/account/password', async (_request, reply) => reply.view('accounts/password', { values: {}, errors: {} }))
 
   app.post('/account/password', { config: { rateLimit: passwordTries } }, async (request, reply) =>
     submitForm(request, reply, { page: 'accounts/password', partial: 'accounts/password', data: {} }, async () => {
@@ -75,10 +92,12 @@ export async function accountRoutes(app: FastifyInstance) {
       await changeOwnPassword(requireRole(request.ctx), input.current, input.password)
       await renewSession(request, reply)
       return { to: '/', flash: 'account.passwordChanged' }
-    }))
+    }),
+  )
 
   app.get('/users', admin, async (request, reply) =>
-    reply.view('accounts/users/index', { users: listUsers(requireRole(request.ctx, 'admin')) }))
+    reply.view('accounts/users/index', { users: listUsers(requireRole(request.ctx, 'admin')) }),
+  )
 
   app.get('/users/new', admin, async (request, reply) => {
     const villages = listVillages(requireRole(request.ctx, 'admin'))
@@ -88,25 +107,44 @@ export async function accountRoutes(app: FastifyInstance) {
 
   app.post('/users', admin, async (request, reply) => {
     const ctx = requireRole(request.ctx, 'admin')
-    return submitForm(request, reply, { page: 'accounts/users/new', partial: 'accounts/users/_form', data: { villages: listVillages(ctx) } }, async () => {
-      const user = await createUser(ctx, parseForm(userSchema, request.body))
-      return { to: `/users/${user.id}`, flash: 'users.createdFlash' }
-    })
+    return submitForm(
+      request,
+      reply,
+      { page: 'accounts/users/new', partial: 'accounts/users/_form', data: { villages: listVillages(ctx) } },
+      async () => {
+        const user = await createUser(ctx, parseForm(userSchema, request.body))
+        return { to: `/users/${user.id}`, flash: 'users.createdFlash' }
+      },
+    )
   })
 
   app.get('/users/:id', admin, async (request, reply) => {
     const ctx = requireRole(request.ctx, 'admin')
     const user = getUser(ctx, routeId(request.params))
-    return reply.view('accounts/users/show', { user, village: userVillage(ctx, user.villageId), values: {}, errors: {} })
+    return reply.view('accounts/users/show', {
+      user,
+      village: userVillage(ctx, user.villageId),
+      values: {},
+      errors: {},
+    })
   })
 
   app.post('/users/:id/password', admin, async (request, reply) => {
     const ctx = requireRole(request.ctx, 'admin')
     const user = getUser(ctx, routeId(request.params))
-    return submitForm(request, reply, { page: 'accounts/users/show', partial: 'accounts/users/show', data: { user, village: userVillage(ctx, user.villageId) } }, async () => {
-      await resetPassword(ctx, user.id, parseForm(resetPasswordSchema, request.body).password)
-      return { to: `/users/${user.id}`, flash: 'users.passwordReset' }
-    })
+    return submitForm(
+      request,
+      reply,
+      {
+        page: 'accounts/users/show',
+        partial: 'accounts/users/show',
+        data: { user, village: userVillage(ctx, user.villageId) },
+      },
+      async () => {
+        await resetPassword(ctx, user.id, parseForm(resetPasswordSchema, request.body).password)
+        return { to: `/users/${user.id}`, flash: 'users.passwordReset' }
+      },
+    )
   })
 
   app.post('/users/:id/activation', admin, async (request, reply) => {
@@ -116,7 +154,6 @@ export async function accountRoutes(app: FastifyInstance) {
     return redirectAfter(request, reply, `/users/${id}`, active === 'yes' ? 'users.enabled' : 'users.disabledFlash')
   })
 }
-
 
 function userVillage(ctx: StaffCtx, villageId: number | null) {
   return villageId ? getVillage(ctx, villageId) : null

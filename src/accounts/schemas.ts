@@ -3,17 +3,24 @@ import { field } from '../web/forms.ts'
 import { roles, languages } from './tables.ts'
 import { MAX_PASSWORD_LENGTH, passwordProblem } from './password-rules.ts'
 
-const username = z.string('v.required').trim().toLowerCase().min(1, 'v.required').max(40, 'v.tooLong|40')
+const username = z
+  .string('v.required')
+  .trim()
+  .toLowerCase()
+  .min(1, 'v.required')
+  .max(40, 'v.tooLong|40')
   .regex(/^[a-z0-9][a-z0-9._-]{2,39}$/, 'v.username')
 /** A new password: long enough and not a common one (password-rules.ts). */
 const newPassword = z.string('v.required').superRefine((password, ctx) => {
   const problem = passwordProblem(password)
-  if (problem) ctx.addIssue({ code: 'custom', message: problem === 'v.tooLong' ? `v.tooLong|${MAX_PASSWORD_LENGTH}` : problem })
+  if (problem)
+    ctx.addIssue({ code: 'custom', message: problem === 'v.tooLong' ? `v.tooLong|${MAX_PASSWORD_LENGTH}` : problem })
 })
 
 /** Once the form is otherwise right: a password made of the person's own username or name is easy to guess too. */
 function notTheirName(v: { password: string; username: string; displayName: string }, ctx: z.RefinementCtx) {
-  if (passwordProblem(v.password, [v.username, v.displayName])) ctx.addIssue({ code: 'custom', message: 'v.passwordCommon', path: ['password'] })
+  if (passwordProblem(v.password, [v.username, v.displayName]))
+    ctx.addIssue({ code: 'custom', message: 'v.passwordCommon', path: ['password'] })
 }
 
 export const loginSchema = z.object({
@@ -22,26 +29,37 @@ export const loginSchema = z.object({
   next: z.string().optional(),
 })
 
-export const setupSchema = z.object({
-  displayName: field.name(100),
-  username,
-  password: newPassword,
-  confirm: z.string('v.required'),
-}).refine((v) => v.password === v.confirm, { message: 'v.passwordMismatch', path: ['confirm'] }).superRefine(notTheirName)
+export const setupSchema = z
+  .object({
+    displayName: field.name(100),
+    username,
+    password: newPassword,
+    confirm: z.string('v.required'),
+  })
+  .refine((v) => v.password === v.confirm, { message: 'v.passwordMismatch', path: ['confirm'] })
+  .superRefine(notTheirName)
 
-export const userSchema = z.object({
-  displayName: field.name(100),
-  username,
-  role: field.choice(roles),
-  villageId: z.union([z.literal(''), field.id()]).optional().transform((v) => (v === '' || v === undefined ? null : v)),
-  password: newPassword,
-}).refine((v) => v.role === 'admin' || v.villageId !== null, { message: 'v.villageRequired', path: ['villageId'] }).superRefine(notTheirName)
+export const userSchema = z
+  .object({
+    displayName: field.name(100),
+    username,
+    role: field.choice(roles),
+    villageId: z
+      .union([z.literal(''), field.id()])
+      .optional()
+      .transform((v) => (v === '' || v === undefined ? null : v)),
+    password: newPassword,
+  })
+  .refine((v) => v.role === 'admin' || v.villageId !== null, { message: 'v.villageRequired', path: ['villageId'] })
+  .superRefine(notTheirName)
 
-export const changePasswordSchema = z.object({
-  current: z.string('v.required').min(1, 'v.required').max(200, 'v.tooLong|200'),
-  password: newPassword,
-  confirm: z.string('v.required'),
-}).refine((v) => v.password === v.confirm, { message: 'v.passwordMismatch', path: ['confirm'] })
+export const changePasswordSchema = z
+  .object({
+    current: z.string('v.required').min(1, 'v.required').max(200, 'v.tooLong|200'),
+    password: newPassword,
+    confirm: z.string('v.required'),
+  })
+  .refine((v) => v.password === v.confirm, { message: 'v.passwordMismatch', path: ['confirm'] })
 
 export const resetPasswordSchema = z.object({ password: newPassword })
 

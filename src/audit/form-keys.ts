@@ -72,8 +72,13 @@ export async function once(request: FastifyRequest, act: () => Done | Promise<Do
     throw err
   }
   if (store.claimed) {
-    db.update(formKeys).set({ result: done.to, flash: done.flash ?? null }).where(and(eq(formKeys.key, key), eq(formKeys.userId, actor.id))).run()
-    db.delete(formKeys).where(lt(formKeys.createdAt, new Date(Date.now() - KEEP_DAYS * 24 * 3600 * 1000))).run()
+    db.update(formKeys)
+      .set({ result: done.to, flash: done.flash ?? null })
+      .where(and(eq(formKeys.key, key), eq(formKeys.userId, actor.id)))
+      .run()
+    db.delete(formKeys)
+      .where(lt(formKeys.createdAt, new Date(Date.now() - KEEP_DAYS * 24 * 3600 * 1000)))
+      .run()
   }
   return done
 }

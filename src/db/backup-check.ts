@@ -19,7 +19,11 @@ export function backupProblem(file: string, options: { passphrase?: string; work
   const work = fs.mkdtempSync(path.join(options.workIn, `${TEMP_PREFIX}check-`))
   try {
     const plain = path.join(work, 'backup.sqlite')
-    try { decryptTo(file, plain, options.passphrase) } catch (err) { return (err as Error).message }
+    try {
+      decryptTo(file, plain, options.passphrase)
+    } catch (err) {
+      return (err as Error).message
+    }
     return databaseProblem(plain)
   } finally {
     fs.rmSync(work, { recursive: true, force: true })
@@ -43,7 +47,9 @@ function databaseProblem(file: string): string | null {
   } catch (err) {
     // Whatever stops the backup from being read makes it one not to count on.
     return err instanceof Sqlite.SqliteError ? `${err.code}: ${err.message}` : String((err as Error)?.message ?? err)
-  } finally { db?.close() }
+  } finally {
+    db?.close()
+  }
 }
 
 function boxProblem(image: Buffer): string | null {
@@ -54,7 +60,9 @@ function boxProblem(image: Buffer): string | null {
     return found ? `the ballot box fails integrity_check: ${found}` : null
   } catch (err) {
     return `the ballot box is damaged: ${err instanceof Sqlite.SqliteError ? `${err.code}: ${err.message}` : String((err as Error)?.message ?? err)}`
-  } finally { box?.close() }
+  } finally {
+    box?.close()
+  }
 }
 
 /** null when `integrity_check` says ok, else its first complaint. */

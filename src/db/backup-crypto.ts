@@ -37,7 +37,8 @@ export class BackupRefused extends Error {}
 
 /** A passphrase for a new backup: long enough that scrypt makes guessing it slow work. */
 export function passphraseProblem(passphrase: string): string | null {
-  if ([...passphrase].length < MIN_PASSPHRASE_LENGTH) return `The passphrase must be at least ${MIN_PASSPHRASE_LENGTH} characters long (a few words are easiest to remember).`
+  if ([...passphrase].length < MIN_PASSPHRASE_LENGTH)
+    return `The passphrase must be at least ${MIN_PASSPHRASE_LENGTH} characters long (a few words are easiest to remember).`
   return null
 }
 
@@ -50,14 +51,24 @@ export function backupKind(file: string): BackupKind {
     if (n >= MAGIC.length && head.subarray(0, MAGIC.length).equals(MAGIC)) return 'encrypted'
     if (n >= SQLITE_MAGIC.length && head.subarray(0, SQLITE_MAGIC.length).equals(SQLITE_MAGIC)) return 'plain'
     return 'unknown'
-  } finally { fs.closeSync(fd) }
+  } finally {
+    fs.closeSync(fd)
+  }
 }
 
 type Header = { bytes: Buffer; logN: number; r: number; p: number; salt: Buffer; nonce: Buffer; check: Buffer }
 
-function deriveKeys(passphrase: string, h: { logN: number; r: number; p: number; salt: Buffer }): { key: Buffer; check: Buffer } {
+function deriveKeys(
+  passphrase: string,
+  h: { logN: number; r: number; p: number; salt: Buffer },
+): { key: Buffer; check: Buffer } {
   const N = 2 ** h.logN
-  const out = scryptSync(passphrase.normalize('NFC'), h.salt, 64, { N, r: h.r, p: h.p, maxmem: 128 * h.r * N * h.p + 32 * 1024 * 1024 })
+  const out = scryptSync(passphrase.normalize('NFC'), h.salt, 64, {
+    N,
+    r: h.r,
+    p: h.p,
+    maxmem: 128 * h.r * N * h.p + 32 * 1024 * 1024,
+  })
   const key = out.subarray(0, 32)
   const check = createHmac('sha256', out.subarray(32)).update(CHECK_TEXT).digest().subarray(0, CHECK_BYTES)
   return { key, check }
@@ -68,15 +79,24 @@ export function encryptTo(plain: string, fd: number, passphrase: string): void {
   const salt = randomBytes(SALT_BYTES)
   const nonce = randomBytes(NONCE_BYTES)
   const { key, check } = deriveKeys(passphrase, { ...SCRYPT, salt })
-  const header = Buffer.concat([MAGIC, Buffer.from([VERSION, KDF_SCRYPT, SCRYPT.logN, SCRYPT.r, SCRYPT.p, SALT_BYTES]), salt, nonce, check])
+  const header = Buffer.concat([
+    MAGIC,
+    Buffer.from([VERSION, KDF_SCRYPT, SCRYPT.logN, SCRYPT.r, SCRYPT.p, SALT_BYTES]),
+    salt,
+    nonce,
+    check,
+  ])
   const cipher = createCipheriv('aes-256-gcm', key, nonce, { authTagLength: TAG_BYTES })
   cipher.setAAD(header)
   writeAll(fd, header)
   const input = fs.openSync(plain, 'r')
   try {
     const buf = Buffer.alloc(CHUNK)
-    for (let n; (n = fs.readSync(input, buf, 0, CHUNK, null)) > 0;) writeAll(fd, cipher.update(buf.subarray(0, n)))
-  } finally { fs.closeSync(input) }
+    for (let n: number; (n = fs.readSync(input, buf, 0, CHUNK, null)) > 0; )
+      writeAll(fd, cipher.update(buf.subarray(0, n)))
+  } finally {
+    fs.closeSync(input)
+  }
   writeAll(fd, cipher.final())
   writeAll(fd, cipher.getAuthTag())
 }
@@ -92,7 +112,8 @@ export function decryptTo(file: string, out: string, passphrase: string): void {
     const size = fs.fstatSync(fd).size
     const header = readHeader(fd, size)
     const { key, check } = deriveKeys(passphrase, header)
-    if (!timingSafeEqual(check, header.check)) throw new BackupRefused(`Wrong passphrase for ${file} (or the file's header is damaged); nothing was changed.`)
+    if (!timingSafeEqual(check, header.check))
+      throw new BackupRefused(`Wrong passphrase for ${file} (or the file's header is damaged); nothing was changed.`)
     const decipher = createDecipheriv('aes-256-gcm', key, header.nonce, { authTagLength: TAG_BYTES })
     decipher.setAAD(header.bytes)
     const tag = Buffer.alloc(TAG_BYTES)
@@ -103,14 +124,18 @@ export function decryptTo(file: string, out: string, passphrase: string): void {
     try {
       const buf = Buffer.alloc(CHUNK)
       const end = size - TAG_BYTES
-      for (let pos = header.bytes.length; pos < end;) {
+      for (let pos = header.bytes.length; pos < end; ) {
         const n = fs.readSync(fd, buf, 0, Math.min(CHUNK, end - pos), pos)
         if (n <= 0) throw new BackupRefused(`${file} is damaged (cut short); nothing was changed.`)
         writeAll(output, decipher.update(buf.subarray(0, n)))
         pos += n
       }
-      try { writeAll(output, decipher.final()) } catch {
-        throw new BackupRefused(`${file} is damaged: its contents do not match their seal (changed or cut short); nothing was changed.`)
+      try {
+        writeAll(output, decipher.final())
+      } catch {
+        throw new BackupRefused(
+          `${file} is damaged: its contents do not match their seal (changed or cut short); nothing was changed.`,
+        )
       }
       fs.fsyncSync(output)
       whole = true
@@ -118,19 +143,35 @@ export function decryptTo(file: string, out: string, passphrase: string): void {
       fs.closeSync(output)
       if (!whole) fs.rmSync(out, { force: true })
     }
-  } finally { fs.closeSync(fd) }
+  } finally {
+    fs.closeSync(fd)
+  }
 }
 
 function readHeader(fd: number, size: number): Header {
   const fixed = MAGIC.length + 6
-  const damaged = new BackupRefused('The encrypted backup\'s header is damaged or of an unknown kind; nothing was changed.')
+  const damaged = new BackupRefused(
+    "The encrypted backup's header is damaged or of an unknown kind; nothing was changed.",
+  )
   if (size < fixed) throw damaged
   const start = Buffer.alloc(fixed)
   fs.readSync(fd, start, 0, fixed, 0)
   if (!start.subarray(0, MAGIC.length).equals(MAGIC)) throw damaged
   const [version, kdf, logN, r, p, saltLength] = start.subarray(MAGIC.length)
-  if (version !== VERSION) throw new BackupRefused(`This backup was written in format ${version}, which this version of Bal Panchayat cannot read; nothing was changed.`)
-  if (kdf !== KDF_SCRYPT || logN < 10 || logN > 24 || r < 1 || p < 1 || 128 * r * p * 2 ** logN > MAX_SCRYPT_MEMORY || saltLength < 16) throw damaged
+  if (version !== VERSION)
+    throw new BackupRefused(
+      `This backup was written in format ${version}, which this version of Bal Panchayat cannot read; nothing was changed.`,
+    )
+  if (
+    kdf !== KDF_SCRYPT ||
+    logN < 10 ||
+    logN > 24 ||
+    r < 1 ||
+    p < 1 ||
+    128 * r * p * 2 ** logN > MAX_SCRYPT_MEMORY ||
+    saltLength < 16
+  )
+    throw damaged
   const rest = saltLength + NONCE_BYTES + CHECK_BYTES
   if (size < fixed + rest + TAG_BYTES) throw damaged
   const bytes = Buffer.alloc(fixed + rest)
@@ -141,5 +182,5 @@ function readHeader(fd: number, size: number): Header {
 }
 
 function writeAll(fd: number, data: Buffer): void {
-  for (let off = 0; off < data.length;) off += fs.writeSync(fd, data, off, data.length - off)
+  for (let off = 0; off < data.length; ) off += fs.writeSync(fd, data, off, data.length - off)
 }

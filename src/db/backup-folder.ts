@@ -9,7 +9,11 @@ import { operatorActor, recordAudit } from '../audit/audit.ts'
 import type { Actor } from '../web/context.ts'
 
 /** The box itself, taking its own backups; the audit log names it so. */
-export const scheduleActor: Actor = { ...operatorActor, username: 'backup-schedule', displayName: 'the box (automatic backup)' }
+export const scheduleActor: Actor = {
+  ...operatorActor,
+  username: 'backup-schedule',
+  displayName: 'the box (automatic backup)',
+}
 
 export type BackupFolderSettings = {
   /** Where the backups go (absolute). */
@@ -29,7 +33,13 @@ export const failureKinds = ['full', 'missing', 'denied', 'damaged', 'other'] as
 export type FailureKind = (typeof failureKinds)[number]
 
 export class BackupFailed extends Error {
-  constructor(readonly kind: FailureKind, message: string, readonly file?: string) { super(message) }
+  constructor(
+    readonly kind: FailureKind,
+    message: string,
+    readonly file?: string,
+  ) {
+    super(message)
+  }
 }
 
 export type GoodBackup = { file: string; at: number }
@@ -71,13 +81,24 @@ export class BackupFolder {
     } catch (err) {
       throw failure(err, file)
     }
-    const problem = (this.hooks.check ?? backupProblem)(file, { passphrase, workIn: dataFolderOf(this.database.sqlite.name) })
+    const problem = (this.hooks.check ?? backupProblem)(file, {
+      passphrase,
+      workIn: dataFolderOf(this.database.sqlite.name),
+    })
     if (problem) {
       const bad = `${file}.bad`
-      try { fs.renameSync(file, bad) } catch { fs.rmSync(file, { force: true }) }
+      try {
+        fs.renameSync(file, bad)
+      } catch {
+        fs.rmSync(file, { force: true })
+      }
       this.audit('database.backup_failed', { file: bad, reason: problem })
       this.pruneBad()
-      throw new BackupFailed('damaged', `The backup ${file} failed its check (${problem}); kept aside as ${path.basename(bad)}.`, bad)
+      throw new BackupFailed(
+        'damaged',
+        `The backup ${file} failed its check (${problem}); kept aside as ${path.basename(bad)}.`,
+        bad,
+      )
     }
     this.rotate()
     return { file, at }
@@ -85,32 +106,48 @@ export class BackupFolder {
 
   /** Good backups, oldest first. */
   goodBackups(): GoodBackup[] {
-    return this.named().filter((b) => b.state === 'good').sort(byTime).map(({ file, at }) => ({ file, at }))
+    return this.named()
+      .filter((b) => b.state === 'good')
+      .sort(byTime)
+      .map(({ file, at }) => ({ file, at }))
   }
 
   /** Every file of this folder named as ours: a good backup, one kept aside as bad, or a crash's partial one. */
   private named(): { file: string; at: number; seq: number; state: 'good' | 'bad' | 'partial' }[] {
     let names: string[]
-    try { names = fs.readdirSync(this.settings.dir) } catch { return [] }
-    const pattern = new RegExp(`^${escapeRegExp(this.prefix)}-(\\d{4})-(\\d{2})-(\\d{2})-(\\d{2})(\\d{2})(\\d{2})(?:-(\\d+))?\\.(?:sqlite|bpbackup)(\\.bad|\\.partial-[0-9a-f]{8})?$`)
+    try {
+      names = fs.readdirSync(this.settings.dir)
+    } catch {
+      return []
+    }
+    const pattern = new RegExp(
+      `^${escapeRegExp(this.prefix)}-(\\d{4})-(\\d{2})-(\\d{2})-(\\d{2})(\\d{2})(\\d{2})(?:-(\\d+))?\\.(?:sqlite|bpbackup)(\\.bad|\\.partial-[0-9a-f]{8})?$`,
+    )
     return names.flatMap((name) => {
       const m = pattern.exec(name)
       if (!m) return []
       const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number)
-      return [{
-        file: path.join(this.settings.dir, name),
-        at: new Date(y, mo - 1, d, h, mi, s).getTime(),
-        seq: Number(m[7] ?? 1),
-        state: m[8] === undefined ? 'good' as const : m[8] === '.bad' ? 'bad' as const : 'partial' as const,
-      }]
+      return [
+        {
+          file: path.join(this.settings.dir, name),
+          at: new Date(y, mo - 1, d, h, mi, s).getTime(),
+          seq: Number(m[7] ?? 1),
+          state: m[8] === undefined ? ('good' as const) : m[8] === '.bad' ? ('bad' as const) : ('partial' as const),
+        },
+      ]
     })
   }
 
   private ensureFolder(): void {
     const { dir, makeDir } = this.settings
     if (fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory()) return
-    if (!makeDir) throw new BackupFailed('missing', `The backup folder ${dir} is not there (is the USB stick plugged in?).`)
-    try { fs.mkdirSync(dir, { recursive: true, mode: FOLDER_MODE }) } catch (err) { throw failure(err) }
+    if (!makeDir)
+      throw new BackupFailed('missing', `The backup folder ${dir} is not there (is the USB stick plugged in?).`)
+    try {
+      fs.mkdirSync(dir, { recursive: true, mode: FOLDER_MODE })
+    } catch (err) {
+      throw failure(err)
+    }
   }
 
   /**
@@ -120,14 +157,21 @@ export class BackupFolder {
   private ensureRoom(): void {
     const reserve = this.settings.reserveBytes ?? 0
     const live = this.database.sqlite.name
-    const size = [...sqliteCompanions(live), ballotBoxPath(live)].reduce((n, f) => n + (fs.statSync(f, { throwIfNoEntry: false })?.size ?? 0), 0)
+    const size = [...sqliteCompanions(live), ballotBoxPath(live)].reduce(
+      (n, f) => n + (fs.statSync(f, { throwIfNoEntry: false })?.size ?? 0),
+      0,
+    )
     const data = dataFolderOf(live)
     const sameDisk = fs.statSync(data).dev === fs.statSync(this.settings.dir).dev
     const needs = [{ folder: data, bytes: size + reserve + (sameDisk ? size : 0) }]
     if (!sameDisk) needs.push({ folder: this.settings.dir, bytes: size })
     for (const { folder, bytes } of needs) {
       const s = fs.statfsSync(folder)
-      if (Number(s.bavail) * Number(s.bsize) < bytes) throw new BackupFailed('full', `Not enough free space in ${folder} for a backup (${Math.ceil(bytes / 1048576)} MB needed).`)
+      if (Number(s.bavail) * Number(s.bsize) < bytes)
+        throw new BackupFailed(
+          'full',
+          `Not enough free space in ${folder} for a backup (${Math.ceil(bytes / 1048576)} MB needed).`,
+        )
     }
   }
 
@@ -158,13 +202,19 @@ export class BackupFolder {
   }
 
   private pruneBad(): void {
-    const bad = this.named().filter((b) => b.state === 'bad').sort(byTime)
+    const bad = this.named()
+      .filter((b) => b.state === 'bad')
+      .sort(byTime)
     for (const old of bad.slice(0, Math.max(0, bad.length - BAD_KEPT))) fs.rmSync(old.file, { force: true })
   }
 
   /** Best effort: a full disk may refuse the audit row too, and the backup's outcome stands anyway. */
   private audit(action: 'database.backup_failed' | 'database.backup_removed', detail: Record<string, unknown>): void {
-    try { recordAudit(this.database.db, scheduleActor, { action, subject: 'database', detail }) } catch { /* logged by the schedule */ }
+    try {
+      recordAudit(this.database.db, scheduleActor, { action, subject: 'database', detail })
+    } catch {
+      /* logged by the schedule */
+    }
   }
 }
 
@@ -182,8 +232,23 @@ export function failure(err: unknown, file?: string): BackupFailed {
   const e = err as { code?: string; message?: string }
   const message = e?.message ?? String(err)
   const code = e?.code ?? ''
-  if (code === 'ENOSPC' || code === 'EDQUOT' || code === 'EFBIG' || code.startsWith('SQLITE_FULL')) return new BackupFailed('full', message, file)
-  if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'ENODEV' || code === 'ENXIO' || (err instanceof BackupRefused && /There is no folder/.test(message))) return new BackupFailed('missing', message, file)
-  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN')) return new BackupFailed('denied', message, file)
+  if (code === 'ENOSPC' || code === 'EDQUOT' || code === 'EFBIG' || code.startsWith('SQLITE_FULL'))
+    return new BackupFailed('full', message, file)
+  if (
+    code === 'ENOENT' ||
+    code === 'ENOTDIR' ||
+    code === 'ENODEV' ||
+    code === 'ENXIO' ||
+    (err instanceof BackupRefused && /There is no folder/.test(message))
+  )
+    return new BackupFailed('missing', message, file)
+  if (
+    code === 'EACCES' ||
+    code === 'EPERM' ||
+    code === 'EROFS' ||
+    code.startsWith('SQLITE_READONLY') ||
+    code.startsWith('SQLITE_CANTOPEN')
+  )
+    return new BackupFailed('denied', message, file)
   return new BackupFailed('other', message, file)
 }

@@ -1,5 +1,12 @@
 import type { AppDatabase } from './client.ts'
-import { BackupFailed, BackupFolder, failure, type BackupFolderSettings, type FailureKind, type GoodBackup } from './backup-folder.ts'
+import {
+  BackupFailed,
+  BackupFolder,
+  failure,
+  type BackupFolderSettings,
+  type FailureKind,
+  type GoodBackup,
+} from './backup-folder.ts'
 
 /** What the schedule needs of the backup folder (a BackupFolder; tests give a fake). */
 export type BackupTaker = {
@@ -54,7 +61,11 @@ export type BackupStatus = {
 }
 
 const realTimers: Timers = {
-  setTimeout: (run, ms) => { const t = setTimeout(run, ms); t.unref(); return t },
+  setTimeout: (run, ms) => {
+    const t = setTimeout(run, ms)
+    t.unref()
+    return t
+  },
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
 }
 
@@ -80,7 +91,12 @@ export class BackupSchedule {
 
   constructor(
     private readonly folder: BackupTaker,
-    private readonly options: { now?: () => number; timers?: Timers; log?: BackupLog; timing?: Partial<ScheduleTiming> } = {},
+    private readonly options: {
+      now?: () => number
+      timers?: Timers
+      log?: BackupLog
+      timing?: Partial<ScheduleTiming>
+    } = {},
   ) {
     this.timing = { ...DEFAULT_TIMING, ...options.timing }
     this.upSince = this.now()
@@ -90,7 +106,11 @@ export class BackupSchedule {
     if (this.started || this.stopped) return
     this.started = true
     this.upSince = this.now()
-    try { this.lastGood = this.folder.lastGood() } catch { this.lastGood = null }
+    try {
+      this.lastGood = this.folder.lastGood()
+    } catch {
+      this.lastGood = null
+    }
     this.tickIn(this.timing.firstCheckMs)
   }
 
@@ -107,24 +127,32 @@ export class BackupSchedule {
   /** Takes a backup now (or, if one is running, once more after it). Never rejects. */
   runNow(reason: string): Promise<void> {
     if (this.stopped) return Promise.resolve()
-    if (this.running) { this.again = true; return this.running }
+    if (this.running) {
+      this.again = true
+      return this.running
+    }
     const at = this.now()
     this.lastAttemptAt = at
-    this.running = new Promise<GoodBackup>((resolve) => resolve(this.folder.take(at))).then(
-      (made) => {
-        this.lastGood = made
-        this.lastFailure = null
-        this.options.log?.info({ reason, file: made.file }, 'backup made and checked')
-      },
-      (err: unknown) => {
-        const failed = err instanceof BackupFailed ? err : failure(err)
-        this.lastFailure = { at, kind: failed.kind, message: failed.message }
-        this.options.log?.error({ reason, kind: failed.kind, err: failed.message }, 'backup failed')
-      },
-    ).finally(() => {
-      this.running = null
-      if (this.again && !this.stopped) { this.again = false; void this.runNow('asked for during the last backup') }
-    })
+    this.running = new Promise<GoodBackup>((resolve) => resolve(this.folder.take(at)))
+      .then(
+        (made) => {
+          this.lastGood = made
+          this.lastFailure = null
+          this.options.log?.info({ reason, file: made.file }, 'backup made and checked')
+        },
+        (err: unknown) => {
+          const failed = err instanceof BackupFailed ? err : failure(err)
+          this.lastFailure = { at, kind: failed.kind, message: failed.message }
+          this.options.log?.error({ reason, kind: failed.kind, err: failed.message }, 'backup failed')
+        },
+      )
+      .finally(() => {
+        this.running = null
+        if (this.again && !this.stopped) {
+          this.again = false
+          void this.runNow('asked for during the last backup')
+        }
+      })
     return this.running
   }
 
@@ -170,8 +198,12 @@ export class BackupSchedule {
     this.tickTimer = this.timers.setTimeout(() => this.tick(), ms)
   }
 
-  private now(): number { return (this.options.now ?? Date.now)() }
-  private get timers(): Timers { return this.options.timers ?? realTimers }
+  private now(): number {
+    return (this.options.now ?? Date.now)()
+  }
+  private get timers(): Timers {
+    return this.options.timers ?? realTimers
+  }
 }
 
 /** The latest nightly time (local) at or before `now`. */
@@ -181,7 +213,11 @@ export function lastNightly(now: number, at: { hour: number; minute: number }): 
   return today <= now ? today : new Date(d.getFullYear(), d.getMonth(), d.getDate() - 1, at.hour, at.minute).getTime()
 }
 
-export type BackupOptions = BackupFolderSettings & { timing?: Partial<ScheduleTiming>; now?: () => number; timers?: Timers }
+export type BackupOptions = BackupFolderSettings & {
+  timing?: Partial<ScheduleTiming>
+  now?: () => number
+  timers?: Timers
+}
 
 /** The schedule of the database's automatic backups into `options.dir`; idle until started. */
 export function backupSchedule(database: AppDatabase, options: BackupOptions, log?: BackupLog): BackupSchedule {

@@ -4,7 +4,15 @@ import { randomBytes } from 'node:crypto'
 import Sqlite from 'better-sqlite3'
 import { BOX_IMAGE_TABLE, ballotBoxPath, type AppDatabase } from './client.ts'
 import { BackupRefused, encryptTo, passphraseProblem } from './backup-crypto.ts'
-import { FILE_MODE, TEMP_PREFIX, copyInto, dataFolderOf, ownerOnlyIfPossible, sqliteCompanions, syncFolder } from './files.ts'
+import {
+  FILE_MODE,
+  TEMP_PREFIX,
+  copyInto,
+  dataFolderOf,
+  ownerOnlyIfPossible,
+  sqliteCompanions,
+  syncFolder,
+} from './files.ts'
 import { operatorActor, recordAudit } from '../audit/audit.ts'
 import type { Actor } from '../web/context.ts'
 
@@ -14,7 +22,11 @@ import type { Actor } from '../web/context.ts'
  * after, so a poll that opened or closed meanwhile is never without its box. Opening the copy as
  * the app's database unpacks the box beside it (see db/client.ts).
  */
-export async function backupDatabase(database: AppDatabase, target: string, options: Partial<Sqlite.BackupOptions> = {}): Promise<{ totalPages: number; boxBytes: number }> {
+export async function backupDatabase(
+  database: AppDatabase,
+  target: string,
+  options: Partial<Sqlite.BackupOptions> = {},
+): Promise<{ totalPages: number; boxBytes: number }> {
   const { totalPages } = await database.sqlite.backup(target, options as Sqlite.BackupOptions)
   const image = database.sqlite.serialize({ attached: 'box' })
   const copy = new Sqlite(target)
@@ -22,7 +34,9 @@ export async function backupDatabase(database: AppDatabase, target: string, opti
     copy.exec(`CREATE TABLE ${BOX_IMAGE_TABLE} (image BLOB NOT NULL)`)
     copy.prepare(`INSERT INTO ${BOX_IMAGE_TABLE} (image) VALUES (?)`).run(image)
     copy.pragma('wal_checkpoint(TRUNCATE)')
-  } finally { copy.close() }
+  } finally {
+    copy.close()
+  }
   fs.chmodSync(target, FILE_MODE)
   return { totalPages, boxBytes: image.length }
 }
@@ -37,7 +51,11 @@ export type BackupReport = { file: string; encrypted: boolean; totalPages: numbe
  * with the passphrase, mode 600, and recorded in the audit log (the erasure page reads these
  * entries to say which older backups still hold erased data).
  */
-export async function writeBackup(database: AppDatabase, file: string, options: { passphrase?: string; actor?: Actor } = {}): Promise<BackupReport> {
+export async function writeBackup(
+  database: AppDatabase,
+  file: string,
+  options: { passphrase?: string; actor?: Actor } = {},
+): Promise<BackupReport> {
   const target = path.resolve(file)
   const encrypted = options.passphrase !== undefined
   if (encrypted) {
@@ -45,8 +63,10 @@ export async function writeBackup(database: AppDatabase, file: string, options: 
     if (problem) throw new BackupRefused(problem)
   }
   refuseLiveFiles(database, target)
-  if (fs.statSync(target, { throwIfNoEntry: false })?.isDirectory()) throw new BackupRefused(`${target} is a folder: give the backup a file name in it.`)
-  if (!fs.statSync(path.dirname(target), { throwIfNoEntry: false })?.isDirectory()) throw new BackupRefused(`There is no folder ${path.dirname(target)} to write the backup into.`)
+  if (fs.statSync(target, { throwIfNoEntry: false })?.isDirectory())
+    throw new BackupRefused(`${target} is a folder: give the backup a file name in it.`)
+  if (!fs.statSync(path.dirname(target), { throwIfNoEntry: false })?.isDirectory())
+    throw new BackupRefused(`There is no folder ${path.dirname(target)} to write the backup into.`)
   const work = fs.mkdtempSync(path.join(dataFolderOf(database.sqlite.name), `${TEMP_PREFIX}backup-`))
   try {
     const copy = path.join(work, 'backup.sqlite')
@@ -67,7 +87,11 @@ export async function writeBackup(database: AppDatabase, file: string, options: 
     fs.closeSync(fd)
     fs.renameSync(partial, target)
     syncFolder(path.dirname(target))
-    recordAudit(database.db, options.actor ?? operatorActor, { action: 'database.backed_up', subject: 'database', detail: { file: target, encrypted } })
+    recordAudit(database.db, options.actor ?? operatorActor, {
+      action: 'database.backed_up',
+      subject: 'database',
+      detail: { file: target, encrypted },
+    })
     return { file: target, encrypted, totalPages, boxBytes, bytes: fs.statSync(target).size }
   } finally {
     fs.rmSync(work, { recursive: true, force: true })
@@ -78,7 +102,8 @@ export async function writeBackup(database: AppDatabase, file: string, options: 
 function refuseLiveFiles(database: AppDatabase, target: string): void {
   const live = path.resolve(database.sqlite.name)
   const taken = [...sqliteCompanions(live), ...sqliteCompanions(ballotBoxPath(live))]
-  if (taken.includes(target)) throw new BackupRefused(`${target} is the live database (or one of its files); choose another name for the backup.`)
+  if (taken.includes(target))
+    throw new BackupRefused(`${target} is the live database (or one of its files); choose another name for the backup.`)
 }
 
 /**
@@ -96,5 +121,7 @@ function leaveOutSecrets(file: string): void {
     copy.pragma('temp_store = MEMORY')
     copy.exec("DELETE FROM sessions; UPDATE stations SET pin_hash = ''")
     copy.exec('VACUUM')
-  } finally { copy.close() }
+  } finally {
+    copy.close()
+  }
 }

@@ -54,7 +54,10 @@ export function ballotBoxPath(file: string): string {
  */
 export function openDatabase(file: string): AppDatabase {
   // The data folder 700 and the file 600 before SQLite opens it: its WAL and SHM take the file's mode.
-  if (file !== ':memory:') { ownerOnlyFolder(path.dirname(path.resolve(file))); ownerOnlyFile(file) }
+  if (file !== ':memory:') {
+    ownerOnlyFolder(path.dirname(path.resolve(file)))
+    ownerOnlyFile(file)
+  }
   const sqlite = new Sqlite(file)
   sqlite.pragma('journal_mode = WAL')
   // Left looser by an older release: tightened at every open.
@@ -77,7 +80,17 @@ export function openDatabase(file: string): AppDatabase {
     sessions.pragma('busy_timeout = 5000')
   }
   groupCommits.set(db, new GroupCommit(sqlite))
-  return { sqlite, db, sessions, boxFile: box, close: () => { if (sessions !== sqlite) sessions.close(); sqlite.close(); if (file === ':memory:') removeBox(box) } }
+  return {
+    sqlite,
+    db,
+    sessions,
+    boxFile: box,
+    close: () => {
+      if (sessions !== sqlite) sessions.close()
+      sqlite.close()
+      if (file === ':memory:') removeBox(box)
+    },
+  }
 }
 
 /**
@@ -86,7 +99,10 @@ export function openDatabase(file: string): AppDatabase {
  * db/backup.ts); a restored one is unpacked here, replacing whatever box was beside it.
  */
 function attachBallotBox(sqlite: Sqlite.Database, file: string): string {
-  const boxFile = file === ':memory:' ? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bp-box-')), 'memory.ballot-box.sqlite') : ballotBoxPath(path.resolve(file))
+  const boxFile =
+    file === ':memory:'
+      ? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bp-box-')), 'memory.ballot-box.sqlite')
+      : ballotBoxPath(path.resolve(file))
   unpackBoxFromBackup(sqlite, boxFile)
   ownerOnlyFile(boxFile)
   const own = new Sqlite(boxFile)
@@ -95,9 +111,11 @@ function attachBallotBox(sqlite: Sqlite.Database, file: string): string {
     own.pragma('busy_timeout = 5000')
     setBoxPragmas(own, 'main')
     migrate(drizzle(own), { migrationsFolder: ballotBoxMigrationsFolder })
-  } finally { own.close() }
+  } finally {
+    own.close()
+  }
   ownerOnlyFiles(boxFile, `${boxFile}-journal`)
-  sqlite.prepare("ATTACH DATABASE ? AS box").run(boxFile)
+  sqlite.prepare('ATTACH DATABASE ? AS box').run(boxFile)
   setBoxPragmas(sqlite, 'box')
   return boxFile
 }
@@ -117,7 +135,12 @@ function unpackBoxFromBackup(sqlite: Sqlite.Database, boxFile: string): void {
   if (image) {
     const tmp = `${boxFile}.restoring`
     const fd = fs.openSync(tmp, 'w', 0o600)
-    try { fs.writeSync(fd, image); fs.fsyncSync(fd) } finally { fs.closeSync(fd) }
+    try {
+      fs.writeSync(fd, image)
+      fs.fsyncSync(fd)
+    } finally {
+      fs.closeSync(fd)
+    }
     fs.rmSync(`${boxFile}-journal`, { force: true })
     fs.renameSync(tmp, boxFile)
   }

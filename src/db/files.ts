@@ -23,7 +23,11 @@ export function ownerOnlyFolder(dir: string): string | undefined {
     if ((stat.mode & 0o777) !== FOLDER_MODE) fs.chmodSync(dir, FOLDER_MODE)
     // Backups and kept-aside databases an operator left here (or copied in) included.
     for (const e of entries) if (e.isFile()) tighten(path.join(dir, e.name))
-  } else if ((stat.mode & 0o777) !== FOLDER_MODE) warnOnce(dir, `The data folder ${dir} can be read by other users (mode ${(stat.mode & 0o777).toString(8)}) and also holds other folders, so it was left as it is: give the database a folder of its own, or run chmod 700 ${dir}.`)
+  } else if ((stat.mode & 0o777) !== FOLDER_MODE)
+    warnOnce(
+      dir,
+      `The data folder ${dir} can be read by other users (mode ${(stat.mode & 0o777).toString(8)}) and also holds other folders, so it was left as it is: give the database a folder of its own, or run chmod 700 ${dir}.`,
+    )
   return made
 }
 
@@ -35,7 +39,9 @@ export function ownerOnlyFolder(dir: string): string | undefined {
 function isOurs(stat: fs.Stats, entries: fs.Dirent[]): boolean {
   if (stat.mode & 0o1000) return false
   if (process.getuid && stat.uid !== process.getuid()) return false
-  return entries.every((e) => !e.isDirectory() || e.name === 'tls' || e.name === 'backups' || e.name.startsWith(TEMP_PREFIX))
+  return entries.every(
+    (e) => !e.isDirectory() || e.name === 'tls' || e.name === 'backups' || e.name.startsWith(TEMP_PREFIX),
+  )
 }
 
 /** 600 unless it is already the owner's alone (stat and chmod go by name: no descriptor is opened). */
@@ -43,7 +49,9 @@ function tighten(file: string): void {
   try {
     const stat = fs.statSync(file)
     if (stat.mode & 0o077 && (!process.getuid || stat.uid === process.getuid())) fs.chmodSync(file, stat.mode & 0o700)
-  } catch (err) { if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err }
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+  }
 }
 
 /** Temporary folders of a backup or a restore in progress, inside the data folder. */
@@ -59,10 +67,16 @@ function warnOnce(key: string, message: string): void {
 /** Sets 600 on each of the files that exist (SQLite makes the WAL, SHM and journals with the mode of the database file). */
 export function ownerOnlyFiles(...files: string[]): void {
   for (const file of files) {
-    try { fs.chmodSync(file, FILE_MODE) } catch (err) {
+    try {
+      fs.chmodSync(file, FILE_MODE)
+    } catch (err) {
       const code = (err as NodeJS.ErrnoException).code
       // Another user's file: not ours to change, and the app still works with it.
-      if (code === 'EPERM') warnOnce(file, `The mode of ${file} could not be made 600 (another user's file, or a file system without modes).`)
+      if (code === 'EPERM')
+        warnOnce(
+          file,
+          `The mode of ${file} could not be made 600 (another user's file, or a file system without modes).`,
+        )
       else if (code !== 'ENOENT') throw err
     }
   }
@@ -74,7 +88,11 @@ export function ownerOnlyFiles(...files: string[]): void {
  * lock this process holds on it, SQLite's included.
  */
 export function ownerOnlyFile(file: string): void {
-  try { fs.closeSync(fs.openSync(file, 'wx', FILE_MODE)) } catch (err) { if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err }
+  try {
+    fs.closeSync(fs.openSync(file, 'wx', FILE_MODE))
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
+  }
   ownerOnlyFiles(file)
 }
 
@@ -83,7 +101,9 @@ export function ownerOnlyFile(file: string): void {
  * keeps modes. FAT and exFAT sticks keep none and refuse chmod; the file is then as private as the stick.
  */
 export function ownerOnlyIfPossible(fd: number): void {
-  try { fs.fchmodSync(fd, FILE_MODE) } catch (err) {
+  try {
+    fs.fchmodSync(fd, FILE_MODE)
+  } catch (err) {
     if (!['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS'].includes((err as NodeJS.ErrnoException).code ?? '')) throw err
   }
 }
@@ -91,7 +111,14 @@ export function ownerOnlyIfPossible(fd: number): void {
 /** A rename is durable once the folder that holds it is flushed (not every file system allows it). */
 export function syncFolder(dir: string): void {
   let fd: number | undefined
-  try { fd = fs.openSync(dir, 'r'); fs.fsyncSync(fd) } catch { /* not supported here: the rename stands */ } finally { if (fd !== undefined) fs.closeSync(fd) }
+  try {
+    fd = fs.openSync(dir, 'r')
+    fs.fsyncSync(fd)
+  } catch {
+    /* not supported here: the rename stands */
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd)
+  }
 }
 
 /** The files SQLite keeps beside a database. */
@@ -108,8 +135,10 @@ export function copyInto(source: string, fd: number): void {
   const input = fs.openSync(source, 'r')
   try {
     const buf = Buffer.alloc(1024 * 1024)
-    for (let n; (n = fs.readSync(input, buf, 0, buf.length, null)) > 0;) {
-      for (let off = 0; off < n;) off += fs.writeSync(fd, buf, off, n - off)
+    for (let n: number; (n = fs.readSync(input, buf, 0, buf.length, null)) > 0; ) {
+      for (let off = 0; off < n; ) off += fs.writeSync(fd, buf, off, n - off)
     }
-  } finally { fs.closeSync(input) }
+  } finally {
+    fs.closeSync(input)
+  }
 }

@@ -37,10 +37,16 @@ export class GroupCommit {
   private scheduled = false
   private readonly sql: Record<'begin' | 'savepoint' | 'release' | 'rollbackTo' | 'commit', Sqlite.Statement>
 
-  constructor(private readonly sqlite: Sqlite.Database, private readonly maxBatch = MAX_BATCH) {
+  constructor(
+    private readonly sqlite: Sqlite.Database,
+    private readonly maxBatch = MAX_BATCH,
+  ) {
     this.sql = {
-      begin: sqlite.prepare('BEGIN IMMEDIATE'), savepoint: sqlite.prepare('SAVEPOINT grouped'), release: sqlite.prepare('RELEASE grouped'),
-      rollbackTo: sqlite.prepare('ROLLBACK TO grouped'), commit: sqlite.prepare('COMMIT'),
+      begin: sqlite.prepare('BEGIN IMMEDIATE'),
+      savepoint: sqlite.prepare('SAVEPOINT grouped'),
+      release: sqlite.prepare('RELEASE grouped'),
+      rollbackTo: sqlite.prepare('ROLLBACK TO grouped'),
+      commit: sqlite.prepare('COMMIT'),
     }
   }
 
@@ -112,7 +118,9 @@ export class GroupCommit {
   private abandon(batch: Pending[], cause: unknown): void {
     try {
       if (this.sqlite.inTransaction) this.sqlite.exec('ROLLBACK')
-    } catch { /* SQLite has already ended the transaction */ }
+    } catch {
+      /* SQLite has already ended the transaction */
+    }
     const failure = cause instanceof BatchFailed ? cause : new BatchFailed(cause)
     for (const p of batch) p.reject(failure)
   }

@@ -34,7 +34,11 @@ export type TextDeclaration = {
  * Declares how the erasure treats each text column of a table. A table with free text (typed or
  * JSON) says which of its rows belong to a village.
  */
-export function declareText<T extends SQLiteTable>(table: T, columns: TextColumnsOf<T>, village?: (villageId: number) => SQL): TextDeclaration {
+export function declareText<T extends SQLiteTable>(
+  table: T,
+  columns: TextColumnsOf<T>,
+  village?: (villageId: number) => SQL,
+): TextDeclaration {
   const config = getTableConfig(table)
   const byName: Record<string, TextKind> = {}
   for (const [key, kind] of Object.entries(columns as Record<string, TextKind>)) {
@@ -42,7 +46,8 @@ export function declareText<T extends SQLiteTable>(table: T, columns: TextColumn
     byName[column.name] = kind
   }
   const free = Object.values(byName).some((k) => k === 'typed' || k === 'json')
-  if (free && !village) throw new Error(`${config.name}: a table with free text must say which rows belong to a village`)
+  if (free && !village)
+    throw new Error(`${config.name}: a table with free text must say which rows belong to a village`)
   return { kind: 'text-declaration', table, name: config.name, columns: byName, village }
 }
 
@@ -52,7 +57,9 @@ export function isTextDeclaration(value: unknown): value is TextDeclaration {
 
 /** Every column SQLite stores as TEXT, of a drizzle table: what the declarations must cover. */
 export function textColumnNames(table: SQLiteTable): string[] {
-  return getTableConfig(table).columns.filter((c) => c.getSQLType() === 'text').map((c) => c.name)
+  return getTableConfig(table)
+    .columns.filter((c) => c.getSQLType() === 'text')
+    .map((c) => c.name)
 }
 
 /**

@@ -3,7 +3,15 @@ import path from 'node:path'
 import Sqlite from 'better-sqlite3'
 import { BOX_IMAGE_TABLE, ballotBoxPath, openDatabase } from './client.ts'
 import { BackupRefused, backupKind, decryptTo } from './backup-crypto.ts'
-import { FILE_MODE, TEMP_PREFIX, copyInto, ownerOnlyFiles, ownerOnlyFolder, sqliteCompanions, syncFolder } from './files.ts'
+import {
+  FILE_MODE,
+  TEMP_PREFIX,
+  copyInto,
+  ownerOnlyFiles,
+  ownerOnlyFolder,
+  sqliteCompanions,
+  syncFolder,
+} from './files.ts'
 import { operatorActor, recordAudit } from '../audit/audit.ts'
 
 export type RestoreReport = { file: string; encrypted: boolean; database: string; keptAside: string[] }
@@ -16,16 +24,25 @@ export type RestoreReport = { file: string; encrypted: boolean; database: string
  * box inside it, as `<name>.before-restore-<time>` (itself a backup that `restore` can read).
  * Refused while the app (or another command) has the database open.
  */
-export async function restoreBackup(file: string, databaseFile: string, options: { force?: boolean; passphrase: () => Promise<string> }): Promise<RestoreReport> {
+export async function restoreBackup(
+  file: string,
+  databaseFile: string,
+  options: { force?: boolean; passphrase: () => Promise<string> },
+): Promise<RestoreReport> {
   const source = path.resolve(file)
   const target = path.resolve(databaseFile)
   if (!fs.statSync(source, { throwIfNoEntry: false })?.isFile()) throw new BackupRefused(`There is no file ${source}.`)
   const kind = backupKind(source)
-  if (kind === 'unknown') throw new BackupRefused(`${source} is not a Bal Panchayat backup (neither a database nor an encrypted backup); nothing was changed.`)
+  if (kind === 'unknown')
+    throw new BackupRefused(
+      `${source} is not a Bal Panchayat backup (neither a database nor an encrypted backup); nothing was changed.`,
+    )
   const box = ballotBoxPath(target)
   const present = [target, `${target}-wal`, box].filter((f) => fs.existsSync(f))
   if (present.length && !options.force) {
-    throw new BackupRefused(`${target} already holds a database. To replace it, stop the app and run restore again with --force (the database there now is kept as ${path.basename(target)}.before-restore-<time>).`)
+    throw new BackupRefused(
+      `${target} already holds a database. To replace it, stop the app and run restore again with --force (the database there now is kept as ${path.basename(target)}.before-restore-<time>).`,
+    )
   }
   const encrypted = kind === 'encrypted'
   const passphrase = encrypted ? await options.passphrase() : ''
@@ -45,8 +62,14 @@ export async function restoreBackup(file: string, databaseFile: string, options:
     // Opening it unpacks the ballot box beside it and brings it to the newest migration.
     const database = openDatabase(target)
     try {
-      recordAudit(database.db, operatorActor, { action: 'database.restored', subject: 'database', detail: { file: source, encrypted, keptAside } })
-    } finally { database.close() }
+      recordAudit(database.db, operatorActor, {
+        action: 'database.restored',
+        subject: 'database',
+        detail: { file: source, encrypted, keptAside },
+      })
+    } finally {
+      database.close()
+    }
     return { file: source, encrypted, database: target, keptAside }
   } finally {
     fs.rmSync(work, { recursive: true, force: true })
@@ -56,12 +79,19 @@ export async function restoreBackup(file: string, databaseFile: string, options:
 }
 
 function inUse(target: string): BackupRefused {
-  return new BackupRefused(`The database ${target} is in use: stop the app (and any other command using it), then restore again; nothing was changed.`)
+  return new BackupRefused(
+    `The database ${target} is in use: stop the app (and any other command using it), then restore again; nothing was changed.`,
+  )
 }
 
 function copyPlain(source: string, out: string): void {
   const fd = fs.openSync(out, 'wx', FILE_MODE)
-  try { copyInto(source, fd); fs.fsyncSync(fd) } finally { fs.closeSync(fd) }
+  try {
+    copyInto(source, fd)
+    fs.fsyncSync(fd)
+  } finally {
+    fs.closeSync(fd)
+  }
 }
 
 /** Whole and ours: a sound SQLite file with the app's tables, and a sound ballot box inside it. */
@@ -73,19 +103,26 @@ function checkRestorable(file: string, source: string): void {
     db.pragma('temp_store = MEMORY')
     if (db.pragma('integrity_check', { simple: true }) !== 'ok') throw damaged
     const tables = new Set(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[])
-    if (!tables.has('__drizzle_migrations') || !tables.has('users')) throw new BackupRefused(`${source} is a database, but not a Bal Panchayat one; nothing was changed.`)
+    if (!tables.has('__drizzle_migrations') || !tables.has('users'))
+      throw new BackupRefused(`${source} is a database, but not a Bal Panchayat one; nothing was changed.`)
     if (tables.has(BOX_IMAGE_TABLE)) {
       const image = db.prepare(`SELECT image FROM ${BOX_IMAGE_TABLE}`).pluck().get() as Buffer | undefined
       if (image) {
         const box = new Sqlite(image)
-        try { if (box.pragma('integrity_check', { simple: true }) !== 'ok') throw damaged } finally { box.close() }
+        try {
+          if (box.pragma('integrity_check', { simple: true }) !== 'ok') throw damaged
+        } finally {
+          box.close()
+        }
       }
     }
   } catch (err) {
     if (err instanceof BackupRefused) throw err
     if (err instanceof Sqlite.SqliteError) throw damaged
     throw err
-  } finally { db?.close() }
+  } finally {
+    db?.close()
+  }
 }
 
 /**
@@ -142,5 +179,7 @@ function embedBox(target: string, box: string): boolean {
     if (err instanceof Sqlite.SqliteError && err.code.startsWith('SQLITE_BUSY')) throw inUse(target)
     if (err instanceof Sqlite.SqliteError) return false
     throw err
-  } finally { db?.close() }
+  } finally {
+    db?.close()
+  }
 }

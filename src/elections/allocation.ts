@@ -58,17 +58,34 @@ export type TieRule = 'girl-first' | 'lot'
 export type RankedStep = { kind: 'ranked'; order: string[]; tieBreak: TieRule }
 export type TieStep = { kind: 'tie'; votes: number; order: string[]; lots: number[]; by: TieRule[] }
 export type MinimumSwapStep = {
-  kind: 'swap'; method: 'minimum'; out: string; in: string; seat: number
-  girlsRequired: number; protectedElected: number
+  kind: 'swap'
+  method: 'minimum'
+  out: string
+  in: string
+  seat: number
+  girlsRequired: number
+  protectedElected: number
 }
 export type ZipperSwapStep = {
-  kind: 'swap'; method: 'zipper'; seat: number; in: string; out: string; passedOver: string[]
-  girlsRequired: number; protectedElected: number
+  kind: 'swap'
+  method: 'zipper'
+  seat: number
+  in: string
+  out: string
+  passedOver: string[]
+  girlsRequired: number
+  protectedElected: number
 }
 export type SwapStep = MinimumSwapStep | ZipperSwapStep
 export type ShortfallStep = {
-  kind: 'shortfall'; method: 'minimum' | 'zipper'; required: number; available: number
-  protectedElected: number; policy: 'release' | 'vacant'; seats: number[]; displaced: string[]
+  kind: 'shortfall'
+  method: 'minimum' | 'zipper'
+  required: number
+  available: number
+  protectedElected: number
+  policy: 'release' | 'vacant'
+  seats: number[]
+  displaced: string[]
 }
 export type VacantStep = { kind: 'vacant'; seat: number; reason: 'shortfall' | 'no-candidates' }
 export type AllocationStep = RankedStep | TieStep | SwapStep | ShortfallStep | VacantStep
@@ -105,14 +122,21 @@ const GENDERS = ['girl', 'boy', 'other'] as const
 
 const show = (value: unknown): string => {
   if (typeof value === 'string') return JSON.stringify(value)
-  if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) return String(value)
-  try { return JSON.stringify(value) ?? typeof value } catch { return typeof value }
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined)
+    return String(value)
+  try {
+    return JSON.stringify(value) ?? typeof value
+  } catch {
+    return typeof value
+  }
 }
 
 function oneOf<T extends string>(value: unknown, allowed: readonly T[], fallback: T, what: string): T {
   if (value === undefined) return fallback
   if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T
-  throw new AllocationError(`unknown ${what} ${show(value)}: expected one of ${allowed.map((a) => `'${a}'`).join(', ')}`)
+  throw new AllocationError(
+    `unknown ${what} ${show(value)}: expected one of ${allowed.map((a) => `'${a}'`).join(', ')}`,
+  )
 }
 
 function validate(input: AllocationInput): { settings: Settings; entries: Entry[] } {
@@ -121,7 +145,8 @@ function validate(input: AllocationInput): { settings: Settings; entries: Entry[
   if (typeof k !== 'number' || !Number.isInteger(k) || k < 1) {
     throw new AllocationError(`seats must be an integer of at least 1, got ${show(k)}`)
   }
-  if (input.method === undefined) throw new AllocationError(`method is missing: expected one of 'plain', 'minimum', 'zipper'`)
+  if (input.method === undefined)
+    throw new AllocationError(`method is missing: expected one of 'plain', 'minimum', 'zipper'`)
   const method = oneOf(input.method, METHODS, 'minimum', 'method')
   const protect = oneOf(input.protect, ['girls', 'girls-and-other'] as const, 'girls', 'protect setting')
   const tieBreak = oneOf(input.tieBreak, ['girl-first', 'lot'] as const, 'girl-first', 'tieBreak setting')
@@ -132,7 +157,10 @@ function validate(input: AllocationInput): { settings: Settings; entries: Entry[
     throw new AllocationError(`girls must be an object with share, rounding or minimum, got ${show(girls)}`)
   }
   const g = (girls ?? {}) as NonNullable<AllocationInput['girls']>
-  if (g.share !== undefined && (typeof g.share !== 'number' || !Number.isFinite(g.share) || g.share < 0 || g.share > 1)) {
+  if (
+    g.share !== undefined &&
+    (typeof g.share !== 'number' || !Number.isFinite(g.share) || g.share < 0 || g.share > 1)
+  ) {
     throw new AllocationError(`girls.share must be a number from 0 to 1, got ${show(g.share)}`)
   }
   const rounding = oneOf(g.rounding, ['up', 'down'] as const, 'up', 'girls.rounding')
@@ -144,22 +172,29 @@ function validate(input: AllocationInput): { settings: Settings; entries: Entry[
   const ids = new Set<string>()
   const lots = new Map<number, string>()
   const entries = input.candidates.map((c, i): Entry => {
-    if (typeof c !== 'object' || c === null) throw new AllocationError(`candidate #${i + 1} must be an object, got ${show(c)}`)
+    if (typeof c !== 'object' || c === null)
+      throw new AllocationError(`candidate #${i + 1} must be an object, got ${show(c)}`)
     const { id, gender, votes, lot } = c
-    if (typeof id !== 'string' || id === '') throw new AllocationError(`candidate #${i + 1} must have a non-empty string id, got ${show(id)}`)
+    if (typeof id !== 'string' || id === '')
+      throw new AllocationError(`candidate #${i + 1} must have a non-empty string id, got ${show(id)}`)
     if (ids.has(id)) throw new AllocationError(`duplicate candidate id ${show(id)}`)
     ids.add(id)
     if (!(GENDERS as readonly unknown[]).includes(gender)) {
-      throw new AllocationError(`unknown gender ${show(gender)} for candidate ${show(id)}: expected 'girl', 'boy' or 'other'`)
+      throw new AllocationError(
+        `unknown gender ${show(gender)} for candidate ${show(id)}: expected 'girl', 'boy' or 'other'`,
+      )
     }
     if (typeof votes !== 'number' || !Number.isInteger(votes) || votes < 0) {
-      throw new AllocationError(`votes of candidate ${show(id)} must be a whole number of at least 0, got ${show(votes)}`)
+      throw new AllocationError(
+        `votes of candidate ${show(id)} must be a whole number of at least 0, got ${show(votes)}`,
+      )
     }
     if (typeof lot !== 'number' || !Number.isFinite(lot)) {
       throw new AllocationError(`lot of candidate ${show(id)} must be a finite number, got ${show(lot)}`)
     }
     const holder = lots.get(lot)
-    if (holder !== undefined) throw new AllocationError(`duplicate lot ${lot}: candidates ${show(holder)} and ${show(id)} both drew it`)
+    if (holder !== undefined)
+      throw new AllocationError(`duplicate lot ${lot}: candidates ${show(holder)} and ${show(id)} both drew it`)
     lots.set(lot, id)
     const prot = gender === 'girl' || (gender === 'other' && protect === 'girls-and-other')
     return { id, votes, lot, prot }
@@ -194,7 +229,7 @@ function rank(entries: Entry[], tieBreak: TieRule): { ranked: Entry[]; ties: Tie
     return a.lot < b.lot ? -1 : a.lot > b.lot ? 1 : 0
   })
   const ties: TieStep[] = []
-  for (let i = 0; i < ranked.length;) {
+  for (let i = 0; i < ranked.length; ) {
     let j = i + 1
     while (j < ranked.length && ranked[j].votes === ranked[i].votes) j++
     if (j - i > 1) {
@@ -203,7 +238,13 @@ function rank(entries: Entry[], tieBreak: TieRule): { ranked: Entry[]; ties: Tie
       const by: TieRule[] = []
       if (girlFirst && nProt > 0 && nProt < group.length) by.push('girl-first')
       if (!girlFirst || nProt > 1 || group.length - nProt > 1) by.push('lot')
-      ties.push({ kind: 'tie', votes: ranked[i].votes, order: group.map((e) => e.id), lots: group.map((e) => e.lot), by })
+      ties.push({
+        kind: 'tie',
+        votes: ranked[i].votes,
+        order: group.map((e) => e.id),
+        lots: group.map((e) => e.lot),
+        by,
+      })
     }
     i = j
   }
@@ -221,7 +262,11 @@ function fillMinimum(ranked: Entry[], s: Settings, G: number): Filled {
   let p = E.filter((e) => e.prot).length
   while (p < G && swaps.length < waiting.length) {
     let lowest = -1
-    for (let i = E.length - 1; i >= 0; i--) if (!E[i].prot) { lowest = i; break }
+    for (let i = E.length - 1; i >= 0; i--)
+      if (!E[i].prot) {
+        lowest = i
+        break
+      }
     if (lowest === -1) break // cannot happen: E would then hold every candidate
     const incoming = waiting[swaps.length]
     swaps.push({ out: E[lowest], in: incoming, protectedElected: ++p })
@@ -232,7 +277,16 @@ function fillMinimum(ranked: Entry[], s: Settings, G: number): Filled {
   const reasons = new Map<number, VacantStep['reason']>()
   let shortfall: ShortfallStep | null = null
   if (s.method === 'minimum' && available < G) {
-    shortfall = { kind: 'shortfall', method: 'minimum', required: G, available, protectedElected: p, policy: s.shortfall, seats: [], displaced: [] }
+    shortfall = {
+      kind: 'shortfall',
+      method: 'minimum',
+      required: G,
+      available,
+      protectedElected: p,
+      policy: s.shortfall,
+      seats: [],
+      displaced: [],
+    }
     if (s.shortfall === 'vacant') {
       const others = E.filter((e) => !e.prot)
       const kept = new Set([...E.filter((e) => e.prot), ...others.slice(0, s.k - G)])
@@ -248,10 +302,17 @@ function fillMinimum(ranked: Entry[], s: Settings, G: number): Filled {
 
   const seated: (Entry | null)[] = [...E]
   while (seated.length < s.k) seated.push(null)
-  const steps: AllocationStep[] = swaps.map((w): MinimumSwapStep => ({
-    kind: 'swap', method: 'minimum', out: w.out.id, in: w.in.id, seat: E.indexOf(w.in) + 1,
-    girlsRequired: G, protectedElected: w.protectedElected,
-  }))
+  const steps: AllocationStep[] = swaps.map(
+    (w): MinimumSwapStep => ({
+      kind: 'swap',
+      method: 'minimum',
+      out: w.out.id,
+      in: w.in.id,
+      seat: E.indexOf(w.in) + 1,
+      girlsRequired: G,
+      protectedElected: w.protectedElected,
+    }),
+  )
   if (shortfall) steps.push(shortfall)
   return { seated, steps, reasons }
 }
@@ -263,27 +324,56 @@ function fillZipper(ranked: Entry[], s: Settings, G: number): Filled {
   const reasons = new Map<number, VacantStep['reason']>()
   const shortSeats: number[] = []
   let p = 0
-  const take = (i: number) => { const [e] = remaining.splice(i, 1); if (e.prot) p++; seated.push(e); return e }
+  const take = (i: number) => {
+    const [e] = remaining.splice(i, 1)
+    if (e.prot) p++
+    seated.push(e)
+    return e
+  }
   for (let seat = 1; seat <= s.k; seat++) {
-    if (remaining.length === 0) { seated.push(null); continue }
-    if (seat % 2 === 0) { take(0); continue }
+    if (remaining.length === 0) {
+      seated.push(null)
+      continue
+    }
+    if (seat % 2 === 0) {
+      take(0)
+      continue
+    }
     const i = remaining.findIndex((e) => e.prot)
     if (i === -1) {
       shortSeats.push(seat)
       if (s.shortfall === 'release') take(0)
-      else { seated.push(null); reasons.set(seat, 'shortfall') }
+      else {
+        seated.push(null)
+        reasons.set(seat, 'shortfall')
+      }
       continue
     }
     const passedOver = remaining.slice(0, i).map((e) => e.id)
     const incoming = take(i)
     if (i > 0) {
-      steps.push({ kind: 'swap', method: 'zipper', seat, in: incoming.id, out: passedOver[0], passedOver, girlsRequired: G, protectedElected: p })
+      steps.push({
+        kind: 'swap',
+        method: 'zipper',
+        seat,
+        in: incoming.id,
+        out: passedOver[0],
+        passedOver,
+        girlsRequired: G,
+        protectedElected: p,
+      })
     }
   }
   if (shortSeats.length > 0) {
     steps.push({
-      kind: 'shortfall', method: 'zipper', required: G, available: ranked.filter((e) => e.prot).length,
-      protectedElected: p, policy: s.shortfall, seats: shortSeats, displaced: [],
+      kind: 'shortfall',
+      method: 'zipper',
+      required: G,
+      available: ranked.filter((e) => e.prot).length,
+      protectedElected: p,
+      policy: s.shortfall,
+      seats: shortSeats,
+      displaced: [],
     })
   }
   return { seated, steps, reasons }

@@ -15,25 +15,55 @@ import type { ContestCount } from './counting.ts'
 export function balPanchayat(ctx: Ctx, villageId: number) {
   const staff = requireRole(ctx)
   getVillage(staff, villageId)
-  const terms = staff.db.select().from(elections).where(and(
-    eq(elections.villageId, villageId), gte(elections.termEnd, todayIso()),
-    sql`EXISTS (SELECT 1 FROM ${results} r WHERE r.election_id = ${elections.id})`,
-  )).orderBy(desc(elections.termStart)).all()
+  const terms = staff.db
+    .select()
+    .from(elections)
+    .where(
+      and(
+        eq(elections.villageId, villageId),
+        gte(elections.termEnd, todayIso()),
+        sql`EXISTS (SELECT 1 FROM ${results} r WHERE r.election_id = ${elections.id})`,
+      ),
+    )
+    .orderBy(desc(elections.termStart))
+    .all()
   return terms.map((election) => {
-    const seated = staff.db.select({
-      id: members.id, contestId: members.contestId, seat: members.seat, seatTitle: members.seatTitle, since: members.since,
-      leftOn: members.leftOn, leftReason: members.leftReason, replacesMemberId: members.replacesMemberId,
-      name: children.name, gender: children.gender,
-    }).from(members).innerJoin(children, eq(children.id, members.childId))
-      .where(eq(members.electionId, election.id)).orderBy(asc(members.seat), asc(members.id)).all()
-    const contestsOf = staff.db.select().from(contests).where(eq(contests.electionId, election.id)).orderBy(asc(contests.position)).all()
+    const seated = staff.db
+      .select({
+        id: members.id,
+        contestId: members.contestId,
+        seat: members.seat,
+        seatTitle: members.seatTitle,
+        since: members.since,
+        leftOn: members.leftOn,
+        leftReason: members.leftReason,
+        replacesMemberId: members.replacesMemberId,
+        name: children.name,
+        gender: children.gender,
+      })
+      .from(members)
+      .innerJoin(children, eq(children.id, members.childId))
+      .where(eq(members.electionId, election.id))
+      .orderBy(asc(members.seat), asc(members.id))
+      .all()
+    const contestsOf = staff.db
+      .select()
+      .from(contests)
+      .where(eq(contests.electionId, election.id))
+      .orderBy(asc(contests.position))
+      .all()
     return {
       election,
       contests: contestsOf.map((c) => {
         const titles = JSON.parse(c.seatTitles) as string[]
         const seats = Array.from({ length: c.seats }, (_, i) => {
           const holders = seated.filter((m) => m.contestId === c.id && m.seat === i + 1)
-          return { seat: i + 1, title: titles[i] ?? '', current: holders.find((m) => !m.leftOn) ?? null, past: holders.filter((m) => m.leftOn) }
+          return {
+            seat: i + 1,
+            title: titles[i] ?? '',
+            current: holders.find((m) => !m.leftOn) ?? null,
+            past: holders.filter((m) => m.leftOn),
+          }
         })
         return { contest: c, seats }
       }),
@@ -48,17 +78,38 @@ export function balPanchayat(ctx: Ctx, villageId: number) {
 export function memberLeaves(ctx: Ctx, villageId: number, memberId: number, input: { leftOn: string; reason: string }) {
   const staff = requireRole(ctx, 'admin', 'facilitator')
   getVillage(staff, villageId)
-  const member = staff.db.select().from(members).innerJoin(elections, eq(elections.id, members.electionId))
-    .where(and(eq(members.id, memberId), eq(elections.villageId, villageId))).get()?.members
+  const member = staff.db
+    .select()
+    .from(members)
+    .innerJoin(elections, eq(elections.id, members.electionId))
+    .where(and(eq(members.id, memberId), eq(elections.villageId, villageId)))
+    .get()?.members
   if (!member) throw new NotFound()
   if (member.leftOn) throw new Conflict('members.alreadyLeft')
   const saved = staff.db.select().from(results).where(eq(results.contestId, member.contestId)).get()
   const count = JSON.parse(saved!.count) as ContestCount
   const genderOf = new Map(count.candidates.map((c) => [String(c.id), c.gender]))
-  const isProtected = (id: string) => genderOf.get(id) === 'girl' || (count.contest.protect === 'girls-and-other' && genderOf.get(id) === 'other')
-  const everSeated = new Set(staff.db.select({ c: members.candidateId }).from(members).where(eq(members.contestId, member.contestId)).all().map((r) => String(r.c)))
-  const gone = new Set(staff.db.select({ id: departures.childId }).from(departures).all().map((r) => r.id))
-  const girlSeat = count.contest.method === 'zipper' ? member.seat % 2 === 1 : count.contest.method === 'minimum' && isProtected(String(member.candidateId))
+  const isProtected = (id: string) =>
+    genderOf.get(id) === 'girl' || (count.contest.protect === 'girls-and-other' && genderOf.get(id) === 'other')
+  const everSeated = new Set(
+    staff.db
+      .select({ c: members.candidateId })
+      .from(members)
+      .where(eq(members.contestId, member.contestId))
+      .all()
+      .map((r) => String(r.c)),
+  )
+  const gone = new Set(
+    staff.db
+      .select({ id: departures.childId })
+      .from(departures)
+      .all()
+      .map((r) => r.id),
+  )
+  const girlSeat =
+    count.contest.method === 'zipper'
+      ? member.seat % 2 === 1
+      : count.contest.method === 'minimum' && isProtected(String(member.candidateId))
   const next = count.result.ranking.find((id) => {
     const cand = count.candidates.find((c) => String(c.id) === id)!
     return !everSeated.has(id) && !gone.has(cand.childId) && (!girlSeat || isProtected(id))
@@ -67,13 +118,28 @@ export function memberLeaves(ctx: Ctx, villageId: number, memberId: number, inpu
   return staff.db.transaction((tx) => {
     tx.update(members).set({ leftOn: input.leftOn, leftReason: input.reason }).where(eq(members.id, member.id)).run()
     if (nextCand) {
-      tx.insert(members).values({
-        electionId: member.electionId, contestId: member.contestId, candidateId: nextCand.id, childId: nextCand.childId,
-        seat: member.seat, seatTitle: member.seatTitle, since: input.leftOn, replacesMemberId: member.id, recordedBy: staff.actor.id, recordedAt: new Date(),
-      }).run()
+      tx.insert(members)
+        .values({
+          electionId: member.electionId,
+          contestId: member.contestId,
+          candidateId: nextCand.id,
+          childId: nextCand.childId,
+          seat: member.seat,
+          seatTitle: member.seatTitle,
+          since: input.leftOn,
+          replacesMemberId: member.id,
+          recordedBy: staff.actor.id,
+          recordedAt: new Date(),
+        })
+        .run()
     }
-    recordAudit(tx, staff.actor, { action: 'member.left', subject: 'election', subjectId: member.electionId, villageId,
-      detail: { seat: member.seat, reason: input.reason, replacedBy: nextCand?.name ?? null } })
+    recordAudit(tx, staff.actor, {
+      action: 'member.left',
+      subject: 'election',
+      subjectId: member.electionId,
+      villageId,
+      detail: { seat: member.seat, reason: input.reason, replacedBy: nextCand?.name ?? null },
+    })
     return { replacement: nextCand?.name ?? null, girlSeat }
   })
 }

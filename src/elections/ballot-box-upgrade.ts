@@ -17,13 +17,20 @@ import { candidates, contests, electionEvents, elections } from './tables.ts'
  * whether anything was moved, so the caller rewrites the file.
  */
 export function adoptLegacyBallots(db: Db, sqlite: Sqlite.Database): boolean {
-  const legacy = ['legacy_ballot_marks', 'legacy_ballots', 'legacy_checkoffs']
-    .filter((t) => sqlite.prepare("SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = ?").get(t))
+  const legacy = ['legacy_ballot_marks', 'legacy_ballots', 'legacy_checkoffs'].filter((t) =>
+    sqlite.prepare("SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = ?").get(t),
+  )
   if (legacy.length === 0) return false
   // The box first, then the old tables go: interrupted in between, the next start does it again.
   db.transaction((tx) => {
-    const checked = sqlite.prepare('SELECT election_id AS electionId, child_id AS childId FROM legacy_checkoffs').all() as { electionId: number; childId: number }[]
-    const marks = sqlite.prepare('SELECT b.id AS ballotId, b.contest_id AS contestId, m.candidate_id AS candidateId FROM legacy_ballots b LEFT JOIN legacy_ballot_marks m ON m.ballot_id = b.id ORDER BY b.id').all() as { ballotId: string; contestId: number; candidateId: number | null }[]
+    const checked = sqlite
+      .prepare('SELECT election_id AS electionId, child_id AS childId FROM legacy_checkoffs')
+      .all() as { electionId: number; childId: number }[]
+    const marks = sqlite
+      .prepare(
+        'SELECT b.id AS ballotId, b.contest_id AS contestId, m.candidate_id AS candidateId FROM legacy_ballots b LEFT JOIN legacy_ballot_marks m ON m.ballot_id = b.id ORDER BY b.id',
+      )
+      .all() as { ballotId: string; contestId: number; candidateId: number | null }[]
     const ballotsByContest = new Map<number, Map<string, number[]>>()
     for (const m of marks) {
       const byBallot = ballotsByContest.get(m.contestId) ?? new Map<string, number[]>()
@@ -40,30 +47,67 @@ export function adoptLegacyBallots(db: Db, sqlite: Sqlite.Database): boolean {
     for (const electionId of electionIds) {
       const election = tx.select().from(elections).where(eq(elections.id, electionId)).get()
       if (!election) continue
-      const stage = stageOf(tx.select({ stage: electionEvents.stage }).from(electionEvents).where(eq(electionEvents.electionId, electionId)).all())
+      const stage = stageOf(
+        tx
+          .select({ stage: electionEvents.stage })
+          .from(electionEvents)
+          .where(eq(electionEvents.electionId, electionId))
+          .all(),
+      )
       const voted = new Set(checked.filter((c) => c.electionId === electionId).map((c) => c.childId))
       const roll = new Set(voted)
       if (stage === 'poll_open') for (const child of eligibleVoters(tx, election, todayIso())) roll.add(child.id)
-      const contestRows = tx.select({ id: contests.id }).from(contests).where(eq(contests.electionId, electionId)).orderBy(asc(contests.id)).all()
+      const contestRows = tx
+        .select({ id: contests.id })
+        .from(contests)
+        .where(eq(contests.electionId, electionId))
+        .orderBy(asc(contests.id))
+        .all()
       const boxContests = contestRows.map((c) => ({
         contestId: c.id,
-        candidateIds: tx.select({ id: candidates.id }).from(candidates).where(eq(candidates.contestId, c.id)).orderBy(asc(candidates.id)).all().map((r) => r.id),
+        candidateIds: tx
+          .select({ id: candidates.id })
+          .from(candidates)
+          .where(eq(candidates.contestId, c.id))
+          .orderBy(asc(candidates.id))
+          .all()
+          .map((r) => r.id),
       }))
       // Every ballot needs a slot, even where the old tables held more ballots than check-offs.
       const slots = Math.max(roll.size, ...boxContests.map((c) => ballotsByContest.get(c.contestId)?.size ?? 0))
       layOutBox(tx, electionId, boxContests, [...roll], slots)
-      for (const childId of voted) tx.update(boxCheckoffs).set({ voted: true }).where(and(eq(boxCheckoffs.electionId, electionId), eq(boxCheckoffs.childId, childId))).run()
+      for (const childId of voted)
+        tx.update(boxCheckoffs)
+          .set({ voted: true })
+          .where(and(eq(boxCheckoffs.electionId, electionId), eq(boxCheckoffs.childId, childId)))
+          .run()
       for (const c of boxContestsOf(tx, electionId)) {
-        const free = tx.select({ id: boxSlots.id }).from(boxSlots).where(eq(boxSlots.contestId, c.contestId)).all().map((r) => r.id)
+        const free = tx
+          .select({ id: boxSlots.id })
+          .from(boxSlots)
+          .where(eq(boxSlots.contestId, c.contestId))
+          .all()
+          .map((r) => r.id)
         for (const chosen of ballotsByContest.get(c.contestId)?.values() ?? []) {
           const i = randomInt(free.length)
           const slot = free.splice(i, 1)[0]
-          tx.update(boxSlots).set({ filled: true, marks: encodeMarks(c.candidateIds, chosen.filter((id) => c.candidateIds.includes(id))) }).where(eq(boxSlots.id, slot)).run()
+          tx.update(boxSlots)
+            .set({
+              filled: true,
+              marks: encodeMarks(
+                c.candidateIds,
+                chosen.filter((id) => c.candidateIds.includes(id)),
+              ),
+            })
+            .where(eq(boxSlots.id, slot))
+            .run()
         }
       }
       if (stage === 'poll_closed' || stage === 'result_published') sealBox(tx, electionId, new Date())
     }
   })
-  db.transaction(() => { for (const t of legacy) sqlite.exec(`DROP TABLE main.${t}`) })
+  db.transaction(() => {
+    for (const t of legacy) sqlite.exec(`DROP TABLE main.${t}`)
+  })
   return true
 }

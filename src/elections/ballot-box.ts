@@ -39,11 +39,21 @@ export function decodeMarks(candidateIds: number[], bits: Buffer): number[] {
  * Lays out an election's box: its contests, a check-off per child (in id order) and `slots` empty
  * slots per contest (one per child unless told). Anything an earlier, interrupted opening left is replaced.
  */
-export function layOutBox(db: Handle, electionId: number, contests: BoxContest[], childIds: number[], slots = childIds.length): void {
+export function layOutBox(
+  db: Handle,
+  electionId: number,
+  contests: BoxContest[],
+  childIds: number[],
+  slots = childIds.length,
+): void {
   clearBox(db, electionId)
   db.insert(boxPolls).values({ electionId }).run()
-  for (const c of contests) db.insert(boxContests).values({ contestId: c.contestId, electionId, candidateIds: JSON.stringify(c.candidateIds) }).run()
-  for (const childId of [...childIds].sort((a, b) => a - b)) db.insert(boxCheckoffs).values({ electionId, childId, voted: false }).run()
+  for (const c of contests)
+    db.insert(boxContests)
+      .values({ contestId: c.contestId, electionId, candidateIds: JSON.stringify(c.candidateIds) })
+      .run()
+  for (const childId of [...childIds].sort((a, b) => a - b))
+    db.insert(boxCheckoffs).values({ electionId, childId, voted: false }).run()
   for (const c of contests) for (let i = 0; i < slots; i++) addSlot(db, c)
 }
 
@@ -54,7 +64,9 @@ export function addToBox(db: Handle, electionId: number, childId: number): void 
 }
 
 function addSlot(db: Handle, c: BoxContest): void {
-  db.insert(boxSlots).values({ contestId: c.contestId, filled: false, marks: Buffer.alloc(marksWidth(c.candidateIds.length)) }).run()
+  db.insert(boxSlots)
+    .values({ contestId: c.contestId, filled: false, marks: Buffer.alloc(marksWidth(c.candidateIds.length)) })
+    .run()
 }
 
 /** Removes an election's box (secure_delete zeroes what it held). */
@@ -67,7 +79,12 @@ export function clearBox(db: Handle, electionId: number): void {
 }
 
 export function boxContestsOf(db: Handle, electionId: number): BoxContest[] {
-  return db.select().from(boxContests).where(eq(boxContests.electionId, electionId)).orderBy(asc(boxContests.contestId)).all()
+  return db
+    .select()
+    .from(boxContests)
+    .where(eq(boxContests.electionId, electionId))
+    .orderBy(asc(boxContests.contestId))
+    .all()
     .map((c) => ({ contestId: c.contestId, candidateIds: JSON.parse(c.candidateIds) as number[] }))
 }
 
@@ -77,7 +94,11 @@ export function boxPoll(db: Handle, electionId: number) {
 
 /** The roll as laid out: every child's id and whether they have voted. */
 export function boxRoll(db: Handle, electionId: number): { childId: number; voted: boolean }[] {
-  return db.select({ childId: boxCheckoffs.childId, voted: boxCheckoffs.voted }).from(boxCheckoffs).where(eq(boxCheckoffs.electionId, electionId)).all()
+  return db
+    .select({ childId: boxCheckoffs.childId, voted: boxCheckoffs.voted })
+    .from(boxCheckoffs)
+    .where(eq(boxCheckoffs.electionId, electionId))
+    .all()
 }
 
 export type CastOutcome = 'cast' | 'voted' | 'not-on-roll' | 'sealed'
@@ -92,18 +113,50 @@ export type SlotPick = (emptySlotIds: readonly number[], contestId: number) => n
 const randomSlot: SlotPick = (free) => randomInt(free.length)
 
 // The statements every cast runs, built once per database (building a drizzle query costs more than running it).
-const pollOf = prepared((db) => db.select().from(boxPolls).where(eq(boxPolls.electionId, sql.placeholder('electionId'))).prepare())
-const checkOff = prepared((db) => db.update(boxCheckoffs).set({ voted: true })
-  .where(and(eq(boxCheckoffs.electionId, sql.placeholder('electionId')), eq(boxCheckoffs.childId, sql.placeholder('childId')), eq(boxCheckoffs.voted, false))).prepare())
-const fillSlot = prepared((db) => db.update(boxSlots).set({ filled: true, marks: sql`${sql.placeholder('marks')}` })
-  .where(and(eq(boxSlots.id, sql.placeholder('id')), eq(boxSlots.filled, false))).prepare())
+const pollOf = prepared((db) =>
+  db
+    .select()
+    .from(boxPolls)
+    .where(eq(boxPolls.electionId, sql.placeholder('electionId')))
+    .prepare(),
+)
+const checkOff = prepared((db) =>
+  db
+    .update(boxCheckoffs)
+    .set({ voted: true })
+    .where(
+      and(
+        eq(boxCheckoffs.electionId, sql.placeholder('electionId')),
+        eq(boxCheckoffs.childId, sql.placeholder('childId')),
+        eq(boxCheckoffs.voted, false),
+      ),
+    )
+    .prepare(),
+)
+const fillSlot = prepared((db) =>
+  db
+    .update(boxSlots)
+    .set({ filled: true, marks: sql`${sql.placeholder('marks')}` })
+    .where(and(eq(boxSlots.id, sql.placeholder('id')), eq(boxSlots.filled, false)))
+    .prepare(),
+)
 
-export function castIntoBox(db: Db, electionId: number, childId: number, marks: Map<number, Buffer>, pick: SlotPick = randomSlot): CastOutcome {
+export function castIntoBox(
+  db: Db,
+  electionId: number,
+  childId: number,
+  marks: Map<number, Buffer>,
+  pick: SlotPick = randomSlot,
+): CastOutcome {
   const poll = pollOf(db).get({ electionId })
   if (!poll || poll.sealedAt) return 'sealed'
   const checked = checkOff(db).run({ electionId, childId })
   if (checked.changes === 0) {
-    const onRoll = db.select({ id: boxCheckoffs.id }).from(boxCheckoffs).where(and(eq(boxCheckoffs.electionId, electionId), eq(boxCheckoffs.childId, childId))).get()
+    const onRoll = db
+      .select({ id: boxCheckoffs.id })
+      .from(boxCheckoffs)
+      .where(and(eq(boxCheckoffs.electionId, electionId), eq(boxCheckoffs.childId, childId)))
+      .get()
     return onRoll ? 'voted' : 'not-on-roll'
   }
   for (const [contestId, bits] of marks) fillEmptySlot(db, contestId, bits, pick)
@@ -132,7 +185,12 @@ function takeEmptySlot(db: Db, contestId: number, pick: SlotPick): number {
   if (!byContest) emptySlots.set(db, (byContest = new Map()))
   let free = byContest.get(contestId)
   if (!free || free.length === 0) {
-    free = db.select({ id: boxSlots.id }).from(boxSlots).where(and(eq(boxSlots.contestId, contestId), eq(boxSlots.filled, false))).all().map((r) => r.id)
+    free = db
+      .select({ id: boxSlots.id })
+      .from(boxSlots)
+      .where(and(eq(boxSlots.contestId, contestId), eq(boxSlots.filled, false)))
+      .all()
+      .map((r) => r.id)
     byContest.set(contestId, free)
   }
   if (free.length === 0) throw new Error(`the ballot box of contest ${contestId} has no empty slot`)
@@ -164,8 +222,13 @@ export function tallyBox(db: Handle, contestId: number): { votes: Map<number, nu
 }
 
 function ballotGroups(db: Handle, contestId: number): { marks: Buffer; n: number }[] {
-  return db.select({ marks: boxSlots.marks, n: sql<number>`count(*)` }).from(boxSlots)
-    .where(and(eq(boxSlots.contestId, contestId), eq(boxSlots.filled, true))).groupBy(boxSlots.marks).orderBy(asc(boxSlots.marks)).all()
+  return db
+    .select({ marks: boxSlots.marks, n: sql<number>`count(*)` })
+    .from(boxSlots)
+    .where(and(eq(boxSlots.contestId, contestId), eq(boxSlots.filled, true)))
+    .groupBy(boxSlots.marks)
+    .orderBy(asc(boxSlots.marks))
+    .all()
 }
 
 /**
@@ -174,15 +237,28 @@ function ballotGroups(db: Handle, contestId: number): { marks: Buffer; n: number
  * many times it was cast, sorted. It says nothing of the order of casting.
  */
 export function boxDigest(db: Handle, electionId: number): { digest: string; text: string } {
-  const voters = db.select({ n: sql<number>`count(*)` }).from(boxCheckoffs).where(and(eq(boxCheckoffs.electionId, electionId), eq(boxCheckoffs.voted, true))).get()?.n ?? 0
+  const voters =
+    db
+      .select({ n: sql<number>`count(*)` })
+      .from(boxCheckoffs)
+      .where(and(eq(boxCheckoffs.electionId, electionId), eq(boxCheckoffs.voted, true)))
+      .get()?.n ?? 0
   const lines = ['bal-panchayat ballot box 1', `election ${electionId}`, `voters ${voters}`]
   for (const c of boxContestsOf(db, electionId)) {
     const groups = ballotGroups(db, c.contestId)
     const ballots = groups.reduce((n, g) => n + g.n, 0)
-    const lineOf = (g: { marks: Buffer; n: number }) => `${decodeMarks(c.candidateIds, g.marks).sort((a, b) => a - b).join(',') || '-'} ${g.n}`
-    lines.push(`contest ${c.contestId} candidates ${[...c.candidateIds].sort((a, b) => a - b).join(',')} ballots ${ballots}`, ...groups.map(lineOf).sort())
+    const lineOf = (g: { marks: Buffer; n: number }) =>
+      `${
+        decodeMarks(c.candidateIds, g.marks)
+          .sort((a, b) => a - b)
+          .join(',') || '-'
+      } ${g.n}`
+    lines.push(
+      `contest ${c.contestId} candidates ${[...c.candidateIds].sort((a, b) => a - b).join(',')} ballots ${ballots}`,
+      ...groups.map(lineOf).sort(),
+    )
   }
-  const text = lines.join('\n') + '\n'
+  const text = `${lines.join('\n')}\n`
   return { digest: createHash('sha256').update(text).digest('hex'), text }
 }
 

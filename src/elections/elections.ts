@@ -25,8 +25,21 @@ function organiser(ctx: Ctx, villageId: number): StaffCtx {
 }
 
 /** The election, checked against the actor's village, with its stage. Anyone else's id is not found. */
-const electionById = prepared((db) => db.select().from(elections).where(eq(elections.id, sql.placeholder('id'))).prepare())
-const eventsOf = prepared((db) => db.select().from(electionEvents).where(eq(electionEvents.electionId, sql.placeholder('id'))).orderBy(asc(electionEvents.id)).prepare())
+const electionById = prepared((db) =>
+  db
+    .select()
+    .from(elections)
+    .where(eq(elections.id, sql.placeholder('id')))
+    .prepare(),
+)
+const eventsOf = prepared((db) =>
+  db
+    .select()
+    .from(electionEvents)
+    .where(eq(electionEvents.electionId, sql.placeholder('id')))
+    .orderBy(asc(electionEvents.id))
+    .prepare(),
+)
 
 export function getElection(ctx: Ctx, electionId: number) {
   const staff = requireRole(ctx, 'admin', 'facilitator')
@@ -39,23 +52,57 @@ export function getElection(ctx: Ctx, electionId: number) {
 
 export function listElections(ctx: Ctx, villageId: number) {
   const staff = organiser(ctx, villageId)
-  const rows = staff.db.select().from(elections).where(eq(elections.villageId, villageId)).orderBy(desc(elections.termStart), desc(elections.id)).all()
-  const events = rows.length ? staff.db.select().from(electionEvents).where(inArray(electionEvents.electionId, rows.map((r) => r.id))).all() : []
+  const rows = staff.db
+    .select()
+    .from(elections)
+    .where(eq(elections.villageId, villageId))
+    .orderBy(desc(elections.termStart), desc(elections.id))
+    .all()
+  const events = rows.length
+    ? staff.db
+        .select()
+        .from(electionEvents)
+        .where(
+          inArray(
+            electionEvents.electionId,
+            rows.map((r) => r.id),
+          ),
+        )
+        .all()
+    : []
   return rows.map((e) => ({ ...e, stage: stageOf(events.filter((ev) => ev.electionId === e.id)) }))
 }
 
 /** Who moved the election to each stage, and when. */
 export function timeline(ctx: Ctx, electionId: number) {
   const { staff } = getElection(ctx, electionId)
-  return staff.db.select({ stage: electionEvents.stage, at: electionEvents.at, by: sql<string>`(SELECT display_name FROM users WHERE id = ${electionEvents.by})` })
-    .from(electionEvents).where(eq(electionEvents.electionId, electionId)).orderBy(asc(electionEvents.id)).all()
+  return staff.db
+    .select({
+      stage: electionEvents.stage,
+      at: electionEvents.at,
+      by: sql<string>`(SELECT display_name FROM users WHERE id = ${electionEvents.by})`,
+    })
+    .from(electionEvents)
+    .where(eq(electionEvents.electionId, electionId))
+    .orderBy(asc(electionEvents.id))
+    .all()
 }
 
 export function createElection(ctx: Ctx, villageId: number, input: ElectionInput): Election {
   const staff = organiser(ctx, villageId)
   return staff.db.transaction((tx) => {
-    const election = tx.insert(elections).values({ ...input, villageId, createdBy: staff.actor.id, createdAt: new Date() }).returning().get()
-    recordAudit(tx, staff.actor, { action: 'election.created', subject: 'election', subjectId: election.id, villageId, detail: { title: input.title } })
+    const election = tx
+      .insert(elections)
+      .values({ ...input, villageId, createdBy: staff.actor.id, createdAt: new Date() })
+      .returning()
+      .get()
+    recordAudit(tx, staff.actor, {
+      action: 'election.created',
+      subject: 'election',
+      subjectId: election.id,
+      villageId,
+      detail: { title: input.title },
+    })
     return election
   })
 }
@@ -65,13 +112,24 @@ export function updateElection(ctx: Ctx, electionId: number, input: ElectionInpu
   if (!canChangeSetup(stage)) throw new Conflict('elections.lockedAfterPoll')
   staff.db.transaction((tx) => {
     tx.update(elections).set(input).where(eq(elections.id, electionId)).run()
-    recordAudit(tx, staff.actor, { action: 'election.updated', subject: 'election', subjectId: electionId, villageId: election.villageId, detail: changes(election, input) })
+    recordAudit(tx, staff.actor, {
+      action: 'election.updated',
+      subject: 'election',
+      subjectId: electionId,
+      villageId: election.villageId,
+      detail: changes(election, input),
+    })
   })
 }
 
 export function listContests(ctx: Ctx, electionId: number): Contest[] {
   const { staff } = getElection(ctx, electionId)
-  return staff.db.select().from(contests).where(eq(contests.electionId, electionId)).orderBy(asc(contests.position), asc(contests.id)).all()
+  return staff.db
+    .select()
+    .from(contests)
+    .where(eq(contests.electionId, electionId))
+    .orderBy(asc(contests.position), asc(contests.id))
+    .all()
     .map((c) => ({ ...c, seatTitles: JSON.parse(c.seatTitles) as string[] }))
 }
 
@@ -85,9 +143,24 @@ export function addContest(ctx: Ctx, electionId: number, input: ContestInput): C
   const { election, stage, staff } = getElection(ctx, electionId)
   if (!canChangeSetup(stage)) throw new Conflict('elections.lockedAfterPoll')
   return staff.db.transaction((tx) => {
-    const position = (tx.select({ n: sql<number>`coalesce(max(position), 0)` }).from(contests).where(eq(contests.electionId, electionId)).get()?.n ?? 0) + 1
-    const row = tx.insert(contests).values({ ...input, seatTitles: JSON.stringify(input.seatTitles), electionId, position }).returning().get()
-    recordAudit(tx, staff.actor, { action: 'contest.added', subject: 'election', subjectId: electionId, villageId: election.villageId, detail: { contest: input.name, seats: input.seats, method: input.method } })
+    const position =
+      (tx
+        .select({ n: sql<number>`coalesce(max(position), 0)` })
+        .from(contests)
+        .where(eq(contests.electionId, electionId))
+        .get()?.n ?? 0) + 1
+    const row = tx
+      .insert(contests)
+      .values({ ...input, seatTitles: JSON.stringify(input.seatTitles), electionId, position })
+      .returning()
+      .get()
+    recordAudit(tx, staff.actor, {
+      action: 'contest.added',
+      subject: 'election',
+      subjectId: electionId,
+      villageId: election.villageId,
+      detail: { contest: input.name, seats: input.seats, method: input.method },
+    })
     return { ...row, seatTitles: input.seatTitles }
   })
 }
@@ -98,9 +171,24 @@ export function updateContest(ctx: Ctx, electionId: number, contestId: number, i
   const before = getContest(staff, electionId, contestId)
   const taken = contestCandidates(staff.db, contestId).length
   staff.db.transaction((tx) => {
-    tx.update(contests).set({ ...input, seatTitles: JSON.stringify(input.seatTitles) }).where(eq(contests.id, contestId)).run()
-    recordAudit(tx, staff.actor, { action: 'contest.updated', subject: 'election', subjectId: electionId, villageId: election.villageId,
-      detail: { contest: before.name, candidates: taken, ...changes({ ...before, seatTitles: before.seatTitles.join(' / ') }, { ...input, seatTitles: input.seatTitles.join(' / ') }) } })
+    tx.update(contests)
+      .set({ ...input, seatTitles: JSON.stringify(input.seatTitles) })
+      .where(eq(contests.id, contestId))
+      .run()
+    recordAudit(tx, staff.actor, {
+      action: 'contest.updated',
+      subject: 'election',
+      subjectId: electionId,
+      villageId: election.villageId,
+      detail: {
+        contest: before.name,
+        candidates: taken,
+        ...changes(
+          { ...before, seatTitles: before.seatTitles.join(' / ') },
+          { ...input, seatTitles: input.seatTitles.join(' / ') },
+        ),
+      },
+    })
   })
 }
 
@@ -111,14 +199,41 @@ export function removeContest(ctx: Ctx, electionId: number, contestId: number): 
   if (contestCandidates(staff.db, contestId).length > 0) throw new Conflict('contests.hasCandidates')
   staff.db.transaction((tx) => {
     tx.delete(contests).where(eq(contests.id, contestId)).run()
-    recordAudit(tx, staff.actor, { action: 'contest.removed', subject: 'election', subjectId: electionId, villageId: election.villageId, detail: { contest: contest.name } })
+    recordAudit(tx, staff.actor, {
+      action: 'contest.removed',
+      subject: 'election',
+      subjectId: electionId,
+      villageId: election.villageId,
+      detail: { contest: contest.name },
+    })
   })
 }
 
-export type CandidateRow = { id: number; contestId: number; childId: number; symbol: string; name: string; gender: 'girl' | 'boy' | 'other' }
+export type CandidateRow = {
+  id: number
+  contestId: number
+  childId: number
+  symbol: string
+  name: string
+  gender: 'girl' | 'boy' | 'other'
+}
 
-const candidatesOf = prepared((db) => db.select({ id: candidates.id, contestId: candidates.contestId, childId: candidates.childId, symbol: candidates.symbol, name: children.name, gender: children.gender })
-  .from(candidates).innerJoin(children, eq(children.id, candidates.childId)).where(eq(candidates.contestId, sql.placeholder('id'))).orderBy(asc(children.name)).prepare())
+const candidatesOf = prepared((db) =>
+  db
+    .select({
+      id: candidates.id,
+      contestId: candidates.contestId,
+      childId: candidates.childId,
+      symbol: candidates.symbol,
+      name: children.name,
+      gender: children.gender,
+    })
+    .from(candidates)
+    .innerJoin(children, eq(children.id, candidates.childId))
+    .where(eq(candidates.contestId, sql.placeholder('id')))
+    .orderBy(asc(children.name))
+    .prepare(),
+)
 
 export function contestCandidates(db: Ctx['db'] | Tx, contestId: number): CandidateRow[] {
   return candidatesOf(db as Ctx['db']).all({ id: contestId })
@@ -126,14 +241,30 @@ export function contestCandidates(db: Ctx['db'] | Tx, contestId: number): Candid
 
 export function electionCandidates(ctx: Ctx, electionId: number): CandidateRow[] {
   const { staff } = getElection(ctx, electionId)
-  return staff.db.select({ id: candidates.id, contestId: candidates.contestId, childId: candidates.childId, symbol: candidates.symbol, name: children.name, gender: children.gender })
-    .from(candidates).innerJoin(children, eq(children.id, candidates.childId)).where(eq(candidates.electionId, electionId)).orderBy(asc(children.name)).all()
+  return staff.db
+    .select({
+      id: candidates.id,
+      contestId: candidates.contestId,
+      childId: candidates.childId,
+      symbol: candidates.symbol,
+      name: children.name,
+      gender: children.gender,
+    })
+    .from(candidates)
+    .innerJoin(children, eq(children.id, candidates.childId))
+    .where(eq(candidates.electionId, electionId))
+    .orderBy(asc(children.name))
+    .all()
 }
 
 /** Current members of the village's Bal Panchayat (from the latest published election). */
 export function currentMemberChildIds(db: Ctx['db'], villageId: number): Set<number> {
-  const rows = db.select({ childId: members.childId }).from(members).innerJoin(elections, eq(elections.id, members.electionId))
-    .where(and(eq(elections.villageId, villageId), isNull(members.leftOn))).all()
+  const rows = db
+    .select({ childId: members.childId })
+    .from(members)
+    .innerJoin(elections, eq(elections.id, members.electionId))
+    .where(and(eq(elections.villageId, villageId), isNull(members.leftOn)))
+    .all()
   return new Set(rows.map((r) => r.childId))
 }
 
@@ -143,14 +274,26 @@ export function currentMemberChildIds(db: Ctx['db'], villageId: number): Set<num
  */
 export function eligibleToStand(ctx: Ctx, electionId: number) {
   const { election, staff } = getElection(ctx, electionId)
-  const rows = staff.db.select({ id: children.id, name: children.name, gender: children.gender, dateOfBirth: children.dateOfBirth, ward: children.ward, guardianName: children.guardianName })
+  const rows = staff.db
+    .select({
+      id: children.id,
+      name: children.name,
+      gender: children.gender,
+      dateOfBirth: children.dateOfBirth,
+      ward: children.ward,
+      guardianName: children.guardianName,
+    })
     .from(children)
-    .where(and(
-      eq(children.villageId, election.villageId),
-      sql`NOT EXISTS (SELECT 1 FROM ${departures} d WHERE d.child_id = ${children.id})`,
-      sql`EXISTS (SELECT 1 FROM ${consents} k WHERE k.child_id = ${children.id} AND k.withdrawn_at IS NULL)`,
-      sql`NOT EXISTS (SELECT 1 FROM ${candidates} c WHERE c.child_id = ${children.id} AND c.election_id = ${electionId})`,
-    )).orderBy(asc(children.name)).all()
+    .where(
+      and(
+        eq(children.villageId, election.villageId),
+        sql`NOT EXISTS (SELECT 1 FROM ${departures} d WHERE d.child_id = ${children.id})`,
+        sql`EXISTS (SELECT 1 FROM ${consents} k WHERE k.child_id = ${children.id} AND k.withdrawn_at IS NULL)`,
+        sql`NOT EXISTS (SELECT 1 FROM ${candidates} c WHERE c.child_id = ${children.id} AND c.election_id = ${electionId})`,
+      ),
+    )
+    .orderBy(asc(children.name))
+    .all()
   const memberIds = election.candidacy === 'members' ? currentMemberChildIds(staff.db, election.villageId) : null
   return rows.filter((c) => {
     if (memberIds) return memberIds.has(c.id)
@@ -163,11 +306,15 @@ export function nominate(ctx: Ctx, electionId: number, contestId: number, input:
   const { election, stage, staff } = getElection(ctx, electionId)
   if (!canNominate(stage)) throw new Conflict('elections.notTakingNominations')
   const contest = getContest(staff, electionId, contestId)
-  if (!isSymbol(input.symbol)) throw new InvalidInput({ symbol: { key: 'v.choose' } }, { childId: String(input.childId) })
+  if (!isSymbol(input.symbol))
+    throw new InvalidInput({ symbol: { key: 'v.choose' } }, { childId: String(input.childId) })
   const standing = electionCandidates(staff, electionId).find((c) => c.childId === input.childId)
   if (standing) {
     const where = listContests(staff, electionId).find((c) => c.id === standing.contestId)!.name
-    throw new InvalidInput({ childId: { key: 'v.alreadyStanding', params: { name: standing.name, contest: where } } }, { symbol: input.symbol })
+    throw new InvalidInput(
+      { childId: { key: 'v.alreadyStanding', params: { name: standing.name, contest: where } } },
+      { symbol: input.symbol },
+    )
   }
   const child = eligibleToStand(staff, electionId).find((c) => c.id === input.childId)
   if (!child) throw new InvalidInput({ childId: { key: 'v.notEligible' } }, { symbol: input.symbol })
@@ -175,8 +322,25 @@ export function nominate(ctx: Ctx, electionId: number, contestId: number, input:
     throw new InvalidInput({ symbol: { key: 'v.symbolTaken' } }, { childId: String(input.childId) })
   }
   return staff.db.transaction((tx) => {
-    const row = tx.insert(candidates).values({ electionId, contestId, childId: child.id, symbol: input.symbol, nominatedBy: staff.actor.id, nominatedAt: new Date() }).returning().get()
-    recordAudit(tx, staff.actor, { action: 'candidate.nominated', subject: 'election', subjectId: electionId, villageId: election.villageId, detail: { contest: contest.name, child: child.name, symbol: input.symbol } })
+    const row = tx
+      .insert(candidates)
+      .values({
+        electionId,
+        contestId,
+        childId: child.id,
+        symbol: input.symbol,
+        nominatedBy: staff.actor.id,
+        nominatedAt: new Date(),
+      })
+      .returning()
+      .get()
+    recordAudit(tx, staff.actor, {
+      action: 'candidate.nominated',
+      subject: 'election',
+      subjectId: electionId,
+      villageId: election.villageId,
+      detail: { contest: contest.name, child: child.name, symbol: input.symbol },
+    })
     return row
   })
 }
@@ -188,7 +352,13 @@ export function withdrawCandidate(ctx: Ctx, electionId: number, candidateId: num
   if (!candidate) throw new NotFound()
   staff.db.transaction((tx) => {
     tx.delete(candidates).where(eq(candidates.id, candidateId)).run()
-    recordAudit(tx, staff.actor, { action: 'candidate.withdrawn', subject: 'election', subjectId: electionId, villageId: election.villageId, detail: { child: candidate.name } })
+    recordAudit(tx, staff.actor, {
+      action: 'candidate.withdrawn',
+      subject: 'election',
+      subjectId: electionId,
+      villageId: election.villageId,
+      detail: { child: candidate.name },
+    })
   })
 }
 
@@ -200,7 +370,13 @@ export function advance(ctx: Ctx, electionId: number, to: Stage, extra?: (tx: Tx
   staff.db.transaction((tx) => {
     extra?.(tx, staff)
     tx.insert(electionEvents).values({ electionId, stage: to, at: new Date(), by: staff.actor.id }).run()
-    recordAudit(tx, staff.actor, { action: `election.${to}`, subject: 'election', subjectId: electionId, villageId: election.villageId, detail: { title: election.title } })
+    recordAudit(tx, staff.actor, {
+      action: `election.${to}`,
+      subject: 'election',
+      subjectId: electionId,
+      villageId: election.villageId,
+      detail: { title: election.title },
+    })
   })
 }
 
@@ -230,11 +406,28 @@ export function openPoll(ctx: Ctx, electionId: number, freeBytes = Number.POSITI
   const empty = listContests(staff, electionId).filter((c) => contestCandidates(staff.db, c.id).length === 0)
   if (empty.length > 0) throw new Conflict('elections.emptyContest', { contests: empty.map((c) => c.name).join(', ') })
   if (stage !== 'nominations') return advance(ctx, electionId, 'poll_open')
-  const needed = boxRoomNeeded(eligibleVoters(staff.db, election, todayIso()).length, listContests(staff, electionId).length)
-  if (freeBytes < needed) throw new Conflict('elections.noRoomForBox', { needed: Math.ceil(needed / 1024 / 1024), free: Math.floor(freeBytes / 1024 / 1024) })
+  const needed = boxRoomNeeded(
+    eligibleVoters(staff.db, election, todayIso()).length,
+    listContests(staff, electionId).length,
+  )
+  if (freeBytes < needed)
+    throw new Conflict('elections.noRoomForBox', {
+      needed: Math.ceil(needed / 1024 / 1024),
+      free: Math.floor(freeBytes / 1024 / 1024),
+    })
   // The roll is fixed now: the box is laid out first, so an open poll always has its box.
-  staff.db.transaction((tx) => layOutBox(tx, electionId, listContests(staff, electionId).map((c) => ({
-    contestId: c.id, candidateIds: contestCandidates(tx, c.id).map((k) => k.id).sort((a, b) => a - b),
-  })), eligibleVoters(tx, election, todayIso()).map((v) => v.id)))
+  staff.db.transaction((tx) =>
+    layOutBox(
+      tx,
+      electionId,
+      listContests(staff, electionId).map((c) => ({
+        contestId: c.id,
+        candidateIds: contestCandidates(tx, c.id)
+          .map((k) => k.id)
+          .sort((a, b) => a - b),
+      })),
+      eligibleVoters(tx, election, todayIso()).map((v) => v.id),
+    ),
+  )
   advance(ctx, electionId, 'poll_open')
 }

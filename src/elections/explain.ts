@@ -14,9 +14,7 @@
 //   same result.
 
 import type { Translate } from '../web/i18n.ts'
-import type {
-  AllocationResult, Gender, ShortfallStep, SwapStep, TieStep,
-} from './allocation.ts'
+import type { AllocationResult, Gender, ShortfallStep, SwapStep, TieStep } from './allocation.ts'
 
 export type ExplainCandidate = { id: string; name: string; gender: Gender; votes: number; lot: number }
 
@@ -56,26 +54,34 @@ export function explainResult(input: ExplainInput, t: Translate): Explanation {
 
   /** "A", "A and B", "A, B and C" */
   const join = (items: string[]): string =>
-    items.length <= 1 ? (items[0] ?? '') : say('explain.list.last', { rest: items.slice(0, -1).join(', '), last: items[items.length - 1] })
+    items.length <= 1
+      ? (items[0] ?? '')
+      : say('explain.list.last', { rest: items.slice(0, -1).join(', '), last: items[items.length - 1] })
   const seatLabel = (seat: number): string =>
     title(seat) ? say('explain.seat.titled', { n: seat, title: title(seat) }) : say('explain.seat.number', { n: seat })
   /** "seat 4", "seats 4 and 5", or with titles "seat 1 (Pradhan) and seat 3 (Secretary)" */
   const seatList = (seats: number[]): string =>
-    titled ? join(seats.map(seatLabel)) : say('explain.seat.numbers', { count: seats.length, list: join(seats.map(String)) })
+    titled
+      ? join(seats.map(seatLabel))
+      : say('explain.seat.numbers', { count: seats.length, list: join(seats.map(String)) })
 
   const groupKey = input.protect === 'girls-and-other' ? 'girlsAndOther' : 'girls'
   const group = say(`explain.group.${groupKey}`)
   const k = input.seats
   const G = result.girlsRequired
   const reason = (): string =>
-    G >= k ? say('explain.reason.all', { count: k, group }) : say('explain.reason.atLeast', { count: G, seats: k, group })
+    G >= k
+      ? say('explain.reason.all', { count: k, group })
+      : say('explain.reason.atLeast', { count: G, seats: k, group })
 
   // --- the rule -------------------------------------------------------------------------------
   let body: string
   if (input.method === 'zipper' && k > 1) {
     const seats = Array.from({ length: k }, (_, i) => i + 1)
     body = say('explain.rule.zipper', {
-      odd: seatList(seats.filter((s) => s % 2 === 1)), even: seatList(seats.filter((s) => s % 2 === 0)), group,
+      odd: seatList(seats.filter((s) => s % 2 === 1)),
+      even: seatList(seats.filter((s) => s % 2 === 0)),
+      group,
     })
   } else if (input.method !== 'plain' && G > 0) {
     body = reason()
@@ -87,7 +93,9 @@ export function explainResult(input: ExplainInput, t: Translate): Explanation {
 
   // --- the steps ------------------------------------------------------------------------------
   const seatOf = new Map<string, number>()
-  result.elected.forEach((id, i) => { if (id !== null) seatOf.set(id, i + 1) })
+  result.elected.forEach((id, i) => {
+    if (id !== null) seatOf.set(id, i + 1)
+  })
   // With named seats or a zipper list, the order of the elected matters too, not only who is in.
   const ordered = titled || input.method === 'zipper'
   const tieMatters = (s: TieStep): boolean => {
@@ -102,7 +110,13 @@ export function explainResult(input: ExplainInput, t: Translate): Explanation {
     if (girlFirst && !s.by.includes('lot')) return say('explain.tie.girlFirst', { ...base, first: name(s.order[0]) })
     if (girlFirst) return say('explain.tie.both', { ...base, order })
     if (s.order.length === 2) {
-      return say('explain.tie.lotTwo', { ...base, first: name(s.order[0]), second: name(s.order[1]), a: s.lots[0], b: s.lots[1] })
+      return say('explain.tie.lotTwo', {
+        ...base,
+        first: name(s.order[0]),
+        second: name(s.order[1]),
+        a: s.lots[0],
+        b: s.lots[1],
+      })
     }
     return say('explain.tie.lotMany', { ...base, order })
   }
@@ -114,7 +128,13 @@ export function explainResult(input: ExplainInput, t: Translate): Explanation {
         ? say('explain.swap.minimumTitled', { ...opts, title: title(s.seat) })
         : say('explain.swap.minimum', opts)
     }
-    const opts = { seat: seatLabel(s.seat), incoming: withVotes(s.in), name: name(s.in), passed: join(s.passedOver.map(withVotes)), group }
+    const opts = {
+      seat: seatLabel(s.seat),
+      incoming: withVotes(s.in),
+      name: name(s.in),
+      passed: join(s.passedOver.map(withVotes)),
+      group,
+    }
     return s.protectedElected <= 1 ? say('explain.swap.zipperFirst', opts) : say('explain.swap.zipperNext', opts)
   }
 
@@ -122,7 +142,12 @@ export function explainResult(input: ExplainInput, t: Translate): Explanation {
     const seats = seatList(s.seats)
     if (s.method === 'zipper') {
       if (s.policy === 'vacant') return say('explain.shortfall.zipperVacant', { count: s.seats.length, seats, group })
-      const names = join(s.seats.map((seat) => result.elected[seat - 1]).filter((id): id is string => id !== null).map(withVotes))
+      const names = join(
+        s.seats
+          .map((seat) => result.elected[seat - 1])
+          .filter((id): id is string => id !== null)
+          .map(withVotes),
+      )
       return say('explain.shortfall.zipperRelease', { count: s.seats.length, seats, group, names })
     }
     const stood = say(`explain.stood.${groupKey}`, { count: s.available })
@@ -138,8 +163,9 @@ export function explainResult(input: ExplainInput, t: Translate): Explanation {
   const steps: string[] = []
   const empty = result.steps.flatMap((s) => (s.kind === 'vacant' && s.reason === 'no-candidates' ? [s.seat] : []))
   for (const step of result.steps) {
-    if (step.kind === 'tie') { if (tieMatters(step)) steps.push(tie(step)) }
-    else if (step.kind === 'swap') steps.push(swap(step))
+    if (step.kind === 'tie') {
+      if (tieMatters(step)) steps.push(tie(step))
+    } else if (step.kind === 'swap') steps.push(swap(step))
     else if (step.kind === 'shortfall') steps.push(shortfall(step))
     else if (step.kind === 'vacant' && step.reason === 'no-candidates' && step.seat === empty[0]) {
       // All the seats nobody was left for, in one sentence.
@@ -148,10 +174,14 @@ export function explainResult(input: ExplainInput, t: Translate): Explanation {
   }
 
   // --- the comparison with a plain count --------------------------------------------------------
-  const differsFromPlain = result.elected.length !== plain.elected.length || result.elected.some((id, i) => id !== plain.elected[i])
+  const differsFromPlain =
+    result.elected.length !== plain.elected.length || result.elected.some((id, i) => id !== plain.elected[i])
   const plainNames = plain.elected.flatMap((id, i) =>
-    id === null ? [] : [title(i + 1) ? say('explain.nameTitle', { name: name(id), title: title(i + 1) }) : name(id)])
-  const plainSummary = differsFromPlain ? say('explain.plain.differs', { names: join(plainNames) }) : say('explain.plain.same')
+    id === null ? [] : [title(i + 1) ? say('explain.nameTitle', { name: name(id), title: title(i + 1) }) : name(id)],
+  )
+  const plainSummary = differsFromPlain
+    ? say('explain.plain.differs', { names: join(plainNames) })
+    : say('explain.plain.same')
 
   return { rule, steps: steps.map(sentence), differsFromPlain, plainSummary: sentence(plainSummary) }
 }

@@ -15,7 +15,19 @@ function shown<C extends { name: string }>(c: C, t: Translate): C {
 /** One plain sentence of what this contest's rule will do (the same words as on the result), for the set-up screen. */
 export function describeRule(contest: Contest, t: Translate): string {
   const empty = allocate(allocationInput(contest, []))
-  const { rule } = explainResult({ contestName: '', seats: contest.seats, seatTitles: contest.seatTitles, method: contest.method, candidates: [], result: empty, plain: empty, protect: contest.protect }, t)
+  const { rule } = explainResult(
+    {
+      contestName: '',
+      seats: contest.seats,
+      seatTitles: contest.seatTitles,
+      method: contest.method,
+      candidates: [],
+      result: empty,
+      plain: empty,
+      protect: contest.protect,
+    },
+    t,
+  )
   if (contest.method === 'plain' || empty.girlsRequired === 0) return rule
   return `${rule} ${t(contest.shortfall === 'vacant' ? 'rule.tailVacant' : 'rule.tailRelease')}`
 }
@@ -30,13 +42,29 @@ export function resultView(counts: ContestCount[], t: Translate) {
     const count = { ...original, candidates: original.candidates.map((c) => shown(c, t)) }
     const byId = new Map(count.candidates.map((c) => [String(c.id), c]))
     const maxVotes = Math.max(1, ...count.candidates.map((c) => c.votes))
-    const seatOf = new Map(count.result.elected.map((id, i) => [id, i] as const).filter(([id]) => id !== null) as [string, number][])
+    const seatOf = new Map(
+      count.result.elected.map((id, i) => [id, i] as const).filter(([id]) => id !== null) as [string, number][],
+    )
     const plainSet = new Set(count.plain.elected.filter(Boolean) as string[])
-    const explanation = explainResult({
-      contestName: '', seats: count.contest.seats, seatTitles: count.contest.seatTitles, method: count.contest.method,
-      candidates: count.candidates.map((c) => ({ id: String(c.id), name: c.name, gender: c.gender, votes: c.votes, lot: c.lot })),
-      result: count.result, plain: count.plain, protect: count.contest.protect,
-    }, t)
+    const explanation = explainResult(
+      {
+        contestName: '',
+        seats: count.contest.seats,
+        seatTitles: count.contest.seatTitles,
+        method: count.contest.method,
+        candidates: count.candidates.map((c) => ({
+          id: String(c.id),
+          name: c.name,
+          gender: c.gender,
+          votes: c.votes,
+          lot: c.lot,
+        })),
+        result: count.result,
+        plain: count.plain,
+        protect: count.contest.protect,
+      },
+      t,
+    )
     return {
       contest: count.contest,
       ballots: count.ballots,
@@ -44,29 +72,73 @@ export function resultView(counts: ContestCount[], t: Translate) {
       rows: count.result.ranking.map((id, rank) => {
         const c = byId.get(id)!
         const seat = seatOf.get(id)
-        return { ...c, rank: rank + 1, share: c.votes / maxVotes, seat: seat === undefined ? null : seat + 1,
-          seatTitle: seat === undefined ? '' : count.contest.seatTitles[seat] ?? '', inPlain: plainSet.has(id) }
+        return {
+          ...c,
+          rank: rank + 1,
+          share: c.votes / maxVotes,
+          seat: seat === undefined ? null : seat + 1,
+          seatTitle: seat === undefined ? '' : (count.contest.seatTitles[seat] ?? ''),
+          inPlain: plainSet.has(id),
+        }
       }),
-      seats: count.result.elected.map((id, i) => ({ seat: i + 1, title: count.contest.seatTitles[i] ?? '', candidate: id ? byId.get(id)! : null })),
+      seats: count.result.elected.map((id, i) => ({
+        seat: i + 1,
+        title: count.contest.seatTitles[i] ?? '',
+        candidate: id ? byId.get(id)! : null,
+      })),
       plainNames: count.plain.elected.map((id) => (id ? byId.get(id)!.name : t('results.vacant'))),
       explanation,
     }
   })
 }
 
-export function resultJson(election: Election, stage: Stage, counts: ContestCount[], seal: { digest: string; sealedAt: Date } | null, t: Translate) {
+export function resultJson(
+  election: Election,
+  stage: Stage,
+  counts: ContestCount[],
+  seal: { digest: string; sealedAt: Date } | null,
+  t: Translate,
+) {
   return {
-    election: { id: election.id, title: election.title, termStart: election.termStart, termEnd: election.termEnd, stage, published: stage === 'result_published' },
+    election: {
+      id: election.id,
+      title: election.title,
+      termStart: election.termStart,
+      termEnd: election.termEnd,
+      stage,
+      published: stage === 'result_published',
+    },
     ballotBox: seal ? { algorithm: 'sha256', digest: seal.digest, sealedAt: seal.sealedAt.toISOString() } : null,
     contests: counts.map((count) => ({
-      id: count.contest.id, name: count.contest.name, seats: count.contest.seats, seatTitles: count.contest.seatTitles,
-      method: count.contest.method, girlsRequired: count.result.girlsRequired, ballots: count.ballots,
+      id: count.contest.id,
+      name: count.contest.name,
+      seats: count.contest.seats,
+      seatTitles: count.contest.seatTitles,
+      method: count.contest.method,
+      girlsRequired: count.result.girlsRequired,
+      ballots: count.ballots,
       candidates: count.result.ranking.map((id, rank) => {
         const c = shown(count.candidates.find((x) => String(x.id) === id)!, t)
         const seat = count.result.elected.indexOf(id)
-        return { id: c.id, name: c.name, gender: c.gender, symbol: c.symbol, votes: c.votes, lot: c.lot, rank: rank + 1, elected: seat >= 0, seat: seat >= 0 ? seat + 1 : null, seatTitle: seat >= 0 ? count.contest.seatTitles[seat] ?? null : null }
+        return {
+          id: c.id,
+          name: c.name,
+          gender: c.gender,
+          symbol: c.symbol,
+          votes: c.votes,
+          lot: c.lot,
+          rank: rank + 1,
+          elected: seat >= 0,
+          seat: seat >= 0 ? seat + 1 : null,
+          seatTitle: seat >= 0 ? (count.contest.seatTitles[seat] ?? null) : null,
+        }
       }),
-      elected: count.result.elected.map((id, i) => ({ seat: i + 1, title: count.contest.seatTitles[i] ?? null, candidateId: id === null ? null : Number(id), vacant: id === null })),
+      elected: count.result.elected.map((id, i) => ({
+        seat: i + 1,
+        title: count.contest.seatTitles[i] ?? null,
+        candidateId: id === null ? null : Number(id),
+        vacant: id === null,
+      })),
       steps: count.result.steps,
       plainElected: count.plain.elected.map((id) => (id === null ? null : Number(id))),
     })),
@@ -75,10 +147,23 @@ export function resultJson(election: Election, stage: Stage, counts: ContestCoun
 
 export function resultCsv(counts: ContestCount[], t: Translate): string {
   const header = ['contest', 'rank', 'candidate', 'gender', 'symbol', 'votes', 'lot', 'elected', 'seat', 'seat_title']
-  const rows = counts.flatMap((count) => count.result.ranking.map((id, rank) => {
-    const c = shown(count.candidates.find((x) => String(x.id) === id)!, t)
-    const seat = count.result.elected.indexOf(id)
-    return [count.contest.name, rank + 1, c.name, c.gender, c.symbol, c.votes, c.lot, seat >= 0 ? 'yes' : 'no', seat >= 0 ? seat + 1 : '', seat >= 0 ? count.contest.seatTitles[seat] ?? '' : '']
-  }))
+  const rows = counts.flatMap((count) =>
+    count.result.ranking.map((id, rank) => {
+      const c = shown(count.candidates.find((x) => String(x.id) === id)!, t)
+      const seat = count.result.elected.indexOf(id)
+      return [
+        count.contest.name,
+        rank + 1,
+        c.name,
+        c.gender,
+        c.symbol,
+        c.votes,
+        c.lot,
+        seat >= 0 ? 'yes' : 'no',
+        seat >= 0 ? seat + 1 : '',
+        seat >= 0 ? (count.contest.seatTitles[seat] ?? '') : '',
+      ]
+    }),
+  )
   return toCsv(header, rows)
 }

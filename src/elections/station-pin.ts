@@ -30,7 +30,9 @@ export function minutesLeft(lockedUntil: number | undefined, now: number): numbe
 }
 
 function derive(pin: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) => scrypt(pin, salt, KEY_LENGTH, options, (err, key) => (err ? reject(err) : resolve(key))))
+  return new Promise((resolve, reject) =>
+    scrypt(pin, salt, KEY_LENGTH, options, (err, key) => (err ? reject(err) : resolve(key))),
+  )
 }
 
 /**

@@ -7,22 +7,52 @@ import { redirectAfter, render, submitForm } from '../web/render.ts'
 import { Conflict, InvalidInput } from '../web/errors.ts'
 import { getElection } from './elections.ts'
 import {
-  activeBallot, addToRoll, ballotPaper, ballotStatus, castBallot, endBallot, issueBallot, lockoutMinutes, openStation, reopenStation, rollAdditions, stationPollOpen,
-  StationTryRefused, unlockStation, voterOnRoll, voterRoll, type StationState,
+  activeBallot,
+  addToRoll,
+  ballotPaper,
+  ballotStatus,
+  castBallot,
+  endBallot,
+  issueBallot,
+  lockoutMinutes,
+  openStation,
+  reopenStation,
+  rollAdditions,
+  stationPollOpen,
+  StationTryRefused,
+  unlockStation,
+  voterOnRoll,
+  voterRoll,
+  type StationState,
 } from './voting.ts'
 
 declare module 'fastify' {
-  interface Session { station?: StationState }
+  interface Session {
+    station?: StationState
+  }
 }
 
-const pin = z.string('v.required').trim().regex(/^[0-9]{4,8}$/, 'v.pinFormat')
-const openSchema = z.object({ pin, confirm: z.string('v.required').trim() }).refine((v) => v.pin === v.confirm, { message: 'v.pinMismatch', path: ['confirm'] })
-const reopenSchema = z.object({ password: z.string('v.required').min(1, 'v.required').max(200, 'voting.reopenWrongPassword'), newPin: pin, newConfirm: z.string('v.required').trim() })
+const pin = z
+  .string('v.required')
+  .trim()
+  .regex(/^[0-9]{4,8}$/, 'v.pinFormat')
+const openSchema = z
+  .object({ pin, confirm: z.string('v.required').trim() })
+  .refine((v) => v.pin === v.confirm, { message: 'v.pinMismatch', path: ['confirm'] })
+const reopenSchema = z
+  .object({
+    password: z.string('v.required').min(1, 'v.required').max(200, 'voting.reopenWrongPassword'),
+    newPin: pin,
+    newConfirm: z.string('v.required').trim(),
+  })
   .refine((v) => v.newPin === v.newConfirm, { message: 'v.pinMismatch', path: ['newConfirm'] })
 const unlockSchema = z.object({ pin: z.string('v.required').trim().min(1, 'v.required').max(20, 'v.pinWrong') })
 /** Where a tablet goes when its poll has closed under it: its session has ended, so this page needs none. */
 export const POLL_CLOSED_URL = '/station/closed'
-const rollQuery = z.object({ q: z.string().max(100).optional().catch(undefined), ward: z.string().max(40).optional().catch(undefined) })
+const rollQuery = z.object({
+  q: z.string().max(100).optional().catch(undefined),
+  ward: z.string().max(40).optional().catch(undefined),
+})
 
 /**
  * The shared tablet. While it holds a ballot, or its roll is locked, it shows nothing but the
@@ -47,10 +77,20 @@ export async function votingRoutes(app: FastifyInstance) {
     if (status !== 'none') request.session.set('station', endBallot(request.ctx.db, state))
     if (!state.unlocked) {
       const wait = lockoutMinutes(request.ctx.db, state)
-      return reply.view('voting/locked', { election, values: {}, errors: wait ? { pin: { key: 'v.pinWait', params: { count: wait } } } : {}, cancelled: status === 'none' ? null : status })
+      return reply.view('voting/locked', {
+        election,
+        values: {},
+        errors: wait ? { pin: { key: 'v.pinWait', params: { count: wait } } } : {},
+        cancelled: status === 'none' ? null : status,
+      })
     }
     const query = rollQuery.parse(request.query ?? {})
-    return render(request, reply, 'voting/station', 'voting/_roll', { election, stage, query, roll: voterRoll(request.ctx, id, query) })
+    return render(request, reply, 'voting/station', 'voting/_roll', {
+      election,
+      stage,
+      query,
+      roll: voterRoll(request.ctx, id, query),
+    })
   })
 
   app.post('/elections/:id/station', organisers, async (request, reply) => {
@@ -61,10 +101,14 @@ export async function votingRoutes(app: FastifyInstance) {
     if (existing && activeBallot(request.ctx.db, existing)) throw new Conflict('voting.stationLocked')
     const page = existing ? 'voting/locked' : 'voting/open'
     return submitForm(request, reply, { page, partial: page, data: { election, stage, reopening: true } }, async () => {
-      if (!existing) request.session.set('station', await openStation(request.ctx, id, parseForm(openSchema, request.body).pin))
+      if (!existing)
+        request.session.set('station', await openStation(request.ctx, id, parseForm(openSchema, request.body).pin))
       else {
         const input = parseForm(reopenSchema, request.body)
-        request.session.set('station', await keepingTries(request, () => reopenStation(request.ctx, existing, input.password, input.newPin)))
+        request.session.set(
+          'station',
+          await keepingTries(request, () => reopenStation(request.ctx, existing, input.password, input.newPin)),
+        )
       }
       return { to: stationUrl(id), flash: 'voting.stationOpened' }
     })
@@ -75,11 +119,16 @@ export async function votingRoutes(app: FastifyInstance) {
     const state = stationOf(request, id)
     if (!state) return reply.redirect(stationUrl(id), 303)
     const { election } = getElection(request.ctx, id)
-    return submitForm(request, reply, { page: 'voting/locked', partial: 'voting/locked', data: { election } }, async () => {
-      const { pin } = parseForm(unlockSchema, request.body)
-      request.session.set('station', await keepingTries(request, () => unlockStation(request.ctx, state, pin)))
-      return { to: stationUrl(id) }
-    })
+    return submitForm(
+      request,
+      reply,
+      { page: 'voting/locked', partial: 'voting/locked', data: { election } },
+      async () => {
+        const { pin } = parseForm(unlockSchema, request.body)
+        request.session.set('station', await keepingTries(request, () => unlockStation(request.ctx, state, pin)))
+        return { to: stationUrl(id) }
+      },
+    )
   })
 
   app.post('/elections/:id/station/closing', organisers, async (request, reply) => {
@@ -114,7 +163,11 @@ export async function votingRoutes(app: FastifyInstance) {
     const ballot = activeBallot(request.ctx.db, stationOf(request, id))
     if (!ballot) return reply.redirect(stationUrl(id), 303)
     reply.header('Cache-Control', 'no-store')
-    return reply.view('voting/ballot', { election: getElection(request.ctx, id).election, paper: ballotPaper(request.ctx, id), token: ballot.token })
+    return reply.view('voting/ballot', {
+      election: getElection(request.ctx, id).election,
+      paper: ballotPaper(request.ctx, id),
+      token: ballot.token,
+    })
   })
 
   app.post('/elections/:id/ballot', organisers, async (request, reply) => {
@@ -137,7 +190,11 @@ export async function votingRoutes(app: FastifyInstance) {
   app.get('/elections/:id/roll/additions', organisers, async (request, reply) => {
     const id = routeId(request.params)
     const { election, stage } = getElection(request.ctx, id)
-    return reply.view('voting/additions', { election, open: stage === 'poll_open', children: stage === 'poll_open' ? rollAdditions(request.ctx, id) : [] })
+    return reply.view('voting/additions', {
+      election,
+      open: stage === 'poll_open',
+      children: stage === 'poll_open' ? rollAdditions(request.ctx, id) : [],
+    })
   })
 
   app.post('/elections/:id/roll', organisers, async (request, reply) => {
@@ -151,7 +208,8 @@ export async function votingRoutes(app: FastifyInstance) {
   })
 
   app.get('/elections/:id/ballot/thanks', organisers, async (request, reply) =>
-    reply.header('Cache-Control', 'no-store').view('voting/thanks', { next: stationUrl(routeId(request.params)) }))
+    reply.header('Cache-Control', 'no-store').view('voting/thanks', { next: stationUrl(routeId(request.params)) }),
+  )
 
   // The tablet after its poll closed: its session is over (see kioskRedirect), so the page is public and names nothing.
   app.get(POLL_CLOSED_URL, { config: { public: true } }, async (_request, reply) => reply.view('voting/closed'))
@@ -204,9 +262,24 @@ export async function kioskRedirect(request: FastifyRequest, reply: FastifyReply
   }
   const base = `/elections/${state.electionId}`
   // Logging out ends the station too: the facilitator's, with the roll open, not a child's on a locked tablet.
-  const child = [`${base}/station`, `${base}/station/unlock`, `${base}/ballot`, `${base}/ballot/thanks`, `${base}/ballot/abandonment`, '/language', '/health']
-  const facilitator = [`${base}/station/ballot`, `${base}/station/closing`, `${base}/roll`, `${base}/roll/additions`, '/logout']
+  const child = [
+    `${base}/station`,
+    `${base}/station/unlock`,
+    `${base}/ballot`,
+    `${base}/ballot/thanks`,
+    `${base}/ballot/abandonment`,
+    '/language',
+    '/health',
+  ]
+  const facilitator = [
+    `${base}/station/ballot`,
+    `${base}/station/closing`,
+    `${base}/roll`,
+    `${base}/roll/additions`,
+    '/logout',
+  ]
   const rollOpen = state.unlocked && !activeBallot(request.ctx.db, state)
-  if (child.includes(path) || (rollOpen && (facilitator.includes(path) || path.startsWith(`${base}/station/voters/`)))) return null
+  if (child.includes(path) || (rollOpen && (facilitator.includes(path) || path.startsWith(`${base}/station/voters/`))))
+    return null
   return `${base}/station`
 }

@@ -60,12 +60,27 @@ export type Voter = ReturnType<typeof eligibleVoters>[number] & { voted: boolean
 /** The roll laid out when the poll opened (and any child added since), with who has voted; or one child of it. */
 function rollOf(ctx: Ctx, electionId: number, childId?: number): Voter[] {
   const { election, staff } = getElection(ctx, electionId)
-  return staff.db.select({
-    id: children.id, name: children.name, gender: children.gender, ward: children.ward, guardianName: children.guardianName,
-    dateOfBirth: children.dateOfBirth, voted: boxCheckoffs.voted,
-  }).from(boxCheckoffs).innerJoin(children, eq(children.id, boxCheckoffs.childId))
-    .where(and(eq(boxCheckoffs.electionId, electionId), eq(children.villageId, election.villageId), childId === undefined ? undefined : eq(boxCheckoffs.childId, childId)))
-    .orderBy(asc(children.name)).all()
+  return staff.db
+    .select({
+      id: children.id,
+      name: children.name,
+      gender: children.gender,
+      ward: children.ward,
+      guardianName: children.guardianName,
+      dateOfBirth: children.dateOfBirth,
+      voted: boxCheckoffs.voted,
+    })
+    .from(boxCheckoffs)
+    .innerJoin(children, eq(children.id, boxCheckoffs.childId))
+    .where(
+      and(
+        eq(boxCheckoffs.electionId, electionId),
+        eq(children.villageId, election.villageId),
+        childId === undefined ? undefined : eq(boxCheckoffs.childId, childId),
+      ),
+    )
+    .orderBy(asc(children.name))
+    .all()
 }
 
 export function voterOnRoll(ctx: Ctx, electionId: number, childId: number): Voter | null {
@@ -75,14 +90,23 @@ export function voterOnRoll(ctx: Ctx, electionId: number, childId: number): Vote
 /** The voter roll with who has voted — never how — and turnout by gender. */
 export function voterRoll(ctx: Ctx, electionId: number, filter: { q?: string; ward?: string } = {}) {
   const rows = rollOf(ctx, electionId)
-  const turnout = (g: string) => ({ voted: rows.filter((r) => r.gender === g && r.voted).length, total: rows.filter((r) => r.gender === g).length })
+  const turnout = (g: string) => ({
+    voted: rows.filter((r) => r.gender === g && r.voted).length,
+    total: rows.filter((r) => r.gender === g).length,
+  })
   const q = filter.q?.trim().toLowerCase()
   return {
-    voters: rows.filter((r) => (!q || r.name.toLowerCase().includes(q) || r.guardianName.toLowerCase().includes(q)) && (!filter.ward || r.ward === filter.ward)),
+    voters: rows.filter(
+      (r) =>
+        (!q || r.name.toLowerCase().includes(q) || r.guardianName.toLowerCase().includes(q)) &&
+        (!filter.ward || r.ward === filter.ward),
+    ),
     wards: [...new Set(rows.map((r) => r.ward))].sort((a, b) => a.localeCompare(b, 'en', { numeric: true })),
     cast: rows.filter((r) => r.voted).length,
     total: rows.length,
-    girls: turnout('girl'), boys: turnout('boy'), others: turnout('other'),
+    girls: turnout('girl'),
+    boys: turnout('boy'),
+    others: turnout('other'),
   }
 }
 
@@ -103,7 +127,13 @@ export function addToRoll(ctx: Ctx, electionId: number, childId: number): void {
   }
   staff.db.transaction((tx) => {
     addToBox(tx, electionId, childId)
-    recordAudit(tx, staff.actor, { action: 'roll.child_added', subject: 'election', subjectId: electionId, villageId: election.villageId, detail: { child: child.name } })
+    recordAudit(tx, staff.actor, {
+      action: 'roll.child_added',
+      subject: 'election',
+      subjectId: electionId,
+      villageId: election.villageId,
+      detail: { child: child.name },
+    })
   })
   // The new empty slots must be among those a cast picks from.
   forgetEmptySlots(staff.db)
@@ -113,8 +143,18 @@ export async function openStation(ctx: Ctx, electionId: number, pin: string): Pr
   const { election, staff } = pollOpen(ctx, electionId)
   const pinHash = await hashPin(pin)
   return staff.db.transaction((tx) => {
-    const row = tx.insert(stations).values({ electionId, pinHash, openedBy: staff.actor.id, openedAt: new Date() }).returning().get()
-    recordAudit(tx, staff.actor, { action: 'station.opened', subject: 'election', subjectId: electionId, villageId: election.villageId, detail: { station: row.id } })
+    const row = tx
+      .insert(stations)
+      .values({ electionId, pinHash, openedBy: staff.actor.id, openedAt: new Date() })
+      .returning()
+      .get()
+    recordAudit(tx, staff.actor, {
+      action: 'station.opened',
+      subject: 'election',
+      subjectId: electionId,
+      villageId: election.villageId,
+      detail: { station: row.id },
+    })
     return { id: row.id, electionId, unlocked: true, failedPins: 0 }
   })
 }
@@ -124,10 +164,23 @@ export async function openStation(ctx: Ctx, electionId: number, pin: string): Pr
  * never with just a new PIN: a child holding the tablet knows neither. A wrong password counts as a
  * wrong try of the station, so the tablet cannot be used to guess the account's password either.
  */
-export async function reopenStation(ctx: Ctx, state: StationState, password: string, pin: string, now = Date.now()): Promise<StationState> {
+export async function reopenStation(
+  ctx: Ctx,
+  state: StationState,
+  password: string,
+  pin: string,
+  now = Date.now(),
+): Promise<StationState> {
   const staff = requireRole(ctx, 'admin', 'facilitator')
   pollOpen(staff, state.electionId)
-  await guardedTry(staff, state, now, 'password', async () => Boolean(await authenticate(staff.db, staff.actor.username, password)), { key: 'voting.reopenWrongPassword' })
+  await guardedTry(
+    staff,
+    state,
+    now,
+    'password',
+    async () => Boolean(await authenticate(staff.db, staff.actor.username, password)),
+    { key: 'voting.reopenWrongPassword' },
+  )
   return openStation(staff, state.electionId, pin)
 }
 
@@ -135,17 +188,34 @@ export async function reopenStation(ctx: Ctx, state: StationState, password: str
  * The roll opens again only with the station's PIN. Five wrong tries lock the tablet for a minute,
  * each further five twice as long (`lockoutAfter`); while locked, no try is even checked.
  */
-export async function unlockStation(ctx: Ctx, state: StationState, pin: string, now = Date.now()): Promise<StationState> {
+export async function unlockStation(
+  ctx: Ctx,
+  state: StationState,
+  pin: string,
+  now = Date.now(),
+): Promise<StationState> {
   const { staff } = getElection(ctx, state.electionId)
-  const station = await guardedTry(staff, state, now, 'pin', (row) => verifyPin(pin, row.pinHash), { key: 'v.pinWrong' })
+  const station = await guardedTry(staff, state, now, 'pin', (row) => verifyPin(pin, row.pinHash), {
+    key: 'v.pinWrong',
+  })
   // A station opened before PINs were kept with scrypt keeps working; its PIN is rewritten on first use.
-  if (isLegacyPinHash(station.pinHash)) staff.db.update(stations).set({ pinHash: await hashPin(pin) }).where(eq(stations.id, station.id)).run()
+  if (isLegacyPinHash(station.pinHash))
+    staff.db
+      .update(stations)
+      .set({ pinHash: await hashPin(pin) })
+      .where(eq(stations.id, station.id))
+      .run()
   return { ...endBallot(staff.db, state), unlocked: true, failedPins: 0, lockedUntil: undefined }
 }
 
 /** A wrong PIN or password, or a try during a lockout: the message, and the station's state to keep in the session. */
 export class StationTryRefused extends InvalidInput {
-  constructor(fields: FieldErrors, readonly state: StationState) { super(fields) }
+  constructor(
+    fields: FieldErrors,
+    readonly state: StationState,
+  ) {
+    super(fields)
+  }
 }
 
 /**
@@ -159,21 +229,47 @@ function guardOf(db: Db, state: StationState): TryGuard {
   let byStation = guards.get(db)
   if (!byStation) guards.set(db, (byStation = new Map()))
   let guard = byStation.get(state.id)
-  if (!guard) byStation.set(state.id, (guard = { failedPins: state.failedPins ?? 0, lockedUntil: state.lockedUntil, queue: Promise.resolve() }))
+  if (!guard)
+    byStation.set(
+      state.id,
+      (guard = { failedPins: state.failedPins ?? 0, lockedUntil: state.lockedUntil, queue: Promise.resolve() }),
+    )
   return guard
 }
 
-const stationWithOpener = prepared((db) => db.select({ id: stations.id, electionId: stations.electionId, pinHash: stations.pinHash, openedBy: users.displayName })
-  .from(stations).innerJoin(users, eq(users.id, stations.openedBy)).where(eq(stations.id, sql.placeholder('id'))).prepare())
+const stationWithOpener = prepared((db) =>
+  db
+    .select({
+      id: stations.id,
+      electionId: stations.electionId,
+      pinHash: stations.pinHash,
+      openedBy: users.displayName,
+    })
+    .from(stations)
+    .innerJoin(users, eq(users.id, stations.openedBy))
+    .where(eq(stations.id, sql.placeholder('id')))
+    .prepare(),
+)
 type StationRow = NonNullable<ReturnType<ReturnType<typeof stationWithOpener>['get']>>
 
 /**
  * One try of the station's secret (`check`): refused unchecked during a lockout; a wrong one counted,
  * and the one that starts a lockout written to the audit log.
  */
-async function guardedTry(staff: StaffCtx, state: StationState, now: number, field: 'pin' | 'password', check: (row: StationRow) => Promise<boolean>, wrong: FieldErrors[string]): Promise<StationRow> {
+async function guardedTry(
+  staff: StaffCtx,
+  state: StationState,
+  now: number,
+  field: 'pin' | 'password',
+  check: (row: StationRow) => Promise<boolean>,
+  wrong: FieldErrors[string],
+): Promise<StationRow> {
   const guard = guardOf(staff.db, state)
-  const refuse = (message: FieldErrors[string]) => new StationTryRefused({ [field]: message }, { ...state, failedPins: guard.failedPins, lockedUntil: guard.lockedUntil })
+  const refuse = (message: FieldErrors[string]) =>
+    new StationTryRefused(
+      { [field]: message },
+      { ...state, failedPins: guard.failedPins, lockedUntil: guard.lockedUntil },
+    )
   const attempt = async () => {
     if (minutesLeft(guard.lockedUntil, now)) throw refuse(waitMessage(guard.lockedUntil, now))
     const row = stationWithOpener(staff.db).get({ id: state.id })
@@ -188,7 +284,10 @@ async function guardedTry(staff: StaffCtx, state: StationState, now: number, fie
     guard.lockedUntil = now + lockMs
     const { election } = getElection(staff, state.electionId)
     recordAudit(staff.db, staff.actor, {
-      action: 'station.locked_out', subject: 'election', subjectId: election.id, villageId: election.villageId,
+      action: 'station.locked_out',
+      subject: 'election',
+      subjectId: election.id,
+      villageId: election.villageId,
       detail: { station: row.id, openedBy: row.openedBy, wrongTries: guard.failedPins, lockedMinutes: lockMs / 60_000 },
     })
     throw refuse(waitMessage(guard.lockedUntil, now))
@@ -198,7 +297,10 @@ async function guardedTry(staff: StaffCtx, state: StationState, now: number, fie
   return run
 }
 
-const waitMessage = (lockedUntil: number | undefined, now: number) => ({ key: 'v.pinWait', params: { count: minutesLeft(lockedUntil, now) } })
+const waitMessage = (lockedUntil: number | undefined, now: number) => ({
+  key: 'v.pinWait',
+  params: { count: minutesLeft(lockedUntil, now) },
+})
 
 /** Whole minutes the station stays locked after wrong tries, as the tablet tells it; 0 when not locked. */
 export function lockoutMinutes(db: Db, state: StationState, now = Date.now()): number {
@@ -208,12 +310,27 @@ export function lockoutMinutes(db: Db, state: StationState, now = Date.now()): n
 /** Every time a tablet of this election locked itself after wrong tries: when, after how many, for how long, whose station. */
 export function stationLockouts(ctx: Ctx, electionId: number) {
   const { election, staff } = getElection(ctx, electionId)
-  return staff.db.select({ at: auditLog.at, detail: auditLog.detail }).from(auditLog)
-    .where(and(eq(auditLog.villageId, election.villageId), eq(auditLog.subject, 'election'), eq(auditLog.subjectId, electionId), eq(auditLog.action, 'station.locked_out')))
-    .orderBy(asc(auditLog.id)).all()
+  return staff.db
+    .select({ at: auditLog.at, detail: auditLog.detail })
+    .from(auditLog)
+    .where(
+      and(
+        eq(auditLog.villageId, election.villageId),
+        eq(auditLog.subject, 'election'),
+        eq(auditLog.subjectId, electionId),
+        eq(auditLog.action, 'station.locked_out'),
+      ),
+    )
+    .orderBy(asc(auditLog.id))
+    .all()
     .map((r) => {
       const d = JSON.parse(r.detail) as { wrongTries?: number; lockedMinutes?: number; openedBy?: string }
-      return { at: r.at, wrongTries: Number(d.wrongTries ?? 0), minutes: Number(d.lockedMinutes ?? 0), openedBy: String(d.openedBy ?? '') }
+      return {
+        at: r.at,
+        wrongTries: Number(d.wrongTries ?? 0),
+        minutes: Number(d.lockedMinutes ?? 0),
+        openedBy: String(d.openedBy ?? ''),
+      }
     })
 }
 
@@ -236,7 +353,9 @@ export function issueBallot(ctx: Ctx, state: StationState, childId: number): Sta
   const now = Date.now()
   // Expired ballots go; so does this child's, if another tablet holds it: one live ballot per child
   // (handing it out again, when the first tablet's battery died, cancels the first).
-  for (const [token, b] of held) if (now - b.issuedAt > BALLOT_TTL_MS || (b.childId === childId && b.electionId === state.electionId)) held.delete(token)
+  for (const [token, b] of held)
+    if (now - b.issuedAt > BALLOT_TTL_MS || (b.childId === childId && b.electionId === state.electionId))
+      held.delete(token)
   const token = randomUUID()
   held.set(token, { childId, electionId: state.electionId, stationId: state.id, issuedAt: now })
   return { ...state, unlocked: false, ballot: { token } }
@@ -283,13 +402,30 @@ function paperOf(db: Ctx['db'], electionId: number) {
 }
 
 /** The paper of an election already checked to be open (no second look at permissions). */
-const contestsOf = prepared((db) => db.select().from(contests).where(eq(contests.electionId, sql.placeholder('id'))).orderBy(asc(contests.position), asc(contests.id)).prepare())
-const stagesReached = prepared((db) => db.select({ stage: electionEvents.stage }).from(electionEvents).where(eq(electionEvents.electionId, sql.placeholder('id'))).prepare())
+const contestsOf = prepared((db) =>
+  db
+    .select()
+    .from(contests)
+    .where(eq(contests.electionId, sql.placeholder('id')))
+    .orderBy(asc(contests.position), asc(contests.id))
+    .prepare(),
+)
+const stagesReached = prepared((db) =>
+  db
+    .select({ stage: electionEvents.stage })
+    .from(electionEvents)
+    .where(eq(electionEvents.electionId, sql.placeholder('id')))
+    .prepare(),
+)
 
 function readPaper(db: Ctx['db'], electionId: number) {
   const all = contestsOf(db).all({ id: electionId })
   const inBox = new Map(boxContestsOf(db, electionId).map((c) => [c.contestId, c.candidateIds]))
-  return all.map((c) => ({ contest: { ...c, seatTitles: JSON.parse(c.seatTitles) as string[] }, candidates: contestCandidates(db, c.id), bitOrder: inBox.get(c.id) ?? [] }))
+  return all.map((c) => ({
+    contest: { ...c, seatTitles: JSON.parse(c.seatTitles) as string[] },
+    candidates: contestCandidates(db, c.id),
+    bitOrder: inBox.get(c.id) ?? [],
+  }))
 }
 
 /**
@@ -297,17 +433,27 @@ function readPaper(db: Ctx['db'], electionId: number) {
  * random empty slot (skipped contests too, as a blank), both overwritten in place. A second cast
  * for the same child — double tap, second tablet, replay — writes nothing.
  */
-export async function castBallot(ctx: Ctx, state: StationState, token: string, choices: Map<number, number[]>): Promise<StationState> {
+export async function castBallot(
+  ctx: Ctx,
+  state: StationState,
+  token: string,
+  choices: Map<number, number[]>,
+): Promise<StationState> {
   const { staff } = pollOpen(ctx, state.electionId)
   const db = staff.db
   const ballot = ballotStatus(db, state) === 'active' && state.ballot?.token === token ? issuedOf(db).get(token)! : null
   if (!ballot || ballot.electionId !== state.electionId) throw new Conflict('voting.noBallot')
   const paper = paperOf(db, state.electionId)
-  for (const contestId of choices.keys()) if (!paper.some((p) => p.contest.id === contestId)) throw new InvalidInput({ _form: { key: 'voting.badChoice' } })
+  for (const contestId of choices.keys())
+    if (!paper.some((p) => p.contest.id === contestId)) throw new InvalidInput({ _form: { key: 'voting.badChoice' } })
   const marks = new Map<number, Buffer>()
   for (const { contest, candidates, bitOrder } of paper) {
     const marked = choices.get(contest.id) ?? []
-    if (new Set(marked).size !== marked.length || marked.length > contest.maxChoices || marked.some((id) => !candidates.some((c) => c.id === id))) {
+    if (
+      new Set(marked).size !== marked.length ||
+      marked.length > contest.maxChoices ||
+      marked.some((id) => !candidates.some((c) => c.id === id))
+    ) {
       throw new InvalidInput({ _form: { key: 'voting.badChoice' } })
     }
     marks.set(contest.id, encodeMarks(bitOrder, marked))
@@ -321,7 +467,10 @@ export async function castBallot(ctx: Ctx, state: StationState, token: string, c
       return castIntoBox(db, state.electionId, ballot.childId, marks)
     })
     if (outcome === 'sealed') throw new Conflict('voting.pollNotOpen')
-    if (outcome === 'voted') throw new Conflict('voting.alreadyVoted', { name: voterOnRoll(staff, state.electionId, ballot.childId)?.name ?? '' })
+    if (outcome === 'voted')
+      throw new Conflict('voting.alreadyVoted', {
+        name: voterOnRoll(staff, state.electionId, ballot.childId)?.name ?? '',
+      })
     if (outcome === 'not-on-roll') throw new Conflict('voting.noBallot')
   } catch (err) {
     if (!(err instanceof Conflict)) forgetEmptySlots(db)

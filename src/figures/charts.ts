@@ -37,7 +37,10 @@ export function barChart(rows: ChartRow[], title: string, markerText = ''): stri
     if (row.marker !== undefined && row.marker !== null) {
       const x = LEFT + Math.round(row.marker * SCALE)
       parts.push(`<line x1="${x}" x2="${x}" y1="${top}" y2="${y - 4}" class="marker"/>`)
-      if (markerText) parts.push(`<text x="${Math.min(x, WIDTH - 4)}" y="${y + 10}" class="chart-marker" text-anchor="${x > WIDTH / 2 ? 'end' : 'start'}">${escapeXml(markerText)}</text>`)
+      if (markerText)
+        parts.push(
+          `<text x="${Math.min(x, WIDTH - 4)}" y="${y + 10}" class="chart-marker" text-anchor="${x > WIDTH / 2 ? 'end' : 'start'}">${escapeXml(markerText)}</text>`,
+        )
       y += 14
     }
     y += 12
@@ -58,7 +61,8 @@ export function stackedChart(rows: StackRow[], title: string): string {
       if (!s.count || !total) continue
       const w = Math.round((s.count / total) * SCALE)
       parts.push(`<rect x="${x}" y="${y}" width="${w}" height="16" class="seg ${escapeXml(s.cls)}"/>`)
-      if (w >= 16) parts.push(`<text x="${x + w / 2}" y="${y + 12.5}" class="seg-count" text-anchor="middle">${s.count}</text>`)
+      if (w >= 16)
+        parts.push(`<text x="${x + w / 2}" y="${y + 12.5}" class="seg-count" text-anchor="middle">${s.count}</text>`)
       x += w
     }
     y += 28

@@ -7,7 +7,19 @@ import { figures, figureTables, outcomes, type FigureTable } from './figures.ts'
 import { barChart, percent, stackedChart } from './charts.ts'
 
 const columns: Record<FigureTable, string[]> = {
-  representation: ['village', 'election', 'termStart', 'candidates', 'girlCandidates', 'elected', 'girlsElected', 'leaders', 'girlLeaders', 'seats', 'girlsMinimum'],
+  representation: [
+    'village',
+    'election',
+    'termStart',
+    'candidates',
+    'girlCandidates',
+    'elected',
+    'girlsElected',
+    'leaders',
+    'girlLeaders',
+    'seats',
+    'girlsMinimum',
+  ],
   turnout: ['village', 'election', 'girlsVoted', 'girlsOnRoll', 'boysVoted', 'boysOnRoll'],
   attendance: ['village', 'meetings', 'girlsPresent', 'girlsExpected', 'boysPresent', 'boysExpected'],
   resolutions: ['category', ...outcomes, 'total'],
@@ -26,7 +38,16 @@ export async function figureRoutes(app: FastifyInstance) {
 
   app.get('/figures', coordinators, async (request, reply) => {
     const { villages, chosen } = villageOf(request)
-    return reply.view('figures/index', { villages, chosen: chosen ?? null, figures: figures(request.ctx, chosen?.id), tables: figureTables, outcomes, chart: barChart, stacked: stackedChart, percent })
+    return reply.view('figures/index', {
+      villages,
+      chosen: chosen ?? null,
+      figures: figures(request.ctx, chosen?.id),
+      tables: figureTables,
+      outcomes,
+      chart: barChart,
+      stacked: stackedChart,
+      percent,
+    })
   })
 
   app.get('/figures.csv', coordinators, async (request, reply) => {
@@ -34,8 +55,17 @@ export async function figureRoutes(app: FastifyInstance) {
     if (!(figureTables as readonly unknown[]).includes(table)) throw new NotFound()
     const { chosen } = villageOf(request)
     const rows = figures(request.ctx, chosen?.id)[table as FigureTable] as Record<string, unknown>[]
-    return reply.header('content-type', 'text/csv; charset=utf-8')
-      .header('content-disposition', `attachment; filename="figures-${table as string}${chosen ? `-village-${chosen.id}` : ''}.csv"`)
-      .send(toCsv(columns[table as FigureTable], rows.map((r) => columns[table as FigureTable].map((c) => r[c]))))
+    return reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header(
+        'content-disposition',
+        `attachment; filename="figures-${table as string}${chosen ? `-village-${chosen.id}` : ''}.csv"`,
+      )
+      .send(
+        toCsv(
+          columns[table as FigureTable],
+          rows.map((r) => columns[table as FigureTable].map((c) => r[c])),
+        ),
+      )
   })
 }

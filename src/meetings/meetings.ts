@@ -11,9 +11,34 @@ import { resolutions, responses } from '../resolutions/tables.ts'
 import { requireRole, type Ctx, type StaffCtx } from '../web/context.ts'
 import { Conflict, InvalidInput, NotFound } from '../web/errors.ts'
 import { todayIso } from '../web/dates.ts'
-import { canEditAgenda, defaultQuorumRule, isClosed, isHeld, meetingStageOf, quorumOf, type QuorumRule } from './quorum.ts'
-import { actionPoints, agendaItems, amendments, attendance, meetingEvents, meetings, minutes, quorumRules, type MeetingStage } from './tables.ts'
-import type { ActionPointInput, AmendmentInput, GuestsInput, MeetingInput, MinutesInput, ScheduleInput } from './schemas.ts'
+import {
+  canEditAgenda,
+  defaultQuorumRule,
+  isClosed,
+  isHeld,
+  meetingStageOf,
+  quorumOf,
+  type QuorumRule,
+} from './quorum.ts'
+import {
+  actionPoints,
+  agendaItems,
+  amendments,
+  attendance,
+  meetingEvents,
+  meetings,
+  minutes,
+  quorumRules,
+  type MeetingStage,
+} from './tables.ts'
+import type {
+  ActionPointInput,
+  AmendmentInput,
+  GuestsInput,
+  MeetingInput,
+  MinutesInput,
+  ScheduleInput,
+} from './schemas.ts'
 
 export type Meeting = typeof meetings.$inferSelect
 export type BalPanchayatMember = { childId: number; name: string; gender: 'girl' | 'boy' | 'other'; seatTitle: string }
@@ -31,20 +56,36 @@ function keeper(ctx: Ctx, villageId: number): StaffCtx {
  * elected Pradhan too) counts once, under the titled seat.
  */
 export function balPanchayatOn(db: Db | Tx, villageId: number, day: string): BalPanchayatMember[] {
-  const rows = db.select({ childId: members.childId, name: children.name, gender: children.gender, seatTitle: members.seatTitle, position: contests.position, seat: members.seat })
+  const rows = db
+    .select({
+      childId: members.childId,
+      name: children.name,
+      gender: children.gender,
+      seatTitle: members.seatTitle,
+      position: contests.position,
+      seat: members.seat,
+    })
     .from(members)
     .innerJoin(elections, eq(elections.id, members.electionId))
     .innerJoin(contests, eq(contests.id, members.contestId))
     .innerJoin(children, eq(children.id, members.childId))
-    .where(and(
-      eq(elections.villageId, villageId), lte(elections.termStart, day), gte(elections.termEnd, day),
-      lte(members.since, day), or(isNull(members.leftOn), gt(members.leftOn, day)),
-      sql`EXISTS (SELECT 1 FROM ${results} r WHERE r.election_id = ${elections.id})`,
-      sql`NOT EXISTS (SELECT 1 FROM ${departures} d WHERE d.child_id = ${members.childId} AND d.left_on <= ${day})`,
-    ))
-    .orderBy(sql`${members.seatTitle} = ''`, asc(contests.position), asc(members.seat), asc(children.name)).all()
+    .where(
+      and(
+        eq(elections.villageId, villageId),
+        lte(elections.termStart, day),
+        gte(elections.termEnd, day),
+        lte(members.since, day),
+        or(isNull(members.leftOn), gt(members.leftOn, day)),
+        sql`EXISTS (SELECT 1 FROM ${results} r WHERE r.election_id = ${elections.id})`,
+        sql`NOT EXISTS (SELECT 1 FROM ${departures} d WHERE d.child_id = ${members.childId} AND d.left_on <= ${day})`,
+      ),
+    )
+    .orderBy(sql`${members.seatTitle} = ''`, asc(contests.position), asc(members.seat), asc(children.name))
+    .all()
   const seen = new Map<number, BalPanchayatMember>()
-  for (const r of rows) if (!seen.has(r.childId)) seen.set(r.childId, { childId: r.childId, name: r.name, gender: r.gender, seatTitle: r.seatTitle })
+  for (const r of rows)
+    if (!seen.has(r.childId))
+      seen.set(r.childId, { childId: r.childId, name: r.name, gender: r.gender, seatTitle: r.seatTitle })
   return [...seen.values()]
 }
 
@@ -57,9 +98,20 @@ export function setQuorumRule(ctx: Ctx, villageId: number, rule: QuorumRule): vo
   const staff = keeper(ctx, villageId)
   const before = quorumRuleOf(staff.db, villageId)
   staff.db.transaction((tx) => {
-    tx.insert(quorumRules).values({ villageId, ...rule, updatedBy: staff.actor.id, updatedAt: new Date() })
-      .onConflictDoUpdate({ target: quorumRules.villageId, set: { ...rule, updatedBy: staff.actor.id, updatedAt: new Date() } }).run()
-    recordAudit(tx, staff.actor, { action: 'quorum.changed', subject: 'village', subjectId: villageId, villageId, detail: changes(before, rule) })
+    tx.insert(quorumRules)
+      .values({ villageId, ...rule, updatedBy: staff.actor.id, updatedAt: new Date() })
+      .onConflictDoUpdate({
+        target: quorumRules.villageId,
+        set: { ...rule, updatedBy: staff.actor.id, updatedAt: new Date() },
+      })
+      .run()
+    recordAudit(tx, staff.actor, {
+      action: 'quorum.changed',
+      subject: 'village',
+      subjectId: villageId,
+      villageId,
+      detail: changes(before, rule),
+    })
   })
 }
 
@@ -74,12 +126,33 @@ export function getMeeting(ctx: Ctx, meetingId: number) {
 
 export function listMeetings(ctx: Ctx, villageId: number) {
   const staff = keeper(ctx, villageId)
-  const rows = staff.db.select().from(meetings).where(eq(meetings.villageId, villageId)).orderBy(desc(meetings.date), desc(meetings.time), desc(meetings.id)).all()
+  const rows = staff.db
+    .select()
+    .from(meetings)
+    .where(eq(meetings.villageId, villageId))
+    .orderBy(desc(meetings.date), desc(meetings.time), desc(meetings.id))
+    .all()
   const ids = rows.map((r) => r.id)
-  const events = ids.length ? staff.db.select().from(meetingEvents).where(inArray(meetingEvents.meetingId, ids)).all() : []
-  const counts = ids.length ? staff.db.select({ meetingId: attendance.meetingId, members: sql<number>`count(*)`, present: sql<number>`count(${attendance.presentAt})` })
-    .from(attendance).where(inArray(attendance.meetingId, ids)).groupBy(attendance.meetingId).all() : []
-  const passed = ids.length ? staff.db.all<{ meetingId: number; n: number; passed: number }>(sql`SELECT meeting_id AS meetingId, count(*) AS n, count(number) AS passed FROM resolutions WHERE meeting_id IN (${sql.join(ids, sql`, `)}) GROUP BY meeting_id`) : []
+  const events = ids.length
+    ? staff.db.select().from(meetingEvents).where(inArray(meetingEvents.meetingId, ids)).all()
+    : []
+  const counts = ids.length
+    ? staff.db
+        .select({
+          meetingId: attendance.meetingId,
+          members: sql<number>`count(*)`,
+          present: sql<number>`count(${attendance.presentAt})`,
+        })
+        .from(attendance)
+        .where(inArray(attendance.meetingId, ids))
+        .groupBy(attendance.meetingId)
+        .all()
+    : []
+  const passed = ids.length
+    ? staff.db.all<{ meetingId: number; n: number; passed: number }>(
+        sql`SELECT meeting_id AS meetingId, count(*) AS n, count(number) AS passed FROM resolutions WHERE meeting_id IN (${sql.join(ids, sql`, `)}) GROUP BY meeting_id`,
+      )
+    : []
   return rows.map((m) => ({
     ...m,
     stage: meetingStageOf(events.filter((e) => e.meetingId === m.id)),
@@ -91,29 +164,71 @@ export function listMeetings(ctx: Ctx, villageId: number) {
 /** Who moved the meeting to each stage, and when. */
 export function meetingTimeline(ctx: Ctx, meetingId: number) {
   const { staff } = getMeeting(ctx, meetingId)
-  return staff.db.select({ stage: meetingEvents.stage, at: meetingEvents.at, by: users.displayName })
-    .from(meetingEvents).innerJoin(users, eq(users.id, meetingEvents.by)).where(eq(meetingEvents.meetingId, meetingId)).orderBy(asc(meetingEvents.id)).all()
+  return staff.db
+    .select({ stage: meetingEvents.stage, at: meetingEvents.at, by: users.displayName })
+    .from(meetingEvents)
+    .innerJoin(users, eq(users.id, meetingEvents.by))
+    .where(eq(meetingEvents.meetingId, meetingId))
+    .orderBy(asc(meetingEvents.id))
+    .all()
 }
 
 /** The Pradhan chairs unless someone else is named: the first titled seat of the Bal Panchayat. */
-function checkChair(db: Db, villageId: number, day: string, chairChildId: number | null, values: Record<string, unknown>): number | null {
+function checkChair(
+  db: Db,
+  villageId: number,
+  day: string,
+  chairChildId: number | null,
+  values: Record<string, unknown>,
+): number | null {
   const bp = balPanchayatOn(db, villageId, day)
   if (chairChildId === null) return bp.find((m) => m.seatTitle)?.childId ?? bp[0]?.childId ?? null
-  if (!bp.some((m) => m.childId === chairChildId)) throw new InvalidInput({ chairChildId: { key: 'v.notMember' } }, values)
+  if (!bp.some((m) => m.childId === chairChildId))
+    throw new InvalidInput({ chairChildId: { key: 'v.notMember' } }, values)
   return chairChildId
 }
 
 export function scheduleMeeting(ctx: Ctx, villageId: number, input: ScheduleInput): Meeting {
   const staff = keeper(ctx, villageId)
   const values = { ...input, agenda: input.agenda.join('\n'), chairChildId: input.chairChildId ?? '' }
-  if (balPanchayatOn(staff.db, villageId, input.date).length === 0) throw new InvalidInput({ _form: { key: 'meetings.noBalPanchayat' } }, values)
+  if (balPanchayatOn(staff.db, villageId, input.date).length === 0)
+    throw new InvalidInput({ _form: { key: 'meetings.noBalPanchayat' } }, values)
   const chairChildId = checkChair(staff.db, villageId, input.date, input.chairChildId, values)
   return staff.db.transaction((tx) => {
-    const number = (tx.select({ n: sql<number>`coalesce(max(number), 0)` }).from(meetings).where(eq(meetings.villageId, villageId)).get()?.n ?? 0) + 1
-    const meeting = tx.insert(meetings).values({ villageId, number, date: input.date, time: input.time, place: input.place, chairChildId, createdBy: staff.actor.id, createdAt: new Date() }).returning().get()
-    input.agenda.forEach((title, i) => tx.insert(agendaItems).values({ meetingId: meeting.id, position: i + 1, title, addedBy: staff.actor.id, addedAt: new Date() }).run())
+    const number =
+      (tx
+        .select({ n: sql<number>`coalesce(max(number), 0)` })
+        .from(meetings)
+        .where(eq(meetings.villageId, villageId))
+        .get()?.n ?? 0) + 1
+    const meeting = tx
+      .insert(meetings)
+      .values({
+        villageId,
+        number,
+        date: input.date,
+        time: input.time,
+        place: input.place,
+        chairChildId,
+        createdBy: staff.actor.id,
+        createdAt: new Date(),
+      })
+      .returning()
+      .get()
+    input.agenda.forEach((title, i) =>
+      tx
+        .insert(agendaItems)
+        .values({ meetingId: meeting.id, position: i + 1, title, addedBy: staff.actor.id, addedAt: new Date() })
+        .run(),
+    )
     addAnswerItems(tx, meeting.id, villageId, staff.actor.id)
-    recordAudit(tx, staff.actor, { action: 'meeting.scheduled', subject: 'meeting', subjectId: meeting.id, villageId, detail: { number, date: input.date, time: input.time, place: input.place, agenda: input.agenda.length } })
+    recordAudit(tx, staff.actor, {
+      action: 'meeting.scheduled',
+      subject: 'meeting',
+      subjectId: meeting.id,
+      villageId,
+      detail: { number, date: input.date, time: input.time, place: input.place, agenda: input.agenda.length },
+    })
     return meeting
   })
 }
@@ -124,32 +239,100 @@ export function scheduleMeeting(ctx: Ctx, villageId: number, input: ScheduleInpu
  * resolution's answers up to `responseId`; a later answer moves that mark on, or makes a new item.
  */
 export function addAnswerItems(tx: Db | Tx, meetingId: number, villageId: number, userId: number): number {
-  const waiting = tx.select({ responseId: responses.id, resolutionId: resolutions.id, number: resolutions.number, title: resolutions.title })
-    .from(responses).innerJoin(resolutions, eq(resolutions.id, responses.resolutionId))
-    .where(and(eq(resolutions.villageId, villageId), ne(responses.kind, 'acknowledged'),
-      sql`NOT EXISTS (SELECT 1 FROM ${agendaItems} a WHERE a.resolution_id = ${responses.resolutionId} AND a.response_id >= ${responses.id})`))
-    .orderBy(asc(responses.id)).all()
+  const waiting = tx
+    .select({
+      responseId: responses.id,
+      resolutionId: resolutions.id,
+      number: resolutions.number,
+      title: resolutions.title,
+    })
+    .from(responses)
+    .innerJoin(resolutions, eq(resolutions.id, responses.resolutionId))
+    .where(
+      and(
+        eq(resolutions.villageId, villageId),
+        ne(responses.kind, 'acknowledged'),
+        sql`NOT EXISTS (SELECT 1 FROM ${agendaItems} a WHERE a.resolution_id = ${responses.resolutionId} AND a.response_id >= ${responses.id})`,
+      ),
+    )
+    .orderBy(asc(responses.id))
+    .all()
   const latest = new Map<number, (typeof waiting)[number]>()
   for (const w of waiting) latest.set(w.resolutionId, w)
-  let position = tx.select({ n: sql<number>`coalesce(max(position), 0)` }).from(agendaItems).where(eq(agendaItems.meetingId, meetingId)).get()?.n ?? 0
+  let position =
+    tx
+      .select({ n: sql<number>`coalesce(max(position), 0)` })
+      .from(agendaItems)
+      .where(eq(agendaItems.meetingId, meetingId))
+      .get()?.n ?? 0
   for (const w of latest.values()) {
-    const here = tx.select({ id: agendaItems.id }).from(agendaItems).where(and(eq(agendaItems.meetingId, meetingId), eq(agendaItems.resolutionId, w.resolutionId), eq(agendaItems.kind, 'answer'))).get()
+    const here = tx
+      .select({ id: agendaItems.id })
+      .from(agendaItems)
+      .where(
+        and(
+          eq(agendaItems.meetingId, meetingId),
+          eq(agendaItems.resolutionId, w.resolutionId),
+          eq(agendaItems.kind, 'answer'),
+        ),
+      )
+      .get()
     if (here) tx.update(agendaItems).set({ responseId: w.responseId }).where(eq(agendaItems.id, here.id)).run()
-    else tx.insert(agendaItems).values({ meetingId, position: ++position, title: `${w.number ?? ''} ${w.title}`.trim(), kind: 'answer', resolutionId: w.resolutionId, responseId: w.responseId, addedBy: userId, addedAt: new Date() }).run()
+    else
+      tx.insert(agendaItems)
+        .values({
+          meetingId,
+          position: ++position,
+          title: `${w.number ?? ''} ${w.title}`.trim(),
+          kind: 'answer',
+          resolutionId: w.resolutionId,
+          responseId: w.responseId,
+          addedBy: userId,
+          addedAt: new Date(),
+        })
+        .run()
   }
   return latest.size
 }
 
 /** For each answer item of the meeting, the answers it reads out: those after the resolution's previous item, up to its own mark. */
 export function answersOnAgenda(db: Db | Tx, meetingId: number) {
-  const items = agendaOf(db, meetingId).filter((i) => i.kind === 'answer' && i.resolutionId !== null && i.responseId !== null)
-  const out = new Map<number, { kind: (typeof responses.$inferSelect)['kind']; on: string; text: string; targetDate: string | null }[]>()
+  const items = agendaOf(db, meetingId).filter(
+    (i) => i.kind === 'answer' && i.resolutionId !== null && i.responseId !== null,
+  )
+  const out = new Map<
+    number,
+    { kind: (typeof responses.$inferSelect)['kind']; on: string; text: string; targetDate: string | null }[]
+  >()
   for (const item of items) {
-    const before = db.select({ mark: sql<number | null>`max(${agendaItems.responseId})` }).from(agendaItems)
-      .where(and(eq(agendaItems.resolutionId, item.resolutionId!), eq(agendaItems.kind, 'answer'), sql`${agendaItems.responseId} < ${item.responseId}`)).get()?.mark ?? 0
-    out.set(item.id, db.select({ kind: responses.kind, on: responses.on, text: responses.text, targetDate: responses.targetDate }).from(responses)
-      .where(and(eq(responses.resolutionId, item.resolutionId!), ne(responses.kind, 'acknowledged'), sql`${responses.id} > ${before}`, sql`${responses.id} <= ${item.responseId}`))
-      .orderBy(asc(responses.id)).all())
+    const before =
+      db
+        .select({ mark: sql<number | null>`max(${agendaItems.responseId})` })
+        .from(agendaItems)
+        .where(
+          and(
+            eq(agendaItems.resolutionId, item.resolutionId!),
+            eq(agendaItems.kind, 'answer'),
+            sql`${agendaItems.responseId} < ${item.responseId}`,
+          ),
+        )
+        .get()?.mark ?? 0
+    out.set(
+      item.id,
+      db
+        .select({ kind: responses.kind, on: responses.on, text: responses.text, targetDate: responses.targetDate })
+        .from(responses)
+        .where(
+          and(
+            eq(responses.resolutionId, item.resolutionId!),
+            ne(responses.kind, 'acknowledged'),
+            sql`${responses.id} > ${before}`,
+            sql`${responses.id} <= ${item.responseId}`,
+          ),
+        )
+        .orderBy(asc(responses.id))
+        .all(),
+    )
   }
   return out
 }
@@ -159,15 +342,24 @@ export function answersOnAgenda(db: Db | Tx, meetingId: number) {
  * today or later; else the earliest not started), if there is one.
  */
 export function carryAnswersToNextMeeting(tx: Db | Tx, villageId: number, userId: number): void {
-  const next = tx.select({ id: meetings.id }).from(meetings)
-    .where(and(eq(meetings.villageId, villageId), sql`NOT EXISTS (SELECT 1 FROM ${meetingEvents} e WHERE e.meeting_id = ${meetings.id})`))
-    .orderBy(sql`${meetings.date} < ${todayIso()}`, asc(meetings.date), asc(meetings.time), asc(meetings.id)).get()
+  const next = tx
+    .select({ id: meetings.id })
+    .from(meetings)
+    .where(
+      and(
+        eq(meetings.villageId, villageId),
+        sql`NOT EXISTS (SELECT 1 FROM ${meetingEvents} e WHERE e.meeting_id = ${meetings.id})`,
+      ),
+    )
+    .orderBy(sql`${meetings.date} < ${todayIso()}`, asc(meetings.date), asc(meetings.time), asc(meetings.id))
+    .get()
   if (next) addAnswerItems(tx, next.id, villageId, userId)
 }
 
 function draftOnly(ctx: Ctx, meetingId: number) {
   const found = getMeeting(ctx, meetingId)
-  if (!canEditAgenda(found.stage)) throw new Conflict(isClosed(found.stage) ? 'meetings.closedAlready' : 'meetings.agendaFixed')
+  if (!canEditAgenda(found.stage))
+    throw new Conflict(isClosed(found.stage) ? 'meetings.closedAlready' : 'meetings.agendaFixed')
   return found
 }
 
@@ -179,15 +371,32 @@ function heldOnly(ctx: Ctx, meetingId: number) {
 
 export function updateMeeting(ctx: Ctx, meetingId: number, input: MeetingInput): void {
   const { meeting, staff } = draftOnly(ctx, meetingId)
-  const chairChildId = checkChair(staff.db, meeting.villageId, input.date, input.chairChildId, { ...input, chairChildId: input.chairChildId ?? '' })
+  const chairChildId = checkChair(staff.db, meeting.villageId, input.date, input.chairChildId, {
+    ...input,
+    chairChildId: input.chairChildId ?? '',
+  })
   staff.db.transaction((tx) => {
-    tx.update(meetings).set({ ...input, chairChildId }).where(eq(meetings.id, meetingId)).run()
-    recordAudit(tx, staff.actor, { action: 'meeting.updated', subject: 'meeting', subjectId: meetingId, villageId: meeting.villageId, detail: changes(meeting, { ...input, chairChildId }) })
+    tx.update(meetings)
+      .set({ ...input, chairChildId })
+      .where(eq(meetings.id, meetingId))
+      .run()
+    recordAudit(tx, staff.actor, {
+      action: 'meeting.updated',
+      subject: 'meeting',
+      subjectId: meetingId,
+      villageId: meeting.villageId,
+      detail: changes(meeting, { ...input, chairChildId }),
+    })
   })
 }
 
 export function agendaOf(db: Db | Tx, meetingId: number) {
-  return db.select().from(agendaItems).where(eq(agendaItems.meetingId, meetingId)).orderBy(asc(agendaItems.position), asc(agendaItems.id)).all()
+  return db
+    .select()
+    .from(agendaItems)
+    .where(eq(agendaItems.meetingId, meetingId))
+    .orderBy(asc(agendaItems.position), asc(agendaItems.id))
+    .all()
 }
 
 function itemOf(db: Db, meetingId: number, itemId: number) {
@@ -201,8 +410,22 @@ export function addAgendaItem(ctx: Ctx, meetingId: number, title: string): void 
   const items = agendaOf(staff.db, meetingId)
   if (items.length >= 30) throw new InvalidInput({ title: { key: 'v.tooManyItems', params: { n: 30 } } }, { title })
   staff.db.transaction((tx) => {
-    tx.insert(agendaItems).values({ meetingId, position: (items.at(-1)?.position ?? 0) + 1, title, addedBy: staff.actor.id, addedAt: new Date() }).run()
-    recordAudit(tx, staff.actor, { action: 'agenda.added', subject: 'meeting', subjectId: meetingId, villageId: meeting.villageId, detail: { title } })
+    tx.insert(agendaItems)
+      .values({
+        meetingId,
+        position: (items.at(-1)?.position ?? 0) + 1,
+        title,
+        addedBy: staff.actor.id,
+        addedAt: new Date(),
+      })
+      .run()
+    recordAudit(tx, staff.actor, {
+      action: 'agenda.added',
+      subject: 'meeting',
+      subjectId: meetingId,
+      villageId: meeting.villageId,
+      detail: { title },
+    })
   })
 }
 
@@ -212,7 +435,13 @@ export function renameAgendaItem(ctx: Ctx, meetingId: number, itemId: number, ti
   if (item.kind === 'answer') throw new Conflict('agenda.answerFixed')
   staff.db.transaction((tx) => {
     tx.update(agendaItems).set({ title }).where(eq(agendaItems.id, itemId)).run()
-    recordAudit(tx, staff.actor, { action: 'agenda.renamed', subject: 'meeting', subjectId: meetingId, villageId: meeting.villageId, detail: { title: [item.title, title] } })
+    recordAudit(tx, staff.actor, {
+      action: 'agenda.renamed',
+      subject: 'meeting',
+      subjectId: meetingId,
+      villageId: meeting.villageId,
+      detail: { title: [item.title, title] },
+    })
   })
 }
 
@@ -222,7 +451,13 @@ export function removeAgendaItem(ctx: Ctx, meetingId: number, itemId: number): v
   if (!item) return
   staff.db.transaction((tx) => {
     tx.delete(agendaItems).where(eq(agendaItems.id, itemId)).run()
-    recordAudit(tx, staff.actor, { action: 'agenda.removed', subject: 'meeting', subjectId: meetingId, villageId: meeting.villageId, detail: { title: item.title } })
+    recordAudit(tx, staff.actor, {
+      action: 'agenda.removed',
+      subject: 'meeting',
+      subjectId: meetingId,
+      villageId: meeting.villageId,
+      detail: { title: item.title },
+    })
   })
 }
 
@@ -239,13 +474,25 @@ export function moveAgendaItem(ctx: Ctx, meetingId: number, itemId: number, dire
       const position = k === i ? j + 1 : k === j ? i + 1 : k + 1
       if (x.position !== position) tx.update(agendaItems).set({ position }).where(eq(agendaItems.id, x.id)).run()
     })
-    recordAudit(tx, staff.actor, { action: 'agenda.moved', subject: 'meeting', subjectId: meetingId, villageId: meeting.villageId, detail: { title: items[i].title, direction } })
+    recordAudit(tx, staff.actor, {
+      action: 'agenda.moved',
+      subject: 'meeting',
+      subjectId: meetingId,
+      villageId: meeting.villageId,
+      detail: { title: items[i].title, direction },
+    })
   })
 }
 
 function moveTo(tx: Tx, staff: StaffCtx, meeting: Meeting, stage: MeetingStage): void {
   tx.insert(meetingEvents).values({ meetingId: meeting.id, stage, at: new Date(), by: staff.actor.id }).run()
-  recordAudit(tx, staff.actor, { action: `meeting.${stage}`, subject: 'meeting', subjectId: meeting.id, villageId: meeting.villageId, detail: { number: meeting.number, date: meeting.date } })
+  recordAudit(tx, staff.actor, {
+    action: `meeting.${stage}`,
+    subject: 'meeting',
+    subjectId: meeting.id,
+    villageId: meeting.villageId,
+    detail: { number: meeting.number, date: meeting.date },
+  })
 }
 
 /**
@@ -261,20 +508,36 @@ export function startMeeting(ctx: Ctx, meetingId: number): void {
   const rule = quorumRuleOf(staff.db, meeting.villageId)
   staff.db.transaction((tx) => {
     for (const m of roll) tx.insert(attendance).values({ meetingId, childId: m.childId, seatTitle: m.seatTitle }).run()
-    tx.update(meetings).set({ quorumMembers: rule.members, quorumGirls: rule.girls }).where(eq(meetings.id, meetingId)).run()
+    tx.update(meetings)
+      .set({ quorumMembers: rule.members, quorumGirls: rule.girls })
+      .where(eq(meetings.id, meetingId))
+      .run()
     moveTo(tx, staff, meeting, 'in_progress')
   })
 }
 
 export function rollOf(db: Db | Tx, meetingId: number) {
-  return db.select({ childId: attendance.childId, name: children.name, gender: children.gender, seatTitle: attendance.seatTitle, presentAt: attendance.presentAt })
-    .from(attendance).innerJoin(children, eq(children.id, attendance.childId))
-    .where(eq(attendance.meetingId, meetingId)).orderBy(sql`${attendance.seatTitle} = ''`, asc(children.name)).all()
+  return db
+    .select({
+      childId: attendance.childId,
+      name: children.name,
+      gender: children.gender,
+      seatTitle: attendance.seatTitle,
+      presentAt: attendance.presentAt,
+    })
+    .from(attendance)
+    .innerJoin(children, eq(children.id, attendance.childId))
+    .where(eq(attendance.meetingId, meetingId))
+    .orderBy(sql`${attendance.seatTitle} = ''`, asc(children.name))
+    .all()
     .map((r) => ({ ...r, present: r.presentAt !== null }))
 }
 
 export function meetingQuorum(db: Db | Tx, meeting: Meeting) {
-  const rule: QuorumRule = meeting.quorumMembers && meeting.quorumGirls ? { members: meeting.quorumMembers, girls: meeting.quorumGirls } : quorumRuleOf(db, meeting.villageId)
+  const rule: QuorumRule =
+    meeting.quorumMembers && meeting.quorumGirls
+      ? { members: meeting.quorumMembers, girls: meeting.quorumGirls }
+      : quorumRuleOf(db, meeting.villageId)
   return { rule, ...quorumOf(rule, rollOf(db, meeting.id)) }
 }
 
@@ -285,9 +548,17 @@ export function recordAttendance(ctx: Ctx, meetingId: number, childId: number, p
   if (!entry) throw new NotFound()
   if (entry.present !== present) {
     staff.db.transaction((tx) => {
-      tx.update(attendance).set({ presentAt: present ? new Date() : null, markedBy: staff.actor.id })
-        .where(and(eq(attendance.meetingId, meetingId), eq(attendance.childId, childId))).run()
-      recordAudit(tx, staff.actor, { action: present ? 'attendance.present' : 'attendance.absent', subject: 'meeting', subjectId: meetingId, villageId: meeting.villageId, detail: { child: entry.name } })
+      tx.update(attendance)
+        .set({ presentAt: present ? new Date() : null, markedBy: staff.actor.id })
+        .where(and(eq(attendance.meetingId, meetingId), eq(attendance.childId, childId)))
+        .run()
+      recordAudit(tx, staff.actor, {
+        action: present ? 'attendance.present' : 'attendance.absent',
+        subject: 'meeting',
+        subjectId: meetingId,
+        villageId: meeting.villageId,
+        detail: { child: entry.name },
+      })
     })
   }
   return { entry: { ...entry, present }, quorum: meetingQuorum(staff.db, meeting) }
@@ -297,13 +568,29 @@ export function recordGuests(ctx: Ctx, meetingId: number, input: GuestsInput): v
   const { meeting, staff } = heldOnly(ctx, meetingId)
   staff.db.transaction((tx) => {
     tx.update(meetings).set(input).where(eq(meetings.id, meetingId)).run()
-    recordAudit(tx, staff.actor, { action: 'attendance.guests', subject: 'meeting', subjectId: meetingId, villageId: meeting.villageId, detail: changes(meeting, input) })
+    recordAudit(tx, staff.actor, {
+      action: 'attendance.guests',
+      subject: 'meeting',
+      subjectId: meetingId,
+      villageId: meeting.villageId,
+      detail: changes(meeting, input),
+    })
   })
 }
 
 export function minutesOf(db: Db | Tx, meetingId: number) {
-  return db.select({ agendaItemId: minutes.agendaItemId, discussion: minutes.discussion, decisions: minutes.decisions, revision: minutes.revision, updatedAt: minutes.updatedAt })
-    .from(minutes).innerJoin(agendaItems, eq(agendaItems.id, minutes.agendaItemId)).where(eq(agendaItems.meetingId, meetingId)).all()
+  return db
+    .select({
+      agendaItemId: minutes.agendaItemId,
+      discussion: minutes.discussion,
+      decisions: minutes.decisions,
+      revision: minutes.revision,
+      updatedAt: minutes.updatedAt,
+    })
+    .from(minutes)
+    .innerJoin(agendaItems, eq(agendaItems.id, minutes.agendaItemId))
+    .where(eq(agendaItems.meetingId, meetingId))
+    .all()
 }
 
 /**
@@ -316,28 +603,64 @@ export function saveMinutes(ctx: Ctx, meetingId: number, itemId: number, input: 
   const item = itemOf(staff.db, meetingId, itemId)
   return staff.db.transaction((tx) => {
     const current = tx.select().from(minutes).where(eq(minutes.agendaItemId, itemId)).get()
-    if (current && current.discussion === input.discussion && current.decisions === input.decisions) return { revision: current.revision, updatedAt: current.updatedAt }
+    if (current && current.discussion === input.discussion && current.decisions === input.decisions)
+      return { revision: current.revision, updatedAt: current.updatedAt }
     const base = current?.revision ?? 0
     if (input.revision !== undefined && input.revision !== base) throw new Conflict('minutes.changedElsewhere')
-    const row = { discussion: input.discussion, decisions: input.decisions, revision: base + 1, updatedBy: staff.actor.id, updatedAt: new Date() }
-    tx.insert(minutes).values({ agendaItemId: itemId, ...row }).onConflictDoUpdate({ target: minutes.agendaItemId, set: row }).run()
-    recordAudit(tx, staff.actor, { action: 'minutes.saved', subject: 'meeting', subjectId: meetingId, villageId: meeting.villageId, detail: { item: item.title, revision: row.revision } })
+    const row = {
+      discussion: input.discussion,
+      decisions: input.decisions,
+      revision: base + 1,
+      updatedBy: staff.actor.id,
+      updatedAt: new Date(),
+    }
+    tx.insert(minutes)
+      .values({ agendaItemId: itemId, ...row })
+      .onConflictDoUpdate({ target: minutes.agendaItemId, set: row })
+      .run()
+    recordAudit(tx, staff.actor, {
+      action: 'minutes.saved',
+      subject: 'meeting',
+      subjectId: meetingId,
+      villageId: meeting.villageId,
+      detail: { item: item.title, revision: row.revision },
+    })
     return { revision: row.revision, updatedAt: row.updatedAt }
   })
 }
 
 export function actionPointsOf(db: Db | Tx, meetingId: number) {
-  return db.select({ id: actionPoints.id, agendaItemId: actionPoints.agendaItemId, what: actionPoints.what, who: actionPoints.who, byDate: actionPoints.byDate })
-    .from(actionPoints).innerJoin(agendaItems, eq(agendaItems.id, actionPoints.agendaItemId)).where(eq(agendaItems.meetingId, meetingId)).orderBy(asc(actionPoints.id)).all()
+  return db
+    .select({
+      id: actionPoints.id,
+      agendaItemId: actionPoints.agendaItemId,
+      what: actionPoints.what,
+      who: actionPoints.who,
+      byDate: actionPoints.byDate,
+    })
+    .from(actionPoints)
+    .innerJoin(agendaItems, eq(agendaItems.id, actionPoints.agendaItemId))
+    .where(eq(agendaItems.meetingId, meetingId))
+    .orderBy(asc(actionPoints.id))
+    .all()
 }
 
 export function addActionPoint(ctx: Ctx, meetingId: number, itemId: number, input: ActionPointInput): void {
   const { meeting, staff } = heldOnly(ctx, meetingId)
   const item = itemOf(staff.db, meetingId, itemId)
-  if (input.byDate !== null && input.byDate < meeting.date) throw new InvalidInput({ byDate: { key: 'v.beforeMeeting' } }, { ...input, byDate: input.byDate })
+  if (input.byDate !== null && input.byDate < meeting.date)
+    throw new InvalidInput({ byDate: { key: 'v.beforeMeeting' } }, { ...input, byDate: input.byDate })
   staff.db.transaction((tx) => {
-    tx.insert(actionPoints).values({ agendaItemId: itemId, ...input, addedBy: staff.actor.id, addedAt: new Date() }).run()
-    recordAudit(tx, staff.actor, { action: 'action.added', subject: 'meeting', subjectId: meetingId, villageId: meeting.villageId, detail: { item: item.title, ...input } })
+    tx.insert(actionPoints)
+      .values({ agendaItemId: itemId, ...input, addedBy: staff.actor.id, addedAt: new Date() })
+      .run()
+    recordAudit(tx, staff.actor, {
+      action: 'action.added',
+      subject: 'meeting',
+      subjectId: meetingId,
+      villageId: meeting.villageId,
+      detail: { item: item.title, ...input },
+    })
   })
 }
 
@@ -347,7 +670,13 @@ export function removeActionPoint(ctx: Ctx, meetingId: number, actionId: number)
   if (!point) return
   staff.db.transaction((tx) => {
     tx.delete(actionPoints).where(eq(actionPoints.id, actionId)).run()
-    recordAudit(tx, staff.actor, { action: 'action.removed', subject: 'meeting', subjectId: meetingId, villageId: meeting.villageId, detail: { what: point.what } })
+    recordAudit(tx, staff.actor, {
+      action: 'action.removed',
+      subject: 'meeting',
+      subjectId: meetingId,
+      villageId: meeting.villageId,
+      detail: { what: point.what },
+    })
   })
 }
 
@@ -360,18 +689,44 @@ export function closeMeeting(ctx: Ctx, meetingId: number): void {
 }
 
 export function amendmentsOf(db: Db | Tx, meetingId: number) {
-  return db.select({ id: amendments.id, agendaItemId: amendments.agendaItemId, text: amendments.text, addedAt: amendments.addedAt, by: users.displayName })
-    .from(amendments).innerJoin(users, eq(users.id, amendments.addedBy)).where(eq(amendments.meetingId, meetingId)).orderBy(asc(amendments.id)).all()
+  return db
+    .select({
+      id: amendments.id,
+      agendaItemId: amendments.agendaItemId,
+      text: amendments.text,
+      addedAt: amendments.addedAt,
+      by: users.displayName,
+    })
+    .from(amendments)
+    .innerJoin(users, eq(users.id, amendments.addedBy))
+    .where(eq(amendments.meetingId, meetingId))
+    .orderBy(asc(amendments.id))
+    .all()
 }
 
 export function addAmendment(ctx: Ctx, meetingId: number, input: AmendmentInput): void {
   const { meeting, stage, staff } = getMeeting(ctx, meetingId)
   if (!isClosed(stage)) throw new Conflict('amendments.onlyWhenClosed')
-  const item = input.agendaItemId === null ? null : agendaOf(staff.db, meetingId).find((i) => i.id === input.agendaItemId)
+  const item =
+    input.agendaItemId === null ? null : agendaOf(staff.db, meetingId).find((i) => i.id === input.agendaItemId)
   if (item === undefined) throw new InvalidInput({ agendaItemId: { key: 'v.choose' } }, { text: input.text })
   staff.db.transaction((tx) => {
-    tx.insert(amendments).values({ meetingId, agendaItemId: input.agendaItemId, text: input.text, addedBy: staff.actor.id, addedAt: new Date() }).run()
-    recordAudit(tx, staff.actor, { action: 'minutes.amended', subject: 'meeting', subjectId: meetingId, villageId: meeting.villageId, detail: { item: item?.title ?? null, text: input.text } })
+    tx.insert(amendments)
+      .values({
+        meetingId,
+        agendaItemId: input.agendaItemId,
+        text: input.text,
+        addedBy: staff.actor.id,
+        addedAt: new Date(),
+      })
+      .run()
+    recordAudit(tx, staff.actor, {
+      action: 'minutes.amended',
+      subject: 'meeting',
+      subjectId: meetingId,
+      villageId: meeting.villageId,
+      detail: { item: item?.title ?? null, text: input.text },
+    })
   })
 }
 
@@ -381,10 +736,26 @@ export function attendanceRecord(ctx: Ctx, villageId: number) {
   const current = balPanchayatOn(staff.db, villageId, todayIso())
   if (current.length === 0) return []
   const closed = sql`EXISTS (SELECT 1 FROM ${meetingEvents} e WHERE e.meeting_id = ${attendance.meetingId} AND e.stage = 'closed')`
-  const rows = staff.db.select({ childId: attendance.childId, meetings: sql<number>`count(*)`, present: sql<number>`count(${attendance.presentAt})` })
-    .from(attendance).innerJoin(meetings, eq(meetings.id, attendance.meetingId))
-    .where(and(eq(meetings.villageId, villageId), inArray(attendance.childId, current.map((m) => m.childId)), closed))
-    .groupBy(attendance.childId).all()
+  const rows = staff.db
+    .select({
+      childId: attendance.childId,
+      meetings: sql<number>`count(*)`,
+      present: sql<number>`count(${attendance.presentAt})`,
+    })
+    .from(attendance)
+    .innerJoin(meetings, eq(meetings.id, attendance.meetingId))
+    .where(
+      and(
+        eq(meetings.villageId, villageId),
+        inArray(
+          attendance.childId,
+          current.map((m) => m.childId),
+        ),
+        closed,
+      ),
+    )
+    .groupBy(attendance.childId)
+    .all()
   return current.map((m) => {
     const r = rows.find((x) => x.childId === m.childId)
     return { ...m, meetings: r?.meetings ?? 0, present: r?.present ?? 0 }

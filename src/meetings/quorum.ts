@@ -37,7 +37,17 @@ export function quorumOf(rule: QuorumRule, roll: RollEntry[]): Quorum {
   const girlsNeeded = rule.girls === 'none' ? 0 : atLeast(rule.girls, present)
   const membersMet = present >= membersNeeded
   const girlsMet = girlsPresent >= girlsNeeded
-  return { members, present, girlMembers, girlsPresent, membersNeeded, girlsNeeded, membersMet, girlsMet, met: membersMet && girlsMet }
+  return {
+    members,
+    present,
+    girlMembers,
+    girlsPresent,
+    membersNeeded,
+    girlsNeeded,
+    membersMet,
+    girlsMet,
+    met: membersMet && girlsMet,
+  }
 }
 
 /** Passed by a simple majority of those voting: more hands for than against (abstentions do not vote). */

@@ -11,21 +11,56 @@ import { categories } from '../resolutions/tables.ts'
 import { resolutionSchema } from '../resolutions/schemas.ts'
 import { recordResolution, resolutionsOf } from '../resolutions/resolutions.ts'
 import {
-  actionPointsOf, addActionPoint, answersOnAgenda, addAgendaItem, addAmendment, agendaOf, amendmentsOf, attendanceRecord, balPanchayatOn, closeMeeting,
-  getMeeting, listMeetings, meetingQuorum, meetingTimeline, minutesOf, moveAgendaItem, quorumRuleOf, recordAttendance, recordGuests,
-  removeActionPoint, removeAgendaItem, renameAgendaItem, rollOf, saveMinutes, scheduleMeeting, setQuorumRule, startMeeting, updateMeeting,
+  actionPointsOf,
+  addActionPoint,
+  answersOnAgenda,
+  addAgendaItem,
+  addAmendment,
+  agendaOf,
+  amendmentsOf,
+  attendanceRecord,
+  balPanchayatOn,
+  closeMeeting,
+  getMeeting,
+  listMeetings,
+  meetingQuorum,
+  meetingTimeline,
+  minutesOf,
+  moveAgendaItem,
+  quorumRuleOf,
+  recordAttendance,
+  recordGuests,
+  removeActionPoint,
+  removeAgendaItem,
+  renameAgendaItem,
+  rollOf,
+  saveMinutes,
+  scheduleMeeting,
+  setQuorumRule,
+  startMeeting,
+  updateMeeting,
 } from './meetings.ts'
 import {
-  actionPointSchema, agendaItemSchema, amendmentSchema, attendanceSchema, guestsSchema, meetingSchema, minutesSchema, moveSchema,
-  quorumRuleSchema, scheduleSchema,
+  actionPointSchema,
+  agendaItemSchema,
+  amendmentSchema,
+  attendanceSchema,
+  guestsSchema,
+  meetingSchema,
+  minutesSchema,
+  moveSchema,
+  quorumRuleSchema,
+  scheduleSchema,
 } from './schemas.ts'
 import { girlsQuorumShares, meetingStages, quorumShares } from './tables.ts'
 
 export async function meetingRoutes(app: FastifyInstance) {
   const keepers = { config: { roles: ['admin', 'facilitator'] as const } }
-  const village = (request: FastifyRequest) => getVillage(requireRole(request.ctx), routeId(request.params, 'villageId'))
+  const village = (request: FastifyRequest) =>
+    getVillage(requireRole(request.ctx), routeId(request.params, 'villageId'))
   const meetingOf = (request: FastifyRequest) => getMeeting(request.ctx, routeId(request.params))
-  const members = (villageId: number, day: string, request: FastifyRequest) => balPanchayatOn(request.ctx.db, villageId, day)
+  const members = (villageId: number, day: string, request: FastifyRequest) =>
+    balPanchayatOn(request.ctx.db, villageId, day)
 
   /** Everything the meeting page shows, in whatever stage the meeting is. */
   const meetingPage = (request: FastifyRequest, extra: Record<string, unknown> = {}) => {
@@ -35,43 +70,87 @@ export async function meetingRoutes(app: FastifyInstance) {
     const bp = stage === 'draft' ? members(meeting.villageId, meeting.date, request) : []
     const chair = [...roll, ...bp].find((m) => m.childId === meeting.chairChildId) ?? null
     return {
-      village: getVillage(requireRole(request.ctx), meeting.villageId), meeting, stage, stages: meetingStages, timeline: meetingTimeline(request.ctx, meeting.id),
-      agenda: agendaOf(db, meeting.id), roll, quorum: meetingQuorum(db, meeting), chair, members: bp,
-      minutes: minutesOf(db, meeting.id), actions: actionPointsOf(db, meeting.id), resolutions: resolutionsOf(db, meeting.id),
-      amendments: amendmentsOf(db, meeting.id), answers: answersOnAgenda(db, meeting.id), errors: {}, values: {}, ...extra,
+      village: getVillage(requireRole(request.ctx), meeting.villageId),
+      meeting,
+      stage,
+      stages: meetingStages,
+      timeline: meetingTimeline(request.ctx, meeting.id),
+      agenda: agendaOf(db, meeting.id),
+      roll,
+      quorum: meetingQuorum(db, meeting),
+      chair,
+      members: bp,
+      minutes: minutesOf(db, meeting.id),
+      actions: actionPointsOf(db, meeting.id),
+      resolutions: resolutionsOf(db, meeting.id),
+      amendments: amendmentsOf(db, meeting.id),
+      answers: answersOnAgenda(db, meeting.id),
+      errors: {},
+      values: {},
+      ...extra,
     }
   }
   const back = (request: FastifyRequest, anchor = '') => `/meetings/${routeId(request.params)}${anchor}`
 
   app.get('/villages/:villageId/meetings', keepers, async (request, reply) => {
     const v = village(request)
-    return reply.view('meetings/index', { village: v, meetings: listMeetings(request.ctx, v.id), rule: quorumRuleOf(request.ctx.db, v.id), hasMembers: members(v.id, todayIso(), request).length > 0 })
+    return reply.view('meetings/index', {
+      village: v,
+      meetings: listMeetings(request.ctx, v.id),
+      rule: quorumRuleOf(request.ctx.db, v.id),
+      hasMembers: members(v.id, todayIso(), request).length > 0,
+    })
   })
 
   app.get('/villages/:villageId/meetings/new', keepers, async (request, reply) => {
     const v = village(request)
-    return reply.view('meetings/new', { village: v, members: members(v.id, todayIso(), request), values: { date: todayIso(), time: '16:00' }, errors: {} })
+    return reply.view('meetings/new', {
+      village: v,
+      members: members(v.id, todayIso(), request),
+      values: { date: todayIso(), time: '16:00' },
+      errors: {},
+    })
   })
 
   app.post('/villages/:villageId/meetings', keepers, async (request, reply) => {
     const v = village(request)
-    return submitForm(request, reply, { page: 'meetings/new', partial: 'meetings/_form', data: { village: v, members: members(v.id, todayIso(), request) } }, () => {
-      const meeting = scheduleMeeting(request.ctx, v.id, parseForm(scheduleSchema, request.body))
-      return { to: `/meetings/${meeting.id}`, flash: 'meetings.scheduled' }
-    })
+    return submitForm(
+      request,
+      reply,
+      {
+        page: 'meetings/new',
+        partial: 'meetings/_form',
+        data: { village: v, members: members(v.id, todayIso(), request) },
+      },
+      () => {
+        const meeting = scheduleMeeting(request.ctx, v.id, parseForm(scheduleSchema, request.body))
+        return { to: `/meetings/${meeting.id}`, flash: 'meetings.scheduled' }
+      },
+    )
   })
 
   app.get('/villages/:villageId/quorum', keepers, async (request, reply) => {
     const v = village(request)
-    return reply.view('meetings/quorum', { village: v, values: quorumRuleOf(request.ctx.db, v.id), errors: {}, quorumShares, girlsQuorumShares })
+    return reply.view('meetings/quorum', {
+      village: v,
+      values: quorumRuleOf(request.ctx.db, v.id),
+      errors: {},
+      quorumShares,
+      girlsQuorumShares,
+    })
   })
 
   app.post('/villages/:villageId/quorum', keepers, async (request, reply) => {
     const v = village(request)
-    return submitForm(request, reply, { page: 'meetings/quorum', partial: 'meetings/quorum', data: { village: v, quorumShares, girlsQuorumShares } }, () => {
-      setQuorumRule(request.ctx, v.id, parseForm(quorumRuleSchema, request.body))
-      return { to: `/villages/${v.id}/meetings`, flash: 'quorum.saved' }
-    })
+    return submitForm(
+      request,
+      reply,
+      { page: 'meetings/quorum', partial: 'meetings/quorum', data: { village: v, quorumShares, girlsQuorumShares } },
+      () => {
+        setQuorumRule(request.ctx, v.id, parseForm(quorumRuleSchema, request.body))
+        return { to: `/villages/${v.id}/meetings`, flash: 'quorum.saved' }
+      },
+    )
   })
 
   app.get('/villages/:villageId/bal-panchayat/attendance', keepers, async (request, reply) => {
@@ -83,41 +162,94 @@ export async function meetingRoutes(app: FastifyInstance) {
 
   app.get('/meetings/:id/edit', keepers, async (request, reply) => {
     const { meeting } = meetingOf(request)
-    return reply.view('meetings/edit', { meeting, members: members(meeting.villageId, meeting.date, request), values: meeting, errors: {} })
+    return reply.view('meetings/edit', {
+      meeting,
+      members: members(meeting.villageId, meeting.date, request),
+      values: meeting,
+      errors: {},
+    })
   })
 
   app.post('/meetings/:id', keepers, async (request, reply) => {
     const { meeting } = meetingOf(request)
-    return submitForm(request, reply, { page: 'meetings/edit', partial: 'meetings/_form', data: { meeting, members: members(meeting.villageId, meeting.date, request) } }, () => {
-      updateMeeting(request.ctx, meeting.id, parseForm(meetingSchema, request.body))
-      return { to: back(request), flash: 'meetings.saved' }
-    })
+    return submitForm(
+      request,
+      reply,
+      {
+        page: 'meetings/edit',
+        partial: 'meetings/_form',
+        data: { meeting, members: members(meeting.villageId, meeting.date, request) },
+      },
+      () => {
+        updateMeeting(request.ctx, meeting.id, parseForm(meetingSchema, request.body))
+        return { to: back(request), flash: 'meetings.saved' }
+      },
+    )
   })
 
   /** Agenda edits: htmx gets the agenda back in place (a redirect to the same page would only move to its anchor). */
   const agendaForm = async (request: FastifyRequest, reply: FastifyReply, act: () => void, editItem?: number) => {
     try {
       // Adding an item carries a one-time key: a repeat of it adds nothing (audit/form-keys.ts).
-      await once(request, () => { act(); return { to: back(request, '#agenda') } })
+      await once(request, () => {
+        act()
+        return { to: back(request, '#agenda') }
+      })
     } catch (err) {
       if (!(err instanceof InvalidInput)) throw err
-      return render(request, reply.code(422), 'meetings/show', 'meetings/_agenda', meetingPage(request, { errors: err.fields, values: { ...typedValues((request.body ?? {}) as Record<string, unknown>), ...err.values }, editItem }))
+      return render(
+        request,
+        reply.code(422),
+        'meetings/show',
+        'meetings/_agenda',
+        meetingPage(request, {
+          errors: err.fields,
+          values: { ...typedValues((request.body ?? {}) as Record<string, unknown>), ...err.values },
+          editItem,
+        }),
+      )
     }
     if (!wantsFragment(request)) return redirectAfter(request, reply, back(request, '#agenda'))
     return render(request, reply, 'meetings/show', 'meetings/_agenda', meetingPage(request))
   }
 
   app.post('/meetings/:id/agenda', keepers, async (request, reply) =>
-    agendaForm(request, reply, () => addAgendaItem(request.ctx, routeId(request.params), parseForm(agendaItemSchema, request.body).title)))
+    agendaForm(request, reply, () =>
+      addAgendaItem(request.ctx, routeId(request.params), parseForm(agendaItemSchema, request.body).title),
+    ),
+  )
 
   app.post('/meetings/:id/agenda/:itemId', keepers, async (request, reply) =>
-    agendaForm(request, reply, () => renameAgendaItem(request.ctx, routeId(request.params), routeId(request.params, 'itemId'), parseForm(agendaItemSchema, request.body).title), routeId(request.params, 'itemId')))
+    agendaForm(
+      request,
+      reply,
+      () =>
+        renameAgendaItem(
+          request.ctx,
+          routeId(request.params),
+          routeId(request.params, 'itemId'),
+          parseForm(agendaItemSchema, request.body).title,
+        ),
+      routeId(request.params, 'itemId'),
+    ),
+  )
 
   app.post('/meetings/:id/agenda/:itemId/removal', keepers, async (request, reply) =>
-    agendaForm(request, reply, () => removeAgendaItem(request.ctx, routeId(request.params), routeId(request.params, 'itemId'))))
+    agendaForm(request, reply, () =>
+      removeAgendaItem(request.ctx, routeId(request.params), routeId(request.params, 'itemId')),
+    ),
+  )
 
   app.post('/meetings/:id/agenda/:itemId/move', keepers, async (request, reply) =>
-    agendaForm(request, reply, () => moveAgendaItem(request.ctx, routeId(request.params), routeId(request.params, 'itemId'), parseForm(moveSchema, request.body).direction)))
+    agendaForm(request, reply, () =>
+      moveAgendaItem(
+        request.ctx,
+        routeId(request.params),
+        routeId(request.params, 'itemId'),
+        parseForm(moveSchema, request.body).direction,
+      ),
+    ),
+  )
 
   app.post('/meetings/:id/start', keepers, async (request, reply) => {
     startMeeting(request.ctx, routeId(request.params))
@@ -133,10 +265,16 @@ export async function meetingRoutes(app: FastifyInstance) {
   })
 
   app.post('/meetings/:id/guests', keepers, async (request, reply) =>
-    submitForm(request, reply, { page: 'meetings/show', partial: 'meetings/_attendance', data: meetingPage(request) }, () => {
-      recordGuests(request.ctx, routeId(request.params), parseForm(guestsSchema, request.body))
-      return { to: back(request, '#attendance'), flash: 'meetings.guestsSaved' }
-    }))
+    submitForm(
+      request,
+      reply,
+      { page: 'meetings/show', partial: 'meetings/_attendance', data: meetingPage(request) },
+      () => {
+        recordGuests(request.ctx, routeId(request.params), parseForm(guestsSchema, request.body))
+        return { to: back(request, '#attendance'), flash: 'meetings.guestsSaved' }
+      },
+    ),
+  )
 
   /** Autosave answers JSON to the page's script; a plain form post is redirected like any other. */
   app.post('/meetings/:id/items/:itemId/minutes', keepers, async (request, reply) => {
@@ -150,10 +288,15 @@ export async function meetingRoutes(app: FastifyInstance) {
 
   app.post('/meetings/:id/items/:itemId/actions', keepers, async (request, reply) => {
     const itemId = routeId(request.params, 'itemId')
-    return submitForm(request, reply, { page: 'meetings/show', partial: 'meetings/show', data: meetingPage(request, { actionItem: itemId }) }, () => {
-      addActionPoint(request.ctx, routeId(request.params), itemId, parseForm(actionPointSchema, request.body))
-      return { to: back(request, `#item-${itemId}`), flash: 'actions.added' }
-    })
+    return submitForm(
+      request,
+      reply,
+      { page: 'meetings/show', partial: 'meetings/show', data: meetingPage(request, { actionItem: itemId }) },
+      () => {
+        addActionPoint(request.ctx, routeId(request.params), itemId, parseForm(actionPointSchema, request.body))
+        return { to: back(request, `#item-${itemId}`), flash: 'actions.added' }
+      },
+    )
   })
 
   app.post('/meetings/:id/actions/:actionId/removal', keepers, async (request, reply) => {
@@ -168,14 +311,30 @@ export async function meetingRoutes(app: FastifyInstance) {
 
   app.get('/meetings/:id/resolutions/new', keepers, async (request, reply) => {
     const item = (request.query as Record<string, string>).item ?? ''
-    return reply.view('meetings/resolution-new', resolutionPage(request, { agendaItemId: item, votesFor: '', votesAgainst: '0', votesAbstain: '0' }))
+    return reply.view(
+      'meetings/resolution-new',
+      resolutionPage(request, { agendaItemId: item, votesFor: '', votesAgainst: '0', votesAbstain: '0' }),
+    )
   })
 
   app.post('/meetings/:id/resolutions', keepers, async (request, reply) =>
-    submitForm(request, reply, { page: 'meetings/resolution-new', partial: 'meetings/_resolution-form', data: resolutionPage(request, {}) }, () => {
-      const resolution = recordResolution(request.ctx, routeId(request.params), parseForm(resolutionSchema, request.body))
-      return { to: back(request, `#resolution-${resolution.id}`), flash: resolution.number ? 'resolutions.passedFlash' : 'resolutions.failedFlash' }
-    }))
+    submitForm(
+      request,
+      reply,
+      { page: 'meetings/resolution-new', partial: 'meetings/_resolution-form', data: resolutionPage(request, {}) },
+      () => {
+        const resolution = recordResolution(
+          request.ctx,
+          routeId(request.params),
+          parseForm(resolutionSchema, request.body),
+        )
+        return {
+          to: back(request, `#resolution-${resolution.id}`),
+          flash: resolution.number ? 'resolutions.passedFlash' : 'resolutions.failedFlash',
+        }
+      },
+    ),
+  )
 
   app.post('/meetings/:id/closing', keepers, async (request, reply) => {
     closeMeeting(request.ctx, routeId(request.params))
@@ -187,7 +346,8 @@ export async function meetingRoutes(app: FastifyInstance) {
     submitForm(request, reply, { page: 'meetings/show', partial: 'meetings/show', data: meetingPage(request) }, () => {
       addAmendment(request.ctx, routeId(request.params), parseForm(amendmentSchema, request.body))
       return { to: back(request, '#amendments'), flash: 'amendments.added' }
-    }))
+    }),
+  )
 
   /** The minutes as the village's paper register has them: Hindi unless English is asked for. */
   app.get('/meetings/:id/minutes', keepers, async (request, reply) => {

@@ -2,20 +2,42 @@ import { z } from 'zod'
 import { field } from '../web/forms.ts'
 import { girlsQuorumShares, quorumShares } from './tables.ts'
 
-const count = (max: number) => z.union([z.literal(''), z.coerce.number('v.number').int('v.number').min(0, `v.between|0–${max}`).max(max, `v.between|0–${max}`)])
-  .optional().transform((v) => (v === '' || v === undefined ? 0 : v))
-const optionalId = () => z.union([z.literal(''), field.id()]).optional().transform((v) => (v === '' || v === undefined ? null : v))
+const count = (max: number) =>
+  z
+    .union([
+      z.literal(''),
+      z.coerce.number('v.number').int('v.number').min(0, `v.between|0–${max}`).max(max, `v.between|0–${max}`),
+    ])
+    .optional()
+    .transform((v) => (v === '' || v === undefined ? 0 : v))
+const optionalId = () =>
+  z
+    .union([z.literal(''), field.id()])
+    .optional()
+    .transform((v) => (v === '' || v === undefined ? null : v))
 
 /**
  * Agenda items typed one per line when the meeting is scheduled. Too long aborts: zod would
  * otherwise still run the form's refinement, with the text where it expects the lines.
  */
-const agendaLines = z.string('v.invalid').max(4000, { message: 'v.tooLong|4000', abort: true }).optional().default('')
-  .transform((s) => s.split(/\r?\n/).map((l) => l.trim()).filter(Boolean))
+const agendaLines = z
+  .string('v.invalid')
+  .max(4000, { message: 'v.tooLong|4000', abort: true })
+  .optional()
+  .default('')
+  .transform((s) =>
+    s
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter(Boolean),
+  )
 
 export const meetingSchema = z.object({
   date: field.date(),
-  time: z.string('v.required').trim().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'v.time'),
+  time: z
+    .string('v.required')
+    .trim()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'v.time'),
   place: field.name(120),
   chairChildId: optionalId(),
 })
@@ -46,11 +68,17 @@ export type MinutesInput = z.output<typeof minutesSchema>
 export const actionPointSchema = z.object({
   what: field.text(300),
   who: field.name(120),
-  byDate: z.union([z.literal(''), field.date()]).optional().transform((v) => (v === '' || v === undefined ? null : v)),
+  byDate: z
+    .union([z.literal(''), field.date()])
+    .optional()
+    .transform((v) => (v === '' || v === undefined ? null : v)),
 })
 export type ActionPointInput = z.output<typeof actionPointSchema>
 
 export const amendmentSchema = z.object({ agendaItemId: optionalId(), text: field.text(4000) })
 export type AmendmentInput = z.output<typeof amendmentSchema>
 
-export const quorumRuleSchema = z.object({ members: field.choice(quorumShares), girls: field.choice(girlsQuorumShares) })
+export const quorumRuleSchema = z.object({
+  members: field.choice(quorumShares),
+  girls: field.choice(girlsQuorumShares),
+})

@@ -19,7 +19,11 @@ import { todayIso } from '../web/dates.ts'
 function coordinatorOf(ctx: Ctx, villageId: number, childId: number) {
   const staff = requireRole(ctx, 'admin')
   const village = getVillage(staff, villageId)
-  const child = staff.db.select().from(children).where(and(eq(children.id, childId), eq(children.villageId, villageId))).get()
+  const child = staff.db
+    .select()
+    .from(children)
+    .where(and(eq(children.id, childId), eq(children.villageId, villageId)))
+    .get()
   if (!child) throw new NotFound()
   return { staff, village, child }
 }
@@ -42,23 +46,81 @@ export function exportChild(ctx: Ctx, villageId: number, childId: number) {
     village: { id: village.id, name: village.name },
     child: { ...child, createdAt: child.createdAt.toISOString(), updatedAt: child.updatedAt.toISOString() },
     erased: erasureOf(db, childId) !== null,
-    consents: db.select({ givenOn: consents.givenOn, recordedAt: consents.recordedAt, withdrawnAt: consents.withdrawnAt }).from(consents).where(eq(consents.childId, childId)).orderBy(asc(consents.id)).all(),
-    departure: db.select({ leftOn: departures.leftOn, note: departures.note }).from(departures).where(eq(departures.childId, childId)).get() ?? null,
-    candidacies: db.select({ election: elections.title, contest: contests.name, symbol: candidates.symbol, nominatedAt: candidates.nominatedAt })
-      .from(candidates).innerJoin(elections, eq(elections.id, candidates.electionId)).innerJoin(contests, eq(contests.id, candidates.contestId))
-      .where(eq(candidates.childId, childId)).orderBy(asc(candidates.id)).all(),
-    seats: db.select({ election: elections.title, seat: members.seat, seatTitle: members.seatTitle, since: members.since, leftOn: members.leftOn, leftReason: members.leftReason })
-      .from(members).innerJoin(elections, eq(elections.id, members.electionId)).where(eq(members.childId, childId)).orderBy(asc(members.id)).all(),
-    votedIn: db.select({ election: elections.title }).from(boxCheckoffs).innerJoin(elections, eq(elections.id, boxCheckoffs.electionId))
-      .where(and(eq(boxCheckoffs.childId, childId), eq(boxCheckoffs.voted, true))).all().map((r) => r.election),
-    meetings: db.select({ number: meetings.number, date: meetings.date, present: sql<number>`${attendance.presentAt} IS NOT NULL` })
-      .from(attendance).innerJoin(meetings, eq(meetings.id, attendance.meetingId)).where(eq(attendance.childId, childId)).orderBy(asc(meetings.date)).all()
+    consents: db
+      .select({ givenOn: consents.givenOn, recordedAt: consents.recordedAt, withdrawnAt: consents.withdrawnAt })
+      .from(consents)
+      .where(eq(consents.childId, childId))
+      .orderBy(asc(consents.id))
+      .all(),
+    departure:
+      db
+        .select({ leftOn: departures.leftOn, note: departures.note })
+        .from(departures)
+        .where(eq(departures.childId, childId))
+        .get() ?? null,
+    candidacies: db
+      .select({
+        election: elections.title,
+        contest: contests.name,
+        symbol: candidates.symbol,
+        nominatedAt: candidates.nominatedAt,
+      })
+      .from(candidates)
+      .innerJoin(elections, eq(elections.id, candidates.electionId))
+      .innerJoin(contests, eq(contests.id, candidates.contestId))
+      .where(eq(candidates.childId, childId))
+      .orderBy(asc(candidates.id))
+      .all(),
+    seats: db
+      .select({
+        election: elections.title,
+        seat: members.seat,
+        seatTitle: members.seatTitle,
+        since: members.since,
+        leftOn: members.leftOn,
+        leftReason: members.leftReason,
+      })
+      .from(members)
+      .innerJoin(elections, eq(elections.id, members.electionId))
+      .where(eq(members.childId, childId))
+      .orderBy(asc(members.id))
+      .all(),
+    votedIn: db
+      .select({ election: elections.title })
+      .from(boxCheckoffs)
+      .innerJoin(elections, eq(elections.id, boxCheckoffs.electionId))
+      .where(and(eq(boxCheckoffs.childId, childId), eq(boxCheckoffs.voted, true)))
+      .all()
+      .map((r) => r.election),
+    meetings: db
+      .select({
+        number: meetings.number,
+        date: meetings.date,
+        present: sql<number>`${attendance.presentAt} IS NOT NULL`,
+      })
+      .from(attendance)
+      .innerJoin(meetings, eq(meetings.id, attendance.meetingId))
+      .where(eq(attendance.childId, childId))
+      .orderBy(asc(meetings.date))
+      .all()
       .map((m) => ({ ...m, present: Boolean(m.present) })),
-    resolutions: db.select({ number: resolutions.number, title: resolutions.title, proposer: sql<number>`${resolutions.proposerChildId} = ${childId}` })
-      .from(resolutions).where(or(eq(resolutions.proposerChildId, childId), eq(resolutions.seconderChildId, childId))).orderBy(asc(resolutions.id)).all()
+    resolutions: db
+      .select({
+        number: resolutions.number,
+        title: resolutions.title,
+        proposer: sql<number>`${resolutions.proposerChildId} = ${childId}`,
+      })
+      .from(resolutions)
+      .where(or(eq(resolutions.proposerChildId, childId), eq(resolutions.seconderChildId, childId)))
+      .orderBy(asc(resolutions.id))
+      .all()
       .map((r) => ({ number: r.number, title: r.title, role: r.proposer ? 'proposer' : 'seconder' })),
-    auditLog: db.select({ at: auditLog.at, by: auditLog.actorName, action: auditLog.action, detail: auditLog.detail }).from(auditLog)
-      .where(and(eq(auditLog.subject, 'child'), eq(auditLog.subjectId, childId))).orderBy(asc(auditLog.id)).all()
+    auditLog: db
+      .select({ at: auditLog.at, by: auditLog.actorName, action: auditLog.action, detail: auditLog.detail })
+      .from(auditLog)
+      .where(and(eq(auditLog.subject, 'child'), eq(auditLog.subjectId, childId)))
+      .orderBy(asc(auditLog.id))
+      .all()
       .map((e) => ({ ...e, detail: JSON.parse(e.detail) as unknown })),
   }
   recordAudit(db, staff.actor, { action: 'child.exported', subject: 'child', subjectId: childId, villageId })
@@ -71,7 +133,11 @@ export function exportChild(ctx: Ctx, villageId: number, childId: number) {
  */
 function namesToStrike(tx: Tx, child: typeof children.$inferSelect): string[] {
   const found = new Set([child.name, child.guardianName, child.guardianPhone])
-  const entries = tx.select({ detail: auditLog.detail }).from(auditLog).where(and(eq(auditLog.subject, 'child'), eq(auditLog.subjectId, child.id))).all()
+  const entries = tx
+    .select({ detail: auditLog.detail })
+    .from(auditLog)
+    .where(and(eq(auditLog.subject, 'child'), eq(auditLog.subjectId, child.id)))
+    .all()
   for (const { detail } of entries) {
     const parsed = JSON.parse(detail) as Record<string, unknown>
     for (const key of ['name', 'guardianName', 'guardianPhone']) {
@@ -79,8 +145,14 @@ function namesToStrike(tx: Tx, child: typeof children.$inferSelect): string[] {
     }
   }
   // A frozen count keeps the name the child had when the result was published.
-  for (const { count } of tx.select({ count: results.count }).from(results).innerJoin(candidates, eq(candidates.electionId, results.electionId)).where(eq(candidates.childId, child.id)).all()) {
-    for (const c of (JSON.parse(count) as { candidates: { childId: number; name: string }[] }).candidates) if (c.childId === child.id) found.add(c.name)
+  for (const { count } of tx
+    .select({ count: results.count })
+    .from(results)
+    .innerJoin(candidates, eq(candidates.electionId, results.electionId))
+    .where(eq(candidates.childId, child.id))
+    .all()) {
+    for (const c of (JSON.parse(count) as { candidates: { childId: number; name: string }[] }).candidates)
+      if (c.childId === child.id) found.add(c.name)
   }
   return [...found].map((s) => s.trim()).filter((s) => s.length >= 2 && !isErasedName(s))
 }
@@ -97,8 +169,13 @@ function strikeFromFreeText(tx: Tx, villageId: number, names: string[]): void {
       const table = sql.identifier(declaration.name)
       const col = sql.identifier(column)
       const spelled = names.map((n) => (kind === 'json' ? JSON.stringify(n).slice(1, -1) : n))
-      const mentions = sql.join(spelled.map((n) => sql`instr(lower(${col}), lower(${n})) > 0`), sql` OR `)
-      const rows = tx.all<{ id: number; value: string }>(sql`SELECT rowid AS id, ${col} AS value FROM ${table} WHERE ${declaration.village(villageId)} AND (${mentions})`)
+      const mentions = sql.join(
+        spelled.map((n) => sql`instr(lower(${col}), lower(${n})) > 0`),
+        sql` OR `,
+      )
+      const rows = tx.all<{ id: number; value: string }>(
+        sql`SELECT rowid AS id, ${col} AS value FROM ${table} WHERE ${declaration.village(villageId)} AND (${mentions})`,
+      )
       for (const row of rows) {
         const next = strikeOut(row.value, names, kind === 'json')
         if (next !== row.value) tx.run(sql`UPDATE ${table} SET ${col} = ${next} WHERE rowid = ${row.id}`)
@@ -109,13 +186,21 @@ function strikeFromFreeText(tx: Tx, villageId: number, names: string[]): void {
 
 /** A published result keeps its counts; the erased child's entry in it no longer has a name. */
 function unnameInFrozenCounts(tx: Tx, childId: number): void {
-  const rows = tx.select({ contestId: results.contestId, count: results.count }).from(results)
-    .where(sql`${results.electionId} IN (SELECT ${candidates.electionId} FROM ${candidates} WHERE ${candidates.childId} = ${childId})`).all()
+  const rows = tx
+    .select({ contestId: results.contestId, count: results.count })
+    .from(results)
+    .where(
+      sql`${results.electionId} IN (SELECT ${candidates.electionId} FROM ${candidates} WHERE ${candidates.childId} = ${childId})`,
+    )
+    .all()
   for (const row of rows) {
     const count = JSON.parse(row.count) as { candidates: { childId: number; name: string }[] }
     if (!count.candidates.some((c) => c.childId === childId)) continue
     count.candidates = count.candidates.map((c) => (c.childId === childId ? { ...c, name: erasedName(childId) } : c))
-    tx.update(results).set({ count: JSON.stringify(count) }).where(eq(results.contestId, row.contestId)).run()
+    tx.update(results)
+      .set({ count: JSON.stringify(count) })
+      .where(eq(results.contestId, row.contestId))
+      .run()
   }
 }
 
@@ -137,15 +222,35 @@ export function eraseChild(ctx: Ctx, villageId: number, childId: number): void {
   const now = new Date()
   staff.db.transaction((tx) => {
     const names = namesToStrike(tx, child)
-    tx.update(children).set({
-      name: erasedName(childId), dateOfBirth: `${child.dateOfBirth.slice(0, 4)}-07-01`, ward: '', school: '', schoolClass: '',
-      inSchool: true, outOfSchoolReason: null, guardianName: '', guardianPhone: '', updatedAt: now,
-    }).where(eq(children.id, childId)).run()
-    tx.update(consents).set({ withdrawnAt: now, withdrawnBy: staff.actor.id }).where(and(eq(consents.childId, childId), isNull(consents.withdrawnAt))).run()
-    tx.insert(departures).values({ childId, leftOn: todayIso(), note: '', recordedBy: staff.actor.id, recordedAt: now }).onConflictDoUpdate({ target: departures.childId, set: { note: '' } }).run()
+    tx.update(children)
+      .set({
+        name: erasedName(childId),
+        dateOfBirth: `${child.dateOfBirth.slice(0, 4)}-07-01`,
+        ward: '',
+        school: '',
+        schoolClass: '',
+        inSchool: true,
+        outOfSchoolReason: null,
+        guardianName: '',
+        guardianPhone: '',
+        updatedAt: now,
+      })
+      .where(eq(children.id, childId))
+      .run()
+    tx.update(consents)
+      .set({ withdrawnAt: now, withdrawnBy: staff.actor.id })
+      .where(and(eq(consents.childId, childId), isNull(consents.withdrawnAt)))
+      .run()
+    tx.insert(departures)
+      .values({ childId, leftOn: todayIso(), note: '', recordedBy: staff.actor.id, recordedAt: now })
+      .onConflictDoUpdate({ target: departures.childId, set: { note: '' } })
+      .run()
     tx.insert(erasures).values({ childId, erasedBy: staff.actor.id, erasedAt: now }).run()
     // The log's own entries about the child lose their details; elsewhere the names are struck out.
-    tx.update(auditLog).set({ detail: '{}' }).where(and(eq(auditLog.subject, 'child'), eq(auditLog.subjectId, childId))).run()
+    tx.update(auditLog)
+      .set({ detail: '{}' })
+      .where(and(eq(auditLog.subject, 'child'), eq(auditLog.subjectId, childId)))
+      .run()
     unnameInFrozenCounts(tx, childId)
     strikeFromFreeText(tx, villageId, names)
     recordAudit(tx, staff.actor, { action: 'child.erased', subject: 'child', subjectId: childId, villageId })
@@ -161,7 +266,11 @@ export function eraseChild(ctx: Ctx, villageId: number, childId: number): void {
  */
 function forgetOldBytes(db: StaffCtx['db']): void {
   // VACUUM needs room for a copy of the file: on a full disk the zeroed cells and the checkpoint still hold.
-  try { db.run(sql`VACUUM main`) } catch { /* the erasure itself is committed */ }
+  try {
+    db.run(sql`VACUUM main`)
+  } catch {
+    /* the erasure itself is committed */
+  }
   db.all(sql`PRAGMA main.wal_checkpoint(TRUNCATE)`)
 }
 
@@ -169,14 +278,29 @@ function forgetOldBytes(db: StaffCtx['db']): void {
  * Backups made before the child was erased: they still hold the child's data. Automatic ones the
  * box has since deleted (its rotation records each) hold nothing any more and are left out.
  */
-export function backupsBefore(ctx: Ctx, villageId: number, childId: number): { file: string; encrypted: boolean; at: Date }[] {
+export function backupsBefore(
+  ctx: Ctx,
+  villageId: number,
+  childId: number,
+): { file: string; encrypted: boolean; at: Date }[] {
   const { staff } = coordinatorOf(ctx, villageId, childId)
   const erasure = erasureOf(staff.db, childId)
   if (!erasure) return []
   const fileOf = (detail: string) => String((JSON.parse(detail) as { file?: unknown }).file ?? '')
-  const removed = new Set(staff.db.select({ detail: auditLog.detail }).from(auditLog).where(eq(auditLog.action, 'database.backup_removed')).all().map((e) => fileOf(e.detail)))
-  return staff.db.select({ at: auditLog.at, detail: auditLog.detail }).from(auditLog)
-    .where(and(eq(auditLog.action, 'database.backed_up'), lt(auditLog.at, erasure.erasedAt))).orderBy(asc(auditLog.id)).all()
+  const removed = new Set(
+    staff.db
+      .select({ detail: auditLog.detail })
+      .from(auditLog)
+      .where(eq(auditLog.action, 'database.backup_removed'))
+      .all()
+      .map((e) => fileOf(e.detail)),
+  )
+  return staff.db
+    .select({ at: auditLog.at, detail: auditLog.detail })
+    .from(auditLog)
+    .where(and(eq(auditLog.action, 'database.backed_up'), lt(auditLog.at, erasure.erasedAt)))
+    .orderBy(asc(auditLog.id))
+    .all()
     .map((e) => {
       const detail = JSON.parse(e.detail) as { file?: unknown; encrypted?: unknown }
       return { file: String(detail.file ?? ''), encrypted: detail.encrypted === true, at: e.at }

@@ -4,8 +4,17 @@ import { redirectAfter, render, submitForm } from '../web/render.ts'
 import { getVillage } from '../villages/villages.ts'
 import { requireRole } from '../web/context.ts'
 import {
-  addChild, childHistory, editChild, getChild, listChildren, listWards, markLeftVillage, markReturned,
-  recordConsent, registerSummary, withdrawConsent,
+  addChild,
+  childHistory,
+  editChild,
+  getChild,
+  listChildren,
+  listWards,
+  markLeftVillage,
+  markReturned,
+  recordConsent,
+  registerSummary,
+  withdrawConsent,
 } from './children.ts'
 import { ageBands, childSchema, consentSchema, departureSchema, filterSchema, newChildSchema } from './schemas.ts'
 import { genders, outOfSchoolReasons } from './tables.ts'
@@ -17,36 +26,55 @@ const choices = { genders, outOfSchoolReasons, ageBands }
 export async function peopleRoutes(app: FastifyInstance) {
   const keepers = { config: { roles: ['admin', 'facilitator'] as const } }
   const base = '/villages/:villageId/children'
-  const village = (request: FastifyRequest) => getVillage(requireRole(request.ctx), routeId(request.params, 'villageId'))
+  const village = (request: FastifyRequest) =>
+    getVillage(requireRole(request.ctx), routeId(request.params, 'villageId'))
   const childUrl = (villageId: number, childId: number) => `/villages/${villageId}/children/${childId}`
 
   app.get(base, keepers, async (request, reply) => {
     const v = village(request)
     const filter = filterSchema.parse(request.query ?? {})
     return render(request, reply, 'people/index', 'people/_list', {
-      village: v, filter, list: listChildren(request.ctx, v.id, filter), wards: listWards(request.ctx, v.id),
-      summary: registerSummary(request.ctx, v.id), ...choices,
+      village: v,
+      filter,
+      list: listChildren(request.ctx, v.id, filter),
+      wards: listWards(request.ctx, v.id),
+      summary: registerSummary(request.ctx, v.id),
+      ...choices,
     })
   })
 
   app.get(`${base}/new`, keepers, async (request, reply) =>
-    reply.view('people/new', { village: village(request), values: { consentOn: '' }, errors: {}, ...choices }))
+    reply.view('people/new', { village: village(request), values: { consentOn: '' }, errors: {}, ...choices }),
+  )
 
   app.post(base, keepers, async (request, reply) => {
     const v = village(request)
-    return submitForm(request, reply, { page: 'people/new', partial: 'people/_form', data: { village: v, ...choices } }, () => {
-      const input = parseForm(newChildSchema, request.body)
-      const child = addChild(request.ctx, v.id, input.child, input.consentOn)
-      return { to: childUrl(v.id, child.id), flash: 'children.added' }
-    })
+    return submitForm(
+      request,
+      reply,
+      { page: 'people/new', partial: 'people/_form', data: { village: v, ...choices } },
+      () => {
+        const input = parseForm(newChildSchema, request.body)
+        const child = addChild(request.ctx, v.id, input.child, input.consentOn)
+        return { to: childUrl(v.id, child.id), flash: 'children.added' }
+      },
+    )
   })
 
   app.get(`${base}/:id`, keepers, async (request, reply) => {
     const v = village(request)
     const child = getChild(request.ctx, v.id, routeId(request.params))
     // The coordinator who erased a child is told which older backups still hold the data.
-    const backups = child.erasure && request.ctx.actor?.role === 'admin' ? backupsBefore(request.ctx, v.id, child.id) : null
-    return reply.view('people/show', { village: v, child, history: childHistory(request.ctx, v.id, child.id), backups, values: {}, errors: {} })
+    const backups =
+      child.erasure && request.ctx.actor?.role === 'admin' ? backupsBefore(request.ctx, v.id, child.id) : null
+    return reply.view('people/show', {
+      village: v,
+      child,
+      history: childHistory(request.ctx, v.id, child.id),
+      backups,
+      values: {},
+      errors: {},
+    })
   })
 
   app.get(`${base}/:id/edit`, keepers, async (request, reply) => {
@@ -58,10 +86,15 @@ export async function peopleRoutes(app: FastifyInstance) {
   app.post(`${base}/:id`, keepers, async (request, reply) => {
     const v = village(request)
     const child = getChild(request.ctx, v.id, routeId(request.params))
-    return submitForm(request, reply, { page: 'people/edit', partial: 'people/_form', data: { village: v, child, ...choices } }, () => {
-      editChild(request.ctx, v.id, child.id, parseForm(childSchema, request.body))
-      return { to: childUrl(v.id, child.id), flash: 'children.saved' }
-    })
+    return submitForm(
+      request,
+      reply,
+      { page: 'people/edit', partial: 'people/_form', data: { village: v, child, ...choices } },
+      () => {
+        editChild(request.ctx, v.id, child.id, parseForm(childSchema, request.body))
+        return { to: childUrl(v.id, child.id), flash: 'children.saved' }
+      },
+    )
   })
 
   app.post(`${base}/:id/consent`, keepers, async (request, reply) => {
@@ -101,7 +134,10 @@ export async function peopleRoutes(app: FastifyInstance) {
   app.get(`${base}/:id/export.json`, { config: { roles: ['admin'] as const } }, async (request, reply) => {
     const v = village(request)
     const data = exportChild(request.ctx, v.id, routeId(request.params))
-    return reply.header('content-disposition', `attachment; filename="child-${data.child.id}.json"`).header('cache-control', 'no-store').send(data)
+    return reply
+      .header('content-disposition', `attachment; filename="child-${data.child.id}.json"`)
+      .header('cache-control', 'no-store')
+      .send(data)
   })
 
   app.post(`${base}/:id/erasure`, { config: { roles: ['admin'] as const } }, async (request, reply) => {
@@ -114,7 +150,11 @@ export async function peopleRoutes(app: FastifyInstance) {
 
 /** The child's page, re-shown with a message when its consent or departure form was wrong. */
 function showForm(request: FastifyRequest, village: unknown, child: ReturnType<typeof getChild>) {
-  return { page: 'people/show', partial: 'people/show', data: { village, child, history: childHistory(request.ctx, child.villageId, child.id) } }
+  return {
+    page: 'people/show',
+    partial: 'people/show',
+    data: { village, child, history: childHistory(request.ctx, child.villageId, child.id) },
+  }
 }
 
 function formValues(child: ReturnType<typeof getChild>): Record<string, unknown> {

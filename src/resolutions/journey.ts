@@ -24,11 +24,17 @@ export function statusOf(passed: boolean, forwarded: boolean, responses: { kind:
 /** What the Gram Panchayat may record next. A decision is made once; declined and done are final. */
 export function nextSteps(status: Status): ResponseKind[] {
   switch (status) {
-    case 'sent': return ['acknowledged']
-    case 'received': return ['accepted', 'referred', 'declined']
-    case 'accepted': case 'referred': return ['action']
-    case 'in_action': return ['action', 'done']
-    default: return []
+    case 'sent':
+      return ['acknowledged']
+    case 'received':
+      return ['accepted', 'referred', 'declined']
+    case 'accepted':
+    case 'referred':
+      return ['action']
+    case 'in_action':
+      return ['action', 'done']
+    default:
+      return []
   }
 }
 
@@ -41,7 +47,12 @@ export function daysBetween(from: string, to: string): number {
  * Overdue: not acknowledged more than the rule's days after it was forwarded, or acknowledged but
  * not decided more than its days after forwarding. Says which answer is late, or null.
  */
-export function overdue(status: Status, forwardedOn: string | null, today: string, rule: FollowUpRule): 'acknowledge' | 'decide' | null {
+export function overdue(
+  status: Status,
+  forwardedOn: string | null,
+  today: string,
+  rule: FollowUpRule,
+): 'acknowledge' | 'decide' | null {
   if (!forwardedOn) return null
   const waited = daysBetween(forwardedOn, today)
   if (status === 'sent' && waited > rule.acknowledgeDays) return 'acknowledge'

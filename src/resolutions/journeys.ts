@@ -10,13 +10,24 @@ import { carryAnswersToNextMeeting } from '../meetings/meetings.ts'
 import { requireRole, type Ctx } from '../web/context.ts'
 import { Conflict, InvalidInput, NotFound } from '../web/errors.ts'
 import { todayIso } from '../web/dates.ts'
-import { defaultFollowUpRule, journeyStatuses, nextSteps, overdue, statusOf, type FollowUpRule, type JourneyStatus, type Status } from './journey.ts'
+import {
+  defaultFollowUpRule,
+  journeyStatuses,
+  nextSteps,
+  overdue,
+  statusOf,
+  type FollowUpRule,
+  type JourneyStatus,
+  type Status,
+} from './journey.ts'
 import { followUpRules, forwardings, resolutions, responses, type ResponseKind } from './tables.ts'
 import type { ActionInput, DecisionInput, ForwardingInput } from './schemas.ts'
 
 export function followUpRuleOf(db: Db | Tx, villageId: number): FollowUpRule {
   const row = db.select().from(followUpRules).where(eq(followUpRules.villageId, villageId)).get()
-  return row ? { acknowledgeDays: row.acknowledgeDays, decideDays: row.decideDays, boardShowsProposers: row.boardShowsProposers } : defaultFollowUpRule
+  return row
+    ? { acknowledgeDays: row.acknowledgeDays, decideDays: row.decideDays, boardShowsProposers: row.boardShowsProposers }
+    : defaultFollowUpRule
 }
 
 export function setFollowUpRule(ctx: Ctx, villageId: number, rule: FollowUpRule): void {
@@ -25,8 +36,17 @@ export function setFollowUpRule(ctx: Ctx, villageId: number, rule: FollowUpRule)
   const before = followUpRuleOf(staff.db, villageId)
   staff.db.transaction((tx) => {
     const row = { ...rule, updatedBy: staff.actor.id, updatedAt: new Date() }
-    tx.insert(followUpRules).values({ villageId, ...row }).onConflictDoUpdate({ target: followUpRules.villageId, set: row }).run()
-    recordAudit(tx, staff.actor, { action: 'followup.changed', subject: 'village', subjectId: villageId, villageId, detail: changes(before, rule) })
+    tx.insert(followUpRules)
+      .values({ villageId, ...row })
+      .onConflictDoUpdate({ target: followUpRules.villageId, set: row })
+      .run()
+    recordAudit(tx, staff.actor, {
+      action: 'followup.changed',
+      subject: 'village',
+      subjectId: villageId,
+      villageId,
+      detail: changes(before, rule),
+    })
   })
 }
 
@@ -35,11 +55,22 @@ type ResponseRow = typeof responses.$inferSelect & { by: string }
 export type Journey = ReturnType<typeof journeyOf>
 
 /** A resolution with where it stands: its forwarding, the answers in order, its status and whether an answer is late. */
-function journeyOf(r: ResolutionRow, forwarding: typeof forwardings.$inferSelect | undefined, answers: ResponseRow[], rule: FollowUpRule, today: string) {
+function journeyOf(
+  r: ResolutionRow,
+  forwarding: typeof forwardings.$inferSelect | undefined,
+  answers: ResponseRow[],
+  rule: FollowUpRule,
+  today: string,
+) {
   const status = statusOf(r.number !== null, Boolean(forwarding), answers)
   const decision = answers.find((a) => a.kind === 'accepted' || a.kind === 'referred' || a.kind === 'declined') ?? null
   return {
-    ...r, passed: r.number !== null, forwarding: forwarding ?? null, answers, status, decision,
+    ...r,
+    passed: r.number !== null,
+    forwarding: forwarding ?? null,
+    answers,
+    status,
+    decision,
     actions: answers.filter((a) => a.kind === 'action'),
     lastAnswer: answers.at(-1) ?? null,
     overdue: overdue(status, forwarding?.forwardedOn ?? null, today, rule),
@@ -51,11 +82,25 @@ function journeys(db: Db | Tx, villageId: number, rows: ResolutionRow[]) {
   const ids = rows.map((r) => r.id)
   if (ids.length === 0) return []
   const sent = db.select().from(forwardings).where(inArray(forwardings.resolutionId, ids)).all()
-  const answers = db.select({ r: responses, by: users.displayName }).from(responses).innerJoin(users, eq(users.id, responses.recordedBy))
-    .where(inArray(responses.resolutionId, ids)).orderBy(asc(responses.id)).all().map(({ r, by }) => ({ ...r, by }))
+  const answers = db
+    .select({ r: responses, by: users.displayName })
+    .from(responses)
+    .innerJoin(users, eq(users.id, responses.recordedBy))
+    .where(inArray(responses.resolutionId, ids))
+    .orderBy(asc(responses.id))
+    .all()
+    .map(({ r, by }) => ({ ...r, by }))
   const rule = followUpRuleOf(db, villageId)
   const today = todayIso()
-  return rows.map((r) => journeyOf(r, sent.find((f) => f.resolutionId === r.id), answers.filter((a) => a.resolutionId === r.id), rule, today))
+  return rows.map((r) =>
+    journeyOf(
+      r,
+      sent.find((f) => f.resolutionId === r.id),
+      answers.filter((a) => a.resolutionId === r.id),
+      rule,
+      today,
+    ),
+  )
 }
 
 /** Late first, then the most recently forwarded (or passed) first. */
@@ -69,8 +114,15 @@ function newestAndLateFirst(a: Journey, b: Journey): number {
 export function villageResolutions(ctx: Ctx, villageId: number, status?: Status) {
   const staff = requireRole(ctx, 'admin', 'facilitator')
   getVillage(staff, villageId)
-  const rows = staff.db.select().from(resolutions).where(eq(resolutions.villageId, villageId)).orderBy(desc(resolutions.id)).all()
-  return journeys(staff.db, villageId, rows).filter((j) => !status || j.status === status).sort(newestAndLateFirst)
+  const rows = staff.db
+    .select()
+    .from(resolutions)
+    .where(eq(resolutions.villageId, villageId))
+    .orderBy(desc(resolutions.id))
+    .all()
+  return journeys(staff.db, villageId, rows)
+    .filter((j) => !status || j.status === status)
+    .sort(newestAndLateFirst)
 }
 
 /** A Gram Panchayat member's inbox: what was forwarded to their village's panchayat, late and newest first. */
@@ -78,8 +130,16 @@ export function inbox(ctx: Ctx) {
   const staff = requireRole(ctx, 'panchayat')
   if (!staff.actor.villageId) return { village: null, items: [] }
   const village = getVillage(staff, staff.actor.villageId)
-  const rows = staff.db.select().from(resolutions).where(and(eq(resolutions.villageId, village.id),
-    sql`EXISTS (SELECT 1 FROM ${forwardings} f WHERE f.resolution_id = ${resolutions.id})`)).all()
+  const rows = staff.db
+    .select()
+    .from(resolutions)
+    .where(
+      and(
+        eq(resolutions.villageId, village.id),
+        sql`EXISTS (SELECT 1 FROM ${forwardings} f WHERE f.resolution_id = ${resolutions.id})`,
+      ),
+    )
+    .all()
   return { village, items: journeys(staff.db, village.id, rows).sort(newestAndLateFirst) }
 }
 
@@ -95,7 +155,12 @@ export function getJourney(ctx: Ctx, resolutionId: number) {
   const [journey] = journeys(staff.db, village.id, [row])
   if (staff.actor.role === 'panchayat' && !journey.forwarding) throw new NotFound()
   const meeting = staff.db.select().from(meetings).where(eq(meetings.id, row.meetingId)).get()!
-  const closed = staff.db.select().from(meetingEvents).where(and(eq(meetingEvents.meetingId, meeting.id), eq(meetingEvents.stage, 'closed'))).get() ?? null
+  const closed =
+    staff.db
+      .select()
+      .from(meetingEvents)
+      .where(and(eq(meetingEvents.meetingId, meeting.id), eq(meetingEvents.stage, 'closed')))
+      .get() ?? null
   const rule = followUpRuleOf(staff.db, village.id)
   // Children's names leave the facilitators' pages only when the village has chosen so.
   const showNames = staff.actor.role !== 'panchayat' || rule.boardShowsProposers
@@ -104,7 +169,8 @@ export function getJourney(ctx: Ctx, resolutionId: number) {
 }
 
 function movers(db: Db | Tx, r: ResolutionRow) {
-  const name = (id: number) => db.select({ name: children.name }).from(children).where(eq(children.id, id)).get()?.name ?? ''
+  const name = (id: number) =>
+    db.select({ name: children.name }).from(children).where(eq(children.id, id)).get()?.name ?? ''
   return { proposer: name(r.proposerChildId), seconder: name(r.seconderChildId) }
 }
 
@@ -118,9 +184,16 @@ export function forwardResolution(ctx: Ctx, resolutionId: number, input: Forward
   if (input.forwardedOn > todayIso()) throw new InvalidInput({ forwardedOn: { key: 'v.dateFuture' } }, input)
   if (input.forwardedOn < meeting.date) throw new InvalidInput({ forwardedOn: { key: 'v.beforeMeeting' } }, input)
   staff.db.transaction((tx) => {
-    tx.insert(forwardings).values({ resolutionId, ...input, forwardedBy: staff.actor.id, forwardedAt: new Date() }).run()
-    recordAudit(tx, staff.actor, { action: 'resolution.forwarded', subject: 'resolution', subjectId: resolutionId, villageId: village.id,
-      detail: { number: journey.number, to: input.addressedTo, way: input.way, on: input.forwardedOn } })
+    tx.insert(forwardings)
+      .values({ resolutionId, ...input, forwardedBy: staff.actor.id, forwardedAt: new Date() })
+      .run()
+    recordAudit(tx, staff.actor, {
+      action: 'resolution.forwarded',
+      subject: 'resolution',
+      subjectId: resolutionId,
+      villageId: village.id,
+      detail: { number: journey.number, to: input.addressedTo, way: input.way, on: input.forwardedOn },
+    })
   })
 }
 
@@ -148,15 +221,28 @@ function checkDay(journey: Journey, on: string, values: Record<string, unknown>)
   if (on > todayIso()) throw new InvalidInput({ on: { key: 'v.dateFuture' } }, values)
   if (on < journey.forwarding!.forwardedOn) throw new InvalidInput({ on: { key: 'v.beforeForwarding' } }, values)
   const last = journey.answers.at(-1)
-  if (last && on < last.on) throw new InvalidInput({ on: { key: 'v.beforeLastAnswer', params: { date: last.on } } }, values)
+  if (last && on < last.on)
+    throw new InvalidInput({ on: { key: 'v.beforeLastAnswer', params: { date: last.on } } }, values)
 }
 
-function answer(found: NonNullable<ReturnType<typeof answerable>>, row: { kind: ResponseKind; on: string; text?: string; targetDate?: string | null; evidence?: string }) {
+function answer(
+  found: NonNullable<ReturnType<typeof answerable>>,
+  row: { kind: ResponseKind; on: string; text?: string; targetDate?: string | null; evidence?: string },
+) {
   const { journey, village, staff } = found
   staff.db.transaction((tx) => {
-    const saved = tx.insert(responses).values({ resolutionId: journey.id, ...row, recordedBy: staff.actor.id, recordedAt: new Date() }).returning().get()
-    recordAudit(tx, staff.actor, { action: `resolution.${row.kind}`, subject: 'resolution', subjectId: journey.id, villageId: village.id,
-      detail: { number: journey.number, on: row.on, text: row.text ?? '', targetDate: row.targetDate ?? null } })
+    const saved = tx
+      .insert(responses)
+      .values({ resolutionId: journey.id, ...row, recordedBy: staff.actor.id, recordedAt: new Date() })
+      .returning()
+      .get()
+    recordAudit(tx, staff.actor, {
+      action: `resolution.${row.kind}`,
+      subject: 'resolution',
+      subjectId: journey.id,
+      villageId: village.id,
+      detail: { number: journey.number, on: row.on, text: row.text ?? '', targetDate: row.targetDate ?? null },
+    })
     if (row.kind !== 'acknowledged') carryAnswersToNextMeeting(tx, village.id, staff.actor.id)
     return saved
   })
@@ -165,7 +251,10 @@ function answer(found: NonNullable<ReturnType<typeof answerable>>, row: { kind: 
 /** Receipt acknowledged, dated. Acknowledging what is already acknowledged changes nothing. */
 export function acknowledgeResolution(ctx: Ctx, resolutionId: number, on: string): void {
   const { journey } = getJourney(ctx, resolutionId)
-  if (journey.forwarding && journey.status !== 'sent') { requireRole(ctx, 'panchayat', 'admin'); return }
+  if (journey.forwarding && journey.status !== 'sent') {
+    requireRole(ctx, 'panchayat', 'admin')
+    return
+  }
   const found = answerable(ctx, resolutionId, 'acknowledged')
   checkDay(found.journey, on, { on })
   answer(found, { kind: 'acknowledged', on })
@@ -176,7 +265,8 @@ export function decideResolution(ctx: Ctx, resolutionId: number, input: Decision
   const found = answerable(ctx, resolutionId, input.decision)
   const values = { ...input, targetDate: input.targetDate ?? '' }
   checkDay(found.journey, input.on, values)
-  if (input.targetDate && input.targetDate < todayIso()) throw new InvalidInput({ targetDate: { key: 'v.targetPast' } }, values)
+  if (input.targetDate && input.targetDate < todayIso())
+    throw new InvalidInput({ targetDate: { key: 'v.targetPast' } }, values)
   answer(found, { kind: input.decision, on: input.on, text: input.text, targetDate: input.targetDate })
 }
 
@@ -195,8 +285,22 @@ export function markDone(ctx: Ctx, resolutionId: number, on: string): void {
 }
 
 type PublicAnswer = { kind: ResponseKind; on: string; text: string; targetDate: string | null }
-export type BoardCard = { id: number; number: string; title: string; request: string; category: string; status: JourneyStatus; forwardedOn: string; decision: PublicAnswer | null; lastAction: PublicAnswer | null; doneOn: string | null; proposer: string | null; seconder: string | null }
-const publicAnswer = (a: ResponseRow | null | undefined): PublicAnswer | null => (a ? { kind: a.kind, on: a.on, text: a.text, targetDate: a.targetDate } : null)
+export type BoardCard = {
+  id: number
+  number: string
+  title: string
+  request: string
+  category: string
+  status: JourneyStatus
+  forwardedOn: string
+  decision: PublicAnswer | null
+  lastAction: PublicAnswer | null
+  doneOn: string | null
+  proposer: string | null
+  seconder: string | null
+}
+const publicAnswer = (a: ResponseRow | null | undefined): PublicAnswer | null =>
+  a ? { kind: a.kind, on: a.on, text: a.text, targetDate: a.targetDate } : null
 
 /**
  * The children's board: every forwarded resolution of the village and where it stands. Public, so
@@ -204,8 +308,16 @@ const publicAnswer = (a: ResponseRow | null | undefined): PublicAnswer | null =>
  * turned that on, and no one's account name.
  */
 export function board(db: Db, village: Pick<Village, 'id'>, status?: JourneyStatus): BoardCard[] {
-  const rows = db.select().from(resolutions).where(and(eq(resolutions.villageId, village.id),
-    sql`EXISTS (SELECT 1 FROM ${forwardings} f WHERE f.resolution_id = ${resolutions.id})`)).all()
+  const rows = db
+    .select()
+    .from(resolutions)
+    .where(
+      and(
+        eq(resolutions.villageId, village.id),
+        sql`EXISTS (SELECT 1 FROM ${forwardings} f WHERE f.resolution_id = ${resolutions.id})`,
+      ),
+    )
+    .all()
   const rule = followUpRuleOf(db, village.id)
   return journeys(db, village.id, rows)
     .filter((j) => !status || j.status === status)
@@ -213,18 +325,33 @@ export function board(db: Db, village: Pick<Village, 'id'>, status?: JourneyStat
     .map((j) => {
       const names = rule.boardShowsProposers ? movers(db, j) : null
       return {
-        id: j.id, number: j.number!, title: j.title, request: j.request, category: j.category, status: j.status as JourneyStatus,
-        forwardedOn: j.forwarding!.forwardedOn, decision: publicAnswer(j.decision), lastAction: publicAnswer(j.actions.at(-1)),
-        doneOn: j.answers.find((a) => a.kind === 'done')?.on ?? null, proposer: names?.proposer ?? null, seconder: names?.seconder ?? null,
+        id: j.id,
+        number: j.number!,
+        title: j.title,
+        request: j.request,
+        category: j.category,
+        status: j.status as JourneyStatus,
+        forwardedOn: j.forwarding!.forwardedOn,
+        decision: publicAnswer(j.decision),
+        lastAction: publicAnswer(j.actions.at(-1)),
+        doneOn: j.answers.find((a) => a.kind === 'done')?.on ?? null,
+        proposer: names?.proposer ?? null,
+        seconder: names?.seconder ?? null,
       }
     })
 }
 
 /** The board of a village by its id, for anyone: its cards (in one status, or all) and how many stand in each status. */
 export function publicBoard(db: Db, villageId: number, status?: JourneyStatus) {
-  const village = db.select({ id: villages.id, name: villages.name, gramPanchayat: villages.gramPanchayat }).from(villages).where(eq(villages.id, villageId)).get()
+  const village = db
+    .select({ id: villages.id, name: villages.name, gramPanchayat: villages.gramPanchayat })
+    .from(villages)
+    .where(eq(villages.id, villageId))
+    .get()
   if (!village) throw new NotFound()
   const all = board(db, village)
-  const counts = Object.fromEntries(journeyStatuses.map((s) => [s, all.filter((c) => c.status === s).length])) as Record<JourneyStatus, number>
+  const counts = Object.fromEntries(
+    journeyStatuses.map((s) => [s, all.filter((c) => c.status === s).length]),
+  ) as Record<JourneyStatus, number>
   return { village, counts, cards: status ? all.filter((c) => c.status === status) : all }
 }

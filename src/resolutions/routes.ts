@@ -9,14 +9,31 @@ import { NotFound } from '../web/errors.ts'
 import { categoryIcon } from './category-icons.ts'
 import { journeyStatuses } from './journey.ts'
 import {
-  acknowledgeResolution, decideResolution, followUpRuleOf, forwardResolution, getJourney, inbox, markDone, publicBoard, recordAction,
-  setFollowUpRule, villageResolutions,
+  acknowledgeResolution,
+  decideResolution,
+  followUpRuleOf,
+  forwardResolution,
+  getJourney,
+  inbox,
+  markDone,
+  publicBoard,
+  recordAction,
+  setFollowUpRule,
+  villageResolutions,
 } from './journeys.ts'
-import { acknowledgementSchema, actionSchema, decisionSchema, doneSchema, followUpRuleSchema, forwardingSchema } from './schemas.ts'
+import {
+  acknowledgementSchema,
+  actionSchema,
+  decisionSchema,
+  doneSchema,
+  followUpRuleSchema,
+  forwardingSchema,
+} from './schemas.ts'
 import { decisions, forwardingWays } from './tables.ts'
 
 const listStatuses = ['passed', ...journeyStatuses, 'not_passed'] as const
-const pick = <T extends string>(value: unknown, allowed: readonly T[]): T | undefined => (allowed as readonly unknown[]).includes(value) ? value as T : undefined
+const pick = <T extends string>(value: unknown, allowed: readonly T[]): T | undefined =>
+  (allowed as readonly unknown[]).includes(value) ? (value as T) : undefined
 
 export async function resolutionRoutes(app: FastifyInstance) {
   const keepers = { config: { roles: ['admin', 'facilitator'] as const } }
@@ -27,72 +44,155 @@ export async function resolutionRoutes(app: FastifyInstance) {
     const { staff: _, ...found } = getJourney(request.ctx, routeId(request.params))
     const { journey, village } = found
     return {
-      ...found, forwardingWays, decisions, today: todayIso,
-      forwardDefaults: { forwardedOn: todayIso(), addressedTo: request.ctx.t('forwarding.defaultTo', { gp: village.gramPanchayat }), way: 'gram_sabha', note: '' },
-      icon: categoryIcon(journey.category, { size: 40 }), errors: {}, values: {}, form: '', ...extra,
+      ...found,
+      forwardingWays,
+      decisions,
+      today: todayIso,
+      forwardDefaults: {
+        forwardedOn: todayIso(),
+        addressedTo: request.ctx.t('forwarding.defaultTo', { gp: village.gramPanchayat }),
+        way: 'gram_sabha',
+        note: '',
+      },
+      icon: categoryIcon(journey.category, { size: 40 }),
+      errors: {},
+      values: {},
+      form: '',
+      ...extra,
     }
   }
   const back = (request: FastifyRequest) => `/resolutions/${routeId(request.params)}`
   /** Each answer form re-renders the page with its mistakes marked; `form` says which form they belong to. */
-  const answerForm = (request: FastifyRequest, reply: Parameters<typeof submitForm>[1], form: string, act: () => void, flash: string) =>
-    submitForm(request, reply, { page: 'resolutions/show', partial: 'resolutions/show', data: journeyPage(request, { form }) }, () => {
-      act()
-      return { to: back(request), flash }
-    })
+  const answerForm = (
+    request: FastifyRequest,
+    reply: Parameters<typeof submitForm>[1],
+    form: string,
+    act: () => void,
+    flash: string,
+  ) =>
+    submitForm(
+      request,
+      reply,
+      { page: 'resolutions/show', partial: 'resolutions/show', data: journeyPage(request, { form }) },
+      () => {
+        act()
+        return { to: back(request), flash }
+      },
+    )
 
   app.get('/villages/:villageId/resolutions', keepers, async (request, reply) => {
     const village = getVillage(requireRole(request.ctx), routeId(request.params, 'villageId'))
     const status = pick((request.query as Record<string, unknown>).status, listStatuses)
     return render(request, reply, 'resolutions/index', 'resolutions/_list', {
-      village, status: status ?? '', statuses: listStatuses, items: villageResolutions(request.ctx, village.id, status), rule: followUpRuleOf(request.ctx.db, village.id),
+      village,
+      status: status ?? '',
+      statuses: listStatuses,
+      items: villageResolutions(request.ctx, village.id, status),
+      rule: followUpRuleOf(request.ctx.db, village.id),
     })
   })
 
-  app.get('/inbox', { config: { roles: ['panchayat'] as const } }, async (request, reply) => reply.view('resolutions/inbox', inbox(request.ctx)))
+  app.get('/inbox', { config: { roles: ['panchayat'] as const } }, async (request, reply) =>
+    reply.view('resolutions/inbox', inbox(request.ctx)),
+  )
 
   app.get('/resolutions/:id', async (request, reply) => reply.view('resolutions/show', journeyPage(request)))
 
   app.post('/resolutions/:id/forwarding', keepers, async (request, reply) =>
-    answerForm(request, reply, 'forwarding', () => forwardResolution(request.ctx, routeId(request.params), parseForm(forwardingSchema, request.body)), 'forwarding.done'))
+    answerForm(
+      request,
+      reply,
+      'forwarding',
+      () => forwardResolution(request.ctx, routeId(request.params), parseForm(forwardingSchema, request.body)),
+      'forwarding.done',
+    ),
+  )
 
   app.post('/resolutions/:id/acknowledgement', answerers, async (request, reply) =>
-    answerForm(request, reply, 'acknowledged', () => acknowledgeResolution(request.ctx, routeId(request.params), parseForm(acknowledgementSchema, request.body).on), 'answers.acknowledgedFlash'))
+    answerForm(
+      request,
+      reply,
+      'acknowledged',
+      () =>
+        acknowledgeResolution(request.ctx, routeId(request.params), parseForm(acknowledgementSchema, request.body).on),
+      'answers.acknowledgedFlash',
+    ),
+  )
 
   app.post('/resolutions/:id/decision', answerers, async (request, reply) =>
-    answerForm(request, reply, 'decision', () => decideResolution(request.ctx, routeId(request.params), parseForm(decisionSchema, request.body)), 'answers.decidedFlash'))
+    answerForm(
+      request,
+      reply,
+      'decision',
+      () => decideResolution(request.ctx, routeId(request.params), parseForm(decisionSchema, request.body)),
+      'answers.decidedFlash',
+    ),
+  )
 
   app.post('/resolutions/:id/actions', answerers, async (request, reply) =>
-    answerForm(request, reply, 'action', () => recordAction(request.ctx, routeId(request.params), parseForm(actionSchema, request.body)), 'answers.actionFlash'))
+    answerForm(
+      request,
+      reply,
+      'action',
+      () => recordAction(request.ctx, routeId(request.params), parseForm(actionSchema, request.body)),
+      'answers.actionFlash',
+    ),
+  )
 
   app.post('/resolutions/:id/completion', answerers, async (request, reply) =>
-    answerForm(request, reply, 'done', () => markDone(request.ctx, routeId(request.params), parseForm(doneSchema, request.body).on), 'answers.doneFlash'))
+    answerForm(
+      request,
+      reply,
+      'done',
+      () => markDone(request.ctx, routeId(request.params), parseForm(doneSchema, request.body).on),
+      'answers.doneFlash',
+    ),
+  )
 
   /** The formal letter to the Sarpanch: Hindi unless English is asked for. */
   app.get('/resolutions/:id/letter', keepers, async (request, reply) => {
     const page = journeyPage(request)
     if (!page.journey.passed) throw new NotFound()
     const sheet = sheetWords(request.query)
-    return reply.view('resolutions/letter', { ...page, ...sheet, forwardDefaults: { ...page.forwardDefaults, addressedTo: sheet.t('forwarding.defaultTo', { gp: page.village.gramPanchayat }) } })
+    return reply.view('resolutions/letter', {
+      ...page,
+      ...sheet,
+      forwardDefaults: {
+        ...page.forwardDefaults,
+        addressedTo: sheet.t('forwarding.defaultTo', { gp: page.village.gramPanchayat }),
+      },
+    })
   })
 
   app.get('/villages/:villageId/follow-up', keepers, async (request, reply) => {
     const village = getVillage(requireRole(request.ctx), routeId(request.params, 'villageId'))
-    return reply.view('resolutions/follow-up', { village, values: followUpRuleOf(request.ctx.db, village.id), errors: {} })
+    return reply.view('resolutions/follow-up', {
+      village,
+      values: followUpRuleOf(request.ctx.db, village.id),
+      errors: {},
+    })
   })
 
   app.post('/villages/:villageId/follow-up', keepers, async (request, reply) => {
     const village = getVillage(requireRole(request.ctx), routeId(request.params, 'villageId'))
-    return submitForm(request, reply, { page: 'resolutions/follow-up', partial: 'resolutions/follow-up', data: { village } }, () => {
-      setFollowUpRule(request.ctx, village.id, parseForm(followUpRuleSchema, request.body))
-      return { to: `/villages/${village.id}/resolutions`, flash: 'followUp.saved' }
-    })
+    return submitForm(
+      request,
+      reply,
+      { page: 'resolutions/follow-up', partial: 'resolutions/follow-up', data: { village } },
+      () => {
+        setFollowUpRule(request.ctx, village.id, parseForm(followUpRuleSchema, request.body))
+        return { to: `/villages/${village.id}/resolutions`, flash: 'followUp.saved' }
+      },
+    )
   })
 
   /** The children's board: public and read-only, made to be shown on the tablet or a TV. */
   app.get('/board/:villageId', { config: { public: true } }, async (request, reply) => {
     const status = pick((request.query as Record<string, unknown>).status, journeyStatuses)
     return reply.view('resolutions/board', {
-      ...publicBoard(request.ctx.db, routeId(request.params, 'villageId'), status), status: status ?? '', statuses: journeyStatuses,
+      ...publicBoard(request.ctx.db, routeId(request.params, 'villageId'), status),
+      status: status ?? '',
+      statuses: journeyStatuses,
       icon: (category: Parameters<typeof categoryIcon>[0]) => categoryIcon(category, { size: 64 }),
     })
   })

@@ -10,16 +10,20 @@ export async function villageRoutes(app: FastifyInstance) {
 
   // The coordinators' start page: it also says when the box last made a good backup, and warns when one is overdue.
   app.get('/villages', admin, async (request, reply) =>
-    reply.view('villages/index', { villages: listVillages(requireRole(request.ctx, 'admin')), backups: request.server.backups?.status() ?? null }))
+    reply.view('villages/index', {
+      villages: listVillages(requireRole(request.ctx, 'admin')),
+      backups: request.server.backups?.status() ?? null,
+    }),
+  )
 
-  app.get('/villages/new', admin, async (_request, reply) =>
-    reply.view('villages/new', { values: {}, errors: {} }))
+  app.get('/villages/new', admin, async (_request, reply) => reply.view('villages/new', { values: {}, errors: {} }))
 
   app.post('/villages', admin, async (request, reply) =>
     submitForm(request, reply, { page: 'villages/new', partial: 'villages/_form', data: {} }, () => {
       const village = createVillage(requireRole(request.ctx, 'admin'), parseForm(villageSchema, request.body))
       return { to: `/villages/${village.id}`, flash: 'villages.created' }
-    }))
+    }),
+  )
 
   app.get('/villages/:id', admin, async (request, reply) => {
     const ctx = requireRole(request.ctx, 'admin')

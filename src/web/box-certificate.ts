@@ -40,8 +40,10 @@ export function tlsFolder(databasePath: string): string {
 
 /** This machine's host name and every address another device can reach it on (not loopback). */
 export function boxIdentity(): BoxIdentity {
-  const addresses = Object.values(os.networkInterfaces()).flat()
-    .filter((a) => a && !a.internal).map((a) => a!.address)
+  const addresses = Object.values(os.networkInterfaces())
+    .flat()
+    .filter((a) => a && !a.internal)
+    .map((a) => a!.address)
   return { hostname: os.hostname(), addresses }
 }
 
@@ -54,14 +56,22 @@ export function wantedNames(identity: BoxIdentity): { names: string[]; addresses
 }
 
 function isDnsName(s: string): boolean {
-  return s.length <= 253 && /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/.test(s) && s !== 'localhost'
+  return (
+    s.length <= 253 &&
+    /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/.test(s) &&
+    s !== 'localhost'
+  )
 }
 
 /**
  * Makes the CA and the server certificate on first start, and re-issues the server certificate
  * from the same CA when it lacks a current name or address, or ends within 30 days.
  */
-export async function ensureBoxCertificate(dir: string, identity: BoxIdentity = boxIdentity(), now = new Date()): Promise<BoxCertificate> {
+export async function ensureBoxCertificate(
+  dir: string,
+  identity: BoxIdentity = boxIdentity(),
+  now = new Date(),
+): Promise<BoxCertificate> {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 })
   fs.chmodSync(dir, 0o700)
   let ca = readCa(dir, now)
@@ -78,8 +88,15 @@ export async function ensureBoxCertificate(dir: string, identity: BoxIdentity = 
   }
   for (const file of Object.values(FILES)) fs.chmodSync(path.join(dir, file), 0o600)
   return {
-    dir, key: server.keyPem, cert: server.cert.toString(),
-    ca: { pem: ca.cert.toString(), der: ca.cert.raw, fingerprint: hexFingerprint(ca.cert), validTo: new Date(ca.cert.validTo) },
+    dir,
+    key: server.keyPem,
+    cert: server.cert.toString(),
+    ca: {
+      pem: ca.cert.toString(),
+      der: ca.cert.raw,
+      fingerprint: hexFingerprint(ca.cert),
+      validTo: new Date(ca.cert.validTo),
+    },
     server: { ...wanted, validTo: new Date(server.cert.validTo) },
     made,
   }
@@ -90,14 +107,14 @@ type Ca = { cert: X509Certificate; keyPem: string }
 /** The stored CA, if it is whole: a CA certificate, its matching key, not expired. */
 function readCa(dir: string, now: Date): Ca | null {
   const stored = readPair(dir, FILES.caCert, FILES.caKey)
-  if (!stored || !stored.cert.ca || new Date(stored.cert.validTo) <= now) return null
+  if (!stored?.cert.ca || new Date(stored.cert.validTo) <= now) return null
   return stored
 }
 
 /** The stored server certificate, if it is whole and signed by this CA. */
 function readServer(dir: string, caCert: X509Certificate): Ca | null {
   const stored = readPair(dir, FILES.serverCert, FILES.serverKey)
-  return stored && stored.cert.verify(caCert.publicKey) ? stored : null
+  return stored?.cert.verify(caCert.publicKey) ? stored : null
 }
 
 function readPair(dir: string, certFile: string, keyFile: string): Ca | null {
@@ -118,8 +135,10 @@ function needsReissue(cert: X509Certificate, wanted: { names: string[]; addresse
 }
 
 function covers(cert: X509Certificate, wanted: { names: string[]; addresses: string[] }): boolean {
-  return wanted.names.every((n) => cert.checkHost(n, { subject: 'never', wildcards: false }) !== undefined)
-    && wanted.addresses.every((a) => cert.checkIP(a) !== undefined)
+  return (
+    wanted.names.every((n) => cert.checkHost(n, { subject: 'never', wildcards: false }) !== undefined) &&
+    wanted.addresses.every((a) => cert.checkIP(a) !== undefined)
+  )
 }
 
 /** Loaded only to make a certificate: the operator's commands do not wait for it (a quarter second). */
@@ -138,8 +157,10 @@ async function makeCa(dir: string, identity: BoxIdentity, now: Date): Promise<Ca
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: serialNumber(),
     name: [{ CN: [`Bal Panchayat ${identity.hostname}`.slice(0, 64)] }, { O: ['Bal Panchayat'] }],
-    notBefore, notAfter: new Date(notBefore.getTime() + CA_DAYS * DAY),
-    keys, signingAlgorithm: ALGORITHM,
+    notBefore,
+    notAfter: new Date(notBefore.getTime() + CA_DAYS * DAY),
+    keys,
+    signingAlgorithm: ALGORITHM,
     extensions: [
       new x509.BasicConstraintsExtension(true, 0, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
@@ -152,9 +173,20 @@ async function makeCa(dir: string, identity: BoxIdentity, now: Date): Promise<Ca
   return { cert: new X509Certificate(cert.toString('pem')), keyPem }
 }
 
-async function issueServer(dir: string, ca: Ca, wanted: { names: string[]; addresses: string[] }, now: Date): Promise<Ca> {
+async function issueServer(
+  dir: string,
+  ca: Ca,
+  wanted: { names: string[]; addresses: string[] },
+  now: Date,
+): Promise<Ca> {
   const x509 = await x509Library()
-  const caKey = await crypto.subtle.importKey('pkcs8', createPrivateKey(ca.keyPem).export({ type: 'pkcs8', format: 'der' }), ALGORITHM, false, ['sign'])
+  const caKey = await crypto.subtle.importKey(
+    'pkcs8',
+    createPrivateKey(ca.keyPem).export({ type: 'pkcs8', format: 'der' }),
+    ALGORITHM,
+    false,
+    ['sign'],
+  )
   const caCert = new x509.X509Certificate(ca.cert.raw)
   const keys = await crypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify'])
   const notBefore = new Date(now.getTime() - BACKDATE)
@@ -163,8 +195,11 @@ async function issueServer(dir: string, ca: Ca, wanted: { names: string[]; addre
     serialNumber: serialNumber(),
     subject: [{ CN: [wanted.names[1] ?? 'localhost'] }, { O: ['Bal Panchayat'] }],
     issuer: caCert.subjectName,
-    notBefore, notAfter,
-    signingKey: caKey, publicKey: keys.publicKey, signingAlgorithm: ALGORITHM,
+    notBefore,
+    notAfter,
+    signingKey: caKey,
+    publicKey: keys.publicKey,
+    signingAlgorithm: ALGORITHM,
     extensions: [
       new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
@@ -234,7 +269,11 @@ export function fingerprintLines(hex: string): string[] {
  * What the operator reads at the box (the Wi-Fi cannot tamper with this screen): the CA's
  * fingerprint to compare on each tablet, the addresses, and where the files are.
  */
-export function certificateReport(dir: string, ports: { port: number; httpsPort: number }, identity = boxIdentity()): { ok: boolean; text: string } {
+export function certificateReport(
+  dir: string,
+  ports: { port: number; httpsPort: number },
+  identity = boxIdentity(),
+): { ok: boolean; text: string } {
   const ca = readBoxCa(dir)
   if (!ca) return { ok: false, text: `No certificate yet in ${dir}: start the box once (npm start) and it makes one.` }
   const server = readServerCertificate(dir)
@@ -252,12 +291,16 @@ export function certificateReport(dir: string, ports: { port: number; httpsPort:
       `  valid until ${day(ca.validTo)}`,
       '',
       'Secure addresses for every tablet and phone:',
-      ...(hosts.length ? hosts.map((h) => `  https://${h.includes(':') ? `[${h}]` : h}:${ports.httpsPort}/`) : ['  (none: the box is on no network)']),
+      ...(hosts.length
+        ? hosts.map((h) => `  https://${h.includes(':') ? `[${h}]` : h}:${ports.httpsPort}/`)
+        : ['  (none: the box is on no network)']),
       'The certificate page, to install it from:',
       ...hosts.map((h) => `  http://${h}:${ports.port}/certificate`),
       `  http://localhost:${ports.port}/certificate on the box itself`,
       '',
-      server ? `The server certificate covers ${server.subjectAltName ?? ''}; valid until ${day(new Date(server.validTo))}.` : 'No server certificate yet: the next start makes it.',
+      server
+        ? `The server certificate covers ${server.subjectAltName ?? ''}; valid until ${day(new Date(server.validTo))}.`
+        : 'No server certificate yet: the next start makes it.',
       'Files (mode 600; the private keys never leave this box, back up ca.key with the database):',
       file(FILES.caCert, 'the CA certificate (what tablets install)'),
       file(FILES.caKey, "the CA's private key"),
@@ -268,5 +311,9 @@ export function certificateReport(dir: string, ports: { port: number; httpsPort:
 }
 
 function readServerCertificate(dir: string): X509Certificate | null {
-  try { return new X509Certificate(fs.readFileSync(path.join(dir, FILES.serverCert))) } catch { return null }
+  try {
+    return new X509Certificate(fs.readFileSync(path.join(dir, FILES.serverCert)))
+  } catch {
+    return null
+  }
 }

@@ -13,11 +13,16 @@ export async function certificateRoutes(app: FastifyInstance, { secure }: { secu
   const pub = { config: { public: true } }
 
   app.get('/certificate', pub, async (request, reply) =>
-    reply.header('cache-control', 'no-store').view('certificate/show', await certificatePage(request, secure)))
+    reply.header('cache-control', 'no-store').view('certificate/show', await certificatePage(request, secure)),
+  )
 
   app.get(`/certificate/${CA_FILE_NAME}`, pub, async (_request, reply) =>
-    reply.type('application/x-x509-ca-cert').header('content-disposition', `attachment; filename="${CA_FILE_NAME}"`)
-      .header('cache-control', 'no-cache').send(secure.certificate.ca.der))
+    reply
+      .type('application/x-x509-ca-cert')
+      .header('content-disposition', `attachment; filename="${CA_FILE_NAME}"`)
+      .header('cache-control', 'no-cache')
+      .send(secure.certificate.ca.der),
+  )
 }
 
 /**
@@ -52,6 +57,11 @@ function boxNetworkHosts(): string[] {
 
 /** The QR code as inline SVG, drawn on the server (the page runs no script to draw it). */
 async function qrSvg(text: string, label: string): Promise<string> {
-  const svg = await QRCode.toString(text, { type: 'svg', errorCorrectionLevel: 'M', margin: 2, color: { dark: '#1d1b16', light: '#ffffff' } })
+  const svg = await QRCode.toString(text, {
+    type: 'svg',
+    errorCorrectionLevel: 'M',
+    margin: 2,
+    color: { dark: '#1d1b16', light: '#ffffff' },
+  })
   return svg.trim().replace(/^<svg /, `<svg class="qr" role="img" aria-label="${escapeXml(label)}" focusable="false" `)
 }

@@ -13,22 +13,39 @@ export type Ctx = { db: Db; actor: Actor | null; lang: Language; t: Translate }
 export type StaffCtx = Ctx & { actor: Actor }
 
 declare module 'fastify' {
-  interface FastifyRequest { ctx: Ctx }
+  interface FastifyRequest {
+    ctx: Ctx
+  }
   /** @fastify/view merges these into every template's data. */
-  interface FastifyReply { locals?: Record<string, unknown> }
+  interface FastifyReply {
+    locals?: Record<string, unknown>
+  }
   interface FastifyContextConfig {
     /** Reachable without logging in. Everything else needs a session. */
     public?: boolean
     /** Roles allowed; omitted means any logged-in user. */
     roles?: readonly Role[]
   }
-  interface Session { userId?: number; flash?: string }
+  interface Session {
+    userId?: number
+    flash?: string
+  }
 }
 
-const actorById = prepared((db) => db.select({
-  id: users.id, username: users.username, displayName: users.displayName, role: users.role,
-  villageId: users.villageId, disabledAt: users.disabledAt,
-}).from(users).where(eq(users.id, sql.placeholder('id'))).prepare())
+const actorById = prepared((db) =>
+  db
+    .select({
+      id: users.id,
+      username: users.username,
+      displayName: users.displayName,
+      role: users.role,
+      villageId: users.villageId,
+      disabledAt: users.disabledAt,
+    })
+    .from(users)
+    .where(eq(users.id, sql.placeholder('id')))
+    .prepare(),
+)
 
 export function loadActor(db: Db, userId: number | undefined): Actor | null {
   if (!userId) return null
@@ -51,10 +68,12 @@ export function canReachVillage(actor: Actor, villageId: number): boolean {
 
 /** htmx asks for a fragment unless the request is boosted or restores history. */
 export function wantsFragment(request: FastifyRequest): boolean {
-  return request.headers['hx-request'] === 'true'
-    && request.headers['hx-boosted'] !== 'true'
-    && request.headers['hx-history-restore-request'] !== 'true'
-    && request.headers['hx-request-type'] !== 'full'
+  return (
+    request.headers['hx-request'] === 'true' &&
+    request.headers['hx-boosted'] !== 'true' &&
+    request.headers['hx-history-restore-request'] !== 'true' &&
+    request.headers['hx-request-type'] !== 'full'
+  )
 }
 
 export function seeOther(reply: FastifyReply, url: string) {

@@ -16,7 +16,8 @@ export async function registerCsrf(app: FastifyInstance): Promise<void> {
     sessionPlugin: '@fastify/cookie',
     cookieKey: CSRF_COOKIE,
     cookieOpts: cookieOptions,
-    getToken: (req) => (req.body as Record<string, string> | undefined)?._csrf ?? req.headers['x-csrf-token'] as string | undefined,
+    getToken: (req) =>
+      (req.body as Record<string, string> | undefined)?._csrf ?? (req.headers['x-csrf-token'] as string | undefined),
   })
 }
 

@@ -27,7 +27,6 @@ export function bornYearsBefore(age: number, day: string = todayIso()): string {
   return date.toISOString().slice(0, 10)
 }
 
-
 // Building a formatter costs far more than using one: one per language, made once.
 const dayFormats = { hi: dayFormat('hi'), en: dayFormat('en') }
 const instantFormats = { hi: instantFormat('hi'), en: instantFormat('en') }
@@ -35,7 +34,14 @@ function dayFormat(lang: Language) {
   return new Intl.DateTimeFormat(locales[lang], { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' })
 }
 function instantFormat(lang: Language) {
-  return new Intl.DateTimeFormat(locales[lang], { day: '2-digit', month: '2-digit', year: 'numeric', hour: 'numeric', minute: '2-digit', timeZone: 'Asia/Kolkata' })
+  return new Intl.DateTimeFormat(locales[lang], {
+    day: '2-digit',
+    month: '2-digit',
+    year: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+    timeZone: 'Asia/Kolkata',
+  })
 }
 
 /** 23 नवंबर 2026 / 23 November 2026 */

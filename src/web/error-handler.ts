@@ -70,7 +70,13 @@ function prepareContext(request: FastifyRequest, reply: FastifyReply): void {
   reply.locals = viewHelpers(request, reply)
 }
 
-async function renderError(request: FastifyRequest, reply: FastifyReply, status: number, key: string, params: Record<string, unknown>) {
+async function renderError(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  key: string,
+  params: Record<string, unknown>,
+) {
   prepareContext(request, reply)
   const message = request.ctx.t(key, params)
   reply.code(status).header('Vary', 'HX-Request')

@@ -15,7 +15,13 @@ export function setFlash(request: FastifyRequest, reply: FastifyReply, key: stri
     return
   }
   pending.set(request, key)
-  reply.setCookie(FLASH_COOKIE, key, { path: '/', httpOnly: true, sameSite: 'lax', maxAge: 60, secure: request.server.cookieSecure(request) })
+  reply.setCookie(FLASH_COOKIE, key, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    maxAge: 60,
+    secure: request.server.cookieSecure(request),
+  })
 }
 
 /** The message to show on this page, in the page's language, or ''; it is not shown again. */

@@ -29,11 +29,16 @@ function messageOf(issue: z.core.$ZodIssue): FieldErrors[string] {
     return { key, params: param ? { n: param } : {} }
   }
   switch (issue.code) {
-    case 'too_big': return { key: 'v.tooLong', params: { n: Number(issue.maximum) } }
-    case 'too_small': return { key: 'v.required' }
-    case 'invalid_value': return { key: 'v.choose' }
-    case 'invalid_type': return issue.input === undefined ? { key: 'v.required' } : { key: 'v.invalid' }
-    default: return { key: 'v.invalid' }
+    case 'too_big':
+      return { key: 'v.tooLong', params: { n: Number(issue.maximum) } }
+    case 'too_small':
+      return { key: 'v.required' }
+    case 'invalid_value':
+      return { key: 'v.choose' }
+    case 'invalid_type':
+      return issue.input === undefined ? { key: 'v.required' } : { key: 'v.invalid' }
+    default:
+      return { key: 'v.invalid' }
   }
 }
 
@@ -58,18 +63,40 @@ export const field = {
   text: (max: number) => zod.string('v.required').trim().min(1, 'v.required').max(max, `v.tooLong|${max}`),
   optionalText: (max: number) => zod.string('v.invalid').trim().max(max, `v.tooLong|${max}`).optional().default(''),
   /** A person's or a place's name: no hidden characters that could make it look like another (see `hiddenCharacter`). */
-  name: (max: number) => zod.string('v.required').trim().min(1, 'v.required').max(max, `v.tooLong|${max}`)
-    .refine((s) => !hiddenCharacter(s), 'v.nameHidden').transform(tidyName),
-  optionalName: (max: number) => zod.string('v.invalid').trim().max(max, `v.tooLong|${max}`)
-    .refine((s) => !hiddenCharacter(s), 'v.nameHidden').transform(tidyName).optional().default(''),
+  name: (max: number) =>
+    zod
+      .string('v.required')
+      .trim()
+      .min(1, 'v.required')
+      .max(max, `v.tooLong|${max}`)
+      .refine((s) => !hiddenCharacter(s), 'v.nameHidden')
+      .transform(tidyName),
+  optionalName: (max: number) =>
+    zod
+      .string('v.invalid')
+      .trim()
+      .max(max, `v.tooLong|${max}`)
+      .refine((s) => !hiddenCharacter(s), 'v.nameHidden')
+      .transform(tidyName)
+      .optional()
+      .default(''),
   choice: <T extends readonly [string, ...string[]]>(values: T) => zod.enum(values, 'v.choose'),
   /** An HTML date input: YYYY-MM-DD that names a real day. */
-  date: () => zod.string('v.required').trim().min(1, 'v.required')
-    .regex(/^\d{4}-\d{2}-\d{2}$/, 'v.date')
-    .refine(isRealDate, 'v.date'),
+  date: () =>
+    zod
+      .string('v.required')
+      .trim()
+      .min(1, 'v.required')
+      .regex(/^\d{4}-\d{2}-\d{2}$/, 'v.date')
+      .refine(isRealDate, 'v.date'),
   /** A checkbox: present (any value) means yes. */
   checkbox: () => zod.preprocess((v) => v !== undefined && v !== '' && v !== 'false' && v !== '0', zod.boolean()),
-  id: () => zod.coerce.number('v.invalid').int('v.invalid').positive('v.invalid').max(2 ** 31, 'v.invalid'),
+  id: () =>
+    zod.coerce
+      .number('v.invalid')
+      .int('v.invalid')
+      .positive('v.invalid')
+      .max(2 ** 31, 'v.invalid'),
 }
 
 /**
@@ -80,7 +107,11 @@ export const field = {
 export function hiddenCharacter(s: string): boolean {
   const chars = [...s]
   return chars.some((c, i) => {
-    if (c === '\u200c' || c === '\u200d') return !(MARK.test(chars[i - 1] ?? '') || (LETTER_OR_MARK.test(chars[i - 1] ?? '') && LETTER_OR_MARK.test(chars[i + 1] ?? '')))
+    if (c === '\u200c' || c === '\u200d')
+      return !(
+        MARK.test(chars[i - 1] ?? '') ||
+        (LETTER_OR_MARK.test(chars[i - 1] ?? '') && LETTER_OR_MARK.test(chars[i + 1] ?? ''))
+      )
     return HIDDEN.test(c)
   })
 }

@@ -9,7 +9,8 @@ export async function homeRoutes(app: FastifyInstance) {
     const { actor, db } = request.ctx
     if (!actor) return reply.redirect(hasAnyUser(db) ? '/login' : '/setup', 303)
     if (actor.role === 'admin') return reply.redirect('/villages', 303)
-    if (actor.role === 'facilitator' && actor.villageId) return reply.redirect(`/villages/${actor.villageId}/children`, 303)
+    if (actor.role === 'facilitator' && actor.villageId)
+      return reply.redirect(`/villages/${actor.villageId}/children`, 303)
     if (actor.role === 'panchayat' && actor.villageId) return reply.redirect('/inbox', 303)
     const village = actor.villageId ? getVillage(requireRole(request.ctx), actor.villageId) : null
     return reply.view('home', { village })

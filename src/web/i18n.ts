@@ -40,7 +40,10 @@ function merge(into: Dictionary, from: Dictionary, file: string, owners: Map<str
 }
 
 function leaves(d: Dictionary, prefix: string): string[] {
-  return Object.entries(d).flatMap(([k, v]) => [prefix + k, ...(typeof v === 'object' ? leaves(v, `${prefix}${k}.`) : [])])
+  return Object.entries(d).flatMap(([k, v]) => [
+    prefix + k,
+    ...(typeof v === 'object' ? leaves(v, `${prefix}${k}.`) : []),
+  ])
 }
 
 export const dictionaries = loadDictionaries()

@@ -30,8 +30,13 @@ export function neededForCertificate(request: FastifyRequest): boolean {
   const route = request.routeOptions.url ?? ''
   if (request.method === 'POST') return route === '/language'
   if (request.method !== 'GET' && request.method !== 'HEAD') return false
-  return route === '/health' || route === '/certificate' || route.startsWith('/certificate/')
-    || route.startsWith('/static/') || route.startsWith('/vendor/')
+  return (
+    route === '/health' ||
+    route === '/certificate' ||
+    route.startsWith('/certificate/') ||
+    route.startsWith('/static/') ||
+    route.startsWith('/vendor/')
+  )
 }
 
 /** The host name or address the device asked for, if it is a plain one; else the address it reached. */
@@ -61,7 +66,9 @@ export function secureLocation(request: FastifyRequest, port: number): string {
  */
 export async function refusePlainHttp(request: FastifyRequest, reply: FastifyReply, port: number) {
   const lang = pickLanguage(request.cookies?.lang)
-  await reply.code(403).header('cache-control', 'no-store')
+  await reply
+    .code(403)
+    .header('cache-control', 'no-store')
     .view('certificate/plain-http', { lang, t: translator(lang), secureUrl: `https://${hostOf(request)}:${port}/` })
   return reply
 }

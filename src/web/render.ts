@@ -6,7 +6,13 @@ import { typedValues } from './forms.ts'
 import { once, type Done } from '../audit/form-keys.ts'
 
 /** One partial serves the full page (which includes it) and the htmx request (which gets only it). */
-export function render(request: FastifyRequest, reply: FastifyReply, page: string, partial: string, data: Record<string, unknown>) {
+export function render(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  page: string,
+  partial: string,
+  data: Record<string, unknown>,
+) {
   reply.header('Vary', 'HX-Request')
   return reply.view(wantsFragment(request) ? partial : page, data)
 }
@@ -18,14 +24,23 @@ export function redirectAfter(request: FastifyRequest, reply: FastifyReply, to: 
   return reply.redirect(to, 303)
 }
 
-export type FormView = { page: string; partial: string; data: Record<string, unknown> & { values?: Record<string, unknown> } }
+export type FormView = {
+  page: string
+  partial: string
+  data: Record<string, unknown> & { values?: Record<string, unknown> }
+}
 export type { Done }
 
 /**
  * Runs a form's action. Bad input answers 422 with the form again: each message at its field,
  * what was typed kept. Anything else that goes wrong goes to the error handler.
  */
-export async function submitForm(request: FastifyRequest, reply: FastifyReply, form: FormView, act: () => Done | Promise<Done>) {
+export async function submitForm(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  form: FormView,
+  act: () => Done | Promise<Done>,
+) {
   try {
     // A form with a one-time key acts once for it: a repeat gets the first answer (audit/form-keys.ts).
     const done = await once(request, act)
@@ -35,7 +50,13 @@ export async function submitForm(request: FastifyRequest, reply: FastifyReply, f
     reply.code(422)
     return render(request, reply, form.page, form.partial, {
       // What was typed comes back even when the refusal came from a verb rather than the form's schema.
-      ...form.data, errors: err.fields, values: { ...(form.data.values ?? {}), ...typedValues(isRecord(request.body) ? request.body : {}), ...err.values },
+      ...form.data,
+      errors: err.fields,
+      values: {
+        ...(form.data.values ?? {}),
+        ...typedValues(isRecord(request.body) ? request.body : {}),
+        ...err.values,
+      },
     })
   }
 }

@@ -22,8 +22,12 @@ export function secureServer(app: FastifyInstance, certificate: BoxCertificate) 
       const next = await ensureBoxCertificate(certificate.dir)
       if (!next.made.server) return
       server.setSecureContext({ key: next.key, cert: next.cert })
-      app.log.info({ names: next.server.names, addresses: next.server.addresses }, 'the box certificate was re-issued for its current addresses')
-      if (next.made.ca) app.log.warn('a new certificate authority was made: every tablet and phone must install the certificate again')
+      app.log.info(
+        { names: next.server.names, addresses: next.server.addresses },
+        'the box certificate was re-issued for its current addresses',
+      )
+      if (next.made.ca)
+        app.log.warn('a new certificate authority was made: every tablet and phone must install the certificate again')
     } catch (err) {
       app.log.error({ err }, 'could not check the box certificate')
     }
@@ -42,9 +46,13 @@ export function secureServer(app: FastifyInstance, certificate: BoxCertificate) 
 
   return {
     server,
-    listen: (port: number, host: string) => new Promise<AddressInfo>((resolve, reject) => {
-      server.once('error', reject)
-      server.listen(port, host, () => { server.off('error', reject); resolve(server.address() as AddressInfo) })
-    }),
+    listen: (port: number, host: string) =>
+      new Promise<AddressInfo>((resolve, reject) => {
+        server.once('error', reject)
+        server.listen(port, host, () => {
+          server.off('error', reject)
+          resolve(server.address() as AddressInfo)
+        })
+      }),
   }
 }

@@ -48,7 +48,9 @@ export class SqliteSessionStore {
     this.destroyStmt = sqlite.prepare('DELETE FROM sessions WHERE id = ?')
     this.trimUserStmt = sqlite.prepare(`DELETE FROM sessions WHERE user_id = ? AND rowid NOT IN
       (SELECT rowid FROM sessions WHERE user_id = ? ORDER BY rowid DESC LIMIT ?)`)
-    this.trimAllStmt = sqlite.prepare('DELETE FROM sessions WHERE rowid NOT IN (SELECT rowid FROM sessions ORDER BY rowid DESC LIMIT ?)')
+    this.trimAllStmt = sqlite.prepare(
+      'DELETE FROM sessions WHERE rowid NOT IN (SELECT rowid FROM sessions ORDER BY rowid DESC LIMIT ?)',
+    )
     this.sweepStmt = sqlite.prepare('DELETE FROM sessions WHERE expires_at <= ?')
     // Rows of visitors stored by older releases (7 days each) go at start.
     sqlite.prepare('DELETE FROM sessions WHERE user_id IS NULL').run()
@@ -66,7 +68,9 @@ export class SqliteSessionStore {
       if (row.expires_at > now) return callback(null, data)
       this.forget(id)
       callback(null, { endedFor: sessionEnd(data, now) ?? 'absolute' } as Session)
-    } catch (err) { callback(err) }
+    } catch (err) {
+      callback(err)
+    }
   }
 
   set(id: string, session: Session, callback: (err?: unknown) => void): void {
@@ -80,7 +84,8 @@ export class SqliteSessionStore {
       const expires = sessionDeadline(session, cookieExpires)
       const data = JSON.stringify(session)
       try {
-        if (this.updateStmt.run(session.userId, data, expires, id).changes === 0) this.insertNew(id, session.userId, data, expires)
+        if (this.updateStmt.run(session.userId, data, expires, id).changes === 0)
+          this.insertNew(id, session.userId, data, expires)
         this.unsaved.delete(id)
         this.sweep()
       } catch (err) {
@@ -90,11 +95,18 @@ export class SqliteSessionStore {
         this.keepInMemory(id, { data, expires })
       }
       callback()
-    } catch (err) { callback(err) }
+    } catch (err) {
+      callback(err)
+    }
   }
 
   destroy(id: string, callback: (err?: unknown) => void): void {
-    try { this.forget(id); callback() } catch (err) { callback(err) }
+    try {
+      this.forget(id)
+      callback()
+    } catch (err) {
+      callback(err)
+    }
   }
 
   private forget(id: string): void {
@@ -131,5 +143,7 @@ export class SqliteSessionStore {
 }
 
 function isSqliteError(err: unknown): boolean {
-  return typeof (err as { code?: unknown } | null)?.code === 'string' && (err as { code: string }).code.startsWith('SQLITE_')
+  return (
+    typeof (err as { code?: unknown } | null)?.code === 'string' && (err as { code: string }).code.startsWith('SQLITE_')
+  )
 }

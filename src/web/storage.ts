@@ -24,7 +24,7 @@ export class StorageWatch {
 
   /** For the folder of a database file (":memory:" watches the temporary folder). */
   static forDatabase(file: string, lowBytes = lowBytesFromEnv()): StorageWatch {
-    const folder = file === ':memory:' ? process.env.TMPDIR ?? '/tmp' : path.dirname(path.resolve(file))
+    const folder = file === ':memory:' ? (process.env.TMPDIR ?? '/tmp') : path.dirname(path.resolve(file))
     return new StorageWatch(() => {
       const s = fs.statfsSync(folder)
       return Number(s.bavail) * Number(s.bsize)
@@ -35,7 +35,11 @@ export class StorageWatch {
     const now = this.now()
     if (!this.cached || now - this.cached.at >= this.everyMs) {
       let free: number
-      try { free = this.freeBytesNow() } catch { free = Number.POSITIVE_INFINITY }
+      try {
+        free = this.freeBytesNow()
+      } catch {
+        free = Number.POSITIVE_INFINITY
+      }
       this.cached = { at: now, free }
     }
     return this.cached.free

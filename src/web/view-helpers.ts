@@ -13,7 +13,9 @@ export function viewHelpers(request: FastifyRequest, reply: FastifyReply) {
   const { t, lang, actor } = request.ctx ?? { t: ((k: string) => k) as never, lang: 'hi' as const, actor: null }
   let token: string | undefined
   return {
-    t, lang, actor,
+    t,
+    lang,
+    actor,
     path: request.url.split('?')[0],
     url: request.url,
     /** The CSRF token for this browser, made on first use (its secret is in a cookie, never in a stored session). */
@@ -32,7 +34,9 @@ export function viewHelpers(request: FastifyRequest, reply: FastifyReply) {
       if (!actor) return ''
       const state = request.server.storage.state()
       if (state === 'ok') return ''
-      return state === 'full' ? t('errors.storageFull') : t('errors.storageLow', { mb: Math.floor(request.server.storage.freeBytes() / (1024 * 1024)) })
+      return state === 'full'
+        ? t('errors.storageFull')
+        : t('errors.storageLow', { mb: Math.floor(request.server.storage.freeBytes() / (1024 * 1024)) })
     },
     /** A ballot symbol as inline SVG (safe: drawn by us, never from input). */
     symbol: (id: string, size = 48) => (isSymbol(id) ? symbolSvg(id, { size }) : ''),
@@ -45,5 +49,10 @@ export type ViewHelpers = ReturnType<typeof viewHelpers>
 export function sheetWords(query: unknown) {
   const asked = (query as Record<string, unknown> | undefined)?.lang
   const lang: Language = asked === 'en' ? 'en' : 'hi'
-  return { lang, t: translator(lang), date: (iso: string | null) => formatDate(iso, lang), instant: (at: Date | null) => formatInstant(at, lang) }
+  return {
+    lang,
+    t: translator(lang),
+    date: (iso: string | null) => formatDate(iso, lang),
+    instant: (at: Date | null) => formatInstant(at, lang),
+  }
 }

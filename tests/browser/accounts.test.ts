@@ -1,17 +1,32 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
-import { NO_PROBLEMS, PASSWORD, errorAt, logIn, openPage, shot, startServer, unexpectedProblems, useBrowser, type Server } from '../helpers/browser.ts'
+import {
+  NO_PROBLEMS,
+  PASSWORD,
+  errorAt,
+  logIn,
+  openPage,
+  shot,
+  startServer,
+  unexpectedProblems,
+  useBrowser,
+  type Server,
+} from '../helpers/browser.ts'
 import { bornYearsBefore } from '../../src/web/dates.ts'
 
 const b = useBrowser()
 let server: Server
-beforeAll(async () => { server = await startServer() })
-afterAll(async () => { await server?.close() })
+beforeAll(async () => {
+  server = await startServer()
+})
+afterAll(async () => {
+  await server?.close()
+})
 
 const path = (page: Page) => new URL(page.url()).pathname
 const sessionRows = () => server.database.sessions.prepare('SELECT count(*) FROM sessions').pluck().get() as number
 
-describe('a facilitator\'s account on a 360px phone', () => {
+describe("a facilitator's account on a 360px phone", () => {
   it('a common new password is refused at the field; a good one logs out the other phone; logging out leaves nothing stored', async () => {
     const phone = await openPage(b.browser, server.base, 'phone')
     const other = await openPage(b.browser, server.base, 'phone')
@@ -32,15 +47,22 @@ describe('a facilitator\'s account on a 360px phone', () => {
       await page.getByLabel('पासवर्ड दोबारा लिखें').fill('password-123')
       await page.getByRole('button', { name: 'पासवर्ड बदलें' }).click()
       await expect.poll(() => errorAt(page, 'password').count()).toBe(1)
-      expect(await errorAt(page, 'password').innerText()).toBe('यह पासवर्ड बहुत आम है, कोई भी इसका अंदाज़ा लगा सकता है। तीन-चार ऐसे शब्द जोड़कर बनाएँ जो सिर्फ़ आप जानते हों।')
+      expect(await errorAt(page, 'password').innerText()).toBe(
+        'यह पासवर्ड बहुत आम है, कोई भी इसका अंदाज़ा लगा सकता है। तीन-चार ऐसे शब्द जोड़कर बनाएँ जो सिर्फ़ आप जानते हों।',
+      )
       expect(await errorAt(page, 'password').isVisible()).toBe(true)
       await shot(page, 'accounts-1-common-password-phone')
 
       await page.getByLabel('मौजूदा पासवर्ड').fill(PASSWORD)
       await page.getByLabel('नया पासवर्ड').fill('neem-ki-chhaon-9')
       await page.getByLabel('पासवर्ड दोबारा लिखें').fill('neem-ki-chhaon-9')
-      await Promise.all([page.waitForURL((u) => u.pathname !== '/account/password'), page.getByRole('button', { name: 'पासवर्ड बदलें' }).click()])
-      await expect.poll(() => page.locator('#flash').innerText()).toContain('बाकी सभी फ़ोन और कंप्यूटर पर आप लॉग आउट हो गए हैं।')
+      await Promise.all([
+        page.waitForURL((u) => u.pathname !== '/account/password'),
+        page.getByRole('button', { name: 'पासवर्ड बदलें' }).click(),
+      ])
+      await expect
+        .poll(() => page.locator('#flash').innerText())
+        .toContain('बाकी सभी फ़ोन और कंप्यूटर पर आप लॉग आउट हो गए हैं।')
       await shot(page, 'accounts-2-password-changed-phone')
       // The other phone is logged out at its next page.
       await other.page.reload()
@@ -57,9 +79,10 @@ describe('a facilitator\'s account on a 360px phone', () => {
     } finally {
       await phone.context.close()
       await other.context.close()
-    }  }, 120_000)
+    }
+  }, 120_000)
 
-  it('a child\'s name pasted with a hidden right-to-left mark is refused at the field', async () => {
+  it("a child's name pasted with a hidden right-to-left mark is refused at the field", async () => {
     const { context, page, problems } = await openPage(b.browser, server.base, 'phone')
     try {
       await logIn(page, 'kamla', PASSWORD)
@@ -72,7 +95,9 @@ describe('a facilitator\'s account on a 360px phone', () => {
       await page.getByLabel('अभिभावक का नाम').fill('गोपाल')
       await page.getByRole('button', { name: 'सहेजें' }).click()
       await expect.poll(() => errorAt(page, 'name').count()).toBe(1)
-      expect(await errorAt(page, 'name').innerText()).toBe('नाम में कोई छिपा हुआ चिह्न है जो नाम को बदलकर दिखा सकता है। नाम कहीं से कॉपी न करें, ख़ुद टाइप करें।')
+      expect(await errorAt(page, 'name').innerText()).toBe(
+        'नाम में कोई छिपा हुआ चिह्न है जो नाम को बदलकर दिखा सकता है। नाम कहीं से कॉपी न करें, ख़ुद टाइप करें।',
+      )
       await shot(page, 'accounts-4-hidden-character-in-name-phone')
       // Typed again by hand, it is saved.
       await page.getByLabel('बच्चे का नाम').fill('रवि सुनीत')

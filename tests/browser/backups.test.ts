@@ -10,7 +10,17 @@ import type { Page } from 'playwright-core'
 import { formatInstant } from '../../src/web/dates.ts'
 import { testApp, type TestApp } from '../helpers/app.ts'
 import { FakeTime } from '../helpers/fake-time.ts'
-import { logIn, NO_PROBLEMS, openPage, PASSWORD, shot, sidewaysOverflow, unexpectedProblems, useBrowser, type Problems } from '../helpers/browser.ts'
+import {
+  logIn,
+  NO_PROBLEMS,
+  openPage,
+  PASSWORD,
+  shot,
+  sidewaysOverflow,
+  unexpectedProblems,
+  useBrowser,
+  type Problems,
+} from '../helpers/browser.ts'
 
 /** The box's clock at noon: no nightly backup falls due while a test moves it on by minutes. */
 const MIDDAY = new Date(2026, 0, 10, 12).getTime()
@@ -34,9 +44,13 @@ beforeAll(async () => {
   ;({ page, problems } = await openPage(b.browser, `http://127.0.0.1:${port}`, 'phone'))
   await logIn(page, 'coordinator', PASSWORD)
 }, 120_000)
-afterAll(async () => { await page?.context().close(); await t?.close(); fs.rmSync(media, { recursive: true, force: true }) })
+afterAll(async () => {
+  await page?.context().close()
+  await t?.close()
+  fs.rmSync(media, { recursive: true, force: true })
+})
 
-describe('the coordinator\'s start page on a phone', () => {
+describe("the coordinator's start page on a phone", () => {
   it('shows the last good backup, then the warning when the stick is pulled out', async () => {
     await t.app.backups!.runNow('test')
     const at = t.app.backups!.status().lastGood!.at

@@ -1,18 +1,43 @@
 // A double tap, and a form sent again after its answer was lost, make one record; the same words
 // entered again on a fresh form make a second. The form's own one-time key does it, in a real browser.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { NO_PROBLEMS, PASSWORD, logIn, openPage, shot, startServer, unexpectedProblems, useBrowser, type Server } from '../helpers/browser.ts'
+import {
+  NO_PROBLEMS,
+  PASSWORD,
+  logIn,
+  openPage,
+  shot,
+  startServer,
+  unexpectedProblems,
+  useBrowser,
+  type Server,
+} from '../helpers/browser.ts'
 import { bornYearsBefore } from '../../src/web/dates.ts'
 
 const b = useBrowser()
 let server: Server
-beforeAll(async () => { server = await startServer() })
-afterAll(async () => { await server?.close() })
+beforeAll(async () => {
+  server = await startServer()
+})
+afterAll(async () => {
+  await server?.close()
+})
 
-const named = (name: string) => server.database.sqlite.prepare('SELECT count(*) FROM children WHERE name = ?').pluck().get(name) as number
-const child = { name: 'गुड्डी बैरवा', gender: 'girl', dateOfBirth: bornYearsBefore(9), ward: '4', school: 'राजकीय प्राथमिक विद्यालय', schoolClass: '3', inSchool: 'yes', guardianName: 'कमला बैरवा', guardianPhone: '' }
+const named = (name: string) =>
+  server.database.sqlite.prepare('SELECT count(*) FROM children WHERE name = ?').pluck().get(name) as number
+const child = {
+  name: 'गुड्डी बैरवा',
+  gender: 'girl',
+  dateOfBirth: bornYearsBefore(9),
+  ward: '4',
+  school: 'राजकीय प्राथमिक विद्यालय',
+  schoolClass: '3',
+  inSchool: 'yes',
+  guardianName: 'कमला बैरवा',
+  guardianPhone: '',
+}
 
-describe('the register\'s add form on a phone', () => {
+describe("the register's add form on a phone", () => {
   it('sent twice at once, then tapped again: one child; the same words on a fresh form: a second child', async () => {
     const { context, page, problems } = await openPage(b.browser, server.base, 'phone')
     try {
@@ -24,7 +49,9 @@ describe('the register\'s add form on a phone', () => {
           const form = document.querySelector('#child-form') as HTMLFormElement
           for (const [name, value] of Object.entries(values)) {
             const field = form.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement | RadioNodeList | null
-            if (field instanceof RadioNodeList) { for (const r of Array.from(field) as HTMLInputElement[]) r.checked = r.value === value } else if (field) field.value = value
+            if (field instanceof RadioNodeList) {
+              for (const r of Array.from(field) as HTMLInputElement[]) r.checked = r.value === value
+            } else if (field) field.value = value
           }
         }, child)
       }
@@ -41,15 +68,23 @@ describe('the register\'s add form on a phone', () => {
       // Those two did not follow their redirects (redirect: 'manual'): Chrome lists that as aborted.
       problems.failedRequests.length = 0
       // And a tap on the very same form afterwards: the answer the first got, the child's page, still one child.
-      await Promise.all([page.waitForURL(/\/children\/\d+$/), page.locator('#child-form button[type="submit"]').click()])
+      await Promise.all([
+        page.waitForURL(/\/children\/\d+$/),
+        page.locator('#child-form button[type="submit"]').click(),
+      ])
       expect(await page.locator('h1').innerText()).toBe(child.name)
       expect(named(child.name)).toBe(1)
       await shot(page, 'double-tap-1-one-child-phone')
       // Another child with the same name and guardian, entered on a fresh form: two children.
       await fill()
-      await Promise.all([page.waitForURL(/\/children\/\d+$/), page.locator('#child-form button[type="submit"]').click()])
+      await Promise.all([
+        page.waitForURL(/\/children\/\d+$/),
+        page.locator('#child-form button[type="submit"]').click(),
+      ])
       expect(named(child.name)).toBe(2)
       expect(unexpectedProblems(problems)).toEqual(NO_PROBLEMS)
-    } finally { await context.close() }
+    } finally {
+      await context.close()
+    }
   }, 120_000)
 })

@@ -4,11 +4,37 @@
 // header), the final screens also in Hindi.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { BrowserContext, Page } from 'playwright-core'
-import { NO_PROBLEMS, PASSWORD, errorAt, logIn, openPage, shot, startServer, unexpectedProblems, useBrowser, viewports, type Problems, type Server } from '../helpers/browser.ts'
+import {
+  NO_PROBLEMS,
+  PASSWORD,
+  errorAt,
+  logIn,
+  openPage,
+  shot,
+  startServer,
+  unexpectedProblems,
+  useBrowser,
+  viewports,
+  type Problems,
+  type Server,
+} from '../helpers/browser.ts'
 import { villageChildren } from '../helpers/elections.ts'
 import {
-  chooseChild, clickTo, printShot, contestPanel, expectNoSidewaysScroll, fillCount, mainText, nominate, path, resultPanel, secondTab, steps,
-  submitExpectingMistakes, tapSymbol, text,
+  chooseChild,
+  clickTo,
+  printShot,
+  contestPanel,
+  expectNoSidewaysScroll,
+  fillCount,
+  mainText,
+  nominate,
+  path,
+  resultPanel,
+  secondTab,
+  steps,
+  submitExpectingMistakes,
+  tapSymbol,
+  text,
 } from '../helpers/election-browser.ts'
 import { todayIso } from '../../src/web/dates.ts'
 
@@ -31,13 +57,26 @@ const leaders = { suresh: 'सुरेश सैनी', deepak: 'दीपक 
 beforeAll(async () => {
   server = await startServer()
   ids = villageChildren(server.database, server.fx.users.facilitator, server.fx.villages.papdi.id, [
-    [members.seema, 'girl'], [members.pooja, 'girl'], [leaders.anita, 'girl'], ['रीना सैनी', 'girl'], ['कविता मीणा', 'girl'], ['सुनीता योगी', 'girl'],
-    [members.rahul, 'boy'], [members.amit, 'boy'], [members.vikas, 'boy'], [leaders.suresh, 'boy'], [leaders.deepak, 'boy'], ['मनोज मीणा', 'boy'],
+    [members.seema, 'girl'],
+    [members.pooja, 'girl'],
+    [leaders.anita, 'girl'],
+    ['रीना सैनी', 'girl'],
+    ['कविता मीणा', 'girl'],
+    ['सुनीता योगी', 'girl'],
+    [members.rahul, 'boy'],
+    [members.amit, 'boy'],
+    [members.vikas, 'boy'],
+    [leaders.suresh, 'boy'],
+    [leaders.deepak, 'boy'],
+    ['मनोज मीणा', 'boy'],
   ])
   ;({ context, page, problems } = await openPage(b.browser, server.base, 'phone'))
   context.setDefaultTimeout(10_000)
 })
-afterAll(async () => { await context?.close(); await server?.close() })
+afterAll(async () => {
+  await context?.close()
+  await server?.close()
+})
 
 describe('a facilitator runs a Bal Panchayat election on a 360px phone', () => {
   it('creates the election and its two contests, fixing a mistake on the way', async () => {
@@ -47,7 +86,9 @@ describe('a facilitator runs a Bal Panchayat election on a 360px phone', () => {
     await clickTo(page, /\/children$/, () => page.getByRole('button', { name: 'English' }).click())
     await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('en')
 
-    await clickTo(page, /\/elections$/, () => page.getByRole('navigation', { name: 'Main menu' }).getByRole('link', { name: 'Elections' }).click())
+    await clickTo(page, /\/elections$/, () =>
+      page.getByRole('navigation', { name: 'Main menu' }).getByRole('link', { name: 'Elections' }).click(),
+    )
     expect(await text(page, 'h1')).toBe('Elections in Papdi')
     expect(await mainText(page)).toContain('No elections yet.')
     await expectNoSidewaysScroll(page)
@@ -67,7 +108,9 @@ describe('a facilitator runs a Bal Panchayat election on a 360px phone', () => {
     expect(await text(page, '#flash')).toBe('The election was created. Now add the contests (the posts to elect).')
     expect(await text(page, 'h1')).toBe(title)
     expect(await page.locator('ol.timeline li[aria-current="step"]').innerText()).toContain('Being set up')
-    expect(await page.getByRole('list', { name: 'Stages of the election' }).locator('li').allInnerTexts()).toHaveLength(5)
+    expect(await page.getByRole('list', { name: 'Stages of the election' }).locator('li').allInnerTexts()).toHaveLength(
+      5,
+    )
     expect(await mainText(page)).toContain('Children aged 6 to 18 vote. Children aged 10 to 18 may stand.')
     await expectNoSidewaysScroll(page)
     await shot(page, 'election-03-created-phone')
@@ -127,13 +170,19 @@ describe('a facilitator runs a Bal Panchayat election on a 360px phone', () => {
     expect(await page.locator('ol.timeline li[aria-current="step"]').innerText()).toContain('Nominations')
     // No girl stands yet: both contests warn.
     // (Wording reported: "Only 0 girls stand", and "the 1 seats" for Leaders.)
-    expect(await contestPanel(page, 'Members').locator('.warning').innerText()).toMatch(/The rule needs 2 girls among the candidates; so far: 0\./)
-    expect(await contestPanel(page, 'Leaders').locator('.warning').innerText()).toMatch(/The rule needs 1 girl among the candidates/)
+    expect(await contestPanel(page, 'Members').locator('.warning').innerText()).toMatch(
+      /The rule needs 2 girls among the candidates; so far: 0\./,
+    )
+    expect(await contestPanel(page, 'Leaders').locator('.warning').innerText()).toMatch(
+      /The rule needs 1 girl among the candidates/,
+    )
     await shot(page, 'election-08-nominations-open-phone')
 
     await nominate(page, 'Members', members.rahul, 'kite')
     // The nomination form, with the symbol chosen by tapping its picture (screenshot before saving).
-    await clickTo(page, /\/candidates\/new$/, () => contestPanel(page, 'Members').getByRole('link', { name: 'Add a candidate' }).click())
+    await clickTo(page, /\/candidates\/new$/, () =>
+      contestPanel(page, 'Members').getByRole('link', { name: 'Add a candidate' }).click(),
+    )
     expect(await page.locator('input[name="symbol"][value="kite"]').count()).toBe(0) // taken in this contest
     await chooseChild(page, members.seema)
     await tapSymbol(page, 'flower')
@@ -142,21 +191,29 @@ describe('a facilitator runs a Bal Panchayat election on a 360px phone', () => {
     // Meanwhile a second tab has the Leaders form open, from before Seema stood anywhere.
     const tab = await secondTab(page, problems)
     await tab.goto(electionPath)
-    await clickTo(tab, /\/candidates\/new$/, () => contestPanel(tab, 'Leaders').getByRole('link', { name: 'Add a candidate' }).click())
+    await clickTo(tab, /\/candidates\/new$/, () =>
+      contestPanel(tab, 'Leaders').getByRole('link', { name: 'Add a candidate' }).click(),
+    )
     await chooseChild(tab, members.seema)
     await clickTo(page, onElection(), () => page.getByRole('button', { name: 'Add a candidate' }).click())
-    expect(await contestPanel(page, 'Members').locator('.warning').innerText()).toBe('The rule needs 2 girls among the candidates; so far: 1.')
+    expect(await contestPanel(page, 'Members').locator('.warning').innerText()).toBe(
+      'The rule needs 2 girls among the candidates; so far: 1.',
+    )
 
     // Seema in Leaders too: refused, with the reason at the child's field.
     await tapSymbol(tab, 'star')
     await submitExpectingMistakes(tab, () => tab.getByRole('button', { name: 'Add a candidate' }).click())
-    expect(await errorAt(tab, 'childId').innerText()).toBe('सीमा मीणा already stands in “Members”: a child stands in one contest only.')
+    expect(await errorAt(tab, 'childId').innerText()).toBe(
+      'सीमा मीणा already stands in “Members”: a child stands in one contest only.',
+    )
     expect(await text(tab, '[role="alert"]')).toBe('Please correct the marked fields.')
     await expectNoSidewaysScroll(tab)
     await shot(tab, 'election-10-nominate-twice-refused-phone')
     // Loaded afresh, the list no longer offers her.
     await tab.reload()
-    expect(await tab.getByLabel('Child', { exact: true }).locator('option').allInnerTexts()).not.toContainEqual(expect.stringContaining(members.seema))
+    expect(await tab.getByLabel('Child', { exact: true }).locator('option').allInnerTexts()).not.toContainEqual(
+      expect.stringContaining(members.seema),
+    )
     await tab.close()
 
     await nominate(page, 'Members', members.amit, 'bicycle')
@@ -165,7 +222,9 @@ describe('a facilitator runs a Bal Panchayat election on a 360px phone', () => {
     expect(await contestPanel(page, 'Members').locator('.warning').count()).toBe(0)
     await nominate(page, 'Leaders', leaders.suresh, 'sun')
     await nominate(page, 'Leaders', leaders.deepak, 'boat')
-    expect(await contestPanel(page, 'Leaders').locator('.warning').innerText()).toMatch(/The rule needs 1 girl among the candidates/)
+    expect(await contestPanel(page, 'Leaders').locator('.warning').innerText()).toMatch(
+      /The rule needs 1 girl among the candidates/,
+    )
     await nominate(page, 'Leaders', leaders.anita, 'star')
     expect(await page.locator('.warning').count()).toBe(0)
     expect(await contestPanel(page, 'Members').locator('ul.candidates > li').count()).toBe(5)
@@ -180,7 +239,10 @@ describe('a facilitator runs a Bal Panchayat election on a 360px phone', () => {
     // Opening the poll locks the contests, so it asks first.
     await page.getByText('Open the poll', { exact: true }).click()
     expect(await page.locator('details.confirm[open]').innerText()).toContain('contests and candidates are locked')
-    await Promise.all([page.waitForEvent('framenavigated'), page.getByRole('button', { name: 'Yes, open the poll now' }).click()])
+    await Promise.all([
+      page.waitForEvent('framenavigated'),
+      page.getByRole('button', { name: 'Yes, open the poll now' }).click(),
+    ])
     await page.waitForLoadState('load')
     expect(await text(page, '#flash')).toBe('The poll is open. Contests and candidates can no longer change.')
     expect(await page.getByRole('link', { name: 'Add a candidate' }).count()).toBe(0)
@@ -191,7 +253,13 @@ describe('a facilitator runs a Bal Panchayat election on a 360px phone', () => {
     expect(await tabs.getByRole('link', { name: 'Members' }).getAttribute('aria-current')).toBe('page')
     expect(await mainText(page)).toContain('Each ballot marks at most 4 candidates.')
     // Rahul 30, Amit and Vikas 25 each (a tie), Seema 20, Pooja 10: a plain count seats one girl of the two needed.
-    const membersVotes = { [members.rahul]: 30, [members.amit]: 25, [members.vikas]: 25, [members.seema]: 20, [members.pooja]: 10 }
+    const membersVotes = {
+      [members.rahul]: 30,
+      [members.amit]: 25,
+      [members.vikas]: 25,
+      [members.seema]: 20,
+      [members.pooja]: 10,
+    }
     await fillCount(page, 28, membersVotes) // 28 ballots, yet Rahul has 30 votes
     await expectNoSidewaysScroll(page)
     await shot(page, 'election-12-paper-count-phone')
@@ -214,17 +282,30 @@ describe('a facilitator runs a Bal Panchayat election on a 360px phone', () => {
     await fillCount(page, 30, { [leaders.suresh]: 30, [leaders.anita]: 20, [leaders.deepak]: 10 })
     await shot(page, 'election-14-paper-count-leaders-phone')
     await clickTo(page, onElection(), () => page.getByRole('button', { name: 'Save the count' }).click())
-    expect(await page.getByRole('heading', { name: 'Paper counts' }).locator('..').locator('li').allInnerTexts()).toHaveLength(2)
+    expect(
+      await page.getByRole('heading', { name: 'Paper counts' }).locator('..').locator('li').allInnerTexts(),
+    ).toHaveLength(2)
     await shot(page, 'election-15-poll-open-phone')
 
     // 5. Close the poll with the chits drawn in public: Amit 1 before Vikas 2 decides their tie.
     await clickTo(page, /\/closing$/, () => page.getByRole('link', { name: 'Close the poll and count' }).click())
     await page.getByRole('radio', { name: "We drew chits in public: I will type each candidate's number" }).check()
-    const lots = { [members.amit]: 1, [members.vikas]: 2, [members.rahul]: 3, [members.seema]: 4, [members.pooja]: 5, [leaders.suresh]: 1, [leaders.anita]: 2, [leaders.deepak]: 3 }
+    const lots = {
+      [members.amit]: 1,
+      [members.vikas]: 2,
+      [members.rahul]: 3,
+      [members.seema]: 4,
+      [members.pooja]: 5,
+      [leaders.suresh]: 1,
+      [leaders.anita]: 2,
+      [leaders.deepak]: 3,
+    }
     for (const [name, lot] of Object.entries(lots)) await page.getByLabel(name, { exact: true }).fill(String(lot))
     await expectNoSidewaysScroll(page)
     await shot(page, 'election-16-closing-chits-phone')
-    await clickTo(page, `${electionPath}/result`, () => page.getByRole('button', { name: 'Close the poll and count' }).click())
+    await clickTo(page, `${electionPath}/result`, () =>
+      page.getByRole('button', { name: 'Close the poll and count' }).click(),
+    )
     expect(await text(page, '#flash')).toBe('The poll is closed and the votes are counted.')
     expect(await text(page, 'h1')).toBe(`Result: ${title}`)
     expect(await mainText(page)).toContain('Not published yet')
@@ -232,22 +313,36 @@ describe('a facilitator runs a Bal Panchayat election on a 360px phone', () => {
     // The result explained: the seats, the swap for a girl, the tie decided by the draw, a plain count.
     const m = resultPanel(page, 'Members')
     expect(await m.locator('p.rule').innerText()).toMatch(/at least 2 of the 4 seats must go to girls\./i)
-    expect((await m.locator('ol.seats li').allInnerTexts()).map((s) => s.replace(/\s+/g, ' ').trim()))
-      .toEqual([`${members.rahul} Boy`, `${members.amit} Boy`, `${members.seema} Girl`, `${members.pooja} Girl`])
+    expect((await m.locator('ol.seats li').allInnerTexts()).map((s) => s.replace(/\s+/g, ' ').trim())).toEqual([
+      `${members.rahul} Boy`,
+      `${members.amit} Boy`,
+      `${members.seema} Girl`,
+      `${members.pooja} Girl`,
+    ])
     expect(await steps(page, 'Members')).toEqual([
       `${members.amit} and ${members.vikas} had the same number of votes (25 each); ${members.amit} was ahead in the draw (lot 1 against lot 2).`,
       `${members.pooja} (10 votes) takes the seat instead of ${members.vikas} (25 votes), because at least 2 of the 4 seats must go to girls.`,
     ])
-    expect(await m.locator('p.warning').innerText()).toBe(`A plain count (most votes wins) would have elected: ${members.rahul}, ${members.amit}, ${members.vikas} and ${members.seema}.`)
+    expect(await m.locator('p.warning').innerText()).toBe(
+      `A plain count (most votes wins) would have elected: ${members.rahul}, ${members.amit}, ${members.vikas} and ${members.seema}.`,
+    )
     expect(await m.locator('svg.bars').getAttribute('aria-label')).toBe('Votes per candidate in Members')
     expect(await m.locator('svg.bars rect').count()).toBe(5)
-    expect(await m.locator('svg.bars text').allTextContents()).toEqual(expect.arrayContaining([members.vikas, '25', members.pooja, '10']))
+    expect(await m.locator('svg.bars text').allTextContents()).toEqual(
+      expect.arrayContaining([members.vikas, '25', members.pooja, '10']),
+    )
     const l = resultPanel(page, 'Leaders')
-    expect((await l.locator('ol.seats li').allInnerTexts()).map((s) => s.replace(/\s+/g, ' ').trim()))
-      .toEqual([`Pradhan: ${leaders.anita} Girl`, `Up-Pradhan: ${leaders.suresh} Boy`])
+    expect((await l.locator('ol.seats li').allInnerTexts()).map((s) => s.replace(/\s+/g, ' ').trim())).toEqual([
+      `Pradhan: ${leaders.anita} Girl`,
+      `Up-Pradhan: ${leaders.suresh} Boy`,
+    ])
     expect(await l.locator('svg.bars rect').count()).toBe(3)
-    expect((await steps(page, 'Leaders')).join(' ')).toContain(`goes to ${leaders.anita} (20 votes), ahead of ${leaders.suresh} (30 votes)`)
-    expect(await l.locator('p.warning').innerText()).toBe(`A plain count (most votes wins) would have elected: ${leaders.suresh} (Pradhan) and ${leaders.anita} (Up-Pradhan).`)
+    expect((await steps(page, 'Leaders')).join(' ')).toContain(
+      `goes to ${leaders.anita} (20 votes), ahead of ${leaders.suresh} (30 votes)`,
+    )
+    expect(await l.locator('p.warning').innerText()).toBe(
+      `A plain count (most votes wins) would have elected: ${leaders.suresh} (Pradhan) and ${leaders.anita} (Up-Pradhan).`,
+    )
     // Reported: the long "Not published yet…" badge does not wrap and pushes the page 250px wide.
     await expectNoSidewaysScroll(page, '.badge.warn')
     await shot(page, 'election-17-result-phone')
@@ -256,11 +351,19 @@ describe('a facilitator runs a Bal Panchayat election on a 360px phone', () => {
     await page.setViewportSize(viewports.phone)
 
     // The printable sheet: the same result, with lines to sign for the facilitator and two child witnesses.
-    await clickTo(page, `${electionPath}/result/print`, () => page.getByRole('link', { name: 'Printable result sheet' }).click())
+    await clickTo(page, `${electionPath}/result/print`, () =>
+      page.getByRole('link', { name: 'Printable result sheet' }).click(),
+    )
     expect(await text(page, 'h1')).toBe(`Result sheet: ${title}`)
-    expect(await page.locator('.signatures > div').allInnerTexts()).toEqual(['Facilitator\nName:', 'Child witness 1\nName:', 'Child witness 2\nName:'])
+    expect(await page.locator('.signatures > div').allInnerTexts()).toEqual([
+      'Facilitator\nName:',
+      'Child witness 1\nName:',
+      'Child witness 2\nName:',
+    ])
     expect(await page.locator('svg.bars').count()).toBe(2)
-    await printShot(page, 'election-19-result-sheet-print', async () => expect(await page.getByRole('link', { name: /Result/ }).isVisible()).toBe(false))
+    await printShot(page, 'election-19-result-sheet-print', async () =>
+      expect(await page.getByRole('link', { name: /Result/ }).isVisible()).toBe(false),
+    )
     await page.goBack()
 
     // 6. Publish: the elected become the Bal Panchayat.
@@ -269,7 +372,15 @@ describe('a facilitator runs a Bal Panchayat election on a 360px phone', () => {
     expect(await text(page, '#flash')).toBe('The result is published: the elected are the Bal Panchayat.')
     expect(await text(page, 'h1')).toBe('Bal Panchayat of Papdi')
     const bp = await mainText(page)
-    for (const line of [`Pradhan: ${leaders.anita}`, `Up-Pradhan: ${leaders.suresh}`, members.rahul, members.amit, members.seema, members.pooja]) expect(bp).toContain(line)
+    for (const line of [
+      `Pradhan: ${leaders.anita}`,
+      `Up-Pradhan: ${leaders.suresh}`,
+      members.rahul,
+      members.amit,
+      members.seema,
+      members.pooja,
+    ])
+      expect(bp).toContain(line)
     expect(bp).not.toContain(members.vikas)
     await expectNoSidewaysScroll(page)
     await shot(page, 'election-20-bal-panchayat-phone')

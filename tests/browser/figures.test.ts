@@ -2,7 +2,17 @@
 // narrowed to one village, printed; then a child's data downloaded and erased on the child's page.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { BrowserContext, Page } from 'playwright-core'
-import { NO_PROBLEMS, logIn, openPage, shot, startServer, unexpectedProblems, useBrowser, type Problems, type Server } from '../helpers/browser.ts'
+import {
+  NO_PROBLEMS,
+  logIn,
+  openPage,
+  shot,
+  startServer,
+  unexpectedProblems,
+  useBrowser,
+  type Problems,
+  type Server,
+} from '../helpers/browser.ts'
 import { clickTo, expectNoSidewaysScroll, mainText, printShot, text } from '../helpers/election-browser.ts'
 import { expectAccessible } from '../helpers/voting-browser.ts'
 import { DEMO_PASSWORD, seedDemo } from '../../src/demo/seed.ts'
@@ -20,7 +30,10 @@ beforeAll(async () => {
   ;({ context, page, problems } = await openPage(b.browser, server.base, 'phone'))
   context.setDefaultTimeout(10_000)
 })
-afterAll(async () => { await context?.close(); await server?.close() })
+afterAll(async () => {
+  await context?.close()
+  await server?.close()
+})
 
 describe('the coordinator reads the figures on a phone', () => {
   it('shows each table with its chart and a download, readable at 360px', async () => {
@@ -30,7 +43,9 @@ describe('the coordinator reads the figures on a phone', () => {
     for (const id of ['representation', 'turnout', 'attendance', 'resolutions', 'answers']) {
       expect(await page.locator(`#${id}`).getByRole('link', { name: 'यह तालिका डाउनलोड करें (CSV)' }).count(), id).toBe(1)
     }
-    expect(await page.locator('#representation svg.chart').getAttribute('aria-label')).toBe('उम्मीदवारों, चुने गए सदस्यों और पदाधिकारियों में लड़कियाँ')
+    expect(await page.locator('#representation svg.chart').getAttribute('aria-label')).toBe(
+      'उम्मीदवारों, चुने गए सदस्यों और पदाधिकारियों में लड़कियाँ',
+    )
     expect(await mainText(page)).toContain('बाल विवाह')
     await expectNoSidewaysScroll(page)
     await shot(page, 'figures-01-all-phone')
@@ -60,7 +75,9 @@ describe('a child’s data, on the coordinator’s word', () => {
     expect((await download.json()).child.name).toBe(name)
     await page.locator('summary', { hasText: 'निजी डेटा मिटाएँ' }).click()
     await shot(page, 'figures-03-erase-confirm-phone')
-    await clickTo(page, /\/children\/\d+$/, () => page.getByRole('button', { name: 'हाँ, इस बच्चे का निजी डेटा मिटाएँ' }).click())
+    await clickTo(page, /\/children\/\d+$/, () =>
+      page.getByRole('button', { name: 'हाँ, इस बच्चे का निजी डेटा मिटाएँ' }).click(),
+    )
     expect(await text(page, '#flash')).toBe('बच्चे का निजी डेटा मिटा दिया गया।')
     expect(await text(page, 'h1')).toMatch(/^— #\d+$/)
     expect(await mainText(page)).not.toContain(name)

@@ -3,8 +3,12 @@ import { consoleErrors, openPage, shot, startServer, useBrowser, type Server } f
 
 const b = useBrowser()
 let server: Server
-beforeAll(async () => { server = await startServer({ seed: false }) })
-afterAll(async () => { await server?.close() })
+beforeAll(async () => {
+  server = await startServer({ seed: false })
+})
+afterAll(async () => {
+  await server?.close()
+})
 
 describe('first run on an empty database (phone)', () => {
   it('creates the first coordinator in Hindi, then a village', async () => {
@@ -22,7 +26,10 @@ describe('first run on an empty database (phone)', () => {
       await page.getByLabel('यूज़रनेम').fill('sunita')
       await page.getByLabel('पासवर्ड', { exact: true }).fill('gaon-ki-sarkar-1')
       await page.getByLabel('पासवर्ड दोबारा लिखें').fill('gaon-ki-sarkar-2')
-      await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'खाता बनाएँ और लॉग इन करें' }).click()])
+      await Promise.all([
+        page.waitForLoadState('load'),
+        page.getByRole('button', { name: 'खाता बनाएँ और लॉग इन करें' }).click(),
+      ])
       await page.waitForSelector('.field .error')
       expect(new URL(page.url()).pathname).toBe('/setup')
       const confirmField = page.locator('.field:has([name="confirm"])')
@@ -37,7 +44,10 @@ describe('first run on an empty database (phone)', () => {
       // Fixed: logged in, on the villages page with the welcome flash.
       await page.getByLabel('पासवर्ड', { exact: true }).fill('gaon-ki-sarkar-1')
       await page.getByLabel('पासवर्ड दोबारा लिखें').fill('gaon-ki-sarkar-1')
-      await Promise.all([page.waitForURL('**/villages'), page.getByRole('button', { name: 'खाता बनाएँ और लॉग इन करें' }).click()])
+      await Promise.all([
+        page.waitForURL('**/villages'),
+        page.getByRole('button', { name: 'खाता बनाएँ और लॉग इन करें' }).click(),
+      ])
       expect(await page.locator('#flash').innerText()).toContain('समन्वयक खाता बन गया। अब एक गाँव जोड़ें।')
       expect(await page.locator('main').innerText()).toContain('अभी कोई गाँव नहीं है। पहला गाँव जोड़ें।')
       expect(await page.locator('footer').innerText()).toContain('सुनीता शर्मा (समन्वयक)')

@@ -1,7 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import {
-  NO_PROBLEMS, PASSWORD, logIn, openPage, shot, sidewaysOverflow, startServer, unexpectedProblems, useBrowser, type Server,
+  NO_PROBLEMS,
+  PASSWORD,
+  logIn,
+  openPage,
+  shot,
+  sidewaysOverflow,
+  startServer,
+  unexpectedProblems,
+  useBrowser,
+  type Server,
 } from '../helpers/browser.ts'
 import { ctxFor } from '../helpers/app.ts'
 import { addChild } from '../../src/people/children.ts'
@@ -17,13 +26,28 @@ beforeAll(async () => {
   const { papdi } = server.fx.villages
   registerPath = `/villages/${papdi.id}/children`
   // A child whose guardian's consent is not recorded yet: their page shows the warning and the consent form.
-  const child = addChild(ctxFor(server.database, server.fx.users.facilitator, 'hi'), papdi.id, {
-    name: 'पूजा देवी', gender: 'girl', dateOfBirth: bornYearsBefore(14), ward: '2', school: 'राजकीय विद्यालय', schoolClass: '8',
-    inSchool: true, outOfSchoolReason: null, guardianName: 'गीता देवी', guardianPhone: '',
-  }, null)
+  const child = addChild(
+    ctxFor(server.database, server.fx.users.facilitator, 'hi'),
+    papdi.id,
+    {
+      name: 'पूजा देवी',
+      gender: 'girl',
+      dateOfBirth: bornYearsBefore(14),
+      ward: '2',
+      school: 'राजकीय विद्यालय',
+      schoolClass: '8',
+      inSchool: true,
+      outOfSchoolReason: null,
+      guardianName: 'गीता देवी',
+      guardianPhone: '',
+    },
+    null,
+  )
   childPath = `${registerPath}/${child.id}`
 })
-afterAll(async () => { await server?.close() })
+afterAll(async () => {
+  await server?.close()
+})
 
 const path = (page: Page) => new URL(page.url()).pathname
 
@@ -39,13 +63,22 @@ describe('Hindi text uses the self-hosted Devanagari font', () => {
           await page.evaluate(() => document.fonts.ready)
           expect(await page.evaluate(() => document.fonts.check('16px "Noto Sans Devanagari"', 'बाल'))).toBe(true)
           // check() is also true when no such font is declared at all: make sure a face really loaded.
-          const loaded = await page.evaluate(() => [...document.fonts].filter((f) => f.family.replace(/"/g, '') === 'Noto Sans Devanagari' && f.status === 'loaded').length)
+          const loaded = await page.evaluate(
+            () =>
+              [...document.fonts].filter(
+                (f) => f.family.replace(/"/g, '') === 'Noto Sans Devanagari' && f.status === 'loaded',
+              ).length,
+          )
           expect(loaded).toBeGreaterThan(0)
-          expect(await page.evaluate(() => getComputedStyle(document.querySelector('h1')!).fontFamily)).toContain('Noto Sans Devanagari')
+          expect(await page.evaluate(() => getComputedStyle(document.querySelector('h1')!).fontFamily)).toContain(
+            'Noto Sans Devanagari',
+          )
         }
         const fonts = problems.responses.filter((r) => new URL(r.url()).pathname.startsWith('/vendor/fonts/'))
         expect(fonts.some((r) => r.url().endsWith('/noto-sans-devanagari-devanagari-400-normal.woff2'))).toBe(true)
-        expect(fonts.map((r) => `${r.status()} ${r.headers()['content-type']}`)).toEqual(fonts.map(() => '200 font/woff2'))
+        expect(fonts.map((r) => `${r.status()} ${r.headers()['content-type']}`)).toEqual(
+          fonts.map(() => '200 font/woff2'),
+        )
         expect(unexpectedProblems(problems)).toEqual(NO_PROBLEMS)
       } finally {
         await context.close()
@@ -56,15 +89,27 @@ describe('Hindi text uses the self-hosted Devanagari font', () => {
 
 /** Visible controls whose text is not drawn with the Devanagari font (a phone without it shows boxes or a different face). */
 async function controlsWithoutDevanagariFont(page: Page) {
-  return page.locator('button:visible, a.button:visible, input:not([type=radio]):not([type=checkbox]):visible, select:visible').evaluateAll((els) =>
-    els.filter((e) => !getComputedStyle(e).fontFamily.includes('Noto Sans Devanagari'))
-      .map((e) => `${e.tagName.toLowerCase()}.${e.className}: ${(e as HTMLElement).innerText || (e as HTMLInputElement).value}`))
+  return page
+    .locator('button:visible, a.button:visible, input:not([type=radio]):not([type=checkbox]):visible, select:visible')
+    .evaluateAll((els) =>
+      els
+        .filter((e) => !getComputedStyle(e).fontFamily.includes('Noto Sans Devanagari'))
+        .map(
+          (e) =>
+            `${e.tagName.toLowerCase()}.${e.className}: ${(e as HTMLElement).innerText || (e as HTMLInputElement).value}`,
+        ),
+    )
 }
 
 /** Visible buttons smaller than a finger: under 44 px high. */
 async function smallButtons(page: Page) {
-  return page.locator('button:visible, a.button:visible').evaluateAll((els) =>
-    els.filter((e) => e.getBoundingClientRect().height < 44).map((e) => `${(e as HTMLElement).innerText} (${Math.round(e.getBoundingClientRect().height)}px)`))
+  return page
+    .locator('button:visible, a.button:visible')
+    .evaluateAll((els) =>
+      els
+        .filter((e) => e.getBoundingClientRect().height < 44)
+        .map((e) => `${(e as HTMLElement).innerText} (${Math.round(e.getBoundingClientRect().height)}px)`),
+    )
 }
 
 describe('the child’s page on a 360px phone', () => {
@@ -110,7 +155,9 @@ describe('the child’s page on a 360px phone', () => {
       await logIn(page, 'rekha', PASSWORD)
       await page.goto(childPath)
       await Promise.all([page.waitForURL(`**${childPath}`), page.getByRole('button', { name: 'English' }).click()])
-      expect(await page.locator('main').innerText()).toContain('No consent recorded: this child cannot be put on a voter roll.')
+      expect(await page.locator('main').innerText()).toContain(
+        'No consent recorded: this child cannot be put on a voter roll.',
+      )
       await shot(page, 'layout-2-child-no-consent-en-phone')
       expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0)
     } finally {
@@ -120,7 +167,7 @@ describe('the child’s page on a 360px phone', () => {
 })
 
 describe('printing', () => {
-  it('a child\'s page prints as a plain record: no menu, no buttons, no forms', async () => {
+  it("a child's page prints as a plain record: no menu, no buttons, no forms", async () => {
     const { context, page } = await openPage(b.browser, server.base, 'tablet')
     try {
       await logIn(page, 'rekha', PASSWORD)

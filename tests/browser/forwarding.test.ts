@@ -3,8 +3,27 @@
 // children's board, on a TV-sized screen with nobody logged in, shows it done.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { BrowserContext, Page } from 'playwright-core'
-import { NO_PROBLEMS, PASSWORD, errorAt, logIn, openPage, shot, startServer, unexpectedProblems, useBrowser, type Problems, type Server } from '../helpers/browser.ts'
-import { clickTo, expectNoSidewaysScroll, mainText, printShot, submitExpectingMistakes, text } from '../helpers/election-browser.ts'
+import {
+  NO_PROBLEMS,
+  PASSWORD,
+  errorAt,
+  logIn,
+  openPage,
+  shot,
+  startServer,
+  unexpectedProblems,
+  useBrowser,
+  type Problems,
+  type Server,
+} from '../helpers/browser.ts'
+import {
+  clickTo,
+  expectNoSidewaysScroll,
+  mainText,
+  printShot,
+  submitExpectingMistakes,
+  text,
+} from '../helpers/election-browser.ts'
 import { expectAccessible } from '../helpers/voting-browser.ts'
 import { closedMeetingWithResolutions, commonBalPanchayat, seatBalPanchayat } from '../helpers/meetings.ts'
 import { todayIso } from '../../src/web/dates.ts'
@@ -21,7 +40,12 @@ const title = 'A girls toilet at the primary school'
 
 beforeAll(async () => {
   server = await startServer()
-  const kids = seatBalPanchayat(server.database, server.fx.users.facilitator, server.fx.villages.papdi.id, commonBalPanchayat)
+  const kids = seatBalPanchayat(
+    server.database,
+    server.fx.users.facilitator,
+    server.fx.villages.papdi.id,
+    commonBalPanchayat,
+  )
   ids = closedMeetingWithResolutions(server.database, server.fx.users.facilitator, server.fx.villages.papdi.id, kids, 2)
   for (const _ of [1, 2]) {
     const s = await openPage(b.browser, server.base, 'phone')
@@ -31,15 +55,22 @@ beforeAll(async () => {
   facilitator = sessions[0].page
   member = sessions[1].page
 })
-afterAll(async () => { for (const s of sessions) await s.context.close(); await server?.close() })
+afterAll(async () => {
+  for (const s of sessions) await s.context.close()
+  await server?.close()
+})
 
 describe('a resolution goes to the Gram Panchayat and comes back answered', () => {
   it('the facilitator prints the letter and records the forwarding', async () => {
     await logIn(facilitator, 'rekha', PASSWORD)
-    await clickTo(facilitator, /\/resolutions$/, () => facilitator.getByRole('navigation').getByRole('link', { name: 'प्रस्ताव' }).click())
+    await clickTo(facilitator, /\/resolutions$/, () =>
+      facilitator.getByRole('navigation').getByRole('link', { name: 'प्रस्ताव' }).click(),
+    )
     expect(await mainText(facilitator)).toContain(`${title} शिक्षा`.replace(' शिक्षा', ''))
     await shot(facilitator, 'forwarding-01-resolutions-phone')
-    await clickTo(facilitator, new RegExp(`/resolutions/${ids.passed[0]}$`), () => facilitator.getByRole('link', { name: title }).click())
+    await clickTo(facilitator, new RegExp(`/resolutions/${ids.passed[0]}$`), () =>
+      facilitator.getByRole('link', { name: title }).click(),
+    )
     expect(await text(facilitator, 'h1')).toBe(title)
     expect(await text(facilitator, '.resolution-head .badge')).toBe('पारित, अभी भेजा नहीं')
 
@@ -51,7 +82,9 @@ describe('a resolution goes to the Gram Panchayat and comes back answered', () =
     await facilitator.goBack()
 
     await facilitator.getByLabel('पत्र से').check()
-    await clickTo(facilitator, new RegExp(`/resolutions/${ids.passed[0]}$`), () => facilitator.getByRole('button', { name: 'भेजना दर्ज करें' }).click())
+    await clickTo(facilitator, new RegExp(`/resolutions/${ids.passed[0]}$`), () =>
+      facilitator.getByRole('button', { name: 'भेजना दर्ज करें' }).click(),
+    )
     expect(await text(facilitator, '#flash')).toBe('प्रस्ताव का भेजा जाना दर्ज हो गया।')
     expect(await text(facilitator, 'ol.journey')).toContain('पत्र से')
     expect(await text(facilitator, 'ol.journey')).toContain('ग्राम पंचायत की पावती की प्रतीक्षा')
@@ -68,8 +101,12 @@ describe('a resolution goes to the Gram Panchayat and comes back answered', () =
     expect(await member.getByRole('navigation').innerText()).not.toContain('बच्चों का रजिस्टर')
     await expectNoSidewaysScroll(member)
     await shot(member, 'forwarding-04-inbox-phone')
-    await clickTo(member, new RegExp(`/resolutions/${ids.passed[0]}$`), () => member.getByRole('link', { name: new RegExp(title) }).click())
-    await clickTo(member, new RegExp(`/resolutions/${ids.passed[0]}$`), () => member.getByRole('button', { name: 'पावती दें' }).click())
+    await clickTo(member, new RegExp(`/resolutions/${ids.passed[0]}$`), () =>
+      member.getByRole('link', { name: new RegExp(title) }).click(),
+    )
+    await clickTo(member, new RegExp(`/resolutions/${ids.passed[0]}$`), () =>
+      member.getByRole('button', { name: 'पावती दें' }).click(),
+    )
     expect(await text(member, '#flash')).toBe('पावती दर्ज हो गई।')
   })
 
@@ -83,7 +120,9 @@ describe('a resolution goes to the Gram Panchayat and comes back answered', () =
     await member.getByLabel('स्वीकार', { exact: true }).check()
     await member.getByLabel('क्या कार्रवाई होगी').fill('15वें वित्त आयोग के पैसे से पानी वाला शौचालय बनेगा')
     await member.getByLabel('लक्ष्य तारीख').fill(inTwoMonths)
-    await clickTo(member, new RegExp(`/resolutions/${ids.passed[0]}$`), () => member.getByRole('button', { name: 'निर्णय दर्ज करें' }).click())
+    await clickTo(member, new RegExp(`/resolutions/${ids.passed[0]}$`), () =>
+      member.getByRole('button', { name: 'निर्णय दर्ज करें' }).click(),
+    )
     expect(await text(member, '#flash')).toBe('निर्णय दर्ज हो गया।')
     expect(await text(member, '.resolution-head .badge')).toBe('स्वीकार')
   })
@@ -91,13 +130,18 @@ describe('a resolution goes to the Gram Panchayat and comes back answered', () =
   it('records the action taken, then marks it done', async () => {
     await member.getByLabel('क्या किया गया').fill('ठेकेदार को काम का आदेश दिया, नींव खुद गई')
     await member.getByLabel('प्रमाण (ज़रूरी नहीं)').fill('आदेश संख्या 17, फोटो')
-    await clickTo(member, new RegExp(`/resolutions/${ids.passed[0]}$`), () => member.getByRole('button', { name: 'कार्रवाई दर्ज करें' }).click())
+    await clickTo(member, new RegExp(`/resolutions/${ids.passed[0]}$`), () =>
+      member.getByRole('button', { name: 'कार्रवाई दर्ज करें' }).click(),
+    )
     expect(await text(member, '#flash')).toBe('कार्रवाई दर्ज हो गई।')
-    await clickTo(member, new RegExp(`/resolutions/${ids.passed[0]}$`), () => member.getByRole('button', { name: 'पूरा हुआ दर्ज करें' }).click())
+    await clickTo(member, new RegExp(`/resolutions/${ids.passed[0]}$`), () =>
+      member.getByRole('button', { name: 'पूरा हुआ दर्ज करें' }).click(),
+    )
     expect(await text(member, '#flash')).toBe('पूरा हुआ दर्ज हो गया। बच्चों के बोर्ड पर अब यही दिखेगा।')
     expect(await member.locator('#answer').count()).toBe(0)
     const journey = await text(member, 'ol.journey')
-    for (const step of ['भेजा गया', 'ग्राम पंचायत को मिल गया', 'स्वीकार', 'कार्रवाई हुई', 'पूरा हुआ']) expect(journey).toContain(step)
+    for (const step of ['भेजा गया', 'ग्राम पंचायत को मिल गया', 'स्वीकार', 'कार्रवाई हुई', 'पूरा हुआ'])
+      expect(journey).toContain(step)
     await expectNoSidewaysScroll(member)
     await shot(member, 'forwarding-06-done-phone')
     await expectAccessible(member, 'resolution page of the panchayat member')

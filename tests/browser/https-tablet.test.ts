@@ -7,11 +7,29 @@ import path from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
-import { NO_PROBLEMS, PASSWORD, launchBrowser, logIn, openPage, shot, unexpectedProblems, type Problems } from '../helpers/browser.ts'
+import {
+  NO_PROBLEMS,
+  PASSWORD,
+  launchBrowser,
+  logIn,
+  openPage,
+  shot,
+  unexpectedProblems,
+  type Problems,
+} from '../helpers/browser.ts'
 import { ctxFor, freshDatabase, seedVillages } from '../helpers/app.ts'
 import { contestInput, electionInput, villageChildren } from '../helpers/elections.ts'
 import { clickTo, expectNoSidewaysScroll, mainText, text } from '../helpers/election-browser.ts'
-import { cast, current, expectAccessible, startBallot, stats, stepButton, tapCard, toConfirm } from '../helpers/voting-browser.ts'
+import {
+  cast,
+  current,
+  expectAccessible,
+  startBallot,
+  stats,
+  stepButton,
+  tapCard,
+  toConfirm,
+} from '../helpers/voting-browser.ts'
 import { spkiHash, startBox, type BoxServer } from '../helpers/box-server.ts'
 import { addContest, createElection, nominate, openNominations, openPoll } from '../../src/elections/elections.ts'
 import { build } from '../../src/app.ts'
@@ -27,14 +45,25 @@ const leaders = { anita: 'अनीता बैरवा', suresh: 'सुर�
 async function villageWithOpenPoll(database: AppDatabase) {
   const fx = await seedVillages(database)
   const ids = villageChildren(database, fx.users.facilitator, fx.villages.papdi.id, [
-    [members.seema, 'girl'], [members.pooja, 'girl'], [leaders.anita, 'girl'], [reena, 'girl'], [members.rahul, 'boy'], [leaders.suresh, 'boy'],
+    [members.seema, 'girl'],
+    [members.pooja, 'girl'],
+    [leaders.anita, 'girl'],
+    [reena, 'girl'],
+    [members.rahul, 'boy'],
+    [leaders.suresh, 'boy'],
   ])
   const ctx = ctxFor(database, fx.users.facilitator, 'hi')
   const electionId = createElection(ctx, fx.villages.papdi.id, electionInput({ title: 'बाल पंचायत चुनाव' })).id
   const m = addContest(ctx, electionId, contestInput({ name: 'सदस्य', seats: '2' })).id
   const l = addContest(ctx, electionId, contestInput({ name: 'प्रधान', seats: '1', maxChoices: '1' })).id
   openNominations(ctx, electionId)
-  const symbols: [number, string, string][] = [[m, members.seema, 'flower'], [m, members.rahul, 'kite'], [m, members.pooja, 'butterfly'], [l, leaders.anita, 'star'], [l, leaders.suresh, 'sun']]
+  const symbols: [number, string, string][] = [
+    [m, members.seema, 'flower'],
+    [m, members.rahul, 'kite'],
+    [m, members.pooja, 'butterfly'],
+    [l, leaders.anita, 'star'],
+    [l, leaders.suresh, 'sun'],
+  ]
   for (const [contest, name, symbol] of symbols) nominate(ctx, electionId, contest, { childId: ids[name], symbol })
   openPoll(ctx, electionId)
   return { electionId }
@@ -65,7 +94,9 @@ describe('election day over HTTPS on the shared tablet (800x1280, Hindi)', () =>
   let context: BrowserContext
   let page: Page
   let problems: Problems
-  afterAll(async () => { await context?.close() })
+  afterAll(async () => {
+    await context?.close()
+  })
   const base = () => `/elections/${box.prepared.electionId}`
 
   it('the facilitator logs in over https and opens the polling station; the session cookie is Secure', async () => {
@@ -77,14 +108,22 @@ describe('election day over HTTPS on the shared tablet (800x1280, Hindi)', () =>
     expect(session?.secure).toBe(true)
     expect(session?.httpOnly).toBe(true)
     // The cookie holding the forms' CSRF secret too (it is not in the session: visitors have none).
-    expect((await context.cookies()).find((c) => c.name === 'bp_csrf')).toMatchObject({ secure: true, httpOnly: true, sameSite: 'Lax' })
+    expect((await context.cookies()).find((c) => c.name === 'bp_csrf')).toMatchObject({
+      secure: true,
+      httpOnly: true,
+      sameSite: 'Lax',
+    })
 
     await page.goto(base())
-    await clickTo(page, `${box.https}${base()}/station`, () => page.getByRole('link', { name: 'इस टैबलेट पर मतदान केंद्र' }).click())
+    await clickTo(page, `${box.https}${base()}/station`, () =>
+      page.getByRole('link', { name: 'इस टैबलेट पर मतदान केंद्र' }).click(),
+    )
     expect(await text(page, 'h1')).toBe('इस टैबलेट पर मतदान केंद्र खोलें')
     await page.getByLabel('केंद्र का पिन').fill(PIN)
     await page.getByLabel('पिन दोबारा').fill(PIN)
-    await clickTo(page, `${box.https}${base()}/station`, () => page.getByRole('button', { name: 'मतदान केंद्र खोलें' }).click())
+    await clickTo(page, `${box.https}${base()}/station`, () =>
+      page.getByRole('button', { name: 'मतदान केंद्र खोलें' }).click(),
+    )
     expect(await text(page, '#flash')).toBe('इस टैबलेट पर मतदान केंद्र खुल गया।')
     expect(await stats(page)).toEqual(['डाले गए वोट: 0 / 6', 'वोट दे चुकी लड़कियाँ: 0 / 4', 'वोट दे चुके लड़के: 0 / 2'])
     await shot(page, 'https-01-station-tablet')
@@ -116,7 +155,7 @@ describe('election day over HTTPS on the shared tablet (800x1280, Hindi)', () =>
   }, 90_000)
 })
 
-describe('a browser that does not have the box\'s certificate', () => {
+describe("a browser that does not have the box's certificate", () => {
   it('is stopped at the https address: nothing else makes it trusted', async () => {
     const page = await plain.newPage()
     try {
@@ -136,7 +175,9 @@ describe('the certificate page (Hindi, 360 px phone)', () => {
       expect(await mainText(page)).toContain('यह पन्ना बॉक्स पर ही खुला है')
       const fingerprint = await page.locator('.fingerprint span').allInnerTexts()
       const ca = fs.readFileSync(path.join(box.tlsDir, 'ca.crt'), 'utf8')
-      expect(fingerprint).toEqual(fingerprintLines(new (await import('node:crypto')).X509Certificate(ca).fingerprint256.replace(/:/g, '')))
+      expect(fingerprint).toEqual(
+        fingerprintLines(new (await import('node:crypto')).X509Certificate(ca).fingerprint256.replace(/:/g, '')),
+      )
       const qr = (await page.locator('svg.qr').boundingBox())!
       expect(Math.min(qr.width, qr.height)).toBeGreaterThanOrEqual(180)
       await expectNoSidewaysScroll(page)
@@ -155,8 +196,15 @@ describe('the certificate page (Hindi, 360 px phone)', () => {
     let database: ReturnType<typeof freshDatabase>
     beforeAll(async () => {
       database = freshDatabase()
-      const certificate = await ensureBoxCertificate(path.join(database.dir, 'tls'), { hostname: 'papdi-box', addresses: ['192.168.1.5'] })
-      app = await build({ database, sessionSecret: 'test-secret-that-is-long-enough-0123456789', https: { port: 3443, httpPort: 3000, certificate } })
+      const certificate = await ensureBoxCertificate(path.join(database.dir, 'tls'), {
+        hostname: 'papdi-box',
+        addresses: ['192.168.1.5'],
+      })
+      app = await build({
+        database,
+        sessionSecret: 'test-secret-that-is-long-enough-0123456789',
+        https: { port: 3443, httpPort: 3000, certificate },
+      })
       await seedVillages(database)
     })
     afterAll(async () => {
@@ -174,8 +222,18 @@ describe('the certificate page (Hindi, 360 px phone)', () => {
         // Uncompressed: the answer is handed to the page as it is.
         const { 'accept-encoding': _, ...sent } = await request.allHeaders()
         const headers = { ...sent, host: url.host }
-        const res = await app.inject({ method: request.method() as 'GET', url: url.pathname + url.search, headers, payload: request.postDataBuffer() ?? undefined, remoteAddress: '192.168.1.23' })
-        const out = Object.fromEntries(Object.entries(res.headers).filter(([k]) => !['content-length', 'transfer-encoding', 'connection'].includes(k)).map(([k, v]) => [k, [v].flat().join(k === 'set-cookie' ? '\n' : ', ')]))
+        const res = await app.inject({
+          method: request.method() as 'GET',
+          url: url.pathname + url.search,
+          headers,
+          payload: request.postDataBuffer() ?? undefined,
+          remoteAddress: '192.168.1.23',
+        })
+        const out = Object.fromEntries(
+          Object.entries(res.headers)
+            .filter(([k]) => !['content-length', 'transfer-encoding', 'connection'].includes(k))
+            .map(([k, v]) => [k, [v].flat().join(k === 'set-cookie' ? '\n' : ', ')]),
+        )
         await route.fulfill({ status: res.statusCode, headers: out, body: res.rawPayload })
       })
       return opened
@@ -187,7 +245,9 @@ describe('the certificate page (Hindi, 360 px phone)', () => {
      */
     const problemsOnPlainHttp = (problems: Problems) => ({
       ...unexpectedProblems(problems),
-      console: unexpectedProblems(problems).console.filter((m) => !m.includes('The Cross-Origin-Opener-Policy header has been ignored')),
+      console: unexpectedProblems(problems).console.filter(
+        (m) => !m.includes('The Cross-Origin-Opener-Policy header has been ignored'),
+      ),
     })
 
     it('shows the download, the QR code, the steps and the secure address to open', async () => {
@@ -195,7 +255,9 @@ describe('the certificate page (Hindi, 360 px phone)', () => {
       try {
         await page.goto('/certificate')
         expect(await text(page, 'h1')).toBe('टैबलेट या फ़ोन में बॉक्स का सर्टिफ़िकेट लगाएँ')
-        expect(await page.getByRole('link', { name: 'सर्टिफ़िकेट डाउनलोड करें' }).getAttribute('href')).toBe('/certificate/bal-panchayat-ca.crt')
+        expect(await page.getByRole('link', { name: 'सर्टिफ़िकेट डाउनलोड करें' }).getAttribute('href')).toBe(
+          '/certificate/bal-panchayat-ca.crt',
+        )
         expect(await page.getByRole('link', { name: 'https://192.168.1.5:3443/' }).count()).toBe(1)
         expect(await page.getByRole('img', { name: 'सर्टिफ़िकेट डाउनलोड करने वाले लिंक का QR कोड' }).count()).toBe(1)
         expect(await page.locator('ol.install-steps li').count()).toBe(5)
@@ -240,7 +302,9 @@ describe('the certificate page (Hindi, 360 px phone)', () => {
         await page.waitForURL(/\/login$/)
         await page.waitForLoadState('load')
         expect(await text(page, 'h1')).toBe('कुछ नहीं किया गया')
-        expect(await page.getByRole('link', { name: 'सुरक्षित पता खोलें' }).getAttribute('href')).toBe('https://192.168.1.5:3443/')
+        expect(await page.getByRole('link', { name: 'सुरक्षित पता खोलें' }).getAttribute('href')).toBe(
+          'https://192.168.1.5:3443/',
+        )
         await expectNoSidewaysScroll(page)
         await shot(page, 'certificate-04-refused-phone')
       } finally {

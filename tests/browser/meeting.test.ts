@@ -3,8 +3,28 @@
 // (and kept through a dropped connection), one resolution passed and one failed, closed, printed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { BrowserContext, Page } from 'playwright-core'
-import { NO_PROBLEMS, PASSWORD, errorAt, logIn, openPage, shot, startServer, unexpectedProblems, useBrowser, type Problems, type Server } from '../helpers/browser.ts'
-import { clickTo, expectNoSidewaysScroll, mainText, path, printShot, submitExpectingMistakes, text } from '../helpers/election-browser.ts'
+import {
+  NO_PROBLEMS,
+  PASSWORD,
+  errorAt,
+  logIn,
+  openPage,
+  shot,
+  startServer,
+  unexpectedProblems,
+  useBrowser,
+  type Problems,
+  type Server,
+} from '../helpers/browser.ts'
+import {
+  clickTo,
+  expectNoSidewaysScroll,
+  mainText,
+  path,
+  printShot,
+  submitExpectingMistakes,
+  text,
+} from '../helpers/election-browser.ts'
 import { expectAccessible } from '../helpers/voting-browser.ts'
 import { seatBalPanchayat } from '../helpers/meetings.ts'
 import { minutes } from '../../src/meetings/tables.ts'
@@ -25,12 +45,16 @@ const boys = ['रवि गुर्जर', 'सुनील मीणा', '�
 beforeAll(async () => {
   server = await startServer()
   seatBalPanchayat(server.database, server.fx.users.facilitator, server.fx.villages.papdi.id, [
-    ...girls.map((n) => [n, 'girl'] as [string, 'girl']), ...boys.map((n) => [n, 'boy'] as [string, 'boy']),
+    ...girls.map((n) => [n, 'girl'] as [string, 'girl']),
+    ...boys.map((n) => [n, 'boy'] as [string, 'boy']),
   ])
   ;({ context, page, problems } = await openPage(b.browser, server.base, 'phone'))
   context.setDefaultTimeout(10_000)
 })
-afterAll(async () => { await context?.close(); await server?.close() })
+afterAll(async () => {
+  await context?.close()
+  await server?.close()
+})
 
 const member = (name: string) => page.locator('#attendance button.member').filter({ hasText: name })
 const quorumVerdict = () => text(page, '#quorum .quorum-verdict')
@@ -39,14 +63,17 @@ async function tap(name: string) {
   await member(name).click()
   await expect.poll(() => member(name).getAttribute('aria-pressed')).not.toBe(before)
 }
-const item = (title: string) => page.locator('section.item').filter({ has: page.getByRole('heading', { level: 3, name: new RegExp(title) }) })
+const item = (title: string) =>
+  page.locator('section.item').filter({ has: page.getByRole('heading', { level: 3, name: new RegExp(title) }) })
 
 describe('a facilitator holds a Bal Panchayat meeting on a 360px phone', () => {
   it('schedules the meeting with its agenda, correcting a missing place', async () => {
     await logIn(page, 'rekha', PASSWORD)
     await clickTo(page, /\/meetings$/, () => page.getByRole('navigation').getByRole('link', { name: 'बैठकें' }).click())
     expect(await text(page, 'h1')).toBe('बाल पंचायत की बैठकें, Papdi')
-    expect(await mainText(page)).toContain('कोरम: कम से कम आधे सदस्य उपस्थित हों, और उपस्थित लोगों में कम से कम एक-तिहाई लड़कियाँ हों।')
+    expect(await mainText(page)).toContain(
+      'कोरम: कम से कम आधे सदस्य उपस्थित हों, और उपस्थित लोगों में कम से कम एक-तिहाई लड़कियाँ हों।',
+    )
     await clickTo(page, /\/meetings\/new$/, () => page.getByRole('link', { name: 'बैठक तय करें' }).click())
     expect(await page.getByLabel('तारीख').inputValue()).toBe(todayIso())
     expect(await page.getByLabel('अध्यक्षता').locator('option:checked').innerText()).toBe('प्रधान')
@@ -68,7 +95,8 @@ describe('a facilitator holds a Bal Panchayat meeting on a 360px phone', () => {
     await page.getByRole('button', { name: 'विषय जोड़ें' }).click()
     await expect.poll(() => page.locator('ol.agenda > li').count()).toBe(3)
     await page.getByRole('button', { name: '“खेल का मैदान” ऊपर करें' }).click()
-    await expect.poll(async () => (await page.locator('ol.agenda > li > span.grow').allInnerTexts()).map((s) => s.trim()))
+    await expect
+      .poll(async () => (await page.locator('ol.agenda > li > span.grow').allInnerTexts()).map((s) => s.trim()))
       .toEqual(['वार्ड 3 का हैंडपंप', 'खेल का मैदान', 'स्कूल में लड़कियों का शौचालय'])
     await expectNoSidewaysScroll(page)
     await shot(page, 'meeting-02-agenda-phone')
@@ -110,8 +138,16 @@ describe('a facilitator holds a Bal Panchayat meeting on a 360px phone', () => {
     expect(await item('वार्ड 3 का हैंडपंप').getByLabel('निर्णय').inputValue()).toBe('सरपंच जी को पत्र लिखेंगे।')
     await page.unroute('**/minutes')
     await page.evaluate(() => window.dispatchEvent(new Event('online')))
-    await expect.poll(() => item('वार्ड 3 का हैंडपंप').locator('.save-state').innerText(), { timeout: 15_000 }).toMatch(/^सहेजा गया /)
-    expect(server.db.select().from(minutes).all().map((m) => m.decisions)).toContain('सरपंच जी को पत्र लिखेंगे।')
+    await expect
+      .poll(() => item('वार्ड 3 का हैंडपंप').locator('.save-state').innerText(), { timeout: 15_000 })
+      .toMatch(/^सहेजा गया /)
+    expect(
+      server.db
+        .select()
+        .from(minutes)
+        .all()
+        .map((m) => m.decisions),
+    ).toContain('सरपंच जी को पत्र लिखेंगे।')
     problems.failedRequests.length = 0
     problems.console.length = 0
 
@@ -119,12 +155,18 @@ describe('a facilitator holds a Bal Panchayat meeting on a 360px phone', () => {
     await item('वार्ड 3 का हैंडपंप').getByLabel('क्या करना है').fill('हैंडपंप की फोटो खींचकर पत्र के साथ लगाना')
     await item('वार्ड 3 का हैंडपंप').getByLabel('कौन करेगा').fill('रवि और मीना')
     await clickTo(page, /#item-\d+$/, () => item('वार्ड 3 का हैंडपंप').getByRole('button', { name: 'काम जोड़ें' }).click())
-    expect(await item('वार्ड 3 का हैंडपंप').locator('.action-points').innerText()).toContain('हैंडपंप की फोटो खींचकर पत्र के साथ लगाना — रवि और मीना')
+    expect(await item('वार्ड 3 का हैंडपंप').locator('.action-points').innerText()).toContain(
+      'हैंडपंप की फोटो खींचकर पत्र के साथ लगाना — रवि और मीना',
+    )
   })
 
   it('passes one resolution, after correcting a count larger than those present, and fails another', async () => {
-    await clickTo(page, /\/resolutions\/new\?item=\d+$/, () => item('स्कूल में लड़कियों का शौचालय').getByRole('link', { name: 'इस विषय पर प्रस्ताव दर्ज करें' }).click())
-    expect(await page.getByLabel('कार्यसूची का विषय').locator('option:checked').innerText()).toBe('3. स्कूल में लड़कियों का शौचालय')
+    await clickTo(page, /\/resolutions\/new\?item=\d+$/, () =>
+      item('स्कूल में लड़कियों का शौचालय').getByRole('link', { name: 'इस विषय पर प्रस्ताव दर्ज करें' }).click(),
+    )
+    expect(await page.getByLabel('कार्यसूची का विषय').locator('option:checked').innerText()).toBe(
+      '3. स्कूल में लड़कियों का शौचालय',
+    )
     await page.getByLabel('शीर्षक').fill('प्राथमिक विद्यालय में लड़कियों का अलग शौचालय')
     await page.getByLabel('समस्या क्या है').fill('स्कूल में एक ही शौचालय है और उसमें दरवाज़ा नहीं है।')
     await page.getByLabel('बाल पंचायत क्या माँगती है').fill('बरसात से पहले लड़कियों के लिए अलग शौचालय बने।')
@@ -145,7 +187,9 @@ describe('a facilitator holds a Bal Panchayat meeting on a 360px phone', () => {
     const year = todayIso().slice(0, 4)
     expect(await page.locator('article.resolution.passed h4').innerText()).toContain(`पारित · क्रमांक Papdi/${year}/1`)
 
-    await clickTo(page, /\/resolutions\/new$/, () => page.getByRole('link', { name: 'प्रस्ताव दर्ज करें', exact: true }).click())
+    await clickTo(page, /\/resolutions\/new$/, () =>
+      page.getByRole('link', { name: 'प्रस्ताव दर्ज करें', exact: true }).click(),
+    )
     await page.getByLabel('शीर्षक').fill('गाँव में शराब की दुकान बंद हो')
     await page.getByLabel('समस्या क्या है').fill('दुकान स्कूल के रास्ते में है।')
     await page.getByLabel('बाल पंचायत क्या माँगती है').fill('दुकान स्कूल से दूर हटाई जाए।')
@@ -159,13 +203,21 @@ describe('a facilitator holds a Bal Panchayat meeting on a 360px phone', () => {
     await clickTo(page, /#resolution-\d+$/, () => page.getByRole('button', { name: 'प्रस्ताव और मतदान दर्ज करें' }).click())
     expect(await text(page, '#flash')).toBe('प्रस्ताव पारित नहीं हुआ, यह दर्ज कर लिया गया।')
     expect(await page.locator('article.resolution.failed').innerText()).toContain('2 पक्ष में, 3 विपक्ष में, 1 तटस्थ')
-    expect(server.db.select().from(resolutions).all().map((r) => r.number)).toEqual([`Papdi/${year}/1`, null])
+    expect(
+      server.db
+        .select()
+        .from(resolutions)
+        .all()
+        .map((r) => r.number),
+    ).toEqual([`Papdi/${year}/1`, null])
     await shot(page, 'meeting-07-resolutions-phone')
   })
 
   it('closes the meeting, freezing the minutes, and prints them in Hindi', async () => {
     await page.locator('summary', { hasText: 'बैठक समाप्त करें' }).click()
-    await clickTo(page, new RegExp(`${meetingPath}$`), () => page.getByRole('button', { name: 'हाँ, समाप्त करें और विवरण बंद करें' }).click())
+    await clickTo(page, new RegExp(`${meetingPath}$`), () =>
+      page.getByRole('button', { name: 'हाँ, समाप्त करें और विवरण बंद करें' }).click(),
+    )
     expect(await text(page, '#flash')).toBe('बैठक समाप्त हुई। कार्यवाही विवरण छापने के लिए तैयार है।')
     expect(await page.locator('textarea[name="discussion"]').count()).toBe(0)
     expect(await page.locator('#attendance button.member').count()).toBe(0)

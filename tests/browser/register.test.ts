@@ -1,7 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import {
-  NO_PROBLEMS, PASSWORD, errorAt, logIn, openPage, shot, sidewaysOverflow, startServer, unexpectedProblems, useBrowser, viewports, type Server,
+  NO_PROBLEMS,
+  PASSWORD,
+  errorAt,
+  logIn,
+  openPage,
+  shot,
+  sidewaysOverflow,
+  startServer,
+  unexpectedProblems,
+  useBrowser,
+  viewports,
+  type Server,
 } from '../helpers/browser.ts'
 import { ctxFor } from '../helpers/app.ts'
 import { addChild } from '../../src/people/children.ts'
@@ -17,11 +28,36 @@ beforeAll(async () => {
   registerPath = `/villages/${papdi.id}/children`
   // Two children already in Papdi's register, so that a search has something to leave out.
   const ctx = ctxFor(server.database, server.fx.users.facilitator, 'hi')
-  const child = { school: 'राजकीय विद्यालय', schoolClass: '5', inSchool: true, outOfSchoolReason: null, guardianPhone: '' } as const
-  addChild(ctx, papdi.id, { ...child, name: 'सुनील कुमार', gender: 'boy', dateOfBirth: bornYearsBefore(10), ward: '1', guardianName: 'रामलाल' }, todayIso())
-  addChild(ctx, papdi.id, { ...child, name: 'पूजा देवी', gender: 'girl', dateOfBirth: bornYearsBefore(14), ward: '2', guardianName: 'गीता देवी' }, null)
+  const child = {
+    school: 'राजकीय विद्यालय',
+    schoolClass: '5',
+    inSchool: true,
+    outOfSchoolReason: null,
+    guardianPhone: '',
+  } as const
+  addChild(
+    ctx,
+    papdi.id,
+    { ...child, name: 'सुनील कुमार', gender: 'boy', dateOfBirth: bornYearsBefore(10), ward: '1', guardianName: 'रामलाल' },
+    todayIso(),
+  )
+  addChild(
+    ctx,
+    papdi.id,
+    {
+      ...child,
+      name: 'पूजा देवी',
+      gender: 'girl',
+      dateOfBirth: bornYearsBefore(14),
+      ward: '2',
+      guardianName: 'गीता देवी',
+    },
+    null,
+  )
 })
-afterAll(async () => { await server?.close() })
+afterAll(async () => {
+  await server?.close()
+})
 
 const path = (page: Page) => new URL(page.url()).pathname
 const text = (page: Page, selector: string) => page.locator(selector).innerText()
@@ -71,7 +107,9 @@ describe('a facilitator keeps the register on a 360px phone', () => {
       expect(await page.getByLabel('वार्ड').inputValue()).toBe('3')
       expect(await page.getByLabel('जन्म तिथि').inputValue()).toBe(nextYear)
       expect(await page.getByRole('radio', { name: 'लड़की' }).isChecked()).toBe(true)
-      expect(await page.getByRole('group', { name: 'स्कूल जाता/जाती है' }).getByRole('radio', { name: 'नहीं' }).isChecked()).toBe(true)
+      expect(
+        await page.getByRole('group', { name: 'स्कूल जाता/जाती है' }).getByRole('radio', { name: 'नहीं' }).isChecked(),
+      ).toBe(true)
       expect(await page.getByLabel('अभिभावक ने सहमति दी है').isChecked()).toBe(true)
       await expectNoSidewaysScroll(page)
       await shot(page, 'register-4-new-child-errors-phone')
@@ -80,12 +118,16 @@ describe('a facilitator keeps the register on a 360px phone', () => {
       await page.getByLabel('बच्चे का नाम').fill('मीना मीणा')
       await page.getByLabel('जन्म तिथि').fill(bornYearsBefore(12))
       await page.getByLabel('स्कूल नहीं जाता/जाती तो क्यों').selectOption({ label: 'काम करता/करती है' })
-      await Promise.all([page.waitForURL(new RegExp(`${registerPath}/\\d+$`)), page.getByRole('button', { name: 'सहेजें' }).click()])
+      await Promise.all([
+        page.waitForURL(new RegExp(`${registerPath}/\\d+$`)),
+        page.getByRole('button', { name: 'सहेजें' }).click(),
+      ])
       const childPath = path(page)
       expect(await text(page, '#flash')).toBe('बच्चे को रजिस्टर में जोड़ दिया गया।')
       expect(await text(page, 'h1')).toBe('मीना मीणा')
       const facts = await text(page, 'main')
-      for (const fact of ['लड़की', '12 साल', 'नहीं — काम करता/करती है', 'रमेश मीणा', '9876543210']) expect(facts).toContain(fact)
+      for (const fact of ['लड़की', '12 साल', 'नहीं — काम करता/करती है', 'रमेश मीणा', '9876543210'])
+        expect(facts).toContain(fact)
       expect(facts).not.toContain('सहमति दर्ज नहीं')
       await expectNoSidewaysScroll(page)
       await shot(page, 'register-5-child-phone')
@@ -98,7 +140,15 @@ describe('a facilitator keeps the register on a 360px phone', () => {
       await Promise.all([page.waitForURL(`**${childPath}`), page.getByRole('button', { name: 'English' }).click()])
       await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('en')
       const english = await text(page, 'main')
-      for (const label of ['Date of birth', "Guardian's name", "Guardian's consent", 'Goes to school', 'No — Working', '12 years']) expect(english).toContain(label)
+      for (const label of [
+        'Date of birth',
+        "Guardian's name",
+        "Guardian's consent",
+        'Goes to school',
+        'No — Working',
+        '12 years',
+      ])
+        expect(english).toContain(label)
       expect(await page.getByRole('button', { name: 'हिन्दी' }).isVisible()).toBe(true)
       await shot(page, 'register-6-child-english-phone')
 
@@ -114,7 +164,9 @@ describe('a facilitator keeps the register on a 360px phone', () => {
       await page.goBack()
 
       // Search by typing: only the list changes, the page is not reloaded.
-      await page.evaluate(() => { (window as unknown as { stillHere: boolean }).stillHere = true })
+      await page.evaluate(() => {
+        ;(window as unknown as { stillHere: boolean }).stillHere = true
+      })
       const search = page.getByLabel("Search by child's or guardian's name")
       await search.pressSequentially('मीना', { delay: 60 })
       await expect.poll(() => text(page, '#children-list')).toContain('1 child found')
@@ -166,7 +218,10 @@ describe('the add-a-child form without JavaScript', () => {
       await page.getByRole('group', { name: 'स्कूल जाता/जाती है' }).getByRole('radio', { name: 'हाँ' }).check()
       await page.getByLabel('अभिभावक का नाम').fill('सीता बाई')
       await page.getByLabel('अभिभावक का फ़ोन').fill('12345')
-      const [response] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.getByRole('button', { name: 'सहेजें' }).click()])
+      const [response] = await Promise.all([
+        page.waitForResponse((r) => r.request().method() === 'POST'),
+        page.getByRole('button', { name: 'सहेजें' }).click(),
+      ])
       await page.waitForLoadState('load')
       expect(response?.status()).toBe(422)
       expect(await errorAt(page, 'name').innerText()).toBe('यह भरना ज़रूरी है।')
@@ -179,7 +234,10 @@ describe('the add-a-child form without JavaScript', () => {
 
       await page.getByLabel('बच्चे का नाम').fill('गोपाल')
       await page.getByLabel('अभिभावक का फ़ोन').fill('')
-      await Promise.all([page.waitForURL(new RegExp(`${bhangdoli}/\\d+$`)), page.getByRole('button', { name: 'सहेजें' }).click()])
+      await Promise.all([
+        page.waitForURL(new RegExp(`${bhangdoli}/\\d+$`)),
+        page.getByRole('button', { name: 'सहेजें' }).click(),
+      ])
       expect(await text(page, '#flash')).toBe('बच्चे को रजिस्टर में जोड़ दिया गया।')
       expect(await text(page, 'h1')).toBe('गोपाल')
       expect(await text(page, 'main')).toContain('सहमति दर्ज नहीं')

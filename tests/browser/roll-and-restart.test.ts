@@ -9,7 +9,17 @@ import type { BrowserContext, Page } from 'playwright-core'
 import { build } from '../../src/app.ts'
 import { openDatabase, type AppDatabase } from '../../src/db/client.ts'
 import { addContest, createElection, nominate, openNominations, openPoll } from '../../src/elections/elections.ts'
-import { PASSWORD, logIn, openPage, shot, startServer, useBrowser, unexpectedProblems, type Problems, type Server } from '../helpers/browser.ts'
+import {
+  PASSWORD,
+  logIn,
+  openPage,
+  shot,
+  startServer,
+  useBrowser,
+  unexpectedProblems,
+  type Problems,
+  type Server,
+} from '../helpers/browser.ts'
 import { ctxFor } from '../helpers/app.ts'
 import { contestInput, electionInput, villageChildren } from '../helpers/elections.ts'
 import { clickTo } from '../helpers/election-browser.ts'
@@ -24,12 +34,19 @@ let page: Page
 let problems: Problems
 let electionId = 0
 const PIN = '5173'
-const late = 'पूजा बैरवा', sunita = 'सुनीता मीणा', ravi = 'रवि गुर्जर', meena = 'मीना सैनी'
+const late = 'पूजा बैरवा',
+  sunita = 'सुनीता मीणा',
+  ravi = 'रवि गुर्जर',
+  meena = 'मीना सैनी'
 
 beforeAll(async () => {
   server = await startServer()
   const fx = server.fx
-  const ids = villageChildren(server.database, fx.users.facilitator, fx.villages.papdi.id, [[sunita, 'girl'], [ravi, 'boy'], [meena, 'girl']])
+  const ids = villageChildren(server.database, fx.users.facilitator, fx.villages.papdi.id, [
+    [sunita, 'girl'],
+    [ravi, 'boy'],
+    [meena, 'girl'],
+  ])
   const ctx = ctxFor(server.database, fx.users.facilitator, 'hi')
   electionId = createElection(ctx, fx.villages.papdi.id, electionInput({ title: 'उप-चुनाव' })).id
   const contest = addContest(ctx, electionId, contestInput({ name: 'सदस्य', seats: '1' })).id
@@ -44,7 +61,10 @@ beforeAll(async () => {
 })
 afterAll(async () => {
   await context?.close()
-  if (restarted) { await restarted.app.close(); restarted.database.close() }
+  if (restarted) {
+    await restarted.app.close()
+    restarted.database.close()
+  }
   await server?.close()
 })
 
@@ -60,14 +80,18 @@ describe('the voter roll and a restart on polling day', () => {
     expect(await stats(page)).toContain('डाले गए वोट: 0 / 3')
     expect(await page.locator('#roll').innerText()).not.toContain(late)
 
-    await clickTo(page, `${base()}/roll/additions`, () => page.getByRole('link', { name: 'कोई बच्चा मतदाता सूची में नहीं है' }).click())
+    await clickTo(page, `${base()}/roll/additions`, () =>
+      page.getByRole('link', { name: 'कोई बच्चा मतदाता सूची में नहीं है' }).click(),
+    )
     expect(await page.locator('h1').innerText()).toBe('बच्चे को मतदाता सूची में जोड़ें')
     const row = page.locator('ul.roll li').filter({ hasText: late })
     await row.getByText('मतदाता सूची में जोड़ें', { exact: true }).click()
     await expect.poll(() => row.getByRole('button', { name: `हाँ, ${late} को जोड़ें` }).isVisible()).toBe(true)
     await expectAccessible(page, 'adding a child to the roll')
     await shot(page, 'roll-01-add-a-child-tablet')
-    await clickTo(page, `${base()}/roll/additions`, () => row.getByRole('button', { name: `हाँ, ${late} को जोड़ें` }).click())
+    await clickTo(page, `${base()}/roll/additions`, () =>
+      row.getByRole('button', { name: `हाँ, ${late} को जोड़ें` }).click(),
+    )
     expect(await page.locator('#flash').innerText()).toBe('बच्चा अब मतदाता सूची में है।')
     expect(await page.locator('main').innerText()).toContain('वोट दे सकने वाले सभी बच्चे पहले से मतदाता सूची में हैं।')
 
@@ -87,14 +111,20 @@ describe('the voter roll and a restart on polling day', () => {
     const { port } = server.app.server.address() as AddressInfo
     await server.app.close()
     const database = openDatabase(server.database.sqlite.name)
-    const app = await build({ database, sessionSecret: 'test-secret-that-is-long-enough-0123456789', loginRateLimit: { max: 1000, timeWindow: 60_000 } })
+    const app = await build({
+      database,
+      sessionSecret: 'test-secret-that-is-long-enough-0123456789',
+      loginRateLimit: { max: 1000, timeWindow: 60_000 },
+    })
     restarted = { app, database }
     await app.listen({ port, host: '127.0.0.1' })
 
     await page.reload()
     await expect.poll(() => new URL(page.url()).pathname).toBe(`${base()}/station`)
     expect(await page.locator('h1').innerText()).toBe('अगला मतदाता')
-    expect(await page.locator('main').innerText()).toContain('बॉक्स फिर से चालू हुआ, इसलिए इस टैबलेट पर खुला मतपत्र रद्द हो गया। कुछ भी गिना नहीं गया: बच्चा अब वोट दे सकता है।')
+    expect(await page.locator('main').innerText()).toContain(
+      'बॉक्स फिर से चालू हुआ, इसलिए इस टैबलेट पर खुला मतपत्र रद्द हो गया। कुछ भी गिना नहीं गया: बच्चा अब वोट दे सकता है।',
+    )
     await expectAccessible(page, 'the tablet after a restart')
     await shot(page, 'roll-02-ballot-cancelled-by-restart-tablet')
 

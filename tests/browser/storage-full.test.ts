@@ -10,7 +10,16 @@ import { agendaOf, scheduleMeeting, startMeeting } from '../../src/meetings/meet
 import { minutes } from '../../src/meetings/tables.ts'
 import { ctxFor, testApp, type TestApp } from '../helpers/app.ts'
 import { commonBalPanchayat, scheduleInput, seatBalPanchayat } from '../helpers/meetings.ts'
-import { logIn, NO_PROBLEMS, openPage, PASSWORD, shot, unexpectedProblems, useBrowser, type Problems } from '../helpers/browser.ts'
+import {
+  logIn,
+  NO_PROBLEMS,
+  openPage,
+  PASSWORD,
+  shot,
+  unexpectedProblems,
+  useBrowser,
+  type Problems,
+} from '../helpers/browser.ts'
 
 const MB = 1024 * 1024
 const b = useBrowser()
@@ -33,7 +42,10 @@ beforeAll(async () => {
   ;({ page, problems } = await openPage(b.browser, `http://127.0.0.1:${port}`, 'phone'))
   await logIn(page, 'rekha', PASSWORD)
 }, 120_000)
-afterAll(async () => { await page?.context().close(); await t?.close() })
+afterAll(async () => {
+  await page?.context().close()
+  await t?.close()
+})
 
 const hold = (full: boolean) => {
   for (const conn of [t.database.sqlite, t.database.sessions]) {
@@ -52,14 +64,28 @@ describe('a facilitator keeping minutes while the box fills up', () => {
     hold(true)
     const text = 'हैंडपंप एक महीने से खराब है।'.repeat(300)
     await page.getByLabel('चर्चा').fill(text)
-    await expect.poll(() => page.locator('.save-state').innerText(), { timeout: 15_000 }).toContain('बॉक्स की जगह (स्टोरेज) भर गई है')
+    await expect
+      .poll(() => page.locator('.save-state').innerText(), { timeout: 15_000 })
+      .toContain('बॉक्स की जगह (स्टोरेज) भर गई है')
     await shot(page, 'storage-02-minutes-full-phone')
-    expect(t.db.select().from(minutes).all().map((m) => m.discussion)).not.toContain(text)
+    expect(
+      t.db
+        .select()
+        .from(minutes)
+        .all()
+        .map((m) => m.discussion),
+    ).not.toContain(text)
 
     hold(false)
     free = 1000 * MB
     await expect.poll(() => page.locator('.save-state').innerText(), { timeout: 40_000 }).toMatch(/^सहेजा गया /)
-    expect(t.db.select().from(minutes).all().map((m) => m.discussion)).toContain(text)
+    expect(
+      t.db
+        .select()
+        .from(minutes)
+        .all()
+        .map((m) => m.discussion),
+    ).toContain(text)
     await page.reload()
     expect(await page.locator('.storage-warning').count()).toBe(0)
     // Chrome reports the 507 answers themselves as console errors: those are the point of this test.

@@ -4,11 +4,28 @@
 // tap shows that voting is over, not the staff's menu, and its session is gone.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { BrowserContext, Page } from 'playwright-core'
-import { PASSWORD, logIn, openPage, shot, startServer, unexpectedProblems, useBrowser, type Problems, type Server } from '../helpers/browser.ts'
+import {
+  PASSWORD,
+  logIn,
+  openPage,
+  shot,
+  startServer,
+  unexpectedProblems,
+  useBrowser,
+  type Problems,
+  type Server,
+} from '../helpers/browser.ts'
 import { ctxFor } from '../helpers/app.ts'
 import { contestInput, electionInput, villageChildren } from '../helpers/elections.ts'
 import { clickTo, mainText, path, submitExpectingMistakes, text } from '../helpers/election-browser.ts'
-import { cast, expectAccessible, startBallot, tapCard, toConfirm, unexpectedConsole } from '../helpers/voting-browser.ts'
+import {
+  cast,
+  expectAccessible,
+  startBallot,
+  tapCard,
+  toConfirm,
+  unexpectedConsole,
+} from '../helpers/voting-browser.ts'
 import { addContest, createElection, nominate, openNominations, openPoll } from '../../src/elections/elections.ts'
 
 const b = useBrowser()
@@ -18,12 +35,18 @@ let phone: { context: BrowserContext; page: Page; problems: Problems }
 let electionId = 0
 const PIN = '4826'
 const title = 'बाल पंचायत चुनाव 2026'
-const seema = 'सीमा मीणा', rahul = 'राहुल मीणा', reena = 'रीना सैनी'
+const seema = 'सीमा मीणा',
+  rahul = 'राहुल मीणा',
+  reena = 'रीना सैनी'
 
 beforeAll(async () => {
   server = await startServer()
   const fx = server.fx
-  const ids = villageChildren(server.database, fx.users.facilitator, fx.villages.papdi.id, [[seema, 'girl'], [rahul, 'boy'], [reena, 'girl']])
+  const ids = villageChildren(server.database, fx.users.facilitator, fx.villages.papdi.id, [
+    [seema, 'girl'],
+    [rahul, 'boy'],
+    [reena, 'girl'],
+  ])
   const ctx = ctxFor(server.database, fx.users.facilitator, 'hi')
   electionId = createElection(ctx, fx.villages.papdi.id, electionInput({ title })).id
   const members = addContest(ctx, electionId, contestInput({ name: 'सदस्य', seats: '1' })).id
@@ -36,7 +59,11 @@ beforeAll(async () => {
   tablet.context.setDefaultTimeout(10_000)
   phone.context.setDefaultTimeout(10_000)
 })
-afterAll(async () => { await tablet?.context.close(); await phone?.context.close(); await server?.close() })
+afterAll(async () => {
+  await tablet?.context.close()
+  await phone?.context.close()
+  await server?.close()
+})
 
 const base = () => `/elections/${electionId}`
 const pinError = (page: Page) => page.locator('.field:has([name="pin"]) .error')
@@ -82,14 +109,16 @@ describe('the tablet when PINs are guessed and when the poll closes', () => {
     expect(await page.locator('#roll').count()).toBe(0)
   }, 90_000)
 
-  it('the facilitator sees the lockout on the election\'s page and closes the poll', async () => {
+  it("the facilitator sees the lockout on the election's page and closes the poll", async () => {
     const { page } = phone
     await logIn(page, 'rekha', PASSWORD)
     await page.goto(base())
     const lockouts = page.locator('#station-lockouts')
     expect(await lockouts.locator('h2').innerText()).toBe('टैबलेट पर गलत पिन')
     expect(await lockouts.locator('li').allInnerTexts()).toEqual([
-      expect.stringMatching(/^टैबलेट पर 5 बार गलत पिन \(या पासवर्ड\) डाला गया; .+ पर टैबलेट 1 मिनट के लिए बंद हो गया। केंद्र खोलने वाले: rekha।$/),
+      expect.stringMatching(
+        /^टैबलेट पर 5 बार गलत पिन \(या पासवर्ड\) डाला गया; .+ पर टैबलेट 1 मिनट के लिए बंद हो गया। केंद्र खोलने वाले: rekha।$/,
+      ),
     ])
     await lockouts.scrollIntoViewIfNeeded()
     await shot(page, 'lockout-02-election-page-phone')
@@ -98,7 +127,7 @@ describe('the tablet when PINs are guessed and when the poll closes', () => {
     expect(await text(page, '#flash')).toBe('मतदान बंद हुआ और वोट गिन लिए गए।')
   }, 90_000)
 
-  it('the tablet\'s next tap shows that voting is over; its session is gone', async () => {
+  it("the tablet's next tap shows that voting is over; its session is gone", async () => {
     const { page, problems } = tablet
     await page.getByLabel('केंद्र का पिन').fill(PIN)
     await clickTo(page, '/station/closed', () => page.getByRole('button', { name: 'मतदाता सूची खोलें' }).click())
@@ -114,6 +143,11 @@ describe('the tablet when PINs are guessed and when the poll closes', () => {
     await page.goto(`/villages/${server.fx.villages.papdi.id}/children`)
     expect(path(page)).toBe('/login')
     expect(await mainText(page)).not.toContain(reena)
-    expect({ ...unexpectedProblems(problems), console: unexpectedConsole(problems, [422]) }).toEqual({ pageErrors: [], console: [], failedRequests: [], serverErrors: [] })
+    expect({ ...unexpectedProblems(problems), console: unexpectedConsole(problems, [422]) }).toEqual({
+      pageErrors: [],
+      console: [],
+      failedRequests: [],
+      serverErrors: [],
+    })
   }, 90_000)
 })

@@ -4,12 +4,35 @@
 // voter. Then: no second vote, no way off the ballot, a wrong PIN, and the count.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { BrowserContext, Page } from 'playwright-core'
-import { PASSWORD, logIn, openPage, shot, startServer, useBrowser, type Problems, type Server } from '../helpers/browser.ts'
+import {
+  PASSWORD,
+  logIn,
+  openPage,
+  shot,
+  startServer,
+  useBrowser,
+  type Problems,
+  type Server,
+} from '../helpers/browser.ts'
 import { ctxFor } from '../helpers/app.ts'
 import { contestInput, electionInput, villageChildren } from '../helpers/elections.ts'
 import { clickTo, mainText, path, text } from '../helpers/election-browser.ts'
 import {
-  card, cardLook, cast, current, expectAccessible, isMarked, remaining, startBallot, stats, stepButton, summary, tapCard, toConfirm, unexpectedConsole, unlock,
+  card,
+  cardLook,
+  cast,
+  current,
+  expectAccessible,
+  isMarked,
+  remaining,
+  startBallot,
+  stats,
+  stepButton,
+  summary,
+  tapCard,
+  toConfirm,
+  unexpectedConsole,
+  unlock,
 } from '../helpers/voting-browser.ts'
 import { addContest, createElection, nominate, openNominations, openPoll } from '../../src/elections/elections.ts'
 import { closePoll } from '../../src/elections/counting.ts'
@@ -27,38 +50,64 @@ const title = 'बाल पंचायत चुनाव'
 const m = { rahul: 'राहुल मीणा', seema: 'सीमा मीणा', amit: 'अमित गुर्जर', pooja: 'पूजा गुर्जर', vikas: 'विकास बैरवा' }
 const l = { suresh: 'सुरेश सैनी', anita: 'अनीता बैरवा', deepak: 'दीपक योगी' }
 // The voters of this journey: two girls and a boy who do not stand.
-const reena = 'रीना सैनी', manoj = 'मनोज मीणा', kavita = 'कविता मीणा'
+const reena = 'रीना सैनी',
+  manoj = 'मनोज मीणा',
+  kavita = 'कविता मीणा'
 const TEAL = 'rgb(227, 243, 239)' // a marked card's background (#e3f3ef)
 
 beforeAll(async () => {
   server = await startServer()
   const fx = server.fx
   ids = villageChildren(server.database, fx.users.facilitator, fx.villages.papdi.id, [
-    [m.seema, 'girl'], [m.pooja, 'girl'], [l.anita, 'girl'], [reena, 'girl'], [kavita, 'girl'],
-    [m.rahul, 'boy'], [m.amit, 'boy'], [m.vikas, 'boy'], [l.suresh, 'boy'], [l.deepak, 'boy'], [manoj, 'boy'],
+    [m.seema, 'girl'],
+    [m.pooja, 'girl'],
+    [l.anita, 'girl'],
+    [reena, 'girl'],
+    [kavita, 'girl'],
+    [m.rahul, 'boy'],
+    [m.amit, 'boy'],
+    [m.vikas, 'boy'],
+    [l.suresh, 'boy'],
+    [l.deepak, 'boy'],
+    [manoj, 'boy'],
   ])
   const ctx = ctxFor(server.database, fx.users.facilitator, 'hi')
   electionId = createElection(ctx, fx.villages.papdi.id, electionInput({ title })).id
   const members = addContest(ctx, electionId, contestInput({ name: 'सदस्य', seats: '3' })).id
-  const leaders = addContest(ctx, electionId, contestInput({ name: 'प्रधान', seats: '2', seatTitles: 'प्रधान\nउप-प्रधान', maxChoices: '1' })).id
+  const leaders = addContest(
+    ctx,
+    electionId,
+    contestInput({ name: 'प्रधान', seats: '2', seatTitles: 'प्रधान\nउप-प्रधान', maxChoices: '1' }),
+  ).id
   openNominations(ctx, electionId)
   const symbols: [number, string, string][] = [
-    [members, m.rahul, 'kite'], [members, m.seema, 'flower'], [members, m.amit, 'bicycle'], [members, m.pooja, 'butterfly'], [members, m.vikas, 'tree'],
-    [leaders, l.suresh, 'sun'], [leaders, l.anita, 'star'], [leaders, l.deepak, 'boat'],
+    [members, m.rahul, 'kite'],
+    [members, m.seema, 'flower'],
+    [members, m.amit, 'bicycle'],
+    [members, m.pooja, 'butterfly'],
+    [members, m.vikas, 'tree'],
+    [leaders, l.suresh, 'sun'],
+    [leaders, l.anita, 'star'],
+    [leaders, l.deepak, 'boat'],
   ]
   for (const [contest, name, symbol] of symbols) nominate(ctx, electionId, contest, { childId: ids[name], symbol })
   openPoll(ctx, electionId)
   ;({ context, page, problems } = await openPage(b.browser, server.base, 'tablet'))
   context.setDefaultTimeout(10_000)
 })
-afterAll(async () => { await context?.close(); await server?.close() })
+afterAll(async () => {
+  await context?.close()
+  await server?.close()
+})
 
 const base = () => `/elections/${electionId}`
 
 describe('voting on the shared tablet, in Hindi, on an 800x1280 tablet', () => {
   it('the facilitator opens the polling station with a PIN and finds a child on the roll', async () => {
     await logIn(page, 'rekha', PASSWORD)
-    await clickTo(page, /\/elections$/, () => page.getByRole('navigation').getByRole('link', { name: 'चुनाव', exact: true }).click())
+    await clickTo(page, /\/elections$/, () =>
+      page.getByRole('navigation').getByRole('link', { name: 'चुनाव', exact: true }).click(),
+    )
     await clickTo(page, base(), () => page.getByRole('link', { name: title }).click())
     await clickTo(page, `${base()}/station`, () => page.getByRole('link', { name: 'इस टैबलेट पर मतदान केंद्र' }).click())
     expect(await text(page, 'h1')).toBe('इस टैबलेट पर मतदान केंद्र खोलें')
@@ -74,7 +123,9 @@ describe('voting on the shared tablet, in Hindi, on an 800x1280 tablet', () => {
     await shot(page, 'voting-02-station-roll-tablet')
 
     await page.getByLabel('नाम या अभिभावक से मतदाता खोजें').fill('रीना')
-    await expect.poll(() => page.locator('#roll ul.roll li').allInnerTexts()).toEqual([expect.stringMatching(new RegExp(`^${reena}[\\s\\S]*वोट नहीं दिया$`))])
+    await expect
+      .poll(() => page.locator('#roll ul.roll li').allInnerTexts())
+      .toEqual([expect.stringMatching(new RegExp(`^${reena}[\\s\\S]*वोट नहीं दिया$`))])
     await shot(page, 'voting-03-station-search-tablet')
   }, 60_000)
 
@@ -91,17 +142,21 @@ describe('voting on the shared tablet, in Hindi, on an 800x1280 tablet', () => {
       const box = (await card(page, name).locator('.card-choice').boundingBox())!
       expect(box.height, `${name}'s card`).toBeGreaterThanOrEqual(200)
       expect(box.width, `${name}'s card`).toBeGreaterThanOrEqual(200)
-      const speak = (await card(page, name).getByRole('button', { name: `${name} का नाम सुनें` }).boundingBox())!
+      const speak = (await card(page, name)
+        .getByRole('button', { name: `${name} का नाम सुनें` })
+        .boundingBox())!
       expect(Math.min(speak.width, speak.height), `${name}'s speaker button`).toBeGreaterThanOrEqual(48)
     }
-    await card(page, m.rahul).getByRole('button', { name: `${m.rahul} का नाम सुनें` }).click()
+    await card(page, m.rahul)
+      .getByRole('button', { name: `${m.rahul} का नाम सुनें` })
+      .click()
     const unmarked = await cardLook(page, m.rahul)
     await expectAccessible(page, 'the ballot')
     await shot(page, 'voting-05-ballot-members-tablet')
 
     await tapCard(page, m.rahul)
     await tapCard(page, m.seema)
-    expect(await isMarked(page, m.rahul) && await isMarked(page, m.seema)).toBe(true)
+    expect((await isMarked(page, m.rahul)) && (await isMarked(page, m.seema))).toBe(true)
     expect(await remaining(page)).toEqual({ text: 'आप 1 और चुन सकते हैं', filled: 2, dots: 3 })
     // Marked: another colour AND a tick (white on colour), not colour alone.
     const marked = await cardLook(page, m.rahul)
@@ -146,21 +201,36 @@ describe('voting on the shared tablet, in Hindi, on an 800x1280 tablet', () => {
     await stepButton(page, 'आगे →').click()
     expect(await current(page).locator('h1').innerText()).toBe('क्या यही आपका वोट है?')
     expect(await summary(page)).toEqual([
-      { contest: 'सदस्य', chosen: [{ name: m.amit, symbol: 'bicycle' }, { name: m.rahul, symbol: 'kite' }, { name: m.seema, symbol: 'flower' }], none: null },
+      {
+        contest: 'सदस्य',
+        chosen: [
+          { name: m.amit, symbol: 'bicycle' },
+          { name: m.rahul, symbol: 'kite' },
+          { name: m.seema, symbol: 'flower' },
+        ],
+        none: null,
+      },
       { contest: 'प्रधान', chosen: [{ name: l.anita, symbol: 'star' }], none: null },
     ])
     await expectAccessible(page, 'the confirm screen')
     await shot(page, 'voting-09-confirm-first-tablet')
 
     // "बदलें" for Members: Amit out, Pooja in.
-    await page.locator('.summary-contest').filter({ hasText: 'सदस्य' }).getByRole('button', { name: 'बदलें: सदस्य' }).click()
+    await page
+      .locator('.summary-contest')
+      .filter({ hasText: 'सदस्य' })
+      .getByRole('button', { name: 'बदलें: सदस्य' })
+      .click()
     expect(await current(page).locator('h1').innerText()).toBe('सदस्य')
     expect(await isMarked(page, m.amit)).toBe(true)
     await tapCard(page, m.amit)
     await tapCard(page, m.pooja)
     expect(await remaining(page)).toEqual({ text: 'आपने जितने चुन सकते थे, चुन लिए', filled: 3, dots: 3 })
     await toConfirm(page)
-    expect((await summary(page)).map((s) => s.chosen.map((c) => c.name))).toEqual([[m.pooja, m.rahul, m.seema], [l.anita]])
+    expect((await summary(page)).map((s) => s.chosen.map((c) => c.name))).toEqual([
+      [m.pooja, m.rahul, m.seema],
+      [l.anita],
+    ])
     await shot(page, 'voting-10-confirm-changed-tablet')
 
     await cast(page)
@@ -195,7 +265,14 @@ describe('voting on the shared tablet, in Hindi, on an 800x1280 tablet', () => {
     await tapCard(page, l.suresh)
     await stepButton(page, 'छोड़ें').click()
     expect(await summary(page)).toEqual([
-      { contest: 'सदस्य', chosen: [{ name: m.amit, symbol: 'bicycle' }, { name: m.rahul, symbol: 'kite' }], none: null },
+      {
+        contest: 'सदस्य',
+        chosen: [
+          { name: m.amit, symbol: 'bicycle' },
+          { name: m.rahul, symbol: 'kite' },
+        ],
+        none: null,
+      },
       { contest: 'प्रधान', chosen: [], none: 'किसी को नहीं चुना' },
     ])
     await shot(page, 'voting-14-confirm-skipped-tablet')
@@ -208,7 +285,12 @@ describe('voting on the shared tablet, in Hindi, on an 800x1280 tablet', () => {
     await unlock(page, PIN)
     await startBallot(page, kavita)
     // The register, the election page, the station: every way leads back to the ballot.
-    for (const url of [`/villages/${server.fx.villages.papdi.id}/children`, base(), `${base()}/station`, `${base()}/station/voters/${ids[reena]}`]) {
+    for (const url of [
+      `/villages/${server.fx.villages.papdi.id}/children`,
+      base(),
+      `${base()}/station`,
+      `${base()}/station/voters/${ids[reena]}`,
+    ]) {
       await page.goto(url)
       expect(path(page), url).toBe(`${base()}/ballot`)
       expect(await current(page).locator('h1').innerText()).toBe('सदस्य')
@@ -241,7 +323,10 @@ describe('voting on the shared tablet, in Hindi, on an 800x1280 tablet', () => {
     await clickTo(page, `${base()}/station`, () => page.getByRole('link', { name: 'मतदाता सूची पर वापस' }).click())
     // And behind the page's back, with the page's own CSRF token: refused too, no ballot issued.
     const csrf = await page.locator('meta[name="csrf-token"]').getAttribute('content')
-    const post = await page.request.post(`${base()}/station/ballot`, { form: { _csrf: csrf ?? '', childId: String(ids[reena]) }, maxRedirects: 0 })
+    const post = await page.request.post(`${base()}/station/ballot`, {
+      form: { _csrf: csrf ?? '', childId: String(ids[reena]) },
+      maxRedirects: 0,
+    })
     expect(post.status()).toBe(409)
     await page.goto(`${base()}/station`)
     expect(await text(page, 'h1')).toBe('मतदान केंद्र')
@@ -255,11 +340,18 @@ describe('voting on the shared tablet, in Hindi, on an 800x1280 tablet', () => {
     closePoll(ctxFor(server.database, server.fx.users.facilitator, 'hi'), electionId, { source: 'random' })
     await page.goto(`${base()}/result`)
     const votes = async (contest: string) => {
-      const panel = page.locator('section.result').filter({ has: page.getByRole('heading', { level: 2, name: contest, exact: true }) })
+      const panel = page
+        .locator('section.result')
+        .filter({ has: page.getByRole('heading', { level: 2, name: contest, exact: true }) })
       expect(await panel.locator('p.muted').first().innerText()).toBe('3 मतपत्र गिने गए।')
-      const rows = await panel.locator('table tbody tr').evaluateAll((trs) => trs.map((tr) => [
-        tr.querySelector('td[data-label="उम्मीदवार"]')!.firstChild!.textContent!.trim(), Number(tr.querySelector('td[data-label="वोट"]')!.textContent),
-      ]))
+      const rows = await panel
+        .locator('table tbody tr')
+        .evaluateAll((trs) =>
+          trs.map((tr) => [
+            tr.querySelector('td[data-label="उम्मीदवार"]')!.firstChild!.textContent!.trim(),
+            Number(tr.querySelector('td[data-label="वोट"]')!.textContent),
+          ]),
+        )
       return Object.fromEntries(rows)
     }
     // Reena's final choice counts (Pooja), her first choice (Amit) does not: Amit has Manoj's vote only.

@@ -12,10 +12,13 @@ function rng(seed: number) {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296
   }
   const int = (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1))
-  const pick = <T,>(xs: readonly T[]): T => xs[int(0, xs.length - 1)]
-  const shuffle = <T,>(xs: readonly T[]): T[] => {
+  const pick = <T>(xs: readonly T[]): T => xs[int(0, xs.length - 1)]
+  const shuffle = <T>(xs: readonly T[]): T[] => {
     const out = [...xs]
-    for (let i = out.length - 1; i > 0; i--) { const j = int(0, i); [out[i], out[j]] = [out[j], out[i]] }
+    for (let i = out.length - 1; i > 0; i--) {
+      const j = int(0, i)
+      ;[out[i], out[j]] = [out[j], out[i]]
+    }
     return out
   }
   return { next, int, pick, shuffle }
@@ -27,10 +30,17 @@ function randomContest(r: Rng): AllocationInput {
   const lots = r.shuffle(Array.from({ length: n }, (_, i) => (r.next() < 0.2 ? i + 0.5 : i + 1)))
   const maxVotes = r.pick([1, 3, 6, 40])
   const candidates = lots.map((lot, i) => ({
-    id: `C${i}`, gender: r.pick<Gender>(['girl', 'girl', 'boy', 'boy', 'boy', 'other']), votes: r.int(0, maxVotes), lot,
+    id: `C${i}`,
+    gender: r.pick<Gender>(['girl', 'girl', 'boy', 'boy', 'boy', 'other']),
+    votes: r.int(0, maxVotes),
+    lot,
   }))
   const seats = r.int(1, 8)
-  const input: AllocationInput = { seats, candidates, method: r.pick(['plain', 'minimum', 'minimum', 'zipper'] as const) }
+  const input: AllocationInput = {
+    seats,
+    candidates,
+    method: r.pick(['plain', 'minimum', 'minimum', 'zipper'] as const),
+  }
   const g = r.int(0, 3)
   if (g === 1) input.girls = { share: r.pick([0, 1 / 3, 0.5, 0.6, 1, r.next()]) }
   if (g === 2) input.girls = { share: r.next(), rounding: r.pick(['up', 'down'] as const) }
@@ -47,13 +57,22 @@ function forAll(seed: number, check: (input: AllocationInput, result: Allocation
   for (let i = 0; i < RUNS; i++) {
     const input = randomContest(r)
     const result = allocate(input)
-    try { check(input, result, r) } catch (e) {
-      throw new Error(`contest #${i} ${JSON.stringify(input)} -> ${JSON.stringify(result.elected)}: ${(e as Error).message}`)
+    try {
+      check(input, result, r)
+    } catch (e) {
+      throw new Error(
+        `contest #${i} ${JSON.stringify(input)} -> ${JSON.stringify(result.elected)}: ${(e as Error).message}`,
+      )
     }
   }
 }
 const isProtected = (input: AllocationInput) => {
-  const map = new Map(input.candidates.map((c) => [c.id, c.gender === 'girl' || (c.gender === 'other' && input.protect === 'girls-and-other')]))
+  const map = new Map(
+    input.candidates.map((c) => [
+      c.id,
+      c.gender === 'girl' || (c.gender === 'other' && input.protect === 'girls-and-other'),
+    ]),
+  )
   return (id: string | null) => id !== null && map.get(id) === true
 }
 const seatedOf = (res: AllocationResult) => res.elected.filter((x): x is string => x !== null)
@@ -67,8 +86,9 @@ describe('allocation properties over many random contests', () => {
       expect(new Set(seatedOf(res)).size).toBe(seatedOf(res).length)
       for (const id of seatedOf(res)) expect(ids.has(id)).toBe(true)
       expect([...res.ranking].sort()).toEqual([...ids].sort())
-      expect(res.steps.filter((s) => s.kind === 'vacant').map((s) => s.seat))
-        .toEqual(res.elected.flatMap((x, i) => (x === null ? [i + 1] : [])))
+      expect(res.steps.filter((s) => s.kind === 'vacant').map((s) => s.seat)).toEqual(
+        res.elected.flatMap((x, i) => (x === null ? [i + 1] : [])),
+      )
       expect(res.steps[0]).toEqual({ kind: 'ranked', order: res.ranking, tieBreak: input.tieBreak ?? 'girl-first' })
     })
   })
@@ -86,7 +106,9 @@ describe('allocation properties over many random contests', () => {
       expect(input).toEqual(before)
       const frozen = structuredClone(input)
       frozen.candidates.forEach((c) => Object.freeze(c))
-      Object.freeze(frozen.candidates); if (frozen.girls) Object.freeze(frozen.girls); Object.freeze(frozen)
+      Object.freeze(frozen.candidates)
+      if (frozen.girls) Object.freeze(frozen.girls)
+      Object.freeze(frozen)
       expect(allocate(frozen)).toEqual(res)
     })
   })
@@ -97,7 +119,8 @@ describe('allocation properties over many random contests', () => {
       const byId = new Map(input.candidates.map((c) => [c.id, c]))
       const girlFirst = (input.tieBreak ?? 'girl-first') === 'girl-first'
       for (let i = 1; i < res.ranking.length; i++) {
-        const a = byId.get(res.ranking[i - 1])!, b = byId.get(res.ranking[i])!
+        const a = byId.get(res.ranking[i - 1])!,
+          b = byId.get(res.ranking[i])!
         expect(a.votes).toBeGreaterThanOrEqual(b.votes)
         if (a.votes !== b.votes) continue
         if (girlFirst && prot(a.id) !== prot(b.id)) expect(prot(a.id)).toBe(true)
@@ -151,13 +174,16 @@ describe('allocation properties over many random contests', () => {
     forAll(8, (input, res) => {
       if (input.method !== 'minimum') return
       const prot = isProtected(input)
-      const k = input.seats, G = res.girlsRequired
-      const girls = res.ranking.filter(prot), others = res.ranking.filter((id) => !prot(id))
+      const k = input.seats,
+        G = res.girlsRequired
+      const girls = res.ranking.filter(prot),
+        others = res.ranking.filter((id) => !prot(id))
       const inTop = res.ranking.slice(0, k).filter(prot).length
       const q = Math.max(inTop, Math.min(G, girls.length))
-      const expected = girls.length < G && input.shortfall === 'vacant'
-        ? [...girls, ...others.slice(0, k - G)]
-        : [...girls.slice(0, q), ...others.slice(0, Math.min(k, res.ranking.length) - q)]
+      const expected =
+        girls.length < G && input.shortfall === 'vacant'
+          ? [...girls, ...others.slice(0, k - G)]
+          : [...girls.slice(0, q), ...others.slice(0, Math.min(k, res.ranking.length) - q)]
       expect(new Set(seatedOf(res))).toEqual(new Set(expected))
       const swaps = res.steps.filter((s) => s.kind === 'swap')
       expect(swaps.map((s) => s.in)).toEqual(girls.slice(inTop, q))
@@ -173,7 +199,10 @@ describe('allocation properties over many random contests', () => {
       const left = [...res.ranking]
       res.elected.forEach((id, i) => {
         const seat = i + 1
-        const best = seat % 2 === 1 ? (left.find(prot) ?? (input.shortfall === 'vacant' ? null : left[0] ?? null)) : left[0] ?? null
+        const best =
+          seat % 2 === 1
+            ? (left.find(prot) ?? (input.shortfall === 'vacant' ? null : (left[0] ?? null)))
+            : (left[0] ?? null)
         expect(id).toBe(best)
         if (id !== null) left.splice(left.indexOf(id), 1)
       })

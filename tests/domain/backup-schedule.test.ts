@@ -7,7 +7,8 @@ import { BackupFailed, type GoodBackup } from '../../src/db/backup-folder.ts'
 import { FakeTime, settle } from '../helpers/fake-time.ts'
 
 /** A moment in January 2025, in the local time of the machine running the test. */
-const local = (day: number, hour: number, minute = 0, second = 0) => new Date(2025, 0, day, hour, minute, second).getTime()
+const local = (day: number, hour: number, minute = 0, second = 0) =>
+  new Date(2025, 0, day, hour, minute, second).getTime()
 const MINUTE = 60_000
 const HOUR = 60 * MINUTE
 
@@ -18,7 +19,9 @@ class FakeFolder implements BackupTaker {
   /** While set, a backup being written does not finish (a slow or hung USB stick). */
   hold: Promise<void> | null = null
   constructor(private good: GoodBackup | null) {}
-  lastGood() { return this.good }
+  lastGood() {
+    return this.good
+  }
   async take(at: number): Promise<GoodBackup> {
     this.takes.push(at)
     if (this.hold) await this.hold
@@ -30,7 +33,9 @@ class FakeFolder implements BackupTaker {
 
 function deferred() {
   let release!: () => void
-  const promise = new Promise<void>((resolve) => { release = resolve })
+  const promise = new Promise<void>((resolve) => {
+    release = resolve
+  })
   return { promise, release }
 }
 
@@ -158,7 +163,9 @@ describe('backups after a poll or a meeting closes', () => {
     folder.hold = slow.promise
     void s.runNow('test')
     let stopped = false
-    const stopping = s.stop().then(() => { stopped = true })
+    const stopping = s.stop().then(() => {
+      stopped = true
+    })
     await settle()
     expect(stopped).toBe(false)
     slow.release()
@@ -178,8 +185,14 @@ describe('a failing backup', () => {
     folder.fail = new BackupFailed('missing', 'The backup folder /media/usb/bal-panchayat-backups is not there')
     await time.advanceTo(local(11, 2, 5))
     expect(folder.takes).toHaveLength(1)
-    expect(s.status()).toMatchObject({ overdue: true, lastFailure: { kind: 'missing', at: new Date(folder.takes[0]) }, lastGood: { at: new Date(local(10, 2)) } })
-    expect(logged.filter((l) => l.level === 'error')).toMatchObject([{ detail: { kind: 'missing' }, message: 'backup failed' }])
+    expect(s.status()).toMatchObject({
+      overdue: true,
+      lastFailure: { kind: 'missing', at: new Date(folder.takes[0]) },
+      lastGood: { at: new Date(local(10, 2)) },
+    })
+    expect(logged.filter((l) => l.level === 'error')).toMatchObject([
+      { detail: { kind: 'missing' }, message: 'backup failed' },
+    ])
     await time.advance(55 * MINUTE)
     expect(folder.takes).toHaveLength(1)
     await time.advance(10 * MINUTE)
@@ -195,7 +208,9 @@ describe('a failing backup', () => {
     const throwing: BackupTaker = {
       settings: { dir: '/data/backups', keep: 14 },
       lastGood: () => null,
-      take: () => { throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }) },
+      take: () => {
+        throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })
+      },
     }
     const { s } = schedule(throwing, local(10, 14))
     s.start()

@@ -3,7 +3,14 @@ import os from 'node:os'
 import path from 'node:path'
 import { X509Certificate } from 'node:crypto'
 import { afterAll, describe, expect, it } from 'vitest'
-import { certificateReport, ensureBoxCertificate, fingerprintLines, tlsFolder, wantedNames, type BoxIdentity } from '../../src/web/box-certificate.ts'
+import {
+  certificateReport,
+  ensureBoxCertificate,
+  fingerprintLines,
+  tlsFolder,
+  wantedNames,
+  type BoxIdentity,
+} from '../../src/web/box-certificate.ts'
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'bp-tls-'))
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }))
@@ -48,8 +55,10 @@ describe("the box's own certificate authority", () => {
     expect(server.ca).toBe(false)
     expect(server.verify(ca.publicKey)).toBe(true)
     expect(server.checkIssued(ca)).toBe(true)
-    for (const name of ['localhost', 'papdi-box', 'papdi-box.local']) expect(server.checkHost(name, { subject: 'never' }), name).toBe(name)
-    for (const ip of ['127.0.0.1', '::1', '192.168.1.5', 'fe80::a00:27ff:fe4e:66a1']) expect(server.checkIP(ip), ip).toBe(ip)
+    for (const name of ['localhost', 'papdi-box', 'papdi-box.local'])
+      expect(server.checkHost(name, { subject: 'never' }), name).toBe(name)
+    for (const ip of ['127.0.0.1', '::1', '192.168.1.5', 'fe80::a00:27ff:fe4e:66a1'])
+      expect(server.checkIP(ip), ip).toBe(ip)
     expect(server.checkIP('192.168.1.6')).toBeUndefined()
     expect(server.checkHost('example.com')).toBeUndefined()
     expect(server.keyUsage).toContain(SERVER_AUTH)
@@ -104,10 +113,14 @@ describe("the box's own certificate authority", () => {
   })
 
   it('names no host name that is not a DNS name, and no address twice', () => {
-    expect(wantedNames({ hostname: 'Rekha laptop', addresses: ['192.168.1.5', '192.168.1.5'] }))
-      .toEqual({ names: ['localhost'], addresses: ['127.0.0.1', '::1', '192.168.1.5'] })
-    expect(wantedNames({ hostname: 'box.local', addresses: ['fe80::1%wlan0'] }))
-      .toEqual({ names: ['localhost', 'box', 'box.local'], addresses: ['127.0.0.1', '::1', 'fe80::1'] })
+    expect(wantedNames({ hostname: 'Rekha laptop', addresses: ['192.168.1.5', '192.168.1.5'] })).toEqual({
+      names: ['localhost'],
+      addresses: ['127.0.0.1', '::1', '192.168.1.5'],
+    })
+    expect(wantedNames({ hostname: 'box.local', addresses: ['fe80::1%wlan0'] })).toEqual({
+      names: ['localhost', 'box', 'box.local'],
+      addresses: ['127.0.0.1', '::1', 'fe80::1'],
+    })
   })
 
   it('shows its fingerprint as a person compares it: four lines of eight pairs', async () => {
@@ -118,7 +131,7 @@ describe("the box's own certificate authority", () => {
     expect(lines.join(':')).toBe(new X509Certificate(box.ca.pem).fingerprint256)
   })
 
-  it("gives the operator the fingerprint, the https addresses and the files, reading only", async () => {
+  it('gives the operator the fingerprint, the https addresses and the files, reading only', async () => {
     const dir = freshDir()
     expect(certificateReport(dir, { port: 3000, httpsPort: 3443 }, papdi).ok).toBe(false)
     expect(fs.existsSync(dir)).toBe(false)

@@ -30,7 +30,11 @@ describe('categoryIcon', () => {
         expect(closed.sort(), c).toEqual(opened.sort())
         // Only basic shapes.
         const elements = new Set([...svg.matchAll(/<([a-zA-Z]+)\b/g)].map((m) => m[1]))
-        for (const e of elements) expect(['svg', 'title', 'g', 'circle', 'ellipse', 'rect', 'path', 'polygon', 'line'], `${c}: <${e}>`).toContain(e)
+        for (const e of elements)
+          expect(
+            ['svg', 'title', 'g', 'circle', 'ellipse', 'rect', 'path', 'polygon', 'line'],
+            `${c}: <${e}>`,
+          ).toContain(e)
       }
     }
   })
@@ -60,7 +64,8 @@ describe('categoryIcon', () => {
     expect(categoryIcon('education')).toContain('width="48" height="48"')
     expect(categoryIcon('education', { size: 96 })).toContain('width="96" height="96"')
     expect(categoryIcon('education', { size: 160, label: 'x' })).toContain('width="160" height="160"')
-    for (const size of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) expect(() => categoryIcon('education', { size })).toThrow(RangeError)
+    for (const size of [0, -1, Number.NaN, Number.POSITIVE_INFINITY])
+      expect(() => categoryIcon('education', { size })).toThrow(RangeError)
   })
 
   it('refuses an unknown category', () => {

@@ -22,7 +22,16 @@ beforeAll(async () => {
   kids = seatBalPanchayat(database, fx.users.facilitator, fx.villages.papdi.id, commonBalPanchayat)
   const { meetingId } = closedMeetingWithResolutions(database, fx.users.facilitator, fx.villages.papdi.id, kids, 1)
   const [item] = agendaOf(database.db, meetingId)
-  database.db.insert(minutes).values({ agendaItemId: item.id, discussion: 'Meena said the pump is broken.', decisions: '', updatedBy: fx.users.facilitator.id, updatedAt: new Date() }).run()
+  database.db
+    .insert(minutes)
+    .values({
+      agendaItemId: item.id,
+      discussion: 'Meena said the pump is broken.',
+      decisions: '',
+      updatedBy: fx.users.facilitator.id,
+      updatedAt: new Date(),
+    })
+    .run()
   database.db.update(children).set({ guardianPhone: '9812345678' }).where(eq(children.id, kids.Meena)).run()
 })
 afterAll(() => database.close())
@@ -36,7 +45,9 @@ describe('everything held about one child', () => {
     expect(data.meetings).toEqual([expect.objectContaining({ number: 1, present: true })])
     expect(data.resolutions).toEqual([expect.objectContaining({ role: 'proposer' })])
     expect(data.auditLog.map((e) => e.action)).toContain('child.added')
-    expect(() => exportChild(ctxFor(database, fx.users.facilitator), fx.villages.papdi.id, kids.Meena)).toThrow(Forbidden)
+    expect(() => exportChild(ctxFor(database, fx.users.facilitator), fx.villages.papdi.id, kids.Meena)).toThrow(
+      Forbidden,
+    )
   })
 
   it('erases the name and details, keeps gender, year, seat and figures, and strikes the name from the log', () => {
@@ -44,17 +55,32 @@ describe('everything held about one child', () => {
     eraseChild(ctxFor(database, fx.users.admin), fx.villages.papdi.id, kids.Meena)
     eraseChild(ctxFor(database, fx.users.admin), fx.villages.papdi.id, kids.Meena)
     const row = database.db.select().from(children).where(eq(children.id, kids.Meena)).get()!
-    expect(row).toMatchObject({ name: erasedName(kids.Meena), gender: 'girl', guardianName: '', guardianPhone: '', ward: '', school: '' })
+    expect(row).toMatchObject({
+      name: erasedName(kids.Meena),
+      gender: 'girl',
+      guardianName: '',
+      guardianPhone: '',
+      ward: '',
+      school: '',
+    })
     expect(row.dateOfBirth).toMatch(/^\d{4}-07-01$/)
     expect(database.db.select().from(members).where(eq(members.childId, kids.Meena)).all()).toHaveLength(1)
     expect(representation(database.db, fx.villages.papdi.id)).toEqual(before)
-    expect(database.db.select().from(minutes).all().some((m) => m.discussion.includes('Meena'))).toBe(false)
+    expect(
+      database.db
+        .select()
+        .from(minutes)
+        .all()
+        .some((m) => m.discussion.includes('Meena')),
+    ).toBe(false)
     const log = database.db.select().from(auditLog).all()
     expect(log.filter((e) => e.detail.includes('Meena') || e.detail.includes('9812345678'))).toEqual([])
     expect(log.filter((e) => e.action === 'child.erased')).toHaveLength(1)
     const child = getChild(ctxFor(database, fx.users.admin), fx.villages.papdi.id, kids.Meena)
     expect(child.consent).toBeNull()
     expect(child.departure).not.toBeNull()
-    expect(() => editChild(ctxFor(database, fx.users.admin), fx.villages.papdi.id, kids.Meena, { ...row, name: 'Meena again' })).toThrow(Conflict)
+    expect(() =>
+      editChild(ctxFor(database, fx.users.admin), fx.villages.papdi.id, kids.Meena, { ...row, name: 'Meena again' }),
+    ).toThrow(Conflict)
   })
 })

@@ -4,8 +4,16 @@ import { fieldErrors } from '../../src/web/forms.ts'
 import { bornYearsBefore, todayIso } from '../../src/web/dates.ts'
 
 const good = {
-  name: 'Meena', gender: 'girl', dateOfBirth: bornYearsBefore(11), ward: '3', school: '', schoolClass: '',
-  inSchool: 'yes', outOfSchoolReason: '', guardianName: 'Ramesh', guardianPhone: '98765 43210',
+  name: 'Meena',
+  gender: 'girl',
+  dateOfBirth: bornYearsBefore(11),
+  ward: '3',
+  school: '',
+  schoolClass: '',
+  inSchool: 'yes',
+  outOfSchoolReason: '',
+  guardianName: 'Ramesh',
+  guardianPhone: '98765 43210',
 }
 const errorsOf = (input: Record<string, unknown>) => {
   const r = childSchema.safeParse(input)
@@ -31,7 +39,9 @@ describe('what the register accepts', () => {
   it('asks why a child is out of school, and forgets the reason once the child is back in school', () => {
     expect(errorsOf({ ...good, inSchool: 'no' })).toEqual({ outOfSchoolReason: 'v.reasonRequired' })
     expect(childSchema.parse({ ...good, inSchool: 'yes', outOfSchoolReason: 'working' }).outOfSchoolReason).toBeNull()
-    expect(childSchema.parse({ ...good, inSchool: 'no', outOfSchoolReason: 'working' }).outOfSchoolReason).toBe('working')
+    expect(childSchema.parse({ ...good, inSchool: 'no', outOfSchoolReason: 'working' }).outOfSchoolReason).toBe(
+      'working',
+    )
   })
 
   it('refuses a phone number that is not ten digits, and someone far older than a child', () => {

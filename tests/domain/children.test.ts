@@ -2,7 +2,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { and, eq } from 'drizzle-orm'
 import { freshDatabase, seedVillages, ctxFor } from '../helpers/app.ts'
 import {
-  addChild, editChild, getChild, listChildren, markLeftVillage, markReturned, recordConsent, registerSummary, withdrawConsent,
+  addChild,
+  editChild,
+  getChild,
+  listChildren,
+  markLeftVillage,
+  markReturned,
+  recordConsent,
+  registerSummary,
+  withdrawConsent,
 } from '../../src/people/children.ts'
 import { filterSchema, type ChildInput } from '../../src/people/schemas.ts'
 import { auditLog } from '../../src/audit/tables.ts'
@@ -12,23 +20,39 @@ import { Forbidden, NotFound } from '../../src/web/errors.ts'
 
 let database: ReturnType<typeof freshDatabase>
 let fx: Awaited<ReturnType<typeof seedVillages>>
-beforeEach(async () => { database = freshDatabase(); fx = await seedVillages(database) })
+beforeEach(async () => {
+  database = freshDatabase()
+  fx = await seedVillages(database)
+})
 afterEach(() => database.close())
 
 const meena = (over: Partial<ChildInput> = {}): ChildInput => ({
-  name: 'Meena Meena', gender: 'girl', dateOfBirth: bornYearsBefore(12), ward: '3', school: 'Govt school', schoolClass: '6',
-  inSchool: true, outOfSchoolReason: null, guardianName: 'Ramesh', guardianPhone: '9876543210', ...over,
+  name: 'Meena Meena',
+  gender: 'girl',
+  dateOfBirth: bornYearsBefore(12),
+  ward: '3',
+  school: 'Govt school',
+  schoolClass: '6',
+  inSchool: true,
+  outOfSchoolReason: null,
+  guardianName: 'Ramesh',
+  guardianPhone: '9876543210',
+  ...over,
 })
 const filter = (f: Record<string, string> = {}) => filterSchema.parse(f)
 
-describe('the children\'s register', () => {
+describe("the children's register", () => {
   it('a facilitator adds a child to their village and the audit log says who did it', () => {
     const ctx = ctxFor(database, fx.users.facilitator)
     const child = addChild(ctx, fx.villages.papdi.id, meena(), todayIso())
     const list = listChildren(ctx, fx.villages.papdi.id, filter())
     expect(list.rows.map((r) => r.name)).toEqual(['Meena Meena'])
     expect(list.rows[0].hasConsent).toBe(true)
-    const entries = database.db.select().from(auditLog).where(and(eq(auditLog.subject, 'child'), eq(auditLog.subjectId, child.id))).all()
+    const entries = database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.subject, 'child'), eq(auditLog.subjectId, child.id)))
+      .all()
     expect(entries.map((e) => e.action)).toEqual(['child.added', 'child.consent_recorded'])
     expect(entries[0].actorId).toBe(fx.users.facilitator.id)
   })
@@ -58,7 +82,19 @@ describe('the children\'s register', () => {
     const v = fx.villages.papdi.id
     addChild(ctx, v, meena(), null)
     addChild(ctx, v, meena({ name: 'Ravi', gender: 'boy', dateOfBirth: bornYearsBefore(7), ward: '1' }), null)
-    addChild(ctx, v, meena({ name: 'Sunita 100%', dateOfBirth: bornYearsBefore(16), inSchool: false, outOfSchoolReason: 'working', school: '', schoolClass: '' }), null)
+    addChild(
+      ctx,
+      v,
+      meena({
+        name: 'Sunita 100%',
+        dateOfBirth: bornYearsBefore(16),
+        inSchool: false,
+        outOfSchoolReason: 'working',
+        school: '',
+        schoolClass: '',
+      }),
+      null,
+    )
     const names = (f: Record<string, string>) => listChildren(ctx, v, filter(f)).rows.map((r) => r.name)
     expect(names({ gender: 'girl' })).toEqual(['Meena Meena', 'Sunita 100%'])
     expect(names({ age: '6-9' })).toEqual(['Ravi'])
@@ -83,7 +119,11 @@ describe('the children\'s register', () => {
     const child = addChild(ctx, fx.villages.papdi.id, meena(), null)
     editChild(ctx, fx.villages.papdi.id, child.id, meena({ ward: '5', inSchool: false, outOfSchoolReason: 'married' }))
     const entry = database.db.select().from(auditLog).where(eq(auditLog.action, 'child.edited')).get()!
-    expect(JSON.parse(entry.detail)).toEqual({ ward: ['3', '5'], inSchool: [true, false], outOfSchoolReason: [null, 'married'] })
+    expect(JSON.parse(entry.detail)).toEqual({
+      ward: ['3', '5'],
+      inSchool: [true, false],
+      outOfSchoolReason: [null, 'married'],
+    })
     // Saving without a change writes nothing.
     editChild(ctx, fx.villages.papdi.id, child.id, meena({ ward: '5', inSchool: false, outOfSchoolReason: 'married' }))
     expect(database.db.select().from(auditLog).where(eq(auditLog.action, 'child.edited')).all()).toHaveLength(1)
@@ -120,7 +160,8 @@ describe('the children\'s register', () => {
 
   it('lists a page of fifty at a time', () => {
     const ctx = ctxFor(database, fx.users.facilitator)
-    for (let i = 0; i < 55; i++) addChild(ctx, fx.villages.papdi.id, meena({ name: `Child ${String(i).padStart(2, '0')}` }), null)
+    for (let i = 0; i < 55; i++)
+      addChild(ctx, fx.villages.papdi.id, meena({ name: `Child ${String(i).padStart(2, '0')}` }), null)
     const second = listChildren(ctx, fx.villages.papdi.id, filter({ page: '2' }))
     expect(second).toMatchObject({ total: 55, pages: 2, page: 2 })
     expect(second.rows.map((r) => r.name)).toEqual(['Child 50', 'Child 51', 'Child 52', 'Child 53', 'Child 54'])

@@ -7,7 +7,16 @@ import { genders, outOfSchoolReasons } from '../../src/people/tables.ts'
 import { roles } from '../../src/accounts/tables.ts'
 import { ageBands } from '../../src/people/schemas.ts'
 import { projectRoot } from '../../src/db/client.ts'
-import { candidacyRules, methods, protections, roundings, shareChoices, shortfalls, stages, tieBreaks } from '../../src/elections/tables.ts'
+import {
+  candidacyRules,
+  methods,
+  protections,
+  roundings,
+  shareChoices,
+  shortfalls,
+  stages,
+  tieBreaks,
+} from '../../src/elections/tables.ts'
 import { symbols } from '../../src/elections/symbols.ts'
 import { girlsQuorumShares, meetingStages, quorumShares } from '../../src/meetings/tables.ts'
 import { categories, decisions, forwardingWays, responseKinds } from '../../src/resolutions/tables.ts'
@@ -16,7 +25,9 @@ import { outcomes } from '../../src/figures/figures.ts'
 import { failureKinds } from '../../src/db/backup-folder.ts'
 
 function keys(d: object, prefix = ''): string[] {
-  return Object.entries(d).flatMap(([k, v]) => (typeof v === 'object' && v ? keys(v, `${prefix}${k}.`) : [`${prefix}${k}`]))
+  return Object.entries(d).flatMap(([k, v]) =>
+    typeof v === 'object' && v ? keys(v, `${prefix}${k}.`) : [`${prefix}${k}`],
+  )
 }
 function files(dir: string, ext: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -28,7 +39,10 @@ function files(dir: string, ext: string): string[] {
 /** Each dictionary file of one language, read on its own (as src/web/i18n.ts reads them). */
 function dictionaryFiles(lang: 'hi' | 'en'): { file: string; words: object }[] {
   const dir = path.join(projectRoot, 'src/i18n')
-  return fs.readdirSync(dir).sort().filter((f) => f.endsWith(`.${lang}.json`))
+  return fs
+    .readdirSync(dir)
+    .sort()
+    .filter((f) => f.endsWith(`.${lang}.json`))
     .map((file) => ({ file, words: JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as object }))
 }
 
@@ -72,14 +86,22 @@ const builtKeys: [prefix: string, values: readonly string[], where: string][] = 
   ['meetingStage.', meetingStages, 'meetings/index, show'],
   ['quorumShare.', quorumShares, 'meetings/quorum, index, minutes, _attendance (members)'],
   ['shareGirls.', girlsQuorumShares, 'meetings/quorum, index, minutes, _attendance (girls)'],
-  ['audit.action.meeting.', meetingStages.filter((s) => s !== 'draft'), 'meetings/meetings.ts moveTo(): meeting.${stage}'],
+  [
+    'audit.action.meeting.',
+    meetingStages.filter((s) => s !== 'draft'),
+    'meetings/meetings.ts moveTo(): meeting.${stage}',
+  ],
   ['category.', categories, 'meetings/_resolution, _resolution-form; resolutions; figures'],
   ['status.', staffStatuses, 'resolutions/index, _list, show, inbox, board'],
   ['overdue.', overdueKinds, 'resolutions/_list, show, inbox'],
   ['way.', forwardingWays, 'resolutions/show'],
   ['decision.', decisions, 'resolutions/show'],
   ['journey.', responseKinds, 'resolutions/show; meetings/_answer'],
-  ['journey.waiting.', journeyStatuses.filter((s) => nextSteps(s).length > 0), 'resolutions/show (while an answer is awaited)'],
+  [
+    'journey.waiting.',
+    journeyStatuses.filter((s) => nextSteps(s).length > 0),
+    'resolutions/show (while an answer is awaited)',
+  ],
   ['answers.notNow.', staffStatuses, 'resolutions/journeys.ts answerable()'],
   ['audit.action.resolution.', responseKinds, 'resolutions/journeys.ts answer(): resolution.${kind}'],
   ['outcome.', outcomes, 'figures/index'],
@@ -96,7 +118,12 @@ describe('the Hindi and English dictionaries', () => {
         const mine = keys(words)
         // A leaf clashes with the same leaf in another file, or with a group of that name (either way).
         for (const k of mine) {
-          const clash = leaves.get(k) ?? groups.get(k) ?? groupsOf(k).map((g) => leaves.get(g)).find(Boolean)
+          const clash =
+            leaves.get(k) ??
+            groups.get(k) ??
+            groupsOf(k)
+              .map((g) => leaves.get(g))
+              .find(Boolean)
           if (clash) twice.push(`${lang}: ${k} (${clash}, ${file})`)
         }
         for (const k of mine) {
@@ -113,7 +140,10 @@ describe('the Hindi and English dictionaries', () => {
     const write = (file: string, words: object) => fs.writeFileSync(path.join(dir, file), JSON.stringify(words))
     write('elections.en.json', { share: { '1/2': 'Half' }, audit: { action: { x: 'X' } } })
     write('meetings.en.json', { share: { '1/4': 'a quarter' }, audit: { action: { y: 'Y' } } })
-    expect(loadDictionaries(dir).en).toEqual({ share: { '1/2': 'Half', '1/4': 'a quarter' }, audit: { action: { x: 'X', y: 'Y' } } })
+    expect(loadDictionaries(dir).en).toEqual({
+      share: { '1/2': 'Half', '1/4': 'a quarter' },
+      audit: { action: { x: 'X', y: 'Y' } },
+    })
     write('meetings.en.json', { share: { '1/2': 'half' } })
     expect(() => loadDictionaries(dir)).toThrow('meetings.en.json: "share.1/2" is already defined in elections.en.json')
     write('meetings.en.json', { share: 'Share' })
@@ -125,7 +155,11 @@ describe('the Hindi and English dictionaries', () => {
     for (const lang of ['hi', 'en'] as const) {
       const all = present(lang)
       const missing = builtKeys.flatMap(([prefix, values, where]) =>
-        values.map((v) => prefix + v).filter((k) => !all.has(k)).map((k) => `${k} (${where})`))
+        values
+          .map((v) => prefix + v)
+          .filter((k) => !all.has(k))
+          .map((k) => `${k} (${where})`),
+      )
       expect(missing, lang).toEqual([])
     }
   })
@@ -146,7 +180,8 @@ describe('the Hindi and English dictionaries', () => {
     const sources = [...files(path.join(projectRoot, 'views'), '.eta'), ...files(path.join(projectRoot, 'src'), '.ts')]
     for (const file of sources) {
       const text = fs.readFileSync(file, 'utf8')
-      for (const m of text.matchAll(/(?:\bt\(|flash: |Key = |new Conflict\(|key: )'([a-zA-Z]+\.[a-zA-Z.]+)'/g)) used.add(m[1])
+      for (const m of text.matchAll(/(?:\bt\(|flash: |Key = |new Conflict\(|key: )'([a-zA-Z]+\.[a-zA-Z.]+)'/g))
+        used.add(m[1])
       for (const m of text.matchAll(/'(v\.[a-zA-Z]+)(?:\|[^']*)?'/g)) used.add(m[1])
       // Every action written to the audit log has words in the audit page.
       for (const m of text.matchAll(/action: (?:active \? )?'([a-z]+\.[a-z_]+)'(?: : '([a-z]+\.[a-z_]+)')?/g)) {

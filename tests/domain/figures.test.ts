@@ -2,7 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ctxFor, freshDatabase, operatorCtx, seedVillages } from '../helpers/app.ts'
 import { closedMeetingWithResolutions, commonBalPanchayat, seatBalPanchayat } from '../helpers/meetings.ts'
 import { contestInput, electionInput, villageChildren } from '../helpers/elections.ts'
-import { answerTimes, figures, median, meetingAttendance, representation, resolutionOutcomes, turnout } from '../../src/figures/figures.ts'
+import {
+  answerTimes,
+  figures,
+  median,
+  meetingAttendance,
+  representation,
+  resolutionOutcomes,
+  turnout,
+} from '../../src/figures/figures.ts'
 import { barChart } from '../../src/figures/charts.ts'
 import { addContest, createElection, nominate, openNominations, openPoll } from '../../src/elections/elections.ts'
 import { castBallot, issueBallot, openStation, unlockStation } from '../../src/elections/voting.ts'
@@ -22,14 +30,35 @@ beforeAll(async () => {
   const kids = seatBalPanchayat(database, fx.users.facilitator, fx.villages.papdi.id, commonBalPanchayat, daysAgo(60))
   const ids = closedMeetingWithResolutions(database, fx.users.facilitator, fx.villages.papdi.id, kids, 2, daysAgo(30))
   // Answer times: 2 and 6 days to acknowledge, 10 days to decide the first.
-  forwardResolution(rekha, ids.passed[0], { forwardedOn: daysAgo(20), addressedTo: 'Sarpanch', way: 'letter', note: '' })
-  forwardResolution(rekha, ids.passed[1], { forwardedOn: daysAgo(20), addressedTo: 'Sarpanch', way: 'letter', note: '' })
+  forwardResolution(rekha, ids.passed[0], {
+    forwardedOn: daysAgo(20),
+    addressedTo: 'Sarpanch',
+    way: 'letter',
+    note: '',
+  })
+  forwardResolution(rekha, ids.passed[1], {
+    forwardedOn: daysAgo(20),
+    addressedTo: 'Sarpanch',
+    way: 'letter',
+    note: '',
+  })
   acknowledgeResolution(sarpanch, ids.passed[0], daysAgo(18))
   acknowledgeResolution(sarpanch, ids.passed[1], daysAgo(14))
-  decideResolution(sarpanch, ids.passed[0], { decision: 'declined', on: daysAgo(10), text: 'No land', targetDate: null })
+  decideResolution(sarpanch, ids.passed[0], {
+    decision: 'declined',
+    on: daysAgo(10),
+    text: 'No land',
+    targetDate: null,
+  })
   // A by-election on the tablet in Bhangdoli: two of three girls vote, one of two boys.
   const kamla = ctxFor(database, fx.users.otherFacilitator)
-  const voters = villageChildren(database, fx.users.otherFacilitator, fx.villages.bhangdoli.id, [['Asha', 'girl'], ['Rani', 'girl'], ['Leela', 'girl'], ['Mohan', 'boy'], ['Hari', 'boy']])
+  const voters = villageChildren(database, fx.users.otherFacilitator, fx.villages.bhangdoli.id, [
+    ['Asha', 'girl'],
+    ['Rani', 'girl'],
+    ['Leela', 'girl'],
+    ['Mohan', 'boy'],
+    ['Hari', 'boy'],
+  ])
   const election = createElection(kamla, fx.villages.bhangdoli.id, electionInput())
   const contest = addContest(kamla, election.id, contestInput({ seats: '1' }))
   openNominations(kamla, election.id)
@@ -47,7 +76,16 @@ afterAll(() => database.close())
 describe('the coordinator’s figures', () => {
   it('counts girls among candidates, the elected and the leaders, with the rule’s minimum', () => {
     const [papdi] = representation(database.db, fx.villages.papdi.id)
-    expect(papdi).toMatchObject({ candidates: 10, girlCandidates: 6, elected: 10, girlsElected: 6, leaders: 1, girlLeaders: 1, seats: 10, girlsMinimum: 0 })
+    expect(papdi).toMatchObject({
+      candidates: 10,
+      girlCandidates: 6,
+      elected: 10,
+      girlsElected: 6,
+      leaders: 1,
+      girlLeaders: 1,
+      seats: 10,
+      girlsMinimum: 0,
+    })
     expect(papdi.electedShare).toBeCloseTo(0.6)
   })
 
@@ -58,7 +96,9 @@ describe('the coordinator’s figures', () => {
   })
 
   it('gives meeting attendance by gender at closed meetings', () => {
-    expect(meetingAttendance(database.db, fx.villages.papdi.id)).toEqual([expect.objectContaining({ meetings: 1, girlsPresent: 2, girlsExpected: 6, boysPresent: 4, boysExpected: 4 })])
+    expect(meetingAttendance(database.db, fx.villages.papdi.id)).toEqual([
+      expect.objectContaining({ meetings: 1, girlsPresent: 2, girlsExpected: 6, boysPresent: 4, boysExpected: 4 }),
+    ])
   })
 
   it('sorts resolutions by category and outcome', () => {
@@ -70,7 +110,15 @@ describe('the coordinator’s figures', () => {
     expect(median([])).toBeNull()
     expect(median([5, 1, 3])).toBe(3)
     expect(median([2, 6])).toBe(4)
-    expect(answerTimes(database.db, fx.villages.papdi.id)).toEqual([expect.objectContaining({ forwarded: 2, acknowledged: 2, decided: 1, medianDaysToAcknowledge: 4, medianDaysToDecide: 10 })])
+    expect(answerTimes(database.db, fx.villages.papdi.id)).toEqual([
+      expect.objectContaining({
+        forwarded: 2,
+        acknowledged: 2,
+        decided: 1,
+        medianDaysToAcknowledge: 4,
+        medianDaysToDecide: 10,
+      }),
+    ])
   })
 
   it('are the coordinator’s alone', () => {
@@ -79,7 +127,10 @@ describe('the coordinator’s figures', () => {
   })
 
   it('draws charts whose labels are escaped text', () => {
-    const svg = barChart([{ label: '<script>x</script>', bars: [{ value: 0.5, cls: 'girl', text: '50%' }], marker: 0.4 }], 'A "chart"')
+    const svg = barChart(
+      [{ label: '<script>x</script>', bars: [{ value: 0.5, cls: 'girl', text: '50%' }], marker: 0.4 }],
+      'A "chart"',
+    )
     expect(svg).not.toContain('<script>')
     expect(svg).toContain('&lt;script&gt;')
     expect(svg).toContain('aria-label="A &quot;chart&quot;"')

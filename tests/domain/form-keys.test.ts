@@ -19,7 +19,11 @@ beforeAll(async () => {
 afterAll(() => database.close())
 
 /** What `once` reads of a request: the form's body and who sent it. */
-const request = (actor: Actor, key?: string) => ({ body: key ? { _key: key, text: 'x' } : { text: 'x' }, ctx: { db: database.db, actor } }) as unknown as FastifyRequest
+const request = (actor: Actor, key?: string) =>
+  ({
+    body: key ? { _key: key, text: 'x' } : { text: 'x' },
+    ctx: { db: database.db, actor },
+  }) as unknown as FastifyRequest
 const notes = () => database.sqlite.prepare('SELECT count(*) FROM notes').pluck().get() as number
 
 /** An action as a verb does it: the record and its audit entry in one transaction. */
@@ -34,7 +38,7 @@ function addNote(actor: Actor, text = 'the same words') {
   }
 }
 
-describe('a form\'s one-time key', () => {
+describe("a form's one-time key", () => {
   it('a repeat of the key makes nothing and gets the first answer', async () => {
     const key = newFormKey()
     const before = notes()
@@ -55,7 +59,10 @@ describe('a form\'s one-time key', () => {
   it('two sends of one key at the same moment, each waiting on something first: one record, both answered alike', async () => {
     const key = newFormKey()
     const before = notes()
-    const slow = () => async () => { await new Promise((resolve) => setImmediate(resolve)); return addNote(rekha)() }
+    const slow = () => async () => {
+      await new Promise((resolve) => setImmediate(resolve))
+      return addNote(rekha)()
+    }
     const [a, b] = await Promise.all([once(request(rekha, key), slow()), once(request(rekha, key), slow())])
     expect(b).toEqual(a)
     expect(notes()).toBe(before + 1)
@@ -64,7 +71,11 @@ describe('a form\'s one-time key', () => {
   it('a refused form keeps no key: sent again after a correction, it is made', async () => {
     const key = newFormKey()
     const before = notes()
-    await expect(once(request(rekha, key), () => { throw new InvalidInput({ text: { key: 'v.required' } }) })).rejects.toBeInstanceOf(InvalidInput)
+    await expect(
+      once(request(rekha, key), () => {
+        throw new InvalidInput({ text: { key: 'v.required' } })
+      }),
+    ).rejects.toBeInstanceOf(InvalidInput)
     await once(request(rekha, key), addNote(rekha))
     expect(notes()).toBe(before + 1)
   })

@@ -18,7 +18,15 @@ describe('group commit', () => {
   it('commits writes that arrive together in one transaction, and answers each only after it', async () => {
     const commits: number[] = []
     const gc = groupCommit(database.db)
-    const done = Promise.all(['a', 'b', 'c'].map((k) => gc.run(() => { insert(k)(); commits.push(database.sqlite.inTransaction ? 1 : 0); return k })))
+    const done = Promise.all(
+      ['a', 'b', 'c'].map((k) =>
+        gc.run(() => {
+          insert(k)()
+          commits.push(database.sqlite.inTransaction ? 1 : 0)
+          return k
+        }),
+      ),
+    )
     expect(keys()).toEqual([]) // nothing is written before the batch runs
     expect(await done).toEqual(['a', 'b', 'c'])
     expect(commits).toEqual([1, 1, 1])
@@ -30,7 +38,10 @@ describe('group commit', () => {
     const gc = groupCommit(database.db)
     const outcomes = await Promise.allSettled([
       gc.run(insert('a')),
-      gc.run(() => { insert('b')(); throw new Error('refused') }),
+      gc.run(() => {
+        insert('b')()
+        throw new Error('refused')
+      }),
       gc.run(insert('a')), // a duplicate key: refused by the database
       gc.run(insert('c')),
     ])
@@ -47,14 +58,24 @@ describe('group commit', () => {
 })
 
 /** The real connection, with its COMMIT replaced: to fail once, or to take its time. */
-function withCommit(sqlite: Sqlite.Database, commit: (real: Sqlite.Statement) => void, begins?: { n: number }): Sqlite.Database {
+function withCommit(
+  sqlite: Sqlite.Database,
+  commit: (real: Sqlite.Statement) => void,
+  begins?: { n: number },
+): Sqlite.Database {
   return new Proxy(sqlite, {
     get(target, prop) {
       if (prop === 'prepare') {
         return (source: string) => {
           const real = target.prepare(source)
           if (source === 'COMMIT') return { run: () => commit(real) }
-          if (source === 'BEGIN IMMEDIATE' && begins) return { run: () => { begins.n++; return real.run() } }
+          if (source === 'BEGIN IMMEDIATE' && begins)
+            return {
+              run: () => {
+                begins.n++
+                return real.run()
+              },
+            }
           return real
         }
       }
@@ -67,10 +88,15 @@ function withCommit(sqlite: Sqlite.Database, commit: (real: Sqlite.Statement) =>
 describe('group commit when the transaction as a whole fails', () => {
   it('a commit that fails refuses every write of the batch, keeps none, and the next batch commits', async () => {
     let fail = true
-    const gc = new GroupCommit(withCommit(database.sqlite, (real) => {
-      if (fail) { fail = false; throw Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR' }) }
-      real.run()
-    }))
+    const gc = new GroupCommit(
+      withCommit(database.sqlite, (real) => {
+        if (fail) {
+          fail = false
+          throw Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR' })
+        }
+        real.run()
+      }),
+    )
     const outcomes = await Promise.allSettled(['a', 'b', 'c'].map((k) => gc.run(insert(k))))
     expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected', 'rejected'])
     expect((outcomes[0] as PromiseRejectedResult).reason).toBeInstanceOf(BatchFailed)
@@ -83,12 +109,14 @@ describe('group commit when the transaction as a whole fails', () => {
 
   it('a slow commit: no write is answered before its commit has finished', async () => {
     const events: string[] = []
-    const gc = new GroupCommit(withCommit(database.sqlite, (real) => {
-      events.push('commit begins')
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50)
-      real.run()
-      events.push('commit done')
-    }))
+    const gc = new GroupCommit(
+      withCommit(database.sqlite, (real) => {
+        events.push('commit begins')
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50)
+        real.run()
+        events.push('commit done')
+      }),
+    )
     await Promise.all(['a', 'b'].map((k) => gc.run(insert(k)).then(() => events.push(`answer ${k}`))))
     expect(events).toEqual(['commit begins', 'commit done', 'answer a', 'answer b'])
   })
@@ -98,7 +126,10 @@ describe('group commit when the transaction as a whole fails', () => {
     const outcomes = await Promise.allSettled([
       gc.run(insert('a')),
       // What SQLITE_FULL or SQLITE_IOERR may do: the whole transaction is gone, savepoints and all.
-      gc.run(() => { database.sqlite.exec('ROLLBACK'); throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' }) }),
+      gc.run(() => {
+        database.sqlite.exec('ROLLBACK')
+        throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' })
+      }),
       gc.run(insert('c')),
     ])
     expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected', 'rejected'])
@@ -115,10 +146,14 @@ describe('group commit when the transaction as a whole fails', () => {
     database.sqlite.pragma(`max_page_count = ${pages + 8}`)
     const gc = groupCommit(database.db)
     const writes = Array.from({ length: 12 }, (_, i) => `k${String(i).padStart(2, '0')}`)
-    const outcomes = await Promise.allSettled(writes.map((k) => gc.run(() => {
-      insert(k)()
-      database.sqlite.prepare('INSERT INTO big (v) VALUES (zeroblob(3000))').run()
-    })))
+    const outcomes = await Promise.allSettled(
+      writes.map((k) =>
+        gc.run(() => {
+          insert(k)()
+          database.sqlite.prepare('INSERT INTO big (v) VALUES (zeroblob(3000))').run()
+        }),
+      ),
+    )
     const kept = writes.filter((_, i) => outcomes[i].status === 'fulfilled')
     expect(outcomes.some((o) => o.status === 'rejected')).toBe(true)
     expect(keys()).toEqual(kept)
@@ -140,7 +175,9 @@ describe('group commit when the transaction as a whole fails', () => {
   it('refuses asynchronous work: by its type, and when it runs', async () => {
     const gc = groupCommit(database.db)
     // @ts-expect-error a promise would outlive the transaction it was meant to be part of
-    const outcome = gc.run(async () => { insert('late')() })
+    const outcome = gc.run(async () => {
+      insert('late')()
+    })
     await expect(outcome).rejects.toThrow(/synchronous/)
     await gc.run(insert('z'))
     expect(keys()).toEqual(['z'])

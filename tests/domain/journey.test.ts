@@ -9,7 +9,15 @@ describe('where a resolution stands', () => {
     expect(statusOf(true, true, [{ kind: 'acknowledged' }])).toBe('received')
     expect(statusOf(true, true, [{ kind: 'acknowledged' }, { kind: 'accepted' }])).toBe('accepted')
     expect(statusOf(true, true, [{ kind: 'acknowledged' }, { kind: 'referred' }, { kind: 'action' }])).toBe('in_action')
-    expect(statusOf(true, true, [{ kind: 'acknowledged' }, { kind: 'accepted' }, { kind: 'action' }, { kind: 'action' }, { kind: 'done' }])).toBe('done')
+    expect(
+      statusOf(true, true, [
+        { kind: 'acknowledged' },
+        { kind: 'accepted' },
+        { kind: 'action' },
+        { kind: 'action' },
+        { kind: 'done' },
+      ]),
+    ).toBe('done')
     expect(statusOf(true, true, [{ kind: 'acknowledged' }, { kind: 'declined' }])).toBe('declined')
   })
 
@@ -36,6 +44,8 @@ describe('an overdue answer', () => {
   })
 
   it('follows the village’s own number of days', () => {
-    expect(overdue('sent', '2026-03-01', '2026-03-09', { ...defaultFollowUpRule, acknowledgeDays: 7 })).toBe('acknowledge')
+    expect(overdue('sent', '2026-03-01', '2026-03-09', { ...defaultFollowUpRule, acknowledgeDays: 7 })).toBe(
+      'acknowledge',
+    )
   })
 })

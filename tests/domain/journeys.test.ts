@@ -1,16 +1,37 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { eq, sql } from 'drizzle-orm'
 import { ctxFor, freshDatabase, seedVillages } from '../helpers/app.ts'
-import { closedMeetingWithResolutions, commonBalPanchayat, resolutionForm, scheduleInput, seatBalPanchayat } from '../helpers/meetings.ts'
 import {
-  acknowledgeResolution, board, decideResolution, forwardResolution, getJourney, inbox, markDone, recordAction, setFollowUpRule, villageResolutions,
+  closedMeetingWithResolutions,
+  commonBalPanchayat,
+  resolutionForm,
+  scheduleInput,
+  seatBalPanchayat,
+} from '../helpers/meetings.ts'
+import {
+  acknowledgeResolution,
+  board,
+  decideResolution,
+  forwardResolution,
+  getJourney,
+  inbox,
+  markDone,
+  recordAction,
+  setFollowUpRule,
+  villageResolutions,
 } from '../../src/resolutions/journeys.ts'
-import { agendaOf, answersOnAgenda, recordAttendance, scheduleMeeting, startMeeting } from '../../src/meetings/meetings.ts'
+import {
+  agendaOf,
+  answersOnAgenda,
+  recordAttendance,
+  scheduleMeeting,
+  startMeeting,
+} from '../../src/meetings/meetings.ts'
 import { recordResolution } from '../../src/resolutions/resolutions.ts'
 import { resolutionSchema } from '../../src/resolutions/schemas.ts'
 import { responses, forwardings } from '../../src/resolutions/tables.ts'
 import { auditLog } from '../../src/audit/tables.ts'
-import { Conflict, InvalidInput, NotFound } from '../../src/web/errors.ts'
+import { Conflict, type InvalidInput, NotFound } from '../../src/web/errors.ts'
 import { todayIso } from '../../src/web/dates.ts'
 import type { AppDatabase } from '../../src/db/client.ts'
 import type { StaffCtx } from '../../src/web/context.ts'
@@ -32,11 +53,22 @@ beforeAll(async () => {
 afterAll(() => database.close())
 
 const today = todayIso()
-function daysAgo(n: number) { return new Date(Date.now() - n * 86_400_000 + 5.5 * 3_600_000).toISOString().slice(0, 10) }
+function daysAgo(n: number) {
+  return new Date(Date.now() - n * 86_400_000 + 5.5 * 3_600_000).toISOString().slice(0, 10)
+}
 const inDays = (n: number) => daysAgo(-n)
-const refusal = (fn: () => unknown) => { try { fn() } catch (e) { return e } throw new Error('was not refused') }
-const forward = (id: number, on = today) => forwardResolution(rekha, id, { forwardedOn: on, addressedTo: 'Sarpanch, GP Sothana', way: 'gram_sabha', note: '' })
-const answersOf = (id: number) => database.db.select({ n: sql<number>`count(*)` }).from(responses).where(eq(responses.resolutionId, id)).get()!.n
+const refusal = (fn: () => unknown) => {
+  try {
+    fn()
+  } catch (e) {
+    return e
+  }
+  throw new Error('was not refused')
+}
+const forward = (id: number, on = today) =>
+  forwardResolution(rekha, id, { forwardedOn: on, addressedTo: 'Sarpanch, GP Sothana', way: 'gram_sabha', note: '' })
+const answersOf = (id: number) =>
+  database.db.select({ n: sql<number>`count(*)` }).from(responses).where(eq(responses.resolutionId, id)).get()!.n
 
 describe('forwarding a resolution', () => {
   it('forwards a passed resolution once; a second forwarding changes nothing', () => {
@@ -48,14 +80,28 @@ describe('forwarding a resolution', () => {
 
   it('refuses a resolution that did not pass, and a date in the future', () => {
     expect(refusal(() => forward(ids.failed))).toBeInstanceOf(Conflict)
-    expect((refusal(() => forward(ids.passed[1], inDays(3))) as InvalidInput).fields.forwardedOn?.key).toBe('v.dateFuture')
+    expect((refusal(() => forward(ids.passed[1], inDays(3))) as InvalidInput).fields.forwardedOn?.key).toBe(
+      'v.dateFuture',
+    )
   })
 
   it('refuses a resolution of a meeting that is still open', () => {
     const m = scheduleMeeting(rekha, fx.villages.papdi.id, scheduleInput())
     startMeeting(rekha, m.id)
-    for (const name of ['Meena', 'Sunita', 'Ravi', 'Sunil', 'Gopal', 'Mukesh']) recordAttendance(rekha, m.id, kids[name], true)
-    const open = recordResolution(rekha, m.id, resolutionSchema.parse(resolutionForm({ proposerChildId: String(kids.Meena), seconderChildId: String(kids.Ravi), votesFor: '6', votesAgainst: '0' })))
+    for (const name of ['Meena', 'Sunita', 'Ravi', 'Sunil', 'Gopal', 'Mukesh'])
+      recordAttendance(rekha, m.id, kids[name], true)
+    const open = recordResolution(
+      rekha,
+      m.id,
+      resolutionSchema.parse(
+        resolutionForm({
+          proposerChildId: String(kids.Meena),
+          seconderChildId: String(kids.Ravi),
+          votesFor: '6',
+          votesAgainst: '0',
+        }),
+      ),
+    )
     expect((refusal(() => forward(open.id)) as Conflict).messageKey).toBe('forwarding.meetingOpen')
   })
 })
@@ -69,13 +115,30 @@ describe('the Gram Panchayat answers', () => {
 
   it('acknowledges (twice is once), then decides once; a second decision is refused', () => {
     const id = ids.passed[0]
-    expect(refusal(() => decideResolution(sarpanch, id, { decision: 'accepted', on: today, text: 'Build it', targetDate: inDays(60) }))).toBeInstanceOf(Conflict)
+    expect(
+      refusal(() =>
+        decideResolution(sarpanch, id, { decision: 'accepted', on: today, text: 'Build it', targetDate: inDays(60) }),
+      ),
+    ).toBeInstanceOf(Conflict)
     acknowledgeResolution(sarpanch, id, today)
     acknowledgeResolution(sarpanch, id, today)
     expect(answersOf(id)).toBe(1)
-    expect((refusal(() => decideResolution(sarpanch, id, { decision: 'accepted', on: today, text: 'Build it', targetDate: daysAgo(1) })) as InvalidInput).fields.targetDate?.key).toBe('v.targetPast')
-    decideResolution(sarpanch, id, { decision: 'accepted', on: today, text: 'Build a toilet with water', targetDate: inDays(60) })
-    const again = refusal(() => decideResolution(sarpanch, id, { decision: 'declined', on: today, text: 'No money', targetDate: null })) as Conflict
+    expect(
+      (
+        refusal(() =>
+          decideResolution(sarpanch, id, { decision: 'accepted', on: today, text: 'Build it', targetDate: daysAgo(1) }),
+        ) as InvalidInput
+      ).fields.targetDate?.key,
+    ).toBe('v.targetPast')
+    decideResolution(sarpanch, id, {
+      decision: 'accepted',
+      on: today,
+      text: 'Build a toilet with water',
+      targetDate: inDays(60),
+    })
+    const again = refusal(() =>
+      decideResolution(sarpanch, id, { decision: 'declined', on: today, text: 'No money', targetDate: null }),
+    ) as Conflict
     expect(again.messageKey).toBe('answers.alreadyDecided')
     expect(answersOf(id)).toBe(2)
   })
@@ -89,15 +152,31 @@ describe('the Gram Panchayat answers', () => {
     recordAction(sarpanch, id, { on: today, text: 'Toilet built', evidence: '' })
     markDone(sarpanch, id, today)
     expect(refusal(() => markDone(sarpanch, id, today))).toBeInstanceOf(Conflict)
-    expect(getJourney(rekha, id).journey.actions.map((a) => a.text)).toEqual(['Bricks and a door bought', 'Bricks and a door bought', 'Toilet built'])
+    expect(getJourney(rekha, id).journey.actions.map((a) => a.text)).toEqual([
+      'Bricks and a door bought',
+      'Bricks and a door bought',
+      'Toilet built',
+    ])
     expect(getJourney(rekha, id).journey.status).toBe('done')
-    expect(refusal(() => recordAction(sarpanch, id, { on: today, text: 'more', evidence: '' }))).toBeInstanceOf(Conflict)
-    expect(database.db.select({ n: sql<number>`count(*)` }).from(auditLog).where(sql`${auditLog.action} LIKE 'resolution.%'`).get()!.n).toBeGreaterThanOrEqual(6)
+    expect(refusal(() => recordAction(sarpanch, id, { on: today, text: 'more', evidence: '' }))).toBeInstanceOf(
+      Conflict,
+    )
+    expect(
+      database.db
+        .select({ n: sql<number>`count(*)` })
+        .from(auditLog)
+        .where(sql`${auditLog.action} LIKE 'resolution.%'`)
+        .get()!.n,
+    ).toBeGreaterThanOrEqual(6)
   })
 
   it('is refused to another village’s panchayat and to a facilitator', async () => {
     forward(ids.passed[1])
-    const other = ctxFor(database, { ...fx.users.panchayat, id: fx.users.otherFacilitator.id, villageId: fx.villages.bhangdoli.id })
+    const other = ctxFor(database, {
+      ...fx.users.panchayat,
+      id: fx.users.otherFacilitator.id,
+      villageId: fx.villages.bhangdoli.id,
+    })
     expect(refusal(() => acknowledgeResolution(other, ids.passed[1], today))).toBeInstanceOf(NotFound)
     expect(refusal(() => acknowledgeResolution(rekha, ids.passed[1], today))).toBeInstanceOf(Error)
     expect(answersOf(ids.passed[1])).toBe(0)
@@ -107,13 +186,26 @@ describe('the Gram Panchayat answers', () => {
     const id = ids.passed[1]
     const next = scheduleMeeting(rekha, fx.villages.papdi.id, scheduleInput({ date: inDays(7), agenda: 'Games' }))
     acknowledgeResolution(sarpanch, id, today)
-    decideResolution(sarpanch, id, { decision: 'declined', on: today, text: 'The land belongs to the forest department', targetDate: null })
+    decideResolution(sarpanch, id, {
+      decision: 'declined',
+      on: today,
+      text: 'The land belongs to the forest department',
+      targetDate: null,
+    })
     const items = agendaOf(database.db, next.id)
     // One item per resolution: the first one's answers (accepted, two actions, done) were waiting; this decline joins them.
     const answerItems = items.filter((i) => i.kind === 'answer')
     expect(answerItems.map((i) => i.resolutionId)).toEqual([ids.passed[0], id])
-    expect(answersOnAgenda(database.db, next.id).get(answerItems[0].id)!.map((a) => a.kind)).toEqual(['accepted', 'action', 'action', 'action', 'done'])
-    expect(answersOnAgenda(database.db, next.id).get(answerItems[1].id)!.map((a) => a.text)).toEqual(['The land belongs to the forest department'])
+    expect(
+      answersOnAgenda(database.db, next.id)
+        .get(answerItems[0].id)!
+        .map((a) => a.kind),
+    ).toEqual(['accepted', 'action', 'action', 'action', 'done'])
+    expect(
+      answersOnAgenda(database.db, next.id)
+        .get(answerItems[1].id)!
+        .map((a) => a.text),
+    ).toEqual(['The land belongs to the forest department'])
     // An answer already placed is not placed again on a later meeting.
     const later = scheduleMeeting(rekha, fx.villages.papdi.id, scheduleInput({ date: inDays(30), agenda: '' }))
     expect(agendaOf(database.db, later.id).filter((i) => i.kind === 'answer')).toHaveLength(0)
@@ -124,11 +216,25 @@ describe('the dates of the answers', () => {
   it('refuses a step dated before the step it follows', () => {
     const id = ids.passed[3]
     forward(id, daysAgo(10))
-    expect((refusal(() => acknowledgeResolution(sarpanch, id, daysAgo(11))) as InvalidInput).fields.on?.key).toBe('v.beforeForwarding')
+    expect((refusal(() => acknowledgeResolution(sarpanch, id, daysAgo(11))) as InvalidInput).fields.on?.key).toBe(
+      'v.beforeForwarding',
+    )
     acknowledgeResolution(sarpanch, id, daysAgo(5))
-    const early = refusal(() => decideResolution(sarpanch, id, { decision: 'referred', on: daysAgo(7), text: 'Block Education Officer', targetDate: null })) as InvalidInput
+    const early = refusal(() =>
+      decideResolution(sarpanch, id, {
+        decision: 'referred',
+        on: daysAgo(7),
+        text: 'Block Education Officer',
+        targetDate: null,
+      }),
+    ) as InvalidInput
     expect(early.fields.on).toEqual({ key: 'v.beforeLastAnswer', params: { date: daysAgo(5) } })
-    decideResolution(sarpanch, id, { decision: 'referred', on: daysAgo(4), text: 'Block Education Officer', targetDate: null })
+    decideResolution(sarpanch, id, {
+      decision: 'referred',
+      on: daysAgo(4),
+      text: 'Block Education Officer',
+      targetDate: null,
+    })
     expect(getJourney(rekha, id).journey.status).toBe('referred')
   })
 })

@@ -3,8 +3,23 @@ import { eq, sql } from 'drizzle-orm'
 import { ctxFor, freshDatabase, seedVillages } from '../helpers/app.ts'
 import { commonBalPanchayat, resolutionForm, scheduleInput, seatBalPanchayat } from '../helpers/meetings.ts'
 import {
-  addActionPoint, addAgendaItem, addAmendment, agendaOf, attendanceRecord, balPanchayatOn, closeMeeting, getMeeting, meetingQuorum,
-  minutesOf, moveAgendaItem, recordAttendance, removeAgendaItem, saveMinutes, scheduleMeeting, setQuorumRule, startMeeting,
+  addActionPoint,
+  addAgendaItem,
+  addAmendment,
+  agendaOf,
+  attendanceRecord,
+  balPanchayatOn,
+  closeMeeting,
+  getMeeting,
+  meetingQuorum,
+  minutesOf,
+  moveAgendaItem,
+  recordAttendance,
+  removeAgendaItem,
+  saveMinutes,
+  scheduleMeeting,
+  setQuorumRule,
+  startMeeting,
 } from '../../src/meetings/meetings.ts'
 import { recordResolution, resolutionsOf } from '../../src/resolutions/resolutions.ts'
 import { resolutionSchema } from '../../src/resolutions/schemas.ts'
@@ -30,9 +45,18 @@ beforeAll(async () => {
 afterAll(() => database.close())
 
 const papdi = () => fx.villages.papdi.id
-const audits = (action: string) => database.db.select({ n: sql<number>`count(*)` }).from(auditLog).where(eq(auditLog.action, action)).get()!.n
-const refusal = (fn: () => unknown) => { try { fn() } catch (e) { return e } throw new Error('was not refused') }
-const tick = (meetingId: number, ...names: string[]) => names.forEach((n) => recordAttendance(rekha, meetingId, kids[n], true))
+const audits = (action: string) =>
+  database.db.select({ n: sql<number>`count(*)` }).from(auditLog).where(eq(auditLog.action, action)).get()!.n
+const refusal = (fn: () => unknown) => {
+  try {
+    fn()
+  } catch (e) {
+    return e
+  }
+  throw new Error('was not refused')
+}
+const tick = (meetingId: number, ...names: string[]) =>
+  names.forEach((n) => recordAttendance(rekha, meetingId, kids[n], true))
 const vote = (over: Record<string, string>) => resolutionSchema.parse(resolutionForm(over))
 let rooms = 0
 const meetingInput = (over: Record<string, string> = {}) => scheduleInput({ place: `Room ${++rooms}`, ...over })
@@ -46,7 +70,10 @@ describe('scheduling a meeting', () => {
     const b = scheduleMeeting(rekha, papdi(), meetingInput({ agenda: '', time: '17:00' }))
     expect(b.number).toBe(a.number + 2)
     expect(a.chairChildId).toBe(kids.Meena)
-    expect(agendaOf(database.db, a.id).map((i) => i.title)).toEqual(['Hand pump in ward 2', 'Girls toilet at the school'])
+    expect(agendaOf(database.db, a.id).map((i) => i.title)).toEqual([
+      'Hand pump in ward 2',
+      'Girls toilet at the school',
+    ])
     expect(audits('meeting.scheduled')).toBeGreaterThanOrEqual(2)
   })
 
@@ -57,7 +84,9 @@ describe('scheduling a meeting', () => {
   })
 
   it('refuses a chair who is not a member, and another village’s facilitator', () => {
-    expect(refusal(() => scheduleMeeting(rekha, papdi(), meetingInput({ chairChildId: '999' })))).toBeInstanceOf(InvalidInput)
+    expect(refusal(() => scheduleMeeting(rekha, papdi(), meetingInput({ chairChildId: '999' })))).toBeInstanceOf(
+      InvalidInput,
+    )
     expect(refusal(() => scheduleMeeting(kamla, papdi(), meetingInput()))).toBeInstanceOf(NotFound)
   })
 
@@ -83,39 +112,103 @@ describe('scheduling a meeting', () => {
 
 describe('holding a meeting', () => {
   let id: number
-  beforeAll(() => { id = scheduleMeeting(rekha, papdi(), meetingInput()).id; startMeeting(rekha, id) })
+  beforeAll(() => {
+    id = scheduleMeeting(rekha, papdi(), meetingInput()).id
+    startMeeting(rekha, id)
+  })
 
   it('meets its quorum only when enough members, and enough girls among them, are ticked', () => {
     tick(id, 'Ravi', 'Sunil', 'Gopal', 'Mukesh', 'Meena')
-    expect(meetingQuorum(database.db, getMeeting(rekha, id).meeting)).toMatchObject({ present: 5, girlsPresent: 1, membersMet: true, girlsMet: false, met: false })
+    expect(meetingQuorum(database.db, getMeeting(rekha, id).meeting)).toMatchObject({
+      present: 5,
+      girlsPresent: 1,
+      membersMet: true,
+      girlsMet: false,
+      met: false,
+    })
     tick(id, 'Sunita')
-    expect(meetingQuorum(database.db, getMeeting(rekha, id).meeting)).toMatchObject({ present: 6, girlsPresent: 2, met: true })
+    expect(meetingQuorum(database.db, getMeeting(rekha, id).meeting)).toMatchObject({
+      present: 6,
+      girlsPresent: 2,
+      met: true,
+    })
     recordAttendance(rekha, id, kids.Sunita, true)
     expect(audits('attendance.present')).toBe(6)
   })
 
   it('refuses a resolution whose proposer was not ticked present, or whose votes exceed those present', () => {
     const before = database.db.select({ n: sql<number>`count(*)` }).from(resolutions).get()!.n
-    const absent = refusal(() => recordResolution(rekha, id, vote({ proposerChildId: String(kids.Pooja), seconderChildId: String(kids.Ravi) }))) as InvalidInput
+    const absent = refusal(() =>
+      recordResolution(rekha, id, vote({ proposerChildId: String(kids.Pooja), seconderChildId: String(kids.Ravi) })),
+    ) as InvalidInput
     expect(absent.fields.proposerChildId?.key).toBe('v.notPresent')
-    const many = refusal(() => recordResolution(rekha, id, vote({ proposerChildId: String(kids.Meena), seconderChildId: String(kids.Ravi), votesFor: '5', votesAgainst: '1', votesAbstain: '1' }))) as InvalidInput
+    const many = refusal(() =>
+      recordResolution(
+        rekha,
+        id,
+        vote({
+          proposerChildId: String(kids.Meena),
+          seconderChildId: String(kids.Ravi),
+          votesFor: '5',
+          votesAgainst: '1',
+          votesAbstain: '1',
+        }),
+      ),
+    ) as InvalidInput
     expect(many.fields.votesFor).toEqual({ key: 'v.moreVotesThanPresent', params: { n: 6 } })
     expect(database.db.select({ n: sql<number>`count(*)` }).from(resolutions).get()!.n).toBe(before)
   })
 
   it('numbers a passed resolution village/year/serial and leaves a failed one without a number', () => {
-    const passed = recordResolution(rekha, id, vote({ proposerChildId: String(kids.Meena), seconderChildId: String(kids.Ravi), votesFor: '4', votesAgainst: '1', votesAbstain: '1' }))
-    const failed = recordResolution(rekha, id, vote({ title: 'Cricket ground', category: 'play', proposerChildId: String(kids.Sunil), seconderChildId: String(kids.Gopal), votesFor: '2', votesAgainst: '3', votesAbstain: '1' }))
+    const passed = recordResolution(
+      rekha,
+      id,
+      vote({
+        proposerChildId: String(kids.Meena),
+        seconderChildId: String(kids.Ravi),
+        votesFor: '4',
+        votesAgainst: '1',
+        votesAbstain: '1',
+      }),
+    )
+    const failed = recordResolution(
+      rekha,
+      id,
+      vote({
+        title: 'Cricket ground',
+        category: 'play',
+        proposerChildId: String(kids.Sunil),
+        seconderChildId: String(kids.Gopal),
+        votesFor: '2',
+        votesAgainst: '3',
+        votesAbstain: '1',
+      }),
+    )
     const year = new Date().getFullYear()
     expect(passed.number).toMatch(new RegExp(`^Papdi/${year}/\\d+$`))
     expect(failed.number).toBeNull()
-    const again = recordResolution(rekha, id, vote({ proposerChildId: String(kids.Meena), seconderChildId: String(kids.Sunita), votesFor: '5' }))
+    const again = recordResolution(
+      rekha,
+      id,
+      vote({ proposerChildId: String(kids.Meena), seconderChildId: String(kids.Sunita), votesFor: '5' }),
+    )
     expect(again.serial).toBe(passed.serial! + 1)
-    expect(resolutionsOf(database.db, id).map((r) => [r.proposer, r.passed])).toEqual([['Meena', true], ['Sunil', false], ['Meena', true]])
+    expect(resolutionsOf(database.db, id).map((r) => [r.proposer, r.passed])).toEqual([
+      ['Meena', true],
+      ['Sunil', false],
+      ['Meena', true],
+    ])
   })
 
   it('records two resolutions with the same words as two, each with its number: nothing is guessed from content', () => {
-    const form = vote({ title: 'Swings for the anganwadi', category: 'play', proposerChildId: String(kids.Gopal), seconderChildId: String(kids.Mukesh), votesFor: '4', votesAgainst: '0' })
+    const form = vote({
+      title: 'Swings for the anganwadi',
+      category: 'play',
+      proposerChildId: String(kids.Gopal),
+      seconderChildId: String(kids.Mukesh),
+      votesFor: '4',
+      votesAgainst: '0',
+    })
     const first = recordResolution(rekha, id, form)
     const second = recordResolution(rekha, id, form)
     expect(second.id).not.toBe(first.id)
@@ -125,18 +218,34 @@ describe('holding a meeting', () => {
 
   it('saves minutes as they are typed, one revision per change, and refuses a save from a stale revision', () => {
     const [item] = agendaOf(database.db, id)
-    const first = saveMinutes(rekha, id, item.id, { discussion: 'The pump in ward 2 has been broken for a month.', decisions: '', revision: 0 })
-    const same = saveMinutes(rekha, id, item.id, { discussion: 'The pump in ward 2 has been broken for a month.', decisions: '', revision: 0 })
+    const first = saveMinutes(rekha, id, item.id, {
+      discussion: 'The pump in ward 2 has been broken for a month.',
+      decisions: '',
+      revision: 0,
+    })
+    const same = saveMinutes(rekha, id, item.id, {
+      discussion: 'The pump in ward 2 has been broken for a month.',
+      decisions: '',
+      revision: 0,
+    })
     expect(same.revision).toBe(first.revision)
-    const second = saveMinutes(rekha, id, item.id, { discussion: 'The pump in ward 2 has been broken for a month.', decisions: 'Write to the Sarpanch.', revision: 1 })
+    const second = saveMinutes(rekha, id, item.id, {
+      discussion: 'The pump in ward 2 has been broken for a month.',
+      decisions: 'Write to the Sarpanch.',
+      revision: 1,
+    })
     expect(second.revision).toBe(2)
-    expect(refusal(() => saveMinutes(rekha, id, item.id, { discussion: 'An older text', decisions: '', revision: 1 }))).toBeInstanceOf(Conflict)
+    expect(
+      refusal(() => saveMinutes(rekha, id, item.id, { discussion: 'An older text', decisions: '', revision: 1 })),
+    ).toBeInstanceOf(Conflict)
     expect(minutesOf(database.db, id)[0]).toMatchObject({ decisions: 'Write to the Sarpanch.', revision: 2 })
   })
 
   it('refuses an action point due before the meeting', () => {
     const [item] = agendaOf(database.db, id)
-    expect(refusal(() => addActionPoint(rekha, id, item.id, { what: 'Visit the pump', who: 'Ravi', byDate: '2001-01-01' }))).toBeInstanceOf(InvalidInput)
+    expect(
+      refusal(() => addActionPoint(rekha, id, item.id, { what: 'Visit the pump', who: 'Ravi', byDate: '2001-01-01' })),
+    ).toBeInstanceOf(InvalidInput)
     addActionPoint(rekha, id, item.id, { what: 'Visit the pump', who: 'Ravi and Meena', byDate: null })
   })
 
@@ -145,9 +254,15 @@ describe('holding a meeting', () => {
     closeMeeting(rekha, id)
     const [item] = agendaOf(database.db, id)
     const before = database.db.select().from(minutes).where(eq(minutes.agendaItemId, item.id)).get()
-    expect(refusal(() => saveMinutes(rekha, id, item.id, { discussion: 'rewritten', decisions: '' }))).toBeInstanceOf(Conflict)
+    expect(refusal(() => saveMinutes(rekha, id, item.id, { discussion: 'rewritten', decisions: '' }))).toBeInstanceOf(
+      Conflict,
+    )
     expect(refusal(() => recordAttendance(rekha, id, kids.Pooja, true))).toBeInstanceOf(Conflict)
-    expect(refusal(() => recordResolution(rekha, id, vote({ proposerChildId: String(kids.Meena), seconderChildId: String(kids.Ravi) })))).toBeInstanceOf(Conflict)
+    expect(
+      refusal(() =>
+        recordResolution(rekha, id, vote({ proposerChildId: String(kids.Meena), seconderChildId: String(kids.Ravi) })),
+      ),
+    ).toBeInstanceOf(Conflict)
     addAmendment(rekha, id, { agendaItemId: item.id, text: 'The pump is in ward 3, not ward 2.' })
     expect(database.db.select().from(minutes).where(eq(minutes.agendaItemId, item.id)).get()).toEqual(before)
     expect(audits('minutes.amended')).toBe(1)
@@ -168,7 +283,18 @@ describe('a meeting without its quorum', () => {
     tick(m.id, 'Ravi', 'Sunil', 'Gopal')
     const [item] = agendaOf(database.db, m.id)
     saveMinutes(rekha, m.id, item.id, { discussion: 'Few came because of the harvest.', decisions: '' })
-    const e = refusal(() => recordResolution(rekha, m.id, vote({ proposerChildId: String(kids.Ravi), seconderChildId: String(kids.Sunil), votesFor: '3', votesAgainst: '0' }))) as InvalidInput
+    const e = refusal(() =>
+      recordResolution(
+        rekha,
+        m.id,
+        vote({
+          proposerChildId: String(kids.Ravi),
+          seconderChildId: String(kids.Sunil),
+          votesFor: '3',
+          votesAgainst: '0',
+        }),
+      ),
+    ) as InvalidInput
     expect(e.fields._form?.key).toBe('resolutions.noQuorum')
   })
 

@@ -21,7 +21,15 @@ describe('the quorum of a Bal Panchayat meeting', () => {
 
   it('is met with half the members present and a third of them girls', () => {
     const q = quorumOf(rule, roll(2, 4, 4, 2))
-    expect(q).toMatchObject({ members: 12, present: 6, girlMembers: 6, girlsPresent: 2, membersNeeded: 6, girlsNeeded: 2, met: true })
+    expect(q).toMatchObject({
+      members: 12,
+      present: 6,
+      girlMembers: 6,
+      girlsPresent: 2,
+      membersNeeded: 6,
+      girlsNeeded: 2,
+      met: true,
+    })
   })
 
   it('is not met when enough members come but too few of them are girls', () => {

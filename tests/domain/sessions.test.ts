@@ -1,7 +1,13 @@
 import fs from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Session } from 'fastify'
-import { ABSOLUTE_LIMIT_MS, IDLE_LIMIT_MS, isPollingStation, sessionDeadline, sessionEnd } from '../../src/web/session-policy.ts'
+import {
+  ABSOLUTE_LIMIT_MS,
+  IDLE_LIMIT_MS,
+  isPollingStation,
+  sessionDeadline,
+  sessionEnd,
+} from '../../src/web/session-policy.ts'
 import { SqliteSessionStore } from '../../src/web/session-store.ts'
 import { freshDatabase, seedVillages } from '../helpers/app.ts'
 
@@ -31,7 +37,7 @@ describe('how long a session lasts', () => {
     expect(sessionEnd({}, T0)).toBeNull()
   })
 
-  it('the store may forget a session at its end: the earlier of the two limits, or the cookie\'s for a station', () => {
+  it("the store may forget a session at its end: the earlier of the two limits, or the cookie's for a station", () => {
     const cookie = T0 + 7 * 24 * 60 * MIN
     expect(sessionDeadline(staff({ lastSeenAt: T0 + 10 * MIN }), cookie)).toBe(T0 + 40 * MIN)
     expect(sessionDeadline(staff({ lastSeenAt: T0 + 11.8 * 60 * MIN }), cookie)).toBe(T0 + ABSOLUTE_LIMIT_MS)
@@ -41,17 +47,31 @@ describe('how long a session lasts', () => {
 
 describe('the session store', () => {
   let database: ReturnType<typeof freshDatabase>
-  afterEach(() => { database?.close(); fs.rmSync(database.dir, { recursive: true, force: true }) })
-  const rows = () => database.sessions.prepare('SELECT id, user_id AS userId, expires_at AS expiresAt FROM sessions ORDER BY rowid').all() as { id: string; userId: number | null; expiresAt: number }[]
-  const call = <T>(f: (cb: (err: unknown, v?: T) => void) => void) => new Promise<T | undefined>((resolve, reject) => f((err, v) => (err ? reject(err) : resolve(v))))
-  const as = (data: Record<string, unknown>) => ({ cookie: { expires: new Date(T0 + 7 * 24 * 60 * MIN) }, ...data }) as unknown as Session
+  afterEach(() => {
+    database?.close()
+    fs.rmSync(database.dir, { recursive: true, force: true })
+  })
+  const rows = () =>
+    database.sessions
+      .prepare('SELECT id, user_id AS userId, expires_at AS expiresAt FROM sessions ORDER BY rowid')
+      .all() as { id: string; userId: number | null; expiresAt: number }[]
+  const call = <T>(f: (cb: (err: unknown, v?: T) => void) => void) =>
+    new Promise<T | undefined>((resolve, reject) => f((err, v) => (err ? reject(err) : resolve(v))))
+  const as = (data: Record<string, unknown>) =>
+    ({ cookie: { expires: new Date(T0 + 7 * 24 * 60 * MIN) }, ...data }) as unknown as Session
 
   async function storeWithUsers(options: ConstructorParameters<typeof SqliteSessionStore>[1] = {}) {
     database = freshDatabase()
     const { users } = await seedVillages(database)
     let now = T0
     const store = new SqliteSessionStore(database.sessions, { now: () => now, ...options })
-    return { store, users, at: (t: number) => { now = t } }
+    return {
+      store,
+      users,
+      at: (t: number) => {
+        now = t
+      },
+    }
   }
 
   it('keeps nothing for someone not logged in, and forgets a session that logs out', async () => {
@@ -80,13 +100,20 @@ describe('the session store', () => {
     const { store, users, at } = await storeWithUsers()
     await call((cb) => store.set('old', as(staff({ userId: users.admin.id })), cb))
     at(T0 + 2 * 60 * MIN)
-    await call((cb) => store.set('new', as(staff({ userId: users.facilitator.id, startedAt: T0 + 2 * 60 * MIN, lastSeenAt: T0 + 2 * 60 * MIN })), cb))
+    await call((cb) =>
+      store.set(
+        'new',
+        as(staff({ userId: users.facilitator.id, startedAt: T0 + 2 * 60 * MIN, lastSeenAt: T0 + 2 * 60 * MIN })),
+        cb,
+      ),
+    )
     expect(rows().map((r) => r.id)).toEqual(['new'])
   })
 
   it('keeps at most N sessions per person, and at most M in all: the oldest go first', async () => {
     const { store, users } = await storeWithUsers({ perUser: 3, total: 5 })
-    for (const id of ['a1', 'a2', 'a3', 'a4']) await call((cb) => store.set(id, as(staff({ userId: users.facilitator.id })), cb))
+    for (const id of ['a1', 'a2', 'a3', 'a4'])
+      await call((cb) => store.set(id, as(staff({ userId: users.facilitator.id })), cb))
     expect(rows().map((r) => r.id)).toEqual(['a2', 'a3', 'a4'])
     // Saving an existing session again is not a new one: nothing is dropped.
     await call((cb) => store.set('a2', as(staff({ userId: users.facilitator.id, lastSeenAt: T0 + MIN })), cb))
@@ -97,7 +124,9 @@ describe('the session store', () => {
 
   it('clears the rows older releases stored for visitors when it starts', async () => {
     database = freshDatabase()
-    database.sessions.prepare("INSERT INTO sessions (id, user_id, data, expires_at) VALUES ('visitor', NULL, '{}', ?)").run(T0 + 1e9)
+    database.sessions
+      .prepare("INSERT INTO sessions (id, user_id, data, expires_at) VALUES ('visitor', NULL, '{}', ?)")
+      .run(T0 + 1e9)
     new SqliteSessionStore(database.sessions)
     expect(rows()).toEqual([])
   })

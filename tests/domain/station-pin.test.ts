@@ -1,7 +1,16 @@
 // The station PIN's pure parts: how long the tablet pauses after wrong tries, and how the PIN is kept.
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { FIRST_LOCKOUT_MS, MAX_LOCKOUT_MS, PIN_TRIES, hashPin, isLegacyPinHash, lockoutAfter, minutesLeft, verifyPin } from '../../src/elections/station-pin.ts'
+import {
+  FIRST_LOCKOUT_MS,
+  MAX_LOCKOUT_MS,
+  PIN_TRIES,
+  hashPin,
+  isLegacyPinHash,
+  lockoutAfter,
+  minutesLeft,
+  verifyPin,
+} from '../../src/elections/station-pin.ts'
 
 const minute = 60_000
 
@@ -9,7 +18,9 @@ describe('the lockout schedule', () => {
   it('locks after every fifth wrong try: 1 minute, then twice as long each time, at most an hour', () => {
     expect(PIN_TRIES).toBe(5)
     expect(FIRST_LOCKOUT_MS).toBe(minute)
-    expect([5, 10, 15, 20, 25, 30, 35, 40, 500].map((n) => lockoutAfter(n) / minute)).toEqual([1, 2, 4, 8, 16, 32, 60, 60, 60])
+    expect([5, 10, 15, 20, 25, 30, 35, 40, 500].map((n) => lockoutAfter(n) / minute)).toEqual([
+      1, 2, 4, 8, 16, 32, 60, 60, 60,
+    ])
     expect(MAX_LOCKOUT_MS).toBe(60 * minute)
   })
 
@@ -46,7 +57,14 @@ describe('the PIN as it is kept', () => {
   it('checks a hash with other cost parameters by those written in it', async () => {
     const { scryptSync, randomBytes } = await import('node:crypto')
     const salt = randomBytes(16)
-    const cheap = ['scrypt', 1024, 8, 1, salt.toString('base64'), scryptSync('1234', salt, 32, { N: 1024, r: 8, p: 1 }).toString('base64')].join('$')
+    const cheap = [
+      'scrypt',
+      1024,
+      8,
+      1,
+      salt.toString('base64'),
+      scryptSync('1234', salt, 32, { N: 1024, r: 8, p: 1 }).toString('base64'),
+    ].join('$')
     expect(await verifyPin('1234', cheap)).toBe(true)
     expect(await verifyPin('1235', cheap)).toBe(false)
   })
@@ -64,7 +82,14 @@ describe('the PIN as it is kept', () => {
     const b = await hashPin('1357')
     expect(await verifyPin('2468', a)).toBe(true)
     // Proven now: the same answers, for every try, without the hash deciding which PIN is right.
-    for (const [pin, ok] of [['2468', true], ['2469', false], ['', false], ['1357', false], ['24680', false]] as const) expect(await verifyPin(pin, a), pin).toBe(ok)
+    for (const [pin, ok] of [
+      ['2468', true],
+      ['2469', false],
+      ['', false],
+      ['1357', false],
+      ['24680', false],
+    ] as const)
+      expect(await verifyPin(pin, a), pin).toBe(ok)
     expect(await verifyPin('2468', b)).toBe(false)
     expect(await verifyPin('1357', b)).toBe(true)
     // A wrong PIN first proves nothing: the right one still opens.
@@ -74,7 +99,16 @@ describe('the PIN as it is kept', () => {
   })
 
   it('refuses whatever is not a hash it knows, without throwing', async () => {
-    for (const stored of ['', '4826', 'sha256$', 'sha256$salt$', 'md5$x$y', 'scrypt$0$8$1$c2FsdA==$aGFzaA==', 'scrypt$abc$8$1$c2FsdA==$aGFzaA==', 'scrypt$1024$8$1$$']) {
+    for (const stored of [
+      '',
+      '4826',
+      'sha256$',
+      'sha256$salt$',
+      'md5$x$y',
+      'scrypt$0$8$1$c2FsdA==$aGFzaA==',
+      'scrypt$abc$8$1$c2FsdA==$aGFzaA==',
+      'scrypt$1024$8$1$$',
+    ]) {
       expect(await verifyPin('4826', stored), stored).toBe(false)
     }
   })

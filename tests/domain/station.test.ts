@@ -7,7 +7,14 @@ import { contestInput, electionInput, villageChildren } from '../helpers/electio
 import { addContest, createElection, nominate, openNominations, openPoll } from '../../src/elections/elections.ts'
 import { closePoll } from '../../src/elections/counting.ts'
 import {
-  issueBallot, lockoutMinutes, openStation, reopenStation, stationLockouts, stationPollOpen, unlockStation, type StationState,
+  issueBallot,
+  lockoutMinutes,
+  openStation,
+  reopenStation,
+  stationLockouts,
+  stationPollOpen,
+  unlockStation,
+  type StationState,
 } from '../../src/elections/voting.ts'
 import { Conflict, InvalidInput } from '../../src/web/errors.ts'
 
@@ -20,7 +27,10 @@ beforeEach(async () => {
   database = freshDatabase()
   const fx = await seedVillages(database)
   ctx = ctxFor(database, fx.users.facilitator)
-  kids = villageChildren(database, fx.users.facilitator, fx.villages.papdi.id, [['Ravi', 'boy'], ['Meena', 'girl']])
+  kids = villageChildren(database, fx.users.facilitator, fx.villages.papdi.id, [
+    ['Ravi', 'boy'],
+    ['Meena', 'girl'],
+  ])
   electionId = createElection(ctx, fx.villages.papdi.id, electionInput()).id
   const contest = addContest(ctx, electionId, contestInput({ seats: '1' }))
   openNominations(ctx, electionId)
@@ -31,13 +41,26 @@ afterEach(() => database.close())
 
 const MIN = 60_000
 /** The station as it is when a child has the tablet: the roll locked, as after a vote. */
-const lockedStation = async (pin = '4321'): Promise<StationState> => ({ ...(await openStation(ctx, electionId, pin)), unlocked: false })
-const pinHash = (id: number) => database.sqlite.prepare('SELECT pin_hash FROM stations WHERE id = ?').pluck().get(id) as string
-const lockouts = () => database.sqlite.prepare("SELECT actor_name, village_id, subject, subject_id, detail FROM audit_log WHERE action = 'station.locked_out' ORDER BY id").all() as
-  { actor_name: string; village_id: number; subject: string; subject_id: number; detail: string }[]
+const lockedStation = async (pin = '4321'): Promise<StationState> => ({
+  ...(await openStation(ctx, electionId, pin)),
+  unlocked: false,
+})
+const pinHash = (id: number) =>
+  database.sqlite.prepare('SELECT pin_hash FROM stations WHERE id = ?').pluck().get(id) as string
+const lockouts = () =>
+  database.sqlite
+    .prepare(
+      "SELECT actor_name, village_id, subject, subject_id, detail FROM audit_log WHERE action = 'station.locked_out' ORDER BY id",
+    )
+    .all() as { actor_name: string; village_id: number; subject: string; subject_id: number; detail: string }[]
 /** A wrong try: the message key and minutes shown, and the state the session keeps. */
 async function refused(attempt: Promise<unknown>) {
-  const err = await attempt.then(() => { throw new Error('the try was accepted') }, (e: unknown) => e)
+  const err = await attempt.then(
+    () => {
+      throw new Error('the try was accepted')
+    },
+    (e: unknown) => e,
+  )
   expect(err).toBeInstanceOf(InvalidInput)
   const { fields, state } = err as InvalidInput & { state: StationState }
   const [field, message] = Object.entries(fields)[0]
@@ -49,7 +72,11 @@ describe('opening the roll again with the station PIN', () => {
     const s = await lockedStation()
     expect(() => issueBallot(ctx, s, kids.Ravi)).toThrow(Conflict)
     expect(pinHash(s.id)).toMatch(/^scrypt\$32768\$8\$1\$/)
-    expect(await refused(unlockStation(ctx, s, '0000'))).toMatchObject({ field: 'pin', key: 'v.pinWrong', state: { failedPins: 1 } })
+    expect(await refused(unlockStation(ctx, s, '0000'))).toMatchObject({
+      field: 'pin',
+      key: 'v.pinWrong',
+      state: { failedPins: 1 },
+    })
     const open = await unlockStation(ctx, s, '4321')
     expect(open).toMatchObject({ unlocked: true, failedPins: 0 })
   })
@@ -57,26 +84,48 @@ describe('opening the roll again with the station PIN', () => {
   it('five wrong tries lock it for a minute, ten for two: while locked not even the right PIN is checked', async () => {
     const s = await lockedStation()
     const t0 = Date.now()
-    for (let i = 1; i <= 4; i++) expect(await refused(unlockStation(ctx, s, '0000', t0))).toMatchObject({ key: 'v.pinWrong', state: { failedPins: i } })
+    for (let i = 1; i <= 4; i++)
+      expect(await refused(unlockStation(ctx, s, '0000', t0))).toMatchObject({
+        key: 'v.pinWrong',
+        state: { failedPins: i },
+      })
     const fifth = await refused(unlockStation(ctx, s, '0000', t0))
     expect(fifth).toMatchObject({ key: 'v.pinWait', minutes: 1, state: { failedPins: 5, lockedUntil: t0 + MIN } })
-    expect(await refused(unlockStation(ctx, s, '4321', t0 + MIN - 1))).toMatchObject({ key: 'v.pinWait', minutes: 1, state: { failedPins: 5 } })
+    expect(await refused(unlockStation(ctx, s, '4321', t0 + MIN - 1))).toMatchObject({
+      key: 'v.pinWait',
+      minutes: 1,
+      state: { failedPins: 5 },
+    })
     expect(lockoutMinutes(database.db, s, t0 + 30_000)).toBe(1)
 
     // The minute is over: five more wrong tries lock it for two.
     const t1 = t0 + MIN
-    for (let i = 6; i <= 9; i++) expect(await refused(unlockStation(ctx, s, '1111', t1))).toMatchObject({ key: 'v.pinWrong', state: { failedPins: i } })
-    expect(await refused(unlockStation(ctx, s, '1111', t1))).toMatchObject({ key: 'v.pinWait', minutes: 2, state: { failedPins: 10, lockedUntil: t1 + 2 * MIN } })
-    expect(await refused(unlockStation(ctx, s, '4321', t1 + 2 * MIN - 1))).toMatchObject({ key: 'v.pinWait', minutes: 1 })
+    for (let i = 6; i <= 9; i++)
+      expect(await refused(unlockStation(ctx, s, '1111', t1))).toMatchObject({
+        key: 'v.pinWrong',
+        state: { failedPins: i },
+      })
+    expect(await refused(unlockStation(ctx, s, '1111', t1))).toMatchObject({
+      key: 'v.pinWait',
+      minutes: 2,
+      state: { failedPins: 10, lockedUntil: t1 + 2 * MIN },
+    })
+    expect(await refused(unlockStation(ctx, s, '4321', t1 + 2 * MIN - 1))).toMatchObject({
+      key: 'v.pinWait',
+      minutes: 1,
+    })
     expect(lockoutMinutes(database.db, s, t1 + 1)).toBe(2)
     expect(lockoutMinutes(database.db, s, t1 + 2 * MIN)).toBe(0)
 
     // After it, the right PIN opens the roll and the count starts again.
     expect(await unlockStation(ctx, s, '4321', t1 + 2 * MIN)).toMatchObject({ unlocked: true, failedPins: 0 })
-    expect(await refused(unlockStation(ctx, s, '0000', t1 + 2 * MIN))).toMatchObject({ key: 'v.pinWrong', state: { failedPins: 1 } })
+    expect(await refused(unlockStation(ctx, s, '0000', t1 + 2 * MIN))).toMatchObject({
+      key: 'v.pinWrong',
+      state: { failedPins: 1 },
+    })
   }, 30_000)
 
-  it('every lockout is in the audit log — whose station, which election, how many wrong tries, how long — and on the election\'s page', async () => {
+  it("every lockout is in the audit log — whose station, which election, how many wrong tries, how long — and on the election's page", async () => {
     const s = await lockedStation()
     const t0 = Date.now()
     for (let i = 0; i < 5; i++) await refused(unlockStation(ctx, s, '0000', t0))
@@ -84,8 +133,20 @@ describe('opening the roll again with the station PIN', () => {
     // Tries during a lockout are not counted: they were never checked.
     await refused(unlockStation(ctx, s, '0000', t0 + MIN + 1))
     expect(lockouts().map((l) => ({ ...l, detail: JSON.parse(l.detail) }))).toEqual([
-      { actor_name: 'rekha', village_id: ctx.actor.villageId, subject: 'election', subject_id: electionId, detail: { station: s.id, openedBy: 'rekha', wrongTries: 5, lockedMinutes: 1 } },
-      { actor_name: 'rekha', village_id: ctx.actor.villageId, subject: 'election', subject_id: electionId, detail: { station: s.id, openedBy: 'rekha', wrongTries: 10, lockedMinutes: 2 } },
+      {
+        actor_name: 'rekha',
+        village_id: ctx.actor.villageId,
+        subject: 'election',
+        subject_id: electionId,
+        detail: { station: s.id, openedBy: 'rekha', wrongTries: 5, lockedMinutes: 1 },
+      },
+      {
+        actor_name: 'rekha',
+        village_id: ctx.actor.villageId,
+        subject: 'election',
+        subject_id: electionId,
+        detail: { station: s.id, openedBy: 'rekha', wrongTries: 10, lockedMinutes: 2 },
+      },
     ])
     expect(stationLockouts(ctx, electionId)).toEqual([
       { at: expect.any(Date), wrongTries: 5, minutes: 1, openedBy: 'rekha' },
@@ -108,7 +169,9 @@ describe('opening the roll again with the station PIN', () => {
     const { createHash } = await import('node:crypto')
     const s = await lockedStation()
     const salt = '00112233445566778899aabbccddeeff'
-    database.sqlite.prepare('UPDATE stations SET pin_hash = ? WHERE id = ?').run(`sha256$${salt}$${createHash('sha256').update(`${salt}:2580`).digest('hex')}`, s.id)
+    database.sqlite
+      .prepare('UPDATE stations SET pin_hash = ? WHERE id = ?')
+      .run(`sha256$${salt}$${createHash('sha256').update(`${salt}:2580`).digest('hex')}`, s.id)
     expect(await refused(unlockStation(ctx, s, '4321'))).toMatchObject({ key: 'v.pinWrong' })
     expect(await unlockStation(ctx, s, '2580')).toMatchObject({ unlocked: true })
     expect(pinHash(s.id)).toMatch(/^scrypt\$/)
@@ -117,21 +180,33 @@ describe('opening the roll again with the station PIN', () => {
 })
 
 describe('a forgotten PIN', () => {
-  it('is replaced only with the account\'s password', async () => {
+  it("is replaced only with the account's password", async () => {
     const s = await lockedStation()
-    expect(await refused(reopenStation(ctx, s, 'wrong-password', '5555'))).toMatchObject({ field: 'password', key: 'voting.reopenWrongPassword', state: { failedPins: 1 } })
+    expect(await refused(reopenStation(ctx, s, 'wrong-password', '5555'))).toMatchObject({
+      field: 'password',
+      key: 'voting.reopenWrongPassword',
+      state: { failedPins: 1 },
+    })
     const fresh = await reopenStation(ctx, s, PASSWORD, '5555')
     expect(fresh).toMatchObject({ electionId, unlocked: true, failedPins: 0 })
     expect(fresh.id).not.toBe(s.id)
     expect((await unlockStation(ctx, { ...fresh, unlocked: false }, '5555')).unlocked).toBe(true)
   })
 
-  it('wrong passwords count as wrong tries: the tablet cannot be used to guess the account\'s password', async () => {
+  it("wrong passwords count as wrong tries: the tablet cannot be used to guess the account's password", async () => {
     const s = await lockedStation()
     const now = Date.now()
     for (let i = 0; i < 4; i++) await refused(unlockStation(ctx, s, '0000', now))
-    expect(await refused(reopenStation(ctx, s, 'guess-1', '5555', now))).toMatchObject({ field: 'password', key: 'v.pinWait', minutes: 1 })
-    expect(await refused(reopenStation(ctx, s, PASSWORD, '5555', now + 1000))).toMatchObject({ field: 'password', key: 'v.pinWait', minutes: 1 })
+    expect(await refused(reopenStation(ctx, s, 'guess-1', '5555', now))).toMatchObject({
+      field: 'password',
+      key: 'v.pinWait',
+      minutes: 1,
+    })
+    expect(await refused(reopenStation(ctx, s, PASSWORD, '5555', now + 1000))).toMatchObject({
+      field: 'password',
+      key: 'v.pinWait',
+      minutes: 1,
+    })
     expect(await reopenStation(ctx, s, PASSWORD, '5555', now + MIN)).toMatchObject({ unlocked: true })
   }, 30_000)
 })

@@ -9,7 +9,12 @@ describe('watching the free space of the box', () => {
   it('is ok above the threshold, low below it, full with less than a megabyte', () => {
     let free = 500 * MB
     let now = 0
-    const watch = new StorageWatch(() => free, 200 * MB, () => now, 5_000)
+    const watch = new StorageWatch(
+      () => free,
+      200 * MB,
+      () => now,
+      5_000,
+    )
     expect(watch.state()).toBe('ok')
     free = 150 * MB
     now += 5_000
@@ -22,7 +27,15 @@ describe('watching the free space of the box', () => {
   it('reads the disk at most every few seconds', () => {
     let reads = 0
     let now = 0
-    const watch = new StorageWatch(() => { reads++; return 500 * MB }, 200 * MB, () => now, 5_000)
+    const watch = new StorageWatch(
+      () => {
+        reads++
+        return 500 * MB
+      },
+      200 * MB,
+      () => now,
+      5_000,
+    )
     for (let i = 0; i < 100; i++) watch.state()
     expect(reads).toBe(1)
     now += 5_000
@@ -32,7 +45,12 @@ describe('watching the free space of the box', () => {
 
   it('a write refused for lack of space makes it "full" for a while, whatever the disk said', () => {
     let now = 0
-    const watch = new StorageWatch(() => 500 * MB, 200 * MB, () => now, 5_000)
+    const watch = new StorageWatch(
+      () => 500 * MB,
+      200 * MB,
+      () => now,
+      5_000,
+    )
     watch.noteFull()
     expect(watch.state()).toBe('full')
     now += 5_000
@@ -40,11 +58,13 @@ describe('watching the free space of the box', () => {
   })
 
   it('a disk it cannot read is not taken for a full one', () => {
-    const watch = new StorageWatch(() => { throw new Error('statfs failed') })
+    const watch = new StorageWatch(() => {
+      throw new Error('statfs failed')
+    })
     expect(watch.state()).toBe('ok')
   })
 
-  it('knows a full disk from SQLite\'s and the file system\'s errors, alone or undoing a group commit', () => {
+  it("knows a full disk from SQLite's and the file system's errors, alone or undoing a group commit", () => {
     const full = Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' })
     expect(isStorageFull(full)).toBe(true)
     expect(isStorageFull(Object.assign(new Error('no space'), { code: 'ENOSPC' }))).toBe(true)

@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest'
 import { isSymbol, symbolSvg, symbols } from '../../src/elections/symbols.ts'
 
 const dictionary = (lang: 'hi' | 'en') =>
-  JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, `../../src/i18n/symbols.${lang}.json`), 'utf8')) as { symbol: Record<string, string> }
+  JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, `../../src/i18n/symbols.${lang}.json`), 'utf8')) as {
+    symbol: Record<string, string>
+  }
 
 describe('the ballot symbols', () => {
   it('are at least 24, with unique lowercase ascii ids', () => {
@@ -19,14 +21,49 @@ describe('the ballot symbols', () => {
 
   it('avoid the symbols of political parties', () => {
     // National and state parties' symbols (and a few close to them); the bicycle is allowed by the product owner.
-    const party = ['lotus', 'hand', 'palm', 'broom', 'elephant', 'lantern', 'clock', 'arrow', 'bow', 'hammer', 'sickle', 'fan',
-      'ceiling-fan', 'coconut', 'coconut-tree', 'leaves', 'leaf', 'rising-sun', 'conch', 'wheel', 'spinning-wheel', 'charkha', 'car',
-      'glass', 'tumbler', 'hurricane-lamp', 'harvester', 'tractor', 'key', 'banana', 'mango', 'drum', 'umbrella', 'ladder', 'moon']
+    const party = [
+      'lotus',
+      'hand',
+      'palm',
+      'broom',
+      'elephant',
+      'lantern',
+      'clock',
+      'arrow',
+      'bow',
+      'hammer',
+      'sickle',
+      'fan',
+      'ceiling-fan',
+      'coconut',
+      'coconut-tree',
+      'leaves',
+      'leaf',
+      'rising-sun',
+      'conch',
+      'wheel',
+      'spinning-wheel',
+      'charkha',
+      'car',
+      'glass',
+      'tumbler',
+      'hurricane-lamp',
+      'harvester',
+      'tractor',
+      'key',
+      'banana',
+      'mango',
+      'drum',
+      'umbrella',
+      'ladder',
+      'moon',
+    ]
     expect(symbols.filter((id) => party.includes(id))).toEqual([])
   })
 
   it('have a Hindi and an English name each, and the two dictionaries have the same keys', () => {
-    const hi = dictionary('hi'), en = dictionary('en')
+    const hi = dictionary('hi'),
+      en = dictionary('en')
     expect(Object.keys(hi)).toEqual(['symbol'])
     expect(Object.keys(en)).toEqual(['symbol'])
     expect(Object.keys(hi.symbol).sort()).toEqual([...symbols].sort())
@@ -41,7 +78,8 @@ describe('the ballot symbols', () => {
 
   it('recognises symbol ids and nothing else', () => {
     for (const id of symbols) expect(isSymbol(id)).toBe(true)
-    for (const x of ['', 'Flower', 'lotus', ' star', 'toString', '__proto__', null, undefined, 1, {}, ['sun']]) expect(isSymbol(x)).toBe(false)
+    for (const x of ['', 'Flower', 'lotus', ' star', 'toString', '__proto__', null, undefined, 1, {}, ['sun']])
+      expect(isSymbol(x)).toBe(false)
   })
 })
 
@@ -64,7 +102,11 @@ describe('symbolSvg', () => {
         expect(closed.sort(), id).toEqual(opened.sort())
         // Only basic shapes.
         const elements = new Set([...svg.matchAll(/<([a-zA-Z]+)\b/g)].map((m) => m[1]))
-        for (const e of elements) expect(['svg', 'title', 'g', 'circle', 'ellipse', 'rect', 'path', 'polygon', 'line'], `${id}: <${e}>`).toContain(e)
+        for (const e of elements)
+          expect(
+            ['svg', 'title', 'g', 'circle', 'ellipse', 'rect', 'path', 'polygon', 'line'],
+            `${id}: <${e}>`,
+          ).toContain(e)
       }
     }
   })
@@ -99,6 +141,7 @@ describe('symbolSvg', () => {
 
   it('refuses unknown symbols and impossible sizes', () => {
     expect(() => symbolSvg('lotus' as never)).toThrow()
-    for (const size of [0, -5, Number.NaN, Number.POSITIVE_INFINITY]) expect(() => symbolSvg('sun', { size })).toThrow(RangeError)
+    for (const size of [0, -5, Number.NaN, Number.POSITIVE_INFINITY])
+      expect(() => symbolSvg('sun', { size })).toThrow(RangeError)
   })
 })

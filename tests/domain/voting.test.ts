@@ -1,9 +1,26 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { freshDatabase, seedVillages, ctxFor } from '../helpers/app.ts'
 import { contestInput, electionInput, villageChildren } from '../helpers/elections.ts'
-import { addContest, createElection, nominate, openNominations, openPoll, type Contest } from '../../src/elections/elections.ts'
+import {
+  addContest,
+  createElection,
+  nominate,
+  openNominations,
+  openPoll,
+  type Contest,
+} from '../../src/elections/elections.ts'
 import { closePoll, countElection } from '../../src/elections/counting.ts'
-import { BALLOT_TTL_MS, addToRoll, ballotStatus, castBallot, issueBallot, openStation, rollAdditions, voterRoll, type StationState } from '../../src/elections/voting.ts'
+import {
+  BALLOT_TTL_MS,
+  addToRoll,
+  ballotStatus,
+  castBallot,
+  issueBallot,
+  openStation,
+  rollAdditions,
+  voterRoll,
+  type StationState,
+} from '../../src/elections/voting.ts'
 import { openDatabase } from '../../src/db/client.ts'
 import { clearBox } from '../../src/elections/ballot-box.ts'
 import { withdrawConsent } from '../../src/people/children.ts'
@@ -22,7 +39,13 @@ beforeEach(async () => {
   const fx = await seedVillages(database)
   ctx = ctxFor(database, fx.users.facilitator)
   kids = villageChildren(database, fx.users.facilitator, fx.villages.papdi.id, [
-    ['Ravi', 'boy', 12], ['Meena', 'girl', 12], ['Sunita', 'girl', 14], ['Gopal', 'boy', 15], ['Asha', 'girl', 8], ['Baby', 'girl', 4], ['Kamal', 'boy', 19],
+    ['Ravi', 'boy', 12],
+    ['Meena', 'girl', 12],
+    ['Sunita', 'girl', 14],
+    ['Gopal', 'boy', 15],
+    ['Asha', 'girl', 8],
+    ['Baby', 'girl', 4],
+    ['Kamal', 'boy', 19],
   ])
   electionId = createElection(ctx, fx.villages.papdi.id, electionInput()).id
   members = addContest(ctx, electionId, contestInput({ seats: '2' }))
@@ -38,7 +61,9 @@ beforeEach(async () => {
 })
 afterEach(() => database.close())
 
-async function station(): Promise<StationState> { return openStation(ctx, electionId, '4321') }
+async function station(): Promise<StationState> {
+  return openStation(ctx, electionId, '4321')
+}
 const vote = async (state: StationState, childId: number, marks: [number, number[]][]) => {
   const issued = issueBallot(ctx, state, childId)
   return { issued, after: await castBallot(ctx, issued, issued.ballot!.token, new Map(marks)) }
@@ -48,9 +73,21 @@ const ballots = () => count('box_slots WHERE filled')
 const checkoffs = () => count('box_checkoffs WHERE voted')
 /** The ballots in a contest as the box holds them: the candidate ids marked on each, sorted. */
 const ballotsOf = (contestId: number) => {
-  const order = JSON.parse(database.sqlite.prepare('SELECT candidate_ids FROM box_contests WHERE contest_id = ?').pluck().get(contestId) as string) as number[]
-  return (database.sqlite.prepare('SELECT marks FROM box_slots WHERE contest_id = ? AND filled').pluck().all(contestId) as Buffer[])
-    .map((b) => order.filter((_, i) => b[i >> 3] & (1 << (i & 7)))).map((ids) => ids.join(',')).sort()
+  const order = JSON.parse(
+    database.sqlite
+      .prepare('SELECT candidate_ids FROM box_contests WHERE contest_id = ?')
+      .pluck()
+      .get(contestId) as string,
+  ) as number[]
+  return (
+    database.sqlite
+      .prepare('SELECT marks FROM box_slots WHERE contest_id = ? AND filled')
+      .pluck()
+      .all(contestId) as Buffer[]
+  )
+    .map((b) => order.filter((_, i) => b[i >> 3] & (1 << (i & 7))))
+    .map((ids) => ids.join(','))
+    .sort()
 }
 
 describe('the voter roll', () => {
@@ -67,7 +104,15 @@ describe('the voter roll', () => {
     expect(roll.voters.find((v) => v.name === 'Meena')).toMatchObject({ voted: true })
     expect(roll).toMatchObject({ cast: 1, total: 5, girls: { voted: 1, total: 3 }, boys: { voted: 0, total: 2 } })
     // The roll knows who voted, and nothing of what they chose.
-    expect(Object.keys(roll.voters[0]).sort()).toEqual(['dateOfBirth', 'gender', 'guardianName', 'id', 'name', 'voted', 'ward'])
+    expect(Object.keys(roll.voters[0]).sort()).toEqual([
+      'dateOfBirth',
+      'gender',
+      'guardianName',
+      'id',
+      'name',
+      'voted',
+      'ward',
+    ])
   })
 
   it('takes a child added after opening only by a logged act, with a check-off and a slot laid out as the others', async () => {
@@ -80,7 +125,9 @@ describe('the voter roll', () => {
     addToRoll(ctx, electionId, late) // a double tap adds nothing more
     expect(count(`box_checkoffs WHERE election_id = ${electionId}`)).toBe(6)
     expect(count(`box_slots WHERE contest_id = ${members.id}`)).toBe(slotsBefore + 1)
-    expect(database.sqlite.prepare("SELECT count(*) FROM audit_log WHERE action = 'roll.child_added'").pluck().get()).toBe(1)
+    expect(
+      database.sqlite.prepare("SELECT count(*) FROM audit_log WHERE action = 'roll.child_added'").pluck().get(),
+    ).toBe(1)
     await vote(s, late, [[members.id, [cand.Meena]]])
     expect(rollAdditions(ctx, electionId)).toEqual([])
     expect(voterRoll(ctx, electionId).cast).toBe(1)
@@ -91,33 +138,53 @@ describe('casting a ballot', () => {
   it('overwrites a check-off and a slot per contest in place; the box names no child beside a ballot and keeps no time', async () => {
     const slots = count('box_slots')
     const s = await station()
-    await vote(s, kids.Ravi, [[members.id, [cand.Meena, cand.Gopal]], [leaders.id, [cand.Sunita]]])
+    await vote(s, kids.Ravi, [
+      [members.id, [cand.Meena, cand.Gopal]],
+      [leaders.id, [cand.Sunita]],
+    ])
     await vote(s, kids.Meena, [[members.id, [cand.Meena]]])
     await vote(s, kids.Gopal, [[leaders.id, [cand.Sunita]]])
     expect(checkoffs()).toBe(3)
     expect(ballots()).toBe(6) // one per contest per voter, skipped contests included as blanks
     expect(count('box_slots')).toBe(slots) // nothing inserted: empty slots were filled
-    expect(ballotsOf(members.id)).toEqual(['', `${cand.Meena}`, [cand.Meena, cand.Gopal].sort((a, b) => a - b).join(',')].sort())
+    expect(ballotsOf(members.id)).toEqual(
+      ['', `${cand.Meena}`, [cand.Meena, cand.Gopal].sort((a, b) => a - b).join(',')].sort(),
+    )
     expect(ballotsOf(leaders.id)).toEqual(['', `${cand.Sunita}`, `${cand.Sunita}`])
-    const columns = (t: string) => (database.sqlite.prepare(`PRAGMA box.table_info(${t})`).all() as { name: string }[]).map((c) => c.name)
+    const columns = (t: string) =>
+      (database.sqlite.prepare(`PRAGMA box.table_info(${t})`).all() as { name: string }[]).map((c) => c.name)
     expect(columns('box_slots')).toEqual(['id', 'contest_id', 'filled', 'marks'])
     expect(columns('box_checkoffs')).toEqual(['id', 'election_id', 'child_id', 'voted'])
     // The main database holds no ballot and no check-off at all.
-    const mainTables = database.sqlite.prepare("SELECT name FROM main.sqlite_master WHERE type = 'table'").pluck().all() as string[]
+    const mainTables = database.sqlite
+      .prepare("SELECT name FROM main.sqlite_master WHERE type = 'table'")
+      .pluck()
+      .all() as string[]
     expect(mainTables.filter((n) => /ballot|checkoff|slot/.test(n))).toEqual([])
-    expect(database.sqlite.prepare("SELECT count(*) FROM audit_log WHERE detail LIKE '%ballot%' OR action LIKE 'ballot%'").pluck().get()).toBe(0)
+    expect(
+      database.sqlite
+        .prepare("SELECT count(*) FROM audit_log WHERE detail LIKE '%ballot%' OR action LIKE 'ballot%'")
+        .pluck()
+        .get(),
+    ).toBe(0)
   })
 
   it('a child votes once: a second ballot is not even issued, and a replayed or second cast writes nothing', async () => {
     const s = await station()
     const { issued } = await vote(s, kids.Ravi, [[members.id, [cand.Ravi]]])
-    expect(() => issueBallot(ctx, s, kids.Ravi)).toThrowError(expect.objectContaining({ messageKey: 'voting.alreadyVoted' }))
-    await expect(castBallot(ctx, issued, issued.ballot!.token, new Map([[members.id, [cand.Gopal]]]))).rejects.toThrow(Conflict)
+    expect(() => issueBallot(ctx, s, kids.Ravi)).toThrowError(
+      expect.objectContaining({ messageKey: 'voting.alreadyVoted' }),
+    )
+    await expect(castBallot(ctx, issued, issued.ballot!.token, new Map([[members.id, [cand.Gopal]]]))).rejects.toThrow(
+      Conflict,
+    )
     // Meena's ballot handed out on a second tablet cancels the first tablet's: only one can be cast.
     const tablet2 = await station()
     const a = issueBallot(ctx, s, kids.Meena)
     const b = issueBallot(ctx, tablet2, kids.Meena)
-    await expect(castBallot(ctx, a, a.ballot!.token, new Map([[members.id, [cand.Meena]]]))).rejects.toMatchObject({ messageKey: 'voting.noBallot' })
+    await expect(castBallot(ctx, a, a.ballot!.token, new Map([[members.id, [cand.Meena]]]))).rejects.toMatchObject({
+      messageKey: 'voting.noBallot',
+    })
     await castBallot(ctx, b, b.ballot!.token, new Map([[members.id, [cand.Gopal]]]))
     expect(checkoffs()).toBe(2)
     expect(ballotsOf(members.id)).toEqual([`${cand.Gopal}`, `${cand.Ravi}`].sort())
@@ -127,7 +194,11 @@ describe('casting a ballot', () => {
     const s = await station()
     const issued = issueBallot(ctx, s, kids.Sunita)
     // All fifty arrive together and go into one group commit: only one survives.
-    const outcomes = await Promise.allSettled(Array.from({ length: 50 }, () => castBallot(ctx, issued, issued.ballot!.token, new Map([[leaders.id, [cand.Sunita]]]))))
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 50 }, () =>
+        castBallot(ctx, issued, issued.ballot!.token, new Map([[leaders.id, [cand.Sunita]]])),
+      ),
+    )
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1)
     expect(checkoffs()).toBe(1)
     expect(ballots()).toBe(2)
@@ -155,27 +226,48 @@ describe('casting a ballot', () => {
     try {
       Date.now = () => realNow() + BALLOT_TTL_MS + 1
       expect(ballotStatus(database.db, issued)).toBe('expired')
-      await expect(castBallot(ctx, issued, issued.ballot!.token, new Map())).rejects.toMatchObject({ messageKey: 'voting.noBallot' })
-    } finally { Date.now = realNow }
+      await expect(castBallot(ctx, issued, issued.ballot!.token, new Map())).rejects.toMatchObject({
+        messageKey: 'voting.noBallot',
+      })
+    } finally {
+      Date.now = realNow
+    }
     // The server's memory is all that ties a token to a child: without it (a restart) the ballot is void.
     const again = issueBallot(ctx, { ...s, unlocked: true }, kids.Gopal)
     const restarted = openDatabase(database.sqlite.name)
     try {
       const after = ctxFor(restarted, ctx.actor)
       expect(ballotStatus(restarted.db, again)).toBe('lost')
-      await expect(castBallot(after, again, again.ballot!.token, new Map())).rejects.toMatchObject({ messageKey: 'voting.noBallot' })
-    } finally { restarted.close() }
+      await expect(castBallot(after, again, again.ballot!.token, new Map())).rejects.toMatchObject({
+        messageKey: 'voting.noBallot',
+      })
+    } finally {
+      restarted.close()
+    }
     closePoll(ctx, electionId, { source: 'random' })
-    await expect(castBallot(ctx, again, again.ballot!.token, new Map())).rejects.toMatchObject({ messageKey: 'voting.pollNotOpen' })
+    await expect(castBallot(ctx, again, again.ballot!.token, new Map())).rejects.toMatchObject({
+      messageKey: 'voting.pollNotOpen',
+    })
     expect(checkoffs()).toBe(0)
   })
 
   it('tablet ballots and paper counts add up in one count', async () => {
     const s = await station()
     await vote(s, kids.Ravi, [[members.id, [cand.Meena, cand.Gopal]]])
-    await vote(s, kids.Meena, [[members.id, [cand.Meena]], [leaders.id, [cand.Sunita]]])
+    await vote(s, kids.Meena, [
+      [members.id, [cand.Meena]],
+      [leaders.id, [cand.Sunita]],
+    ])
     const { enterPaperCount } = await import('../../src/elections/counting.ts')
-    enterPaperCount(ctx, electionId, members.id, { ballots: 10, note: '', votes: new Map([[cand.Ravi, 7], [cand.Meena, 3], [cand.Gopal, 2]]) })
+    enterPaperCount(ctx, electionId, members.id, {
+      ballots: 10,
+      note: '',
+      votes: new Map([
+        [cand.Ravi, 7],
+        [cand.Meena, 3],
+        [cand.Gopal, 2],
+      ]),
+    })
     closePoll(ctx, electionId, { source: 'random' })
     const [m] = countElection(ctx, electionId)
     expect(m.ballots).toBe(12)
@@ -188,10 +280,33 @@ describe('the recount', () => {
     const s = await station()
     await vote(s, kids.Ravi, [[members.id, [cand.Meena]]])
     const { enterPaperCount, verifyCount } = await import('../../src/elections/counting.ts')
-    enterPaperCount(ctx, electionId, members.id, { ballots: 3, note: '', votes: new Map([[cand.Ravi, 2], [cand.Gopal, 1]]) })
+    enterPaperCount(ctx, electionId, members.id, {
+      ballots: 3,
+      note: '',
+      votes: new Map([
+        [cand.Ravi, 2],
+        [cand.Gopal, 1],
+      ]),
+    })
     closePoll(ctx, electionId, { source: 'random' })
-    expect(verifyCount(ctx, electionId)).toMatchObject({ digestMatches: true, ok: true, contests: [{ ballots: 4, same: true }, { ballots: 1, same: true }] })
+    expect(verifyCount(ctx, electionId)).toMatchObject({
+      digestMatches: true,
+      ok: true,
+      contests: [
+        { ballots: 4, same: true },
+        { ballots: 1, same: true },
+      ],
+    })
     clearBox(database.db, electionId)
-    expect(verifyCount(ctx, electionId)).toMatchObject({ digestOnSheet: null, digestNow: null, digestMatches: true, ok: true, contests: [{ ballots: 3, same: true }, { ballots: 0, same: true }] })
+    expect(verifyCount(ctx, electionId)).toMatchObject({
+      digestOnSheet: null,
+      digestNow: null,
+      digestMatches: true,
+      ok: true,
+      contests: [
+        { ballots: 3, same: true },
+        { ballots: 0, same: true },
+      ],
+    })
   })
 })

@@ -32,8 +32,20 @@ export function ctxFor(database: AppDatabase, actor: Actor, lang: 'hi' | 'en' = 
 /** The common village: two villages, and an account of each role. */
 export async function seedVillages(database: AppDatabase) {
   const op = operatorCtx(database)
-  const papdi = createVillage(op, { name: 'Papdi', gramPanchayat: 'Sothana', block: 'Viratnagar', district: 'Jaipur', state: 'Rajasthan' })
-  const bhangdoli = createVillage(op, { name: 'Bhangdoli', gramPanchayat: 'Thanagazi', block: 'Thanagazi', district: 'Alwar', state: 'Rajasthan' })
+  const papdi = createVillage(op, {
+    name: 'Papdi',
+    gramPanchayat: 'Sothana',
+    block: 'Viratnagar',
+    district: 'Jaipur',
+    state: 'Rajasthan',
+  })
+  const bhangdoli = createVillage(op, {
+    name: 'Bhangdoli',
+    gramPanchayat: 'Thanagazi',
+    block: 'Thanagazi',
+    district: 'Alwar',
+    state: 'Rajasthan',
+  })
   const make = async (username: string, role: Role, villageId: number | null): Promise<Actor> => {
     const u = await createUser(op, { username, displayName: username, role, villageId, password: PASSWORD })
     return { id: u.id, username: u.username, displayName: u.displayName, role: u.role, villageId: u.villageId }
@@ -49,11 +61,32 @@ export async function seedVillages(database: AppDatabase) {
 
 export type TestApp = Awaited<ReturnType<typeof testApp>>
 
-export async function testApp(options: { seed?: boolean; loginRateLimit?: { max: number; timeWindow: number }; logStream?: NodeJS.WritableStream; now?: () => number; storage?: StorageWatch; backups?: BackupOptions } = {}) {
+export async function testApp(
+  options: {
+    seed?: boolean
+    loginRateLimit?: { max: number; timeWindow: number }
+    logStream?: NodeJS.WritableStream
+    now?: () => number
+    storage?: StorageWatch
+    backups?: BackupOptions
+  } = {},
+) {
   const database = freshDatabase()
-  const app = await build({ database, sessionSecret: 'test-secret-that-is-long-enough-0123456789', loginRateLimit: options.loginRateLimit ?? { max: 1000, timeWindow: 60_000 }, logStream: options.logStream, now: options.now, storage: options.storage, backups: options.backups })
+  const app = await build({
+    database,
+    sessionSecret: 'test-secret-that-is-long-enough-0123456789',
+    loginRateLimit: options.loginRateLimit ?? { max: 1000, timeWindow: 60_000 },
+    logStream: options.logStream,
+    now: options.now,
+    storage: options.storage,
+    backups: options.backups,
+  })
   const fx = options.seed === false ? null : await seedVillages(database)
-  const close = async () => { await app.close(); database.close(); fs.rmSync(database.dir, { recursive: true, force: true }) }
+  const close = async () => {
+    await app.close()
+    database.close()
+    fs.rmSync(database.dir, { recursive: true, force: true })
+  }
   return { app, database, db: database.db, fx: fx!, close, agent: () => new Agent(app) }
 }
 
@@ -78,19 +111,39 @@ export class Agent {
   }
 
   async get(url: string, headers: Record<string, string> = {}) {
-    return this.keep(await this.app.inject({ method: 'GET', url, headers: { accept: 'text/html', cookie: this.cookieHeader(), ...headers } }))
+    return this.keep(
+      await this.app.inject({
+        method: 'GET',
+        url,
+        headers: { accept: 'text/html', cookie: this.cookieHeader(), ...headers },
+      }),
+    )
   }
 
   /** Posts a form as a browser would, with the page's CSRF token unless told otherwise. */
-  async post(url: string, form: Record<string, string | string[]> = {}, headers: Record<string, string> = {}, withCsrf = true) {
+  async post(
+    url: string,
+    form: Record<string, string | string[]> = {},
+    headers: Record<string, string> = {},
+    withCsrf = true,
+  ) {
     if (withCsrf && !this.csrf) await this.get('/login')
     const body = new URLSearchParams()
     if (withCsrf) body.append('_csrf', this.csrf)
     for (const [k, v] of Object.entries(form)) for (const x of Array.isArray(v) ? v : [v]) body.append(k, x)
-    return this.keep(await this.app.inject({
-      method: 'POST', url, payload: body.toString(),
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', cookie: this.cookieHeader(), ...headers },
-    }))
+    return this.keep(
+      await this.app.inject({
+        method: 'POST',
+        url,
+        payload: body.toString(),
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          accept: 'text/html',
+          cookie: this.cookieHeader(),
+          ...headers,
+        },
+      }),
+    )
   }
 
   async login(username: string, password = PASSWORD) {
@@ -104,5 +157,11 @@ export class Agent {
 
 /** Text of the element after a label, to read a page the way a person would. */
 export function textOf(html: string): string {
-  return html.replace(/<script[\s\S]*?<\/script>/g, '').replace(/<[^>]+>/g, ' ').replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&').replace(/\s+/g, ' ')
+  return html
+    .replace(/<script[\s\S]*?<\/script>/g, '')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ')
 }

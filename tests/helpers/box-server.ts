@@ -32,36 +32,69 @@ export async function freePort(): Promise<number> {
 }
 
 /** Fills a fresh database (through the domain verbs), then starts the server on it and waits for /health. */
-export async function startBox<T>(prepare: (database: AppDatabase) => T | Promise<T>): Promise<BoxServer & { prepared: T }> {
+export async function startBox<T>(
+  prepare: (database: AppDatabase) => T | Promise<T>,
+): Promise<BoxServer & { prepared: T }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bp-box-'))
   const dbFile = path.join(dir, 'box.sqlite')
   const database = openDatabase(dbFile)
   let prepared: T
-  try { prepared = await prepare(database) } finally { database.close() }
+  try {
+    prepared = await prepare(database)
+  } finally {
+    database.close()
+  }
   const port = await freePort()
   let httpsPort = await freePort()
   while (httpsPort === port) httpsPort = await freePort()
   // node itself, not the tsx wrapper: the signal must reach the process that holds the database.
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, PORT: String(port), HTTPS_PORT: String(httpsPort), HOST: '127.0.0.1', DATABASE_PATH: dbFile, SESSION_SECRET: 'box-test-secret-0123456789abcdefghijklmn', NODE_ENV: 'production' },
+    cwd: projectRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HTTPS_PORT: String(httpsPort),
+      HOST: '127.0.0.1',
+      DATABASE_PATH: dbFile,
+      SESSION_SECRET: 'box-test-secret-0123456789abcdefghijklmn',
+      NODE_ENV: 'production',
+    },
   })
   let output = ''
-  child.stdout!.on('data', (d) => { output += d })
-  child.stderr!.on('data', (d) => { output += d })
+  child.stdout!.on('data', (d) => {
+    output += d
+  })
+  child.stderr!.on('data', (d) => {
+    output += d
+  })
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
   let gone = false
-  void exited.then(() => { gone = true })
+  void exited.then(() => {
+    gone = true
+  })
   const http = `http://127.0.0.1:${port}`
   // A busy two-core machine may take a while: wait for the condition, up to a minute, never a fixed time.
   const deadline = Date.now() + 60_000
-  while (!(await fetch(`${http}/health`).then((r) => r.ok, () => false))) {
-    if (gone || Date.now() > deadline) { child.kill('SIGKILL'); throw new Error(`the server did not start:\n${output}`) }
+  while (
+    !(await fetch(`${http}/health`).then(
+      (r) => r.ok,
+      () => false,
+    ))
+  ) {
+    if (gone || Date.now() > deadline) {
+      child.kill('SIGKILL')
+      throw new Error(`the server did not start:\n${output}`)
+    }
     await new Promise((r) => setTimeout(r, 100))
   }
   const tlsDir = path.join(dir, 'tls')
   return {
-    http, https: `https://127.0.0.1:${httpsPort}`, dir, tlsDir, prepared,
+    http,
+    https: `https://127.0.0.1:${httpsPort}`,
+    dir,
+    tlsDir,
+    prepared,
     ca: fs.readFileSync(path.join(tlsDir, 'ca.crt'), 'utf8'),
     output: () => output,
     stop: async () => {
@@ -78,12 +111,18 @@ export async function startBox<T>(prepare: (database: AppDatabase) => T | Promis
 export type Answer = { status: number; headers: IncomingHttpHeaders; body: string }
 
 /** A request over HTTPS trusting only `ca` (not the system's authorities). */
-export function httpsRequest(url: string, ca: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Answer> {
+export function httpsRequest(
+  url: string,
+  ca: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = https.request(url, { method: options.method ?? 'GET', headers: options.headers, ca }, (res) => {
       let body = ''
       res.setEncoding('utf8')
-      res.on('data', (d) => { body += d })
+      res.on('data', (d) => {
+        body += d
+      })
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }))
     })
     req.on('error', reject)

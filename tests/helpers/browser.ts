@@ -2,7 +2,14 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type { AddressInfo } from 'node:net'
 import chromium from '@sparticuz/chromium'
-import { chromium as pw, type Browser, type BrowserContext, type BrowserContextOptions, type Page, type Response } from 'playwright-core'
+import {
+  chromium as pw,
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  type Page,
+  type Response,
+} from 'playwright-core'
 import { afterAll, beforeAll } from 'vitest'
 import { testApp, type TestApp } from './app.ts'
 
@@ -20,7 +27,9 @@ export type ViewportName = keyof typeof viewports
 export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
   const exe = fs.existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : await chromium.executablePath()
   // --single-process makes several contexts in one browser unstable; keep the sandbox flags.
-  const args = chromium.args.filter((a) => !['--disable-web-security', '--allow-running-insecure-content', '--single-process'].includes(a))
+  const args = chromium.args.filter(
+    (a) => !['--disable-web-security', '--allow-running-insecure-content', '--single-process'].includes(a),
+  )
   // Two test files starting at once may both unpack @sparticuz/chromium's binary: one can find it
   // still being written (ETXTBSY). Try again until the writer is done.
   for (let attempt = 1; ; attempt++) {
@@ -36,8 +45,12 @@ export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> 
 /** One browser for the whole test file: `const b = useBrowser()`, then `b.browser` inside tests. */
 export function useBrowser(extraArgs: string[] = []) {
   const holder = { browser: null as unknown as Browser }
-  beforeAll(async () => { holder.browser = await launchBrowser(extraArgs) })
-  afterAll(async () => { await holder.browser?.close() })
+  beforeAll(async () => {
+    holder.browser = await launchBrowser(extraArgs)
+  })
+  afterAll(async () => {
+    await holder.browser?.close()
+  })
   return holder
 }
 
@@ -66,17 +79,31 @@ export async function shot(page: Page, name: string): Promise<string> {
 export type Problems = { console: string[]; pageErrors: string[]; failedRequests: string[]; responses: Response[] }
 
 /** A context (own cookies) and page at a viewport, recording every problem the page reports. */
-export async function openPage(browser: Browser, base: string, viewport: ViewportName = 'phone', options: BrowserContextOptions = {}): Promise<{ context: BrowserContext; page: Page; problems: Problems }> {
-  const context = await browser.newContext({ baseURL: base, viewport: viewports[viewport], locale: 'hi-IN', ...options })
+export async function openPage(
+  browser: Browser,
+  base: string,
+  viewport: ViewportName = 'phone',
+  options: BrowserContextOptions = {},
+): Promise<{ context: BrowserContext; page: Page; problems: Problems }> {
+  const context = await browser.newContext({
+    baseURL: base,
+    viewport: viewports[viewport],
+    locale: 'hi-IN',
+    ...options,
+  })
   const page = await context.newPage()
   const problems: Problems = { console: [], pageErrors: [], failedRequests: [], responses: [] }
-  page.on('console', (m) => { if (m.type() === 'error') problems.console.push(`${page.url()}: ${m.text()}`) })
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.console.push(`${page.url()}: ${m.text()}`)
+  })
   page.on('pageerror', (e) => problems.pageErrors.push(`${page.url()}: ${e.message}`))
   page.on('requestfailed', (r) => problems.failedRequests.push(`${r.url()}: ${r.failure()?.errorText}`))
   page.on('response', (r) => problems.responses.push(r))
   // CSP violations also go to the console, but record them from the page itself to be sure.
   await page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`))
+    document.addEventListener('securitypolicyviolation', (e) =>
+      console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`),
+    )
   })
   return { context, page, problems }
 }
@@ -110,7 +137,10 @@ export async function logIn(page: Page, username: string, password: string) {
   await page.goto('/login')
   await page.getByLabel(/यूज़रनेम|Username/).fill(username)
   await page.getByLabel(/^(पासवर्ड|Password)$/).fill(password)
-  await Promise.all([page.waitForURL((u) => u.pathname !== '/login'), page.getByRole('button', { name: /लॉग इन करें|Log in/ }).click()])
+  await Promise.all([
+    page.waitForURL((u) => u.pathname !== '/login'),
+    page.getByRole('button', { name: /लॉग इन करें|Log in/ }).click(),
+  ])
 }
 
 /** A field's error message: the span.error inside the same .field as the control. */

@@ -15,9 +15,13 @@ export const mainText = async (page: Page) => (await page.locator('main').innerT
  */
 export async function expectNoSidewaysScroll(page: Page, except?: string) {
   if (!except) return expect(await sidewaysOverflow(page), `sideways overflow on ${path(page)}`).toBeLessThanOrEqual(0)
-  const wide = await page.evaluate((known) => [...document.querySelectorAll('body *')]
-    .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5 && !e.closest(known))
-    .map((e) => `${e.tagName.toLowerCase()}.${e.className}: ${(e.textContent ?? '').trim().slice(0, 40)}`), except)
+  const wide = await page.evaluate(
+    (known) =>
+      [...document.querySelectorAll('body *')]
+        .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5 && !e.closest(known))
+        .map((e) => `${e.tagName.toLowerCase()}.${e.className}: ${(e.textContent ?? '').trim().slice(0, 40)}`),
+    except,
+  )
   expect(wide, `sideways overflow on ${path(page)}`).toEqual([])
 }
 
@@ -37,7 +41,9 @@ export async function submitExpectingMistakes(page: Page, click: () => Promise<u
 /** A second tab in the same browser (same login), whose problems go into the same record. */
 export async function secondTab(page: Page, problems: Problems) {
   const tab = await page.context().newPage()
-  tab.on('console', (m) => { if (m.type() === 'error') problems.console.push(`${tab.url()}: ${m.text()}`) })
+  tab.on('console', (m) => {
+    if (m.type() === 'error') problems.console.push(`${tab.url()}: ${m.text()}`)
+  })
   tab.on('pageerror', (e) => problems.pageErrors.push(`${tab.url()}: ${e.message}`))
   tab.on('requestfailed', (r) => problems.failedRequests.push(`${r.url()}: ${r.failure()?.errorText}`))
   tab.on('response', (r) => problems.responses.push(r))
@@ -45,18 +51,23 @@ export async function secondTab(page: Page, problems: Problems) {
 }
 
 /** The election page's section for one contest. */
-export const contestPanel = (page: Page, name: string) => page.locator('section[id^="contest-"]').filter({ has: page.getByRole('heading', { level: 2, name, exact: true }) })
+export const contestPanel = (page: Page, name: string) =>
+  page.locator('section[id^="contest-"]').filter({ has: page.getByRole('heading', { level: 2, name, exact: true }) })
 
 /**
  * Nominates a child from the election page: "Add a candidate" in the contest's section, the child
  * from the list, a tap on the symbol's picture, then the button. Back on the election page.
  */
 export async function nominate(page: Page, contest: string, child: string, symbol: string) {
-  await clickTo(page, /\/candidates\/new$/, () => contestPanel(page, contest).getByRole('link', { name: 'Add a candidate' }).click())
+  await clickTo(page, /\/candidates\/new$/, () =>
+    contestPanel(page, contest).getByRole('link', { name: 'Add a candidate' }).click(),
+  )
   expect(await text(page, 'h1')).toBe(`Add a candidate: ${contest}`)
   await chooseChild(page, child)
   await tapSymbol(page, symbol)
-  await clickTo(page, /\/elections\/\d+(#contest-\d+)?$/, () => page.getByRole('button', { name: 'Add a candidate' }).click())
+  await clickTo(page, /\/elections\/\d+(#contest-\d+)?$/, () =>
+    page.getByRole('button', { name: 'Add a candidate' }).click(),
+  )
   expect(await text(page, '#flash')).toBe('The candidate was added.')
 }
 
@@ -65,7 +76,7 @@ export async function chooseChild(page: Page, child: string) {
   const select = page.getByLabel('Child', { exact: true })
   const option = select.locator('option').filter({ hasText: new RegExp(`^${child} — `) })
   expect(await option.count(), `${child} in the list of children who may stand`).toBe(1)
-  await select.selectOption(await option.getAttribute('value') as string)
+  await select.selectOption((await option.getAttribute('value')) as string)
 }
 
 /** Taps the picture of a ballot symbol (not the radio button): the picture itself must select it. */
@@ -83,7 +94,11 @@ export async function fillCount(page: Page, ballots: number, votes: Record<strin
 
 /** The explanation sentences ("How the seats were decided") of one contest on the result page. */
 export const steps = (page: Page, contest: string) =>
-  page.locator('section.result').filter({ has: page.getByRole('heading', { level: 2, name: contest, exact: true }) }).locator('ol.steps li').allInnerTexts()
+  page
+    .locator('section.result')
+    .filter({ has: page.getByRole('heading', { level: 2, name: contest, exact: true }) })
+    .locator('ol.steps li')
+    .allInnerTexts()
 
 /** The result section of one contest. */
 export const resultPanel = (page: Page, contest: string) =>

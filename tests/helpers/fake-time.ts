@@ -18,11 +18,15 @@ export class FakeTime {
       this.queue.push({ at: this.at + Math.max(0, ms), run, id })
       return id
     },
-    clearTimeout: (handle) => { this.queue = this.queue.filter((t) => t.id !== handle) },
+    clearTimeout: (handle) => {
+      this.queue = this.queue.filter((t) => t.id !== handle)
+    },
   }
 
   /** Timers waiting to run. */
-  get pending(): number { return this.queue.length }
+  get pending(): number {
+    return this.queue.length
+  }
 
   async advanceTo(time: number): Promise<void> {
     for (;;) {
@@ -37,7 +41,9 @@ export class FakeTime {
     await settle()
   }
 
-  advance(ms: number): Promise<void> { return this.advanceTo(this.at + ms) }
+  advance(ms: number): Promise<void> {
+    return this.advanceTo(this.at + ms)
+  }
 }
 
 /** Lets every promise chain already started run to its end (a few turns of the event loop). */

@@ -16,12 +16,26 @@ import { todayIso } from '../../src/web/dates.ts'
  * A village's Bal Panchayat, seated by a published election: the first child is Pradhan, the rest
  * members (everyone standing is elected). Returns the children's ids by name.
  */
-export function seatBalPanchayat(database: AppDatabase, actor: Actor, villageId: number, kids: [string, Gender][], termStart = todayIso()) {
+export function seatBalPanchayat(
+  database: AppDatabase,
+  actor: Actor,
+  villageId: number,
+  kids: [string, Gender][],
+  termStart = todayIso(),
+) {
   const ctx = ctxFor(database, actor)
   const ids = villageChildren(database, actor, villageId, kids)
   const election = createElection(ctx, villageId, electionInput({ termStart }))
-  const leaders = addContest(ctx, election.id, contestInput({ name: 'Pradhan', seats: '1', seatTitles: 'Pradhan', method: 'plain' }))
-  const rest = addContest(ctx, election.id, contestInput({ name: 'Members', seats: String(kids.length - 1), method: 'plain' }))
+  const leaders = addContest(
+    ctx,
+    election.id,
+    contestInput({ name: 'Pradhan', seats: '1', seatTitles: 'Pradhan', method: 'plain' }),
+  )
+  const rest = addContest(
+    ctx,
+    election.id,
+    contestInput({ name: 'Members', seats: String(kids.length - 1), method: 'plain' }),
+  )
   openNominations(ctx, election.id)
   const standing = new Map<number, number>()
   kids.forEach(([name], i) => {
@@ -30,7 +44,11 @@ export function seatBalPanchayat(database: AppDatabase, actor: Actor, villageId:
   })
   openPoll(ctx, election.id)
   for (const contest of [leaders, rest]) {
-    const votes = new Map([...standing].filter(([id]) => (contest === leaders ? id === [...standing.keys()][0] : id !== [...standing.keys()][0])))
+    const votes = new Map(
+      [...standing].filter(([id]) =>
+        contest === leaders ? id === [...standing.keys()][0] : id !== [...standing.keys()][0],
+      ),
+    )
     enterPaperCount(ctx, election.id, contest.id, { ballots: 30, note: '', votes })
   }
   closePoll(ctx, election.id, { source: 'random' })
@@ -40,18 +58,41 @@ export function seatBalPanchayat(database: AppDatabase, actor: Actor, villageId:
 
 /** The common Bal Panchayat of the tests: six girls and four boys, Meena the Pradhan. */
 export const commonBalPanchayat: [string, Gender][] = [
-  ['Meena', 'girl'], ['Sunita', 'girl'], ['Pooja', 'girl'], ['Kavita', 'girl'], ['Seema', 'girl'], ['Anita', 'girl'],
-  ['Ravi', 'boy'], ['Sunil', 'boy'], ['Gopal', 'boy'], ['Mukesh', 'boy'],
+  ['Meena', 'girl'],
+  ['Sunita', 'girl'],
+  ['Pooja', 'girl'],
+  ['Kavita', 'girl'],
+  ['Seema', 'girl'],
+  ['Anita', 'girl'],
+  ['Ravi', 'boy'],
+  ['Sunil', 'boy'],
+  ['Gopal', 'boy'],
+  ['Mukesh', 'boy'],
 ]
 
-export const scheduleInput = (over: Record<string, string> = {}) => scheduleSchema.parse({
-  date: todayIso(), time: '16:00', place: 'School verandah', chairChildId: '', agenda: 'Hand pump in ward 2\nGirls toilet at the school', ...over,
-})
+export const scheduleInput = (over: Record<string, string> = {}) =>
+  scheduleSchema.parse({
+    date: todayIso(),
+    time: '16:00',
+    place: 'School verandah',
+    chairChildId: '',
+    agenda: 'Hand pump in ward 2\nGirls toilet at the school',
+    ...over,
+  })
 
 export const resolutionForm = (over: Record<string, string> = {}) => ({
-  agendaItemId: '', title: 'A girls toilet at the primary school', problem: 'The school has one toilet and it has no door.',
-  request: 'Build a separate toilet for girls before the monsoon.', addressedTo: 'Sarpanch, Gram Panchayat Sothana', category: 'sanitation',
-  proposerChildId: '', seconderChildId: '', votesFor: '6', votesAgainst: '1', votesAbstain: '0', ...over,
+  agendaItemId: '',
+  title: 'A girls toilet at the primary school',
+  problem: 'The school has one toilet and it has no door.',
+  request: 'Build a separate toilet for girls before the monsoon.',
+  addressedTo: 'Sarpanch, Gram Panchayat Sothana',
+  category: 'sanitation',
+  proposerChildId: '',
+  seconderChildId: '',
+  votesFor: '6',
+  votesAgainst: '1',
+  votesAbstain: '0',
+  ...over,
 })
 
 let rooms = 0
@@ -60,17 +101,58 @@ let rooms = 0
  * A closed meeting of the common Bal Panchayat (six present, quorum met) that passed `passed`
  * resolutions and failed one. Returns their ids, passed first.
  */
-export function closedMeetingWithResolutions(database: AppDatabase, actor: Actor, villageId: number, kids: Record<string, number>, passed = 2, date = todayIso()) {
+export function closedMeetingWithResolutions(
+  database: AppDatabase,
+  actor: Actor,
+  villageId: number,
+  kids: Record<string, number>,
+  passed = 2,
+  date = todayIso(),
+) {
   const ctx = ctxFor(database, actor)
   const meeting = scheduleMeeting(ctx, villageId, scheduleInput({ date, place: `Panchayat bhavan, room ${++rooms}` }))
   startMeeting(ctx, meeting.id)
-  for (const name of ['Meena', 'Sunita', 'Ravi', 'Sunil', 'Gopal', 'Mukesh']) recordAttendance(ctx, meeting.id, kids[name], true)
+  for (const name of ['Meena', 'Sunita', 'Ravi', 'Sunil', 'Gopal', 'Mukesh'])
+    recordAttendance(ctx, meeting.id, kids[name], true)
   const ids: number[] = []
-  const titles = ['A girls toilet at the primary school', 'Repair the hand pump in ward 2', 'Stop the marriage of a 14-year-old girl', 'A playground']
+  const titles = [
+    'A girls toilet at the primary school',
+    'Repair the hand pump in ward 2',
+    'Stop the marriage of a 14-year-old girl',
+    'A playground',
+  ]
   for (let i = 0; i < passed; i++) {
-    ids.push(recordResolution(ctx, meeting.id, resolutionSchema.parse(resolutionForm({ title: titles[i % titles.length], proposerChildId: String(kids.Meena), seconderChildId: String(kids.Ravi), votesFor: '5', votesAgainst: '1' }))).id)
+    ids.push(
+      recordResolution(
+        ctx,
+        meeting.id,
+        resolutionSchema.parse(
+          resolutionForm({
+            title: titles[i % titles.length],
+            proposerChildId: String(kids.Meena),
+            seconderChildId: String(kids.Ravi),
+            votesFor: '5',
+            votesAgainst: '1',
+          }),
+        ),
+      ).id,
+    )
   }
-  ids.push(recordResolution(ctx, meeting.id, resolutionSchema.parse(resolutionForm({ title: 'Close the shop', proposerChildId: String(kids.Sunil), seconderChildId: String(kids.Gopal), votesFor: '1', votesAgainst: '4' }))).id)
+  ids.push(
+    recordResolution(
+      ctx,
+      meeting.id,
+      resolutionSchema.parse(
+        resolutionForm({
+          title: 'Close the shop',
+          proposerChildId: String(kids.Sunil),
+          seconderChildId: String(kids.Gopal),
+          votesFor: '1',
+          votesAgainst: '4',
+        }),
+      ),
+    ).id,
+  )
   closeMeeting(ctx, meeting.id)
   return { meetingId: meeting.id, passed: ids.slice(0, passed), failed: ids[passed] }
 }

@@ -11,7 +11,9 @@ export class Tablet {
       for (const [k, v] of Object.entries(form)) for (const x of [v].flat()) body.append(k, x)
     }
     const res = await fetch(this.base + url, {
-      method, body, redirect: 'manual',
+      method,
+      body,
+      redirect: 'manual',
       headers: { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
     })
     for (const c of res.headers.getSetCookie()) {

@@ -10,7 +10,10 @@ import { clickTo } from './election-browser.ts'
 export const current = (page: Page) => page.locator('#ballot .step.current')
 
 /** A candidate's card on the current ballot screen, by the name written on it. */
-export const card = (page: Page, name: string) => current(page).locator('.card').filter({ has: page.locator('.card-name', { hasText: name }) })
+export const card = (page: Page, name: string) =>
+  current(page)
+    .locator('.card')
+    .filter({ has: page.locator('.card-name', { hasText: name }) })
 
 /**
  * Taps the candidate's picture, as a child does (the whole card is the target). `force`: tap even a
@@ -27,25 +30,41 @@ export async function cardLook(page: Page, name: string) {
   return card(page, name).evaluate((el) => {
     const choice = getComputedStyle(el.querySelector('.card-choice')!)
     const tick = getComputedStyle(el.querySelector('.card-tick')!)
-    return { background: choice.backgroundColor, border: choice.borderTopColor, tickColour: tick.color, tickBackground: tick.backgroundColor, opacity: choice.opacity }
+    return {
+      background: choice.backgroundColor,
+      border: choice.borderTopColor,
+      tickColour: tick.color,
+      tickBackground: tick.backgroundColor,
+      opacity: choice.opacity,
+    }
   })
 }
 
 /** "How many more" on the current screen: the sentence and the filled dots. */
 export async function remaining(page: Page) {
-  return { text: await current(page).locator('.remaining').innerText(), filled: await current(page).locator('.dot.filled').count(), dots: await current(page).locator('.dot').count() }
+  return {
+    text: await current(page).locator('.remaining').innerText(),
+    filled: await current(page).locator('.dot.filled').count(),
+    dots: await current(page).locator('.dot').count(),
+  }
 }
 
 /** A button of the current screen's navigation ("आगे →", "छोड़ें", "← पीछे"). */
-export const stepButton = (page: Page, name: string) => current(page).locator('.step-nav').getByRole('button', { name, exact: true })
+export const stepButton = (page: Page, name: string) =>
+  current(page).locator('.step-nav').getByRole('button', { name, exact: true })
 
 /** The confirm screen, contest by contest: heading and the names chosen (or the "none" line). */
 export async function summary(page: Page) {
-  return page.locator('#ballot .summary-contest').evaluateAll((blocks) => blocks.map((b) => ({
-    contest: b.querySelector('h2')!.textContent,
-    chosen: [...b.querySelectorAll('.summary-choice')].map((c) => ({ name: c.querySelector('span:last-child')!.textContent, symbol: c.querySelector('svg[data-symbol]')?.getAttribute('data-symbol') })),
-    none: b.querySelector('p')?.textContent ?? null,
-  })))
+  return page.locator('#ballot .summary-contest').evaluateAll((blocks) =>
+    blocks.map((b) => ({
+      contest: b.querySelector('h2')!.textContent,
+      chosen: [...b.querySelectorAll('.summary-choice')].map((c) => ({
+        name: c.querySelector('span:last-child')!.textContent,
+        symbol: c.querySelector('svg[data-symbol]')?.getAttribute('data-symbol'),
+      })),
+      none: b.querySelector('p')?.textContent ?? null,
+    })),
+  )
 }
 
 /**
@@ -54,7 +73,9 @@ export async function summary(page: Page) {
  */
 export async function expectAccessible(page: Page, screen: string, known: string[] = []) {
   const r = await new AxeBuilder({ page }).analyze()
-  const found = r.violations.filter((v) => !known.includes(v.id)).map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
+  const found = r.violations
+    .filter((v) => !known.includes(v.id))
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
   expect(found, `axe on ${screen}`).toEqual([])
 }
 
@@ -68,7 +89,12 @@ export async function unlock(page: Page, pin: string) {
 
 /** From the roll: the child's name, the "is this …?" screen (`screenshot`: its name), then the ballot. */
 export async function startBallot(page: Page, name: string, screenshot?: string) {
-  await clickTo(page, /\/station\/voters\/\d+$/, () => page.locator('#roll').getByRole('link', { name: new RegExp(`^${name}`) }).click())
+  await clickTo(page, /\/station\/voters\/\d+$/, () =>
+    page
+      .locator('#roll')
+      .getByRole('link', { name: new RegExp(`^${name}`) })
+      .click(),
+  )
   expect(await page.locator('h1').innerText()).toBe(`क्या यह ${name} है?`)
   expect(await page.locator('main').innerText()).toContain(`अभिभावक: Guardian of ${name} · वार्ड 1`)
   if (screenshot) await shot(page, screenshot)
@@ -92,4 +118,6 @@ export const stats = (page: Page) => page.locator('#roll ul.stats li').allInnerT
 
 /** Console errors, apart from the ones the journey expects (Chrome logs each 4xx it receives). */
 export const unexpectedConsole = (problems: Problems, statuses: number[]) =>
-  problems.console.filter((m) => !statuses.some((s) => m.includes(`Failed to load resource: the server responded with a status of ${s}`)))
+  problems.console.filter(
+    (m) => !statuses.some((s) => m.includes(`Failed to load resource: the server responded with a status of ${s}`)),
+  )

@@ -20,13 +20,22 @@ beforeAll(async () => {
   live = openDatabase(path.join(dir, 'live', 'bal-panchayat.sqlite'))
   await seedEveryTable(live)
 }, 60_000)
-afterAll(() => { live?.close(); fs.rmSync(dir, { recursive: true, force: true }) })
+afterAll(() => {
+  live?.close()
+  fs.rmSync(dir, { recursive: true, force: true })
+})
 
 function contents(sqlite: Sqlite.Database) {
   return {
     tables: Object.fromEntries(allTables(sqlite).map((t) => [t, rowsOf(sqlite, t, undefined, true)])),
-    box: Object.fromEntries((sqlite.prepare("SELECT name FROM box.sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[])
-      .map((t) => [t, sqlite.prepare(`SELECT * FROM box."${t}" ORDER BY rowid`).raw().all()])),
+    box: Object.fromEntries(
+      (
+        sqlite
+          .prepare("SELECT name FROM box.sqlite_master WHERE type = 'table' ORDER BY name")
+          .pluck()
+          .all() as string[]
+      ).map((t) => [t, sqlite.prepare(`SELECT * FROM box."${t}" ORDER BY rowid`).raw().all()]),
+    ),
   }
 }
 
@@ -50,7 +59,11 @@ describe('an automatic backup, restored by the command line', () => {
     const target = path.join(dir, 'fresh', 'data', 'bal-panchayat.sqlite')
     const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_PATH: target }
     delete env.PASSPHRASE
-    const r = spawnSync('npm', ['--prefix', projectRoot, 'run', 'cli', '--', 'restore', file, '--force'], { cwd: dir, env, encoding: 'utf8' })
+    const r = spawnSync('npm', ['--prefix', projectRoot, 'run', 'cli', '--', 'restore', file, '--force'], {
+      cwd: dir,
+      env,
+      encoding: 'utf8',
+    })
     expect(r.status, r.stderr).toBe(0)
     expect(r.stdout).toContain(target)
 
@@ -63,10 +76,15 @@ describe('an automatic backup, restored by the command line', () => {
       expect(added).toHaveLength(1)
       expect(added[0]).toContain("'database.restored'")
       got.tables.audit_log = got.tables.audit_log.slice(0, expected.tables.audit_log.length)
-      expected.tables.sqlite_sequence = expected.tables.sqlite_sequence.map((row) => (row[1] === "'audit_log'" ? [row[0], row[1], String(Number(row[2]) + 1)] : row))
+      expected.tables.sqlite_sequence = expected.tables.sqlite_sequence.map((row) =>
+        row[1] === "'audit_log'" ? [row[0], row[1], String(Number(row[2]) + 1)] : row,
+      )
       expect(Object.keys(got.tables)).toEqual(Object.keys(expected.tables))
-      for (const table of Object.keys(expected.tables)) expect(got.tables[table], `table ${table}`).toEqual(expected.tables[table])
+      for (const table of Object.keys(expected.tables))
+        expect(got.tables[table], `table ${table}`).toEqual(expected.tables[table])
       expect(got.box).toEqual(expected.box)
-    } finally { restored.close() }
+    } finally {
+      restored.close()
+    }
   })
 })

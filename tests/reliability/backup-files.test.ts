@@ -29,7 +29,12 @@ let childName: string
 function cli(args: string[], env: Record<string, string | undefined> = {}, databasePath = liveFile) {
   const full: NodeJS.ProcessEnv = { ...process.env, DATABASE_PATH: databasePath, INIT_CWD: dir, ...env }
   if (env.PASSPHRASE === undefined) delete full.PASSPHRASE
-  const r = spawnSync(tsx, ['src/cli.ts', ...args], { cwd: projectRoot, encoding: 'utf8', env: full, stdio: ['ignore', 'pipe', 'pipe'] })
+  const r = spawnSync(tsx, ['src/cli.ts', ...args], {
+    cwd: projectRoot,
+    encoding: 'utf8',
+    env: full,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   return { code: r.status, out: r.stdout, err: r.stderr }
 }
 
@@ -41,7 +46,10 @@ function modesUnder(root: string): Record<string, string> {
   const walk = (d: string) => {
     for (const e of fs.readdirSync(d, { withFileTypes: true })) {
       const p = path.join(d, e.name)
-      if (e.isDirectory()) { out[`${path.relative(root, p)}/`] = mode(p).toString(8); walk(p) } else out[path.relative(root, p)] = mode(p).toString(8)
+      if (e.isDirectory()) {
+        out[`${path.relative(root, p)}/`] = mode(p).toString(8)
+        walk(p)
+      } else out[path.relative(root, p)] = mode(p).toString(8)
     }
   }
   out['./'] = mode(root).toString(8)
@@ -59,12 +67,19 @@ function expectOwnerOnly(root: string) {
 
 /** The bytes of every file in a folder, to prove a refused restore changed nothing. */
 function snapshot(folder: string): Record<string, string> {
-  return Object.fromEntries(fs.readdirSync(folder, { withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name).sort()
-    .map((f) => [f, fs.readFileSync(path.join(folder, f)).toString('base64')]))
+  return Object.fromEntries(
+    fs
+      .readdirSync(folder, { withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => e.name)
+      .sort()
+      .map((f) => [f, fs.readFileSync(path.join(folder, f)).toString('base64')]),
+  )
 }
 
 const holds = (bytes: Buffer, text: string) => bytes.includes(Buffer.from(text, 'utf8'))
-const liveBytes = () => Buffer.concat([liveFile, `${liveFile}-wal`].filter((f) => fs.existsSync(f)).map((f) => fs.readFileSync(f)))
+const liveBytes = () =>
+  Buffer.concat([liveFile, `${liveFile}-wal`].filter((f) => fs.existsSync(f)).map((f) => fs.readFileSync(f)))
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bp-files-'))
@@ -72,17 +87,39 @@ beforeAll(async () => {
   live = openDatabase(liveFile)
   await seedEveryTable(live)
   // A real login, so that the session row holds what a real one holds (the CSRF secret too).
-  const app = await build({ database: live, sessionSecret: 'test-secret-that-is-long-enough-0123456789', loginRateLimit: { max: 1000, timeWindow: 60_000 } })
-  try { await new Agent(app).login('facilitator', DEMO_PASSWORD) } finally { await app.close() }
-  const session = live.sqlite.prepare('SELECT id, data FROM sessions WHERE user_id IS NOT NULL ORDER BY rowid DESC LIMIT 1').get() as { id: string; data: string }
+  const app = await build({
+    database: live,
+    sessionSecret: 'test-secret-that-is-long-enough-0123456789',
+    loginRateLimit: { max: 1000, timeWindow: 60_000 },
+  })
+  try {
+    await new Agent(app).login('facilitator', DEMO_PASSWORD)
+  } finally {
+    await app.close()
+  }
+  const session = live.sqlite
+    .prepare('SELECT id, data FROM sessions WHERE user_id IS NOT NULL ORDER BY rowid DESC LIMIT 1')
+    .get() as { id: string; data: string }
   const csrf = (JSON.parse(session.data) as { _csrf?: string })._csrf
-  secrets = { sessionId: session.id, csrfSecret: csrf ?? null, pinHash: live.sqlite.prepare('SELECT pin_hash FROM stations LIMIT 1').pluck().get() as string }
-  childName = live.sqlite.prepare("SELECT name FROM children WHERE name <> '' ORDER BY id DESC LIMIT 1").pluck().get() as string
+  secrets = {
+    sessionId: session.id,
+    csrfSecret: csrf ?? null,
+    pinHash: live.sqlite.prepare('SELECT pin_hash FROM stations LIMIT 1').pluck().get() as string,
+  }
+  childName = live.sqlite
+    .prepare("SELECT name FROM children WHERE name <> '' ORDER BY id DESC LIMIT 1")
+    .pluck()
+    .get() as string
 })
-afterAll(() => { live?.close(); fs.rmSync(dir, { recursive: true, force: true }) })
+afterAll(() => {
+  live?.close()
+  fs.rmSync(dir, { recursive: true, force: true })
+})
 
 describe('file modes', () => {
-  it('the server makes its data folder 700 and every file in it 600 on first start, and tightens them on a restart over looser ones', { timeout: 90_000 }, async () => {
+  it('the server makes its data folder 700 and every file in it 600 on first start, and tightens them on a restart over looser ones', {
+    timeout: 90_000,
+  }, async () => {
     const data = path.join(dir, 'served', 'data')
     const file = path.join(data, 'bal-panchayat.sqlite')
     const running = await startServer(file)
@@ -90,24 +127,41 @@ describe('file modes', () => {
       // Something written while it runs (in the WAL), by the command line beside it.
       expect(cli(['seed-demo'], {}, file).code).toBe(0)
       const modes = expectOwnerOnly(data)
-      for (const f of ['bal-panchayat.sqlite', 'bal-panchayat.sqlite-wal', 'bal-panchayat.sqlite-shm', 'bal-panchayat.ballot-box.sqlite', 'session-secret', 'tls/', 'tls/ca.key', 'tls/server.key']) expect(modes).toHaveProperty([f])
+      for (const f of [
+        'bal-panchayat.sqlite',
+        'bal-panchayat.sqlite-wal',
+        'bal-panchayat.sqlite-shm',
+        'bal-panchayat.ballot-box.sqlite',
+        'session-secret',
+        'tls/',
+        'tls/ca.key',
+        'tls/server.key',
+      ])
+        expect(modes).toHaveProperty([f])
       // And after a backup, written into the data folder: the backup too.
       expect(cli(['backup', path.join(data, 'copy.sqlite')], {}, file).code).toBe(0)
       expect(expectOwnerOnly(data)).toHaveProperty(['copy.sqlite'])
-    } finally { await running.stop() }
+    } finally {
+      await running.stop()
+    }
 
     // As an older release (or a copy made with cp) left them: readable by everyone.
     const loosen = (d: string) => {
       fs.chmodSync(d, 0o755)
       for (const e of fs.readdirSync(d, { withFileTypes: true })) {
         const p = path.join(d, e.name)
-        if (e.isDirectory()) loosen(p); else fs.chmodSync(p, 0o644)
+        if (e.isDirectory()) loosen(p)
+        else fs.chmodSync(p, 0o644)
       }
     }
     loosen(data)
     expect(mode(file)).toBe(0o644)
     const again = await startServer(file)
-    try { expectOwnerOnly(data) } finally { await again.stop() }
+    try {
+      expectOwnerOnly(data)
+    } finally {
+      await again.stop()
+    }
   })
 
   it('openDatabase tightens a looser folder and files even without the umask, but leaves a folder that holds other folders (a home, /var/lib)', () => {
@@ -123,7 +177,9 @@ describe('file modes', () => {
       database.db.run('UPDATE villages SET block = block') // something written
       expectOwnerOnly(data)
       expect(fs.existsSync(`${file}-wal`)).toBe(true)
-    } finally { database.close() }
+    } finally {
+      database.close()
+    }
 
     const shared = path.join(dir, 'shared')
     fs.mkdirSync(path.join(shared, 'someone-elses'), { recursive: true })
@@ -135,7 +191,9 @@ describe('file modes', () => {
 })
 
 describe('backups made by the command line', () => {
-  it('leave out sessions: no row, and no session id or CSRF secret anywhere in the bytes (while the live files hold them)', { timeout: 30_000 }, () => {
+  it('leave out sessions: no row, and no session id or CSRF secret anywhere in the bytes (while the live files hold them)', {
+    timeout: 30_000,
+  }, () => {
     const liveFiles = liveBytes()
     expect(holds(liveFiles, secrets.sessionId), 'control: the live database or its WAL holds the session id').toBe(true)
     if (secrets.csrfSecret) expect(holds(liveFiles, secrets.csrfSecret), 'control: and the CSRF secret').toBe(true)
@@ -149,7 +207,7 @@ describe('backups made by the command line', () => {
     expect(holds(bytes, secrets.sessionId)).toBe(false)
     if (secrets.csrfSecret) expect(holds(bytes, secrets.csrfSecret)).toBe(false)
     expect(holds(bytes, secrets.pinHash)).toBe(false)
-    expect(holds(bytes, childName), 'control: the plain backup holds the children\'s names').toBe(true)
+    expect(holds(bytes, childName), "control: the plain backup holds the children's names").toBe(true)
     expect(fs.existsSync(`${file}-wal`) || fs.existsSync(`${file}-journal`), 'one file, nothing beside it').toBe(false)
     const copy = new Sqlite(file, { readonly: true })
     try {
@@ -157,7 +215,9 @@ describe('backups made by the command line', () => {
       expect(copy.prepare('SELECT count(*) FROM children').pluck().get()).toBe(liveCount('children'))
       expect(copy.prepare("SELECT count(*) FROM stations WHERE pin_hash <> ''").pluck().get()).toBe(0)
       expect(copy.pragma('freelist_count', { simple: true }), 'no free page left').toBe(0)
-    } finally { copy.close() }
+    } finally {
+      copy.close()
+    }
     expect(lastAudit('database.backed_up')).toEqual({ file, encrypted: false })
   })
 
@@ -184,7 +244,9 @@ describe('encrypted backups and restore', () => {
     encrypted = path.join(dir, 'sealed.bpbackup')
   }, 60_000)
 
-  it('the encrypted file shows nothing of the data (the plain one shows the names), is 600, and its making is in the audit log', { timeout: 60_000 }, () => {
+  it('the encrypted file shows nothing of the data (the plain one shows the names), is 600, and its making is in the audit log', {
+    timeout: 60_000,
+  }, () => {
     const bytes = fs.readFileSync(encrypted)
     expect(mode(encrypted)).toBe(0o600)
     expect(bytes.subarray(0, MAGIC.length).equals(MAGIC)).toBe(true)
@@ -195,7 +257,9 @@ describe('encrypted backups and restore', () => {
     expect(lastAudit('database.backed_up')).toEqual({ file: encrypted, encrypted: true })
   })
 
-  it('restore brings it back whole as the database at DATABASE_PATH: the data, the ballot box, owner-only files', { timeout: 60_000 }, () => {
+  it('restore brings it back whole as the database at DATABASE_PATH: the data, the ballot box, owner-only files', {
+    timeout: 60_000,
+  }, () => {
     const target = path.join(dir, 'restored', 'data', 'bal-panchayat.sqlite')
     const r = cli(['restore', 'sealed.bpbackup'], { PASSPHRASE }, target)
     expect(r.code, r.err).toBe(0)
@@ -205,13 +269,22 @@ describe('encrypted backups and restore', () => {
       for (const table of ['children', 'users', 'elections', 'resolutions', 'responses']) {
         expect(restored.sqlite.prepare(`SELECT count(*) FROM ${table}`).pluck().get(), table).toBe(liveCount(table))
       }
-      expect(restored.sqlite.prepare('SELECT name FROM children ORDER BY id DESC LIMIT 1').pluck().get()).toBe(childName)
+      expect(restored.sqlite.prepare('SELECT name FROM children ORDER BY id DESC LIMIT 1').pluck().get()).toBe(
+        childName,
+      )
       const slots = 'SELECT count(*) FROM box.box_slots WHERE filled'
-      expect(restored.sqlite.prepare(slots).pluck().get(), 'the tablet ballots, in the box beside it').toBe(live.sqlite.prepare(slots).pluck().get())
+      expect(restored.sqlite.prepare(slots).pluck().get(), 'the tablet ballots, in the box beside it').toBe(
+        live.sqlite.prepare(slots).pluck().get(),
+      )
       expect(restored.sqlite.prepare('SELECT count(*) FROM sessions').pluck().get()).toBe(0)
-      const entry = restored.sqlite.prepare("SELECT detail FROM audit_log WHERE action = 'database.restored'").pluck().get() as string
+      const entry = restored.sqlite
+        .prepare("SELECT detail FROM audit_log WHERE action = 'database.restored'")
+        .pluck()
+        .get() as string
       expect(JSON.parse(entry)).toEqual({ file: encrypted, encrypted: true, keptAside: [] })
-    } finally { restored.close() }
+    } finally {
+      restored.close()
+    }
     expect(fs.existsSync(ballotBoxPath(target))).toBe(true)
     expectOwnerOnly(path.dirname(target))
   })
@@ -245,13 +318,28 @@ describe('encrypted backups and restore', () => {
     // And every part of the file, through the same function: the magic, the version, the scrypt
     // parameters, the salt, the nonce, the passphrase check, the first and last data bytes, the tag.
     const headerLength = MAGIC.length + 6 + 16 + 12 + 16
-    for (const at of [0, MAGIC.length, MAGIC.length + 2, MAGIC.length + 7, MAGIC.length + 6 + 16 + 1, headerLength - 1, headerLength, bytes.length - 17, bytes.length - 1]) {
-      await expect(restoreBackup(flipped(at), target, { force: true, passphrase: async () => PASSPHRASE }), `byte ${at}`).rejects.toBeInstanceOf(BackupRefused)
+    for (const at of [
+      0,
+      MAGIC.length,
+      MAGIC.length + 2,
+      MAGIC.length + 7,
+      MAGIC.length + 6 + 16 + 1,
+      headerLength - 1,
+      headerLength,
+      bytes.length - 17,
+      bytes.length - 1,
+    ]) {
+      await expect(
+        restoreBackup(flipped(at), target, { force: true, passphrase: async () => PASSPHRASE }),
+        `byte ${at}`,
+      ).rejects.toBeInstanceOf(BackupRefused)
     }
     // Cut short.
     const cut = path.join(dir, 'cut.bpbackup')
     fs.writeFileSync(cut, bytes.subarray(0, bytes.length - 100))
-    await expect(restoreBackup(cut, target, { force: true, passphrase: async () => PASSPHRASE })).rejects.toThrow(/damaged/)
+    await expect(restoreBackup(cut, target, { force: true, passphrase: async () => PASSPHRASE })).rejects.toThrow(
+      /damaged/,
+    )
     expect(snapshot(path.dirname(target))).toEqual(before)
   })
 
@@ -262,7 +350,9 @@ describe('encrypted backups and restore', () => {
     const damaged = Buffer.from(plain)
     damaged.fill(0xa5, 4096 * 3, 4096 * 5) // two pages of the tables, overwritten
     fs.writeFileSync(path.join(dir, 'damaged.sqlite'), damaged)
-    await expect(restoreBackup(path.join(dir, 'damaged.sqlite'), target, { force: true, passphrase: async () => '' })).rejects.toThrow(/damaged/)
+    await expect(
+      restoreBackup(path.join(dir, 'damaged.sqlite'), target, { force: true, passphrase: async () => '' }),
+    ).rejects.toThrow(/damaged/)
     fs.writeFileSync(path.join(dir, 'notes.txt'), 'not a backup')
     const r = cli(['restore', 'notes.txt', '--force'], {}, target)
     expect(r.code).toBe(1)
@@ -270,9 +360,18 @@ describe('encrypted backups and restore', () => {
     expect(snapshot(path.dirname(target))).toEqual(before)
   })
 
-  it('an existing database is replaced only with --force, and then kept aside (600, its ballot box inside), restorable in turn', { timeout: 60_000 }, () => {
+  it('an existing database is replaced only with --force, and then kept aside (600, its ballot box inside), restorable in turn', {
+    timeout: 60_000,
+  }, () => {
     const target = path.join(dir, 'restored', 'data', 'bal-panchayat.sqlite')
-    const marker = (file: string) => { const db = new Sqlite(file); try { return db.prepare('SELECT block FROM villages ORDER BY id LIMIT 1').pluck().get() } finally { db.close() } }
+    const marker = (file: string) => {
+      const db = new Sqlite(file)
+      try {
+        return db.prepare('SELECT block FROM villages ORDER BY id LIMIT 1').pluck().get()
+      } finally {
+        db.close()
+      }
+    }
     const db = openDatabase(target)
     const slots = db.sqlite.prepare('SELECT count(*) FROM box.box_slots WHERE filled').pluck().get()
     db.sqlite.prepare("UPDATE villages SET block = 'written after the restore'").run()
@@ -285,7 +384,9 @@ describe('encrypted backups and restore', () => {
 
     const r = cli(['restore', 'plain.sqlite', '--force'], {}, target)
     expect(r.code, r.err).toBe(0)
-    const aside = fs.readdirSync(path.dirname(target)).filter((f) => f.startsWith('bal-panchayat.sqlite.before-restore-'))
+    const aside = fs
+      .readdirSync(path.dirname(target))
+      .filter((f) => f.startsWith('bal-panchayat.sqlite.before-restore-'))
     expect(aside).toHaveLength(1)
     const kept = path.join(path.dirname(target), aside[0])
     expect(r.out).toContain(kept)
@@ -299,9 +400,13 @@ describe('encrypted backups and restore', () => {
     expect(back.code, back.err).toBe(0)
     const again = openDatabase(target)
     try {
-      expect(again.sqlite.prepare('SELECT block FROM villages ORDER BY id LIMIT 1').pluck().get()).toBe('written after the restore')
+      expect(again.sqlite.prepare('SELECT block FROM villages ORDER BY id LIMIT 1').pluck().get()).toBe(
+        'written after the restore',
+      )
       expect(again.sqlite.prepare('SELECT count(*) FROM box.box_slots WHERE filled').pluck().get()).toBe(slots)
-    } finally { again.close() }
+    } finally {
+      again.close()
+    }
   })
 
   it('restore refuses while the server runs on the database, and changes nothing', { timeout: 90_000 }, async () => {
@@ -309,14 +414,17 @@ describe('encrypted backups and restore', () => {
     const server = await startServer(target)
     try {
       // The running server's WAL and SHM may change on their own; the database and the box may not.
-      const files = () => Object.fromEntries(Object.entries(snapshot(path.dirname(target))).filter(([f]) => !/-(wal|shm)$/.test(f)))
+      const files = () =>
+        Object.fromEntries(Object.entries(snapshot(path.dirname(target))).filter(([f]) => !/-(wal|shm)$/.test(f)))
       const before = files()
       const r = cli(['restore', 'sealed.bpbackup', '--force'], { PASSPHRASE }, target)
       expect(r.code).toBe(1)
       expect(r.err).toMatch(/in use/)
       expect(r.err.trim().split('\n')).toHaveLength(1)
       expect(files()).toEqual(before)
-    } finally { await server.stop() }
+    } finally {
+      await server.stop()
+    }
   })
 })
 
@@ -325,7 +433,10 @@ function liveCount(table: string): number {
 }
 
 function lastAudit(action: string): unknown {
-  const detail = live.sqlite.prepare('SELECT detail FROM audit_log WHERE action = ? ORDER BY id DESC LIMIT 1').pluck().get(action) as string
+  const detail = live.sqlite
+    .prepare('SELECT detail FROM audit_log WHERE action = ? ORDER BY id DESC LIMIT 1')
+    .pluck()
+    .get(action) as string
   return JSON.parse(detail)
 }
 
@@ -333,20 +444,32 @@ function lastAudit(action: string): unknown {
 async function startServer(databasePath: string) {
   const port = 30_000 + Math.floor(Math.random() * 20_000)
   const server = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: projectRoot, stdio: 'ignore',
-    env: { ...process.env, PORT: String(port), HTTPS_PORT: '0', HOST: '127.0.0.1', DATABASE_PATH: databasePath, NODE_ENV: 'production' },
+    cwd: projectRoot,
+    stdio: 'ignore',
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HTTPS_PORT: '0',
+      HOST: '127.0.0.1',
+      DATABASE_PATH: databasePath,
+      NODE_ENV: 'production',
+    },
   })
   let healthy = false
   for (let i = 0; i < 300 && !healthy && server.exitCode === null; i++) {
     healthy = (await fetch(`http://127.0.0.1:${port}/health`).catch(() => undefined))?.status === 200
     if (!healthy) await new Promise((r) => setTimeout(r, 100))
   }
-  if (!healthy) { server.kill('SIGKILL'); throw new Error('the server did not start') }
+  if (!healthy) {
+    server.kill('SIGKILL')
+    throw new Error('the server did not start')
+  }
   return {
-    stop: () => new Promise<void>((resolve) => {
-      if (server.exitCode !== null || server.signalCode !== null) return resolve()
-      server.once('exit', () => resolve())
-      server.kill('SIGTERM')
-    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (server.exitCode !== null || server.signalCode !== null) return resolve()
+        server.once('exit', () => resolve())
+        server.kill('SIGTERM')
+      }),
   }
 }

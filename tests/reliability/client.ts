@@ -19,7 +19,9 @@ export class Client {
 
   async send(req: Raw): Promise<LightMyRequestResponse> {
     const res = await this.app.inject({
-      method: req.method, url: req.url, payload: req.payload,
+      method: req.method,
+      url: req.url,
+      payload: req.payload,
       headers: { accept: 'text/html', ...(this.cookies.size ? { cookie: this.cookieHeader() } : {}), ...req.headers },
     })
     for (const c of res.cookies as { name: string; value: string; expires?: Date }[]) {
@@ -36,12 +38,21 @@ export class Client {
   }
 
   /** A form as a browser posts it, with this page's CSRF token unless one is given. */
-  post(url: string, form: Record<string, string | string[]> = {}, options: { csrf?: string | null; headers?: Record<string, string> } = {}) {
+  post(
+    url: string,
+    form: Record<string, string | string[]> = {},
+    options: { csrf?: string | null; headers?: Record<string, string> } = {},
+  ) {
     const body = new URLSearchParams()
     const token = options.csrf === undefined ? this.csrf : options.csrf
     if (token !== null) body.append('_csrf', token)
     for (const [k, v] of Object.entries(form)) for (const x of [v].flat()) body.append(k, x)
-    return this.send({ method: 'POST', url, payload: body.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded', ...options.headers } })
+    return this.send({
+      method: 'POST',
+      url,
+      payload: body.toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...options.headers },
+    })
   }
 
   async login(username: string, password = PASSWORD): Promise<this> {

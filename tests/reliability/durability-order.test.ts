@@ -9,7 +9,17 @@ import { PASSWORD } from '../helpers/app.ts'
 import { openPollOnDisk } from '../helpers/elections.ts'
 import { freePort } from '../helpers/box-server.ts'
 import { Tablet } from '../helpers/tablet-client.ts'
-import { checkCastOrder, commitsUsed, dropLines, fdOf, fdTarget, moveLine, parseTrace, type CastPattern, type Syscall } from './strace.ts'
+import {
+  checkCastOrder,
+  commitsUsed,
+  dropLines,
+  fdOf,
+  fdTarget,
+  moveLine,
+  parseTrace,
+  type CastPattern,
+  type Syscall,
+} from './strace.ts'
 
 /**
  * Durability, in the order that matters: the answer that thanks a child for a cast is written to the
@@ -28,7 +38,8 @@ const SYSCALLS = 'fsync,fdatasync,ftruncate,read,readv,recvfrom,recvmsg,write,wr
 function straceUnusable(): string | null {
   const run = spawnSync('strace', ['-f', '-e', 'trace=fsync', 'true'], { encoding: 'utf8' })
   if (run.error) return `strace is not installed (${run.error.message}); .ci/run installs it from Debian's packages`
-  if (run.status !== 0) return `strace cannot trace here (exit ${run.status}): ${run.stderr.trim()} — the check needs ptrace (CAP_SYS_PTRACE)`
+  if (run.status !== 0)
+    return `strace cannot trace here (exit ${run.status}): ${run.stderr.trim()} — the check needs ptrace (CAP_SYS_PTRACE)`
   return null
 }
 
@@ -38,7 +49,12 @@ let server: ChildProcess | undefined
 let nodePid: number | undefined
 let captured: { trace: string; pattern: CastPattern } | undefined
 afterAll(() => {
-  if (nodePid) try { process.kill(nodePid, 'SIGKILL') } catch { /* gone */ }
+  if (nodePid)
+    try {
+      process.kill(nodePid, 'SIGKILL')
+    } catch {
+      /* gone */
+    }
   server?.kill('SIGKILL')
   if (!process.env.BP_KEEP_TRACE) fs.rmSync(dir, { recursive: true, force: true })
 })
@@ -74,9 +90,32 @@ const samplePattern: CastPattern = {
 describe('reading an strace log', () => {
   it('joins unfinished and resumed calls, decodes fds, and takes the return value from the end', () => {
     const calls = parseTrace(sample)
-    expect(calls.map((c) => c.name)).toEqual(['read', 'write', 'fsync', 'fsync', 'fsync', 'fsync', 'ftruncate', 'fsync', 'write', 'read', 'read', 'read', 'fsync', 'write', 'writev', 'read'])
+    expect(calls.map((c) => c.name)).toEqual([
+      'read',
+      'write',
+      'fsync',
+      'fsync',
+      'fsync',
+      'fsync',
+      'ftruncate',
+      'fsync',
+      'write',
+      'read',
+      'read',
+      'read',
+      'fsync',
+      'write',
+      'writev',
+      'read',
+    ])
     const journalSync = calls[2]
-    expect([journalSync.tid, journalSync.start, journalSync.end, journalSync.result, fdTarget(fdOf(journalSync))]).toEqual([100, 3, 5, 0, `${BOX}-journal`])
+    expect([
+      journalSync.tid,
+      journalSync.start,
+      journalSync.end,
+      journalSync.result,
+      fdTarget(fdOf(journalSync)),
+    ]).toEqual([100, 3, 5, 0, `${BOX}-journal`])
     expect([calls[1].tid, calls[1].end, calls[1].result]).toEqual([101, 4, 8])
     expect(fdOf(calls[0])).toBe('33<TCP:[127.0.0.1:3000->127.0.0.1:50001]>')
     expect(fdTarget(fdOf(calls[13]))).toBe('/dev/null<char 1:3>')
@@ -100,7 +139,10 @@ describe('reading an strace log', () => {
   })
 
   it('tells a refusal from a thank-you', () => {
-    const refused = sample.replace('HTTP/1.1 303 See Other\\r\\nlocation: /elections/1/ballot/thanks', 'HTTP/1.1 507 Insufficient Storage\\r\\ncontent-type: text/html')
+    const refused = sample.replace(
+      'HTTP/1.1 303 See Other\\r\\nlocation: /elections/1/ballot/thanks',
+      'HTTP/1.1 507 Insufficient Storage\\r\\ncontent-type: text/html',
+    )
     const report = checkCastOrder(parseTrace(refused), samplePattern)
     expect(report.violations[0].why).toBe('answered, but not with the thank-you')
   })
@@ -118,21 +160,65 @@ describe('a thanked cast is on the disk before the thank-you leaves (strace)', (
     const traceFile = path.join(dir, 'server.strace')
     // node itself under strace (not the tsx wrapper): -f follows its threads, -yy names each fd's file
     // or TCP endpoints, -s keeps enough of each request and answer to read their first lines.
-    server = spawn('strace', ['-f', '-tt', '-yy', '-s', '2048', '--seccomp-bpf', '-e', `trace=${SYSCALLS}`, '-o', traceFile,
-      process.execPath, '--import', 'tsx', 'src/server.ts'], {
-      cwd: projectRoot, stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, PORT: String(port), HTTPS_PORT: '0', HOST: '127.0.0.1', DATABASE_PATH: dbFile, SESSION_SECRET: 'order-test-secret-0123456789abcdefghijklm', NODE_ENV: 'production' },
-    })
+    server = spawn(
+      'strace',
+      [
+        '-f',
+        '-tt',
+        '-yy',
+        '-s',
+        '2048',
+        '--seccomp-bpf',
+        '-e',
+        `trace=${SYSCALLS}`,
+        '-o',
+        traceFile,
+        process.execPath,
+        '--import',
+        'tsx',
+        'src/server.ts',
+      ],
+      {
+        cwd: projectRoot,
+        stdio: ['ignore', 'ignore', 'pipe'],
+        env: {
+          ...process.env,
+          PORT: String(port),
+          HTTPS_PORT: '0',
+          HOST: '127.0.0.1',
+          DATABASE_PATH: dbFile,
+          SESSION_SECRET: 'order-test-secret-0123456789abcdefghijklm',
+          NODE_ENV: 'production',
+        },
+      },
+    )
     let stderr = ''
-    server.stderr!.on('data', (d) => { stderr += d })
+    server.stderr!.on('data', (d) => {
+      stderr += d
+    })
     const exited = new Promise<number | null>((resolve) => server!.once('exit', (code) => resolve(code)))
     let gone = false
-    void exited.then(() => { gone = true })
+    void exited.then(() => {
+      gone = true
+    })
     const base = `http://127.0.0.1:${port}`
     const deadline = Date.now() + 60_000
     // strace blocks fatal signals (-I 3, with -o and a command): signals go to node itself, its child.
-    const findNode = () => { try { nodePid ||= Number(fs.readFileSync(`/proc/${server!.pid}/task/${server!.pid}/children`, 'utf8').trim().split(/\s+/)[0]) || undefined } catch { /* not yet */ } }
-    while (!(await fetch(`${base}/health`).then((r) => r.ok, () => false))) {
+    const findNode = () => {
+      try {
+        nodePid ||=
+          Number(fs.readFileSync(`/proc/${server!.pid}/task/${server!.pid}/children`, 'utf8').trim().split(/\s+/)[0]) ||
+          undefined
+      } catch {
+        /* not yet */
+      }
+    }
+    while (
+      !(await fetch(`${base}/health`).then(
+        (r) => r.ok,
+        () => false,
+      ))
+    ) {
       findNode()
       if (gone || Date.now() > deadline) throw new Error(`the server did not start under strace:\n${stderr}`)
       await new Promise((r) => setTimeout(r, 100))
@@ -146,7 +232,8 @@ describe('a thanked cast is on the disk before the thank-you leaves (strace)', (
       const tablet = new Tablet(base)
       await tablet.openStation(election.id, 'rekha', PASSWORD)
       for (const childId of share) {
-        if (await tablet.vote(election.id, childId, { [`c_${contest.id}`]: String(candidates[childId % 2]) })) thanked.push(childId)
+        if (await tablet.vote(election.id, childId, { [`c_${contest.id}`]: String(candidates[childId % 2]) }))
+          thanked.push(childId)
         await tablet.unlock(election.id)
       }
     }
@@ -156,12 +243,19 @@ describe('a thanked cast is on the disk before the thank-you leaves (strace)', (
 
     expect(thanked.length).toBe(ids.length)
     const box = new Sqlite(ballotBoxPath(dbFile), { readonly: true })
-    try { expect(box.prepare('SELECT count(*) FROM box_checkoffs WHERE voted').pluck().get()).toBe(ids.length) } finally { box.close() }
+    try {
+      expect(box.prepare('SELECT count(*) FROM box_checkoffs WHERE voted').pluck().get()).toBe(ids.length)
+    } finally {
+      box.close()
+    }
 
     const trace = fs.readFileSync(traceFile, 'utf8')
     const pattern: CastPattern = {
       request: new RegExp(`^POST /elections/${election.id}/ballot HTTP/1\\.1`),
-      thanks: new RegExp(`^HTTP/1\\.1 303 .*\\\\r\\\\nlocation: /elections/${election.id}/ballot/thanks\\\\r\\\\n`, 'i'),
+      thanks: new RegExp(
+        `^HTTP/1\\.1 303 .*\\\\r\\\\nlocation: /elections/${election.id}/ballot/thanks\\\\r\\\\n`,
+        'i',
+      ),
       boxFile: ballotBoxPath(dbFile),
     }
     const report = checkCastOrder(parseTrace(trace), pattern)
@@ -172,7 +266,9 @@ describe('a thanked cast is on the disk before the thank-you leaves (strace)', (
     const commits = commitsUsed(report)
     expect(commits).toBeGreaterThan(0)
     expect(commits).toBeLessThanOrEqual(ids.length)
-    console.log(`strace: ${report.casts.length} casts thanked, each after the box file's sync of a commit begun after it arrived and that commit's journal truncated and synced; ${commits} commits`)
+    console.log(
+      `strace: ${report.casts.length} casts thanked, each after the box file's sync of a commit begun after it arrived and that commit's journal truncated and synced; ${commits} commits`,
+    )
     captured = { trace, pattern }
   }, 120_000)
 
@@ -181,16 +277,24 @@ describe('a thanked cast is on the disk before the thank-you leaves (strace)', (
     if (!captured) throw new Error('needs the log captured by the test above')
     return { ...captured, calls: parseTrace(captured.trace) }
   }
-  const isSyncOf = (call: Syscall, file: string) => (call.name === 'fsync' || call.name === 'fdatasync') && fdTarget(fdOf(call)) === file
+  const isSyncOf = (call: Syscall, file: string) =>
+    (call.name === 'fsync' || call.name === 'fdatasync') && fdTarget(fdOf(call)) === file
 
   it('reports a thank-you moved before the sync of its commit', () => {
     const { trace, pattern, calls } = theTrace()
     const ok = checkCastOrder(calls, pattern).casts
     // A cast in the middle of the burst whose answer is one line: move it before its commit's first sync.
     const cast = ok.slice(ok.length / 2).find((c) => calls.find((x) => x.start === c.answer)!.end === c.answer)!
-    const firstSync = calls.find((x) => x.tid === cast.tid && x.start > cast.requestRead && (isSyncOf(x, pattern.boxFile) || isSyncOf(x, `${pattern.boxFile}-journal`)))!
+    const firstSync = calls.find(
+      (x) =>
+        x.tid === cast.tid &&
+        x.start > cast.requestRead &&
+        (isSyncOf(x, pattern.boxFile) || isSyncOf(x, `${pattern.boxFile}-journal`)),
+    )!
     const bad = checkCastOrder(parseTrace(moveLine(trace, cast.answer!, firstSync.start)), pattern)
-    expect(bad.violations.map((v) => [v.cast.connection, v.why])).toEqual([[cast.connection, 'thanked before any sync of the ballot box that followed the request']])
+    expect(bad.violations.map((v) => [v.cast.connection, v.why])).toEqual([
+      [cast.connection, 'thanked before any sync of the ballot box that followed the request'],
+    ])
     expect(bad.casts.length).toBe(ok.length)
   })
 
@@ -200,7 +304,9 @@ describe('a thanked cast is on the disk before the thank-you leaves (strace)', (
     const cast = ok.find((c) => calls.find((x) => x.start === c.answer)!.end === c.answer)!
     const truncate = calls.find((x) => x.tid === cast.tid && x.start > cast.boxSyncs.at(-1)! && x.name === 'ftruncate')!
     const bad = checkCastOrder(parseTrace(moveLine(trace, cast.answer!, truncate.start)), pattern)
-    expect(bad.violations.map((v) => [v.cast.connection, v.why])).toEqual([[cast.connection, "thanked before the commit's journal was truncated and synced"]])
+    expect(bad.violations.map((v) => [v.cast.connection, v.why])).toEqual([
+      [cast.connection, "thanked before the commit's journal was truncated and synced"],
+    ])
   })
 
   it('reports every cast when the box file is never synced (as with synchronous=OFF)', () => {

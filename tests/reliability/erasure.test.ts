@@ -6,10 +6,24 @@ import { createUser } from '../../src/accounts/accounts.ts'
 import { backupDatabase } from '../../src/db/backup.ts'
 import { ballotBoxPath } from '../../src/db/client.ts'
 import { editChild, getChild } from '../../src/people/children.ts'
-import { addActionPoint, addAmendment, agendaOf, closeMeeting, recordAttendance, saveMinutes, scheduleMeeting, startMeeting } from '../../src/meetings/meetings.ts'
+import {
+  addActionPoint,
+  addAmendment,
+  agendaOf,
+  closeMeeting,
+  recordAttendance,
+  saveMinutes,
+  scheduleMeeting,
+  startMeeting,
+} from '../../src/meetings/meetings.ts'
 import { recordResolution } from '../../src/resolutions/resolutions.ts'
 import { resolutionSchema } from '../../src/resolutions/schemas.ts'
-import { acknowledgeResolution, decideResolution, forwardResolution, recordAction } from '../../src/resolutions/journeys.ts'
+import {
+  acknowledgeResolution,
+  decideResolution,
+  forwardResolution,
+  recordAction,
+} from '../../src/resolutions/journeys.ts'
 import { recordAudit, operatorActor } from '../../src/audit/audit.ts'
 import { todayIso } from '../../src/web/dates.ts'
 import { translator } from '../../src/web/i18n.ts'
@@ -44,39 +58,99 @@ beforeAll(async () => {
   papdi = t.fx.villages.papdi.id
   const keeper = ctxFor(t.database, t.fx.users.facilitator)
   const answerer = ctxFor(t.database, t.fx.users.panchayat)
-  await createUser(operatorCtx(t.database), { username: 'patel', displayName: 'Patel', role: 'panchayat', villageId: t.fx.villages.bhangdoli.id, password: PASSWORD })
+  await createUser(operatorCtx(t.database), {
+    username: 'patel',
+    displayName: 'Patel',
+    role: 'panchayat',
+    villageId: t.fx.villages.bhangdoli.id,
+    password: PASSWORD,
+  })
   // The other village has a Bal Panchayat of its own; nothing of it may be touched.
   seatBalPanchayat(t.database, t.fx.users.otherFacilitator, t.fx.villages.bhangdoli.id, commonBalPanchayat)
 
   // Elected Pradhan under her first name: the frozen count keeps that name.
-  const bp = seatBalPanchayat(t.database, t.fx.users.facilitator, papdi, [[FIRST_NAME, 'girl'], ['Sunita', 'girl'], ['Pooja', 'girl'], ['Ravi', 'boy'], ['Sunil', 'boy'], ['Gopal', 'boy']])
+  const bp = seatBalPanchayat(t.database, t.fx.users.facilitator, papdi, [
+    [FIRST_NAME, 'girl'],
+    ['Sunita', 'girl'],
+    ['Pooja', 'girl'],
+    ['Ravi', 'boy'],
+    ['Sunil', 'boy'],
+    ['Gopal', 'boy'],
+  ])
   zoya = bp[FIRST_NAME]
   const child = getChild(keeper, papdi, zoya)
   editChild(keeper, papdi, zoya, {
-    name: NEW_NAME, gender: 'girl', dateOfBirth: BIRTH, ward: '4', school: 'GUPS Papdi', schoolClass: '7', inSchool: true,
-    outOfSchoolReason: null, guardianName: GUARDIAN, guardianPhone: PHONE,
+    name: NEW_NAME,
+    gender: 'girl',
+    dateOfBirth: BIRTH,
+    ward: '4',
+    school: 'GUPS Papdi',
+    schoolClass: '7',
+    inSchool: true,
+    outOfSchoolReason: null,
+    guardianName: GUARDIAN,
+    guardianPhone: PHONE,
   })
   expect(child.name).toBe(FIRST_NAME)
 
   // A meeting that speaks of her under both names.
-  const meeting = scheduleMeeting(keeper, papdi, scheduleInput({ place: `${NEW_NAME}'s courtyard`, agenda: `School fees of ${NEW_NAME}\nHand pump in ward 2` }))
+  const meeting = scheduleMeeting(
+    keeper,
+    papdi,
+    scheduleInput({ place: `${NEW_NAME}'s courtyard`, agenda: `School fees of ${NEW_NAME}\nHand pump in ward 2` }),
+  )
   startMeeting(keeper, meeting.id)
   for (const id of Object.values(bp)) recordAttendance(keeper, meeting.id, id, true)
   const [feesItem] = agendaOf(t.db, meeting.id)
-  saveMinutes(keeper, meeting.id, feesItem.id, { discussion: `${NEW_NAME} said her father (${GUARDIAN}, ${PHONE}) wants her at the kiln.`, decisions: `Ask the Gram Panchayat to help ${NEW_NAME}.` })
-  addActionPoint(keeper, meeting.id, feesItem.id, { what: `Visit the family of ${FIRST_NAME}`, who: NEW_NAME, byDate: null })
-  const resolution = recordResolution(keeper, meeting.id, resolutionSchema.parse(resolutionForm({
-    title: `Help ${NEW_NAME} back to school`, problem: `${NEW_NAME} (once ${FIRST_NAME}) works at the brick kiln.`,
-    proposerChildId: String(zoya), seconderChildId: String(bp.Ravi), votesFor: '5', votesAgainst: '0',
-  }))).id
+  saveMinutes(keeper, meeting.id, feesItem.id, {
+    discussion: `${NEW_NAME} said her father (${GUARDIAN}, ${PHONE}) wants her at the kiln.`,
+    decisions: `Ask the Gram Panchayat to help ${NEW_NAME}.`,
+  })
+  addActionPoint(keeper, meeting.id, feesItem.id, {
+    what: `Visit the family of ${FIRST_NAME}`,
+    who: NEW_NAME,
+    byDate: null,
+  })
+  const resolution = recordResolution(
+    keeper,
+    meeting.id,
+    resolutionSchema.parse(
+      resolutionForm({
+        title: `Help ${NEW_NAME} back to school`,
+        problem: `${NEW_NAME} (once ${FIRST_NAME}) works at the brick kiln.`,
+        proposerChildId: String(zoya),
+        seconderChildId: String(bp.Ravi),
+        votesFor: '5',
+        votesAgainst: '0',
+      }),
+    ),
+  ).id
   closeMeeting(keeper, meeting.id)
   addAmendment(keeper, meeting.id, { agendaItemId: feesItem.id, text: `${NEW_NAME} also asked for books.` })
-  forwardResolution(keeper, resolution, { forwardedOn: todayIso(), addressedTo: 'Sarpanch', way: 'letter', note: `${NEW_NAME} will read it at the Gram Sabha.` })
+  forwardResolution(keeper, resolution, {
+    forwardedOn: todayIso(),
+    addressedTo: 'Sarpanch',
+    way: 'letter',
+    note: `${NEW_NAME} will read it at the Gram Sabha.`,
+  })
   acknowledgeResolution(answerer, resolution, todayIso())
-  decideResolution(answerer, resolution, { decision: 'accepted', on: todayIso(), text: `We will meet ${GUARDIAN} about ${NEW_NAME}.`, targetDate: null })
-  recordAction(answerer, resolution, { on: todayIso(), text: `Met ${GUARDIAN}`, evidence: `Signed by ${GUARDIAN}, ${PHONE}` })
+  decideResolution(answerer, resolution, {
+    decision: 'accepted',
+    on: todayIso(),
+    text: `We will meet ${GUARDIAN} about ${NEW_NAME}.`,
+    targetDate: null,
+  })
+  recordAction(answerer, resolution, {
+    on: todayIso(),
+    text: `Met ${GUARDIAN}`,
+    evidence: `Signed by ${GUARDIAN}, ${PHONE}`,
+  })
   // The operator made a backup last week (the CLI writes this entry for each backup it makes).
-  recordAudit(t.db, operatorActor, { action: 'database.backed_up', subject: 'database', detail: { file: '/media/usb/bal-panchayat-old.sqlite', encrypted: false } })
+  recordAudit(t.db, operatorActor, {
+    action: 'database.backed_up',
+    subject: 'database',
+    detail: { file: '/media/usb/bal-panchayat-old.sqlite', encrypted: false },
+  })
 
   clients = {
     anonymous: new Client(t.app),
@@ -93,14 +167,21 @@ afterAll(async () => t?.close())
 function inTables(sqlite: Sqlite.Database): Map<string, string[]> {
   const found = new Map<string, string[]>()
   for (const schemaName of ['main', 'box']) {
-    const tables = sqlite.prepare(`SELECT name FROM ${schemaName}.sqlite_master WHERE type = 'table'`).pluck().all() as string[]
+    const tables = sqlite
+      .prepare(`SELECT name FROM ${schemaName}.sqlite_master WHERE type = 'table'`)
+      .pluck()
+      .all() as string[]
     for (const table of tables) {
-      const columns = (sqlite.prepare('SELECT name FROM pragma_table_info(?, ?)').all(table, schemaName) as { name: string }[]).map((c) => c.name)
+      const columns = (
+        sqlite.prepare('SELECT name FROM pragma_table_info(?, ?)').all(table, schemaName) as { name: string }[]
+      ).map((c) => c.name)
       for (const row of sqlite.prepare(`SELECT * FROM ${schemaName}."${table}"`).all() as Record<string, unknown>[]) {
         for (const column of columns) {
           const value = row[column]
           const text = Buffer.isBuffer(value) ? value.toString('latin1') : String(value ?? '')
-          for (const needle of NEEDLES) if (text.toLowerCase().includes(needle.toLowerCase())) found.set(needle, [...(found.get(needle) ?? []), `${table}.${column}`])
+          for (const needle of NEEDLES)
+            if (text.toLowerCase().includes(needle.toLowerCase()))
+              found.set(needle, [...(found.get(needle) ?? []), `${table}.${column}`])
         }
       }
     }
@@ -112,7 +193,9 @@ function inTables(sqlite: Sqlite.Database): Map<string, string[]> {
 function fillings(sqlite: Sqlite.Database, route: Route): Record<string, string>[] {
   let out: Record<string, string>[] = [{}]
   for (const name of paramNames(route.url)) {
-    out = out.flatMap((partial) => recordsFor(sqlite, route.url, name, Number(partial.id), papdi).map((id) => ({ ...partial, [name]: String(id) })))
+    out = out.flatMap((partial) =>
+      recordsFor(sqlite, route.url, name, Number(partial.id), papdi).map((id) => ({ ...partial, [name]: String(id) })),
+    )
   }
   return out
 }
@@ -131,7 +214,8 @@ async function inPages(): Promise<{ pages: number; found: Map<string, string[]> 
         if (res.statusCode !== 200) continue
         pages++
         const text = `${res.body}\n${textOf(res.body)}`.toLowerCase()
-        for (const needle of NEEDLES) if (text.includes(needle.toLowerCase())) found.set(needle, [...(found.get(needle) ?? []), `${who} ${url}`])
+        for (const needle of NEEDLES)
+          if (text.includes(needle.toLowerCase())) found.set(needle, [...(found.get(needle) ?? []), `${who} ${url}`])
       }
     }
   }
@@ -144,7 +228,9 @@ function inFiles(files: string[]): Map<string, string[]> {
   for (const file of files) {
     if (!fs.existsSync(file)) continue
     const bytes = fs.readFileSync(file)
-    for (const needle of NEEDLES) if (bytes.includes(Buffer.from(needle, 'utf8'))) found.set(needle, [...(found.get(needle) ?? []), path.basename(file)])
+    for (const needle of NEEDLES)
+      if (bytes.includes(Buffer.from(needle, 'utf8')))
+        found.set(needle, [...(found.get(needle) ?? []), path.basename(file)])
   }
   return found
 }
@@ -157,7 +243,18 @@ describe('a child erased is gone from everything the box holds and shows', () =>
     const tables = inTables(t.database.sqlite)
     expect([...tables.keys()].sort()).toEqual([...NEEDLES].sort())
     expect(tables.get(FIRST_NAME)).toEqual(expect.arrayContaining(['results.count', 'audit_log.detail']))
-    expect(tables.get(NEW_NAME)).toEqual(expect.arrayContaining(['agenda_items.title', 'resolutions.title', 'minutes.discussion', 'action_points.who', 'amendments.text', 'forwardings.note', 'responses.text', 'meetings.place']))
+    expect(tables.get(NEW_NAME)).toEqual(
+      expect.arrayContaining([
+        'agenda_items.title',
+        'resolutions.title',
+        'minutes.discussion',
+        'action_points.who',
+        'amendments.text',
+        'forwardings.note',
+        'responses.text',
+        'meetings.place',
+      ]),
+    )
     const { found } = await inPages()
     for (const needle of [FIRST_NAME, NEW_NAME, GUARDIAN, PHONE]) expect(found.get(needle), needle).toBeDefined()
     expect(found.get(FIRST_NAME)!.some((p) => p.includes('/result'))).toBe(true)
@@ -184,12 +281,17 @@ describe('a child erased is gone from everything the box holds and shows', () =>
   it('keeps what the figures and the result need: her seat, her votes, "a candidate (erased)" on the result', async () => {
     const seat = t.database.sqlite.prepare('SELECT count(*) FROM members WHERE child_id = ?').pluck().get(zoya)
     expect(seat).toBe(1)
-    const electionId = t.database.sqlite.prepare('SELECT election_id FROM candidates WHERE child_id = ?').pluck().get(zoya) as number
+    const electionId = t.database.sqlite
+      .prepare('SELECT election_id FROM candidates WHERE child_id = ?')
+      .pluck()
+      .get(zoya) as number
     const result = textOf((await clients.admin.get(`/elections/${electionId}/result`)).body)
     // The clients read Hindi, the box's first language.
     const hi = translator('hi')
     expect(result).toContain(hi('results.erasedCandidate'))
-    const json = JSON.parse((await clients.admin.get(`/elections/${electionId}/result.json`)).body) as { contests: { candidates: { name: string; votes: number; elected: boolean }[] }[] }
+    const json = JSON.parse((await clients.admin.get(`/elections/${electionId}/result.json`)).body) as {
+      contests: { candidates: { name: string; votes: number; elected: boolean }[] }[]
+    }
     expect(json.contests[0].candidates[0]).toMatchObject({ name: hi('results.erasedCandidate'), elected: true })
     expect(json.contests[0].candidates[0].votes).toBeGreaterThan(0)
     // The other village's Bal Panchayat, with the same first names as many children, is untouched.

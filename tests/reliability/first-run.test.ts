@@ -18,10 +18,20 @@ describe('first run: the set-up form on an empty database', () => {
       const failures: string[] = []
       let made = 0
       for (let posts = 0; posts < 100; posts++) {
-        const correct = { displayName: 'Suman', username: `suman-${rng.int(1000)}`, password: PASSWORD, confirm: PASSWORD }
+        const correct = {
+          displayName: 'Suman',
+          username: `suman-${rng.int(1000)}`,
+          password: PASSWORD,
+          confirm: PASSWORD,
+        }
         const { pairs, how } = mutateForm(rng, correct, () => ['1', '999999'])
         const body = encode(rng, pairs, client.csrf)
-        const res = await client.send({ method: 'POST', url: '/setup', payload: body.payload, headers: { ...body.headers, ...(rng.chance(0.2) ? { 'hx-request': 'true' } : {}) } })
+        const res = await client.send({
+          method: 'POST',
+          url: '/setup',
+          payload: body.payload,
+          headers: { ...body.headers, ...(rng.chance(0.2) ? { 'hx-request': 'true' } : {}) },
+        })
         if (res.statusCode >= 500) failures.push(`#${posts} [${body.kind}] ${how.join(' ')} → ${res.statusCode}`)
         const users = t.database.sqlite.prepare('SELECT role, village_id AS villageId FROM users').all()
         if (users.length === 0) continue
@@ -43,8 +53,23 @@ describe('first run: the set-up form on an empty database', () => {
   it('when four people send it at once, one coordinator is made and the others are turned away', async () => {
     const t = await testApp({ seed: false })
     try {
-      const clients = await Promise.all([1, 2, 3, 4].map(async () => { const c = new Client(t.app); await c.get('/setup'); return c }))
-      const answers = await Promise.all(clients.map((c, i) => c.post('/setup', { displayName: `Person ${i}`, username: `person-${i}`, password: PASSWORD, confirm: PASSWORD })))
+      const clients = await Promise.all(
+        [1, 2, 3, 4].map(async () => {
+          const c = new Client(t.app)
+          await c.get('/setup')
+          return c
+        }),
+      )
+      const answers = await Promise.all(
+        clients.map((c, i) =>
+          c.post('/setup', {
+            displayName: `Person ${i}`,
+            username: `person-${i}`,
+            password: PASSWORD,
+            confirm: PASSWORD,
+          }),
+        ),
+      )
       expect(answers.map((a) => a.statusCode).filter((s) => s >= 500)).toEqual([])
       expect(answers.filter((a) => a.headers.location === '/villages')).toHaveLength(1)
       expect(t.database.sqlite.prepare('SELECT count(*) FROM users').pluck().get()).toBe(1)

@@ -17,18 +17,43 @@ import { castIntoBox, encodeMarks, layOutBox, type BoxContest } from '../../src/
 import { symbols } from '../../src/elections/symbols.ts'
 import { Rng } from './random.ts'
 import {
-  LEAF_TABLE, applyWal, carveRecords, freeBytes, grep, readBTreePage, readDatabase, readJournal, readWal, tableCells, walSnapshots,
-  type Database, type Value, type WalFrame,
+  LEAF_TABLE,
+  applyWal,
+  carveRecords,
+  freeBytes,
+  grep,
+  readBTreePage,
+  readDatabase,
+  readJournal,
+  readWal,
+  tableCells,
+  walSnapshots,
+  type Database,
+  type Value,
+  type WalFrame,
 } from './sqlite-file.ts'
 import {
-  ballotText, commitAttack, leftoverAttack, leftoverSources, linkedShare, rowPositionAttack, walAttack, writingOrder,
-  type BallotPart, type CarvedShape, type Layout, type Linking, type Source,
+  ballotText,
+  commitAttack,
+  leftoverAttack,
+  leftoverSources,
+  linkedShare,
+  rowPositionAttack,
+  walAttack,
+  writingOrder,
+  type BallotPart,
+  type CarvedShape,
+  type Layout,
+  type Linking,
+  type Source,
 } from './linking.ts'
 
 // The app draws its random slots from a seeded sequence, so that the run (and the numbers below)
 // replays exactly. The slots are as uniform as with the real generator: the bounds are about that
 // distribution, not about this seed.
-vi.mock('node:crypto', async (importOriginal) => (await import('./random.ts')).withSeededRandomInt(await importOriginal<object>(), 20_261_130))
+vi.mock('node:crypto', async (importOriginal) =>
+  (await import('./random.ts')).withSeededRandomInt(await importOriginal<object>(), 20_261_130),
+)
 
 const VOTERS = 30
 const SEED = 20_260_601
@@ -72,23 +97,41 @@ beforeAll(async () => {
   const rng = new Rng(SEED)
   const ctx = ctxFor(t.database, t.fx.users.facilitator)
   const village = t.fx.villages.papdi.id
-  const kids = villageChildren(t.database, t.fx.users.facilitator, village,
-    Array.from({ length: VOTERS }, (_, i): [string, 'girl' | 'boy'] => [`Child ${String(i + 1).padStart(2, '0')}`, i % 2 ? 'boy' : 'girl']))
+  const kids = villageChildren(
+    t.database,
+    t.fx.users.facilitator,
+    village,
+    Array.from({ length: VOTERS }, (_, i): [string, 'girl' | 'boy'] => [
+      `Child ${String(i + 1).padStart(2, '0')}`,
+      i % 2 ? 'boy' : 'girl',
+    ]),
+  )
   roll = Object.values(kids).sort((a, b) => a - b)
   electionId = createElection(ctx, village, electionInput()).id
   members = addContest(ctx, electionId, contestInput({ name: 'Members', seats: '3' })).id
   pradhan = addContest(ctx, electionId, contestInput({ name: 'Pradhan', seats: '1' })).id
   openNominations(ctx, electionId)
   const standing = rng.shuffle(roll)
-  const membersCandidates = standing.slice(0, 8).map((childId, i) => nominate(ctx, electionId, members, { childId, symbol: symbols[i] }).id).sort((a, b) => a - b)
-  const pradhanCandidates = standing.slice(8, 11).map((childId, i) => nominate(ctx, electionId, pradhan, { childId, symbol: symbols[8 + i] }).id).sort((a, b) => a - b)
-  boxContests = [{ contestId: members, candidateIds: membersCandidates }, { contestId: pradhan, candidateIds: pradhanCandidates }]
+  const membersCandidates = standing
+    .slice(0, 8)
+    .map((childId, i) => nominate(ctx, electionId, members, { childId, symbol: symbols[i] }).id)
+    .sort((a, b) => a - b)
+  const pradhanCandidates = standing
+    .slice(8, 11)
+    .map((childId, i) => nominate(ctx, electionId, pradhan, { childId, symbol: symbols[8 + i] }).id)
+    .sort((a, b) => a - b)
+  boxContests = [
+    { contestId: members, candidateIds: membersCandidates },
+    { contestId: pradhan, candidateIds: pradhanCandidates },
+  ]
   openPoll(ctx, electionId)
 
   // Every voter gets a combination of three members no one else chose (56 to go round), so a
   // ballot names its voter; one more combination is the refused ballot's.
   const combos: number[][] = []
-  for (let a = 0; a < 8; a++) for (let b = a + 1; b < 8; b++) for (let c = b + 1; c < 8; c++) combos.push([a, b, c].map((i) => membersCandidates[i]))
+  for (let a = 0; a < 8; a++)
+    for (let b = a + 1; b < 8; b++)
+      for (let c = b + 1; c < 8; c++) combos.push([a, b, c].map((i) => membersCandidates[i]))
   const dealt = rng.shuffle(combos)
   const order = rng.shuffle(roll)
   choices = new Map(order.map((child, i) => [child, { members: dealt[i], pradhan: rng.pick(pradhanCandidates) }]))
@@ -113,9 +156,14 @@ beforeAll(async () => {
     const { agent } = tablet
     if (!tablet.holding) {
       const childId = queue.shift()!
-      if (tablet.locked) expect((await agent.post(`${base}/station/unlock`, { pin: tablet.pin })).headers.location).toBe(`${base}/station`)
+      if (tablet.locked)
+        expect((await agent.post(`${base}/station/unlock`, { pin: tablet.pin })).headers.location).toBe(
+          `${base}/station`,
+        )
       if (tablets.some((tb) => tb.holding)) overlapping++
-      expect((await agent.post(`${base}/station/ballot`, { childId: String(childId) })).headers.location).toBe(`${base}/ballot`)
+      expect((await agent.post(`${base}/station/ballot`, { childId: String(childId) })).headers.location).toBe(
+        `${base}/ballot`,
+      )
       const token = /name="token" value="([^"]+)"/.exec((await agent.get(`${base}/ballot`)).body)![1]
       tablet.holding = { childId, token }
       continue
@@ -126,14 +174,22 @@ beforeAll(async () => {
     if (childId === refused.childId && !refusedOnce) {
       // A ballot with a made-up pradhan is refused; the facilitator abandons it and the child queues again.
       refusedOnce = true
-      const res = await agent.post(`${base}/ballot`, { token, [`c_${members}`]: refused.members.map(String), [`c_${pradhan}`]: String(MADE_UP) })
+      const res = await agent.post(`${base}/ballot`, {
+        token,
+        [`c_${members}`]: refused.members.map(String),
+        [`c_${pradhan}`]: String(MADE_UP),
+      })
       expect(res.statusCode).toBe(422)
       expect((await agent.post(`${base}/ballot/abandonment`)).headers.location).toBe(`${base}/station`)
       queue.splice(rng.int(queue.length + 1), 0, childId)
       continue
     }
     const c = choices.get(childId)!
-    const res = await agent.post(`${base}/ballot`, { token, [`c_${members}`]: c.members.map(String), [`c_${pradhan}`]: String(c.pradhan) })
+    const res = await agent.post(`${base}/ballot`, {
+      token,
+      [`c_${members}`]: c.members.map(String),
+      [`c_${pradhan}`]: String(c.pradhan),
+    })
     expect(res.headers.location).toBe(`${base}/ballot/thanks`)
     castOrder.push(childId)
   }
@@ -142,7 +198,12 @@ beforeAll(async () => {
   // The thief's copy, taken with the app still running.
   const mainFile = path.join(t.database.dir, 'test.sqlite')
   expect(t.database.boxFile).toBe(ballotBoxPath(mainFile))
-  live = { db: fs.readFileSync(mainFile), wal: fs.readFileSync(`${mainFile}-wal`), box: fs.readFileSync(t.database.boxFile), boxJournal: readIfThere(`${t.database.boxFile}-journal`) }
+  live = {
+    db: fs.readFileSync(mainFile),
+    wal: fs.readFileSync(`${mainFile}-wal`),
+    box: fs.readFileSync(t.database.boxFile),
+    boxJournal: readIfThere(`${t.database.boxFile}-journal`),
+  }
 
   const backupFile = path.join(dir, 'backup', 'bal-panchayat.sqlite')
   fs.mkdirSync(path.dirname(backupFile))
@@ -152,7 +213,12 @@ beforeAll(async () => {
   const image = tableCells(readDatabase(copy), 'ballot_box_image')[0].values[0]
   if (!(image instanceof Uint8Array)) throw new Error('the backup holds no box image')
   const restored = openDatabase(backupFile)
-  backup = { db: copy, image, unpacked: fs.readFileSync(restored.boxFile), unpackedJournal: readIfThere(`${restored.boxFile}-journal`) }
+  backup = {
+    db: copy,
+    image,
+    unpacked: fs.readFileSync(restored.boxFile),
+    unpackedJournal: readIfThere(`${restored.boxFile}-journal`),
+  }
   restored.close()
 
   layout = boxLayout(electionId)
@@ -170,12 +236,18 @@ function readIfThere(file: string): Buffer | null {
 }
 
 function ballotOf(c: Choices): string {
-  return ballotText([{ contest: String(members), contents: [...c.members].sort((a, b) => a - b).join(',') }, { contest: String(pradhan), contents: String(c.pradhan) }])
+  return ballotText([
+    { contest: String(members), contents: [...c.members].sort((a, b) => a - b).join(',') },
+    { contest: String(pradhan), contents: String(c.pradhan) },
+  ])
 }
 
 /** The candidates whose bits are set, in the order of `box_contests.candidate_ids` (ascending ids). */
 function decodeBits(candidateIds: number[], bits: Uint8Array): string {
-  return candidateIds.filter((_, i) => (bits[i >> 3] & (1 << (i & 7))) !== 0).sort((a, b) => a - b).join(',')
+  return candidateIds
+    .filter((_, i) => (bits[i >> 3] & (1 << (i & 7))) !== 0)
+    .sort((a, b) => a - b)
+    .join(',')
 }
 
 /**
@@ -184,11 +256,16 @@ function decodeBits(candidateIds: number[], bits: Uint8Array): string {
  */
 function boxLayout(election: number): Layout {
   return {
-    checkoffs: { table: 'box_checkoffs', childOf: (c) => (c.values[1] === election && c.values[3] === 1 ? Number(c.values[2]) : null) },
+    checkoffs: {
+      table: 'box_checkoffs',
+      childOf: (c) => (c.values[1] === election && c.values[3] === 1 ? Number(c.values[2]) : null),
+    },
     ballots: {
       table: 'box_slots',
       reader: (db: Database) => {
-        const candidates = new Map(tableCells(db, 'box_contests').map((c) => [Number(c.rowid), JSON.parse(String(c.values[2])) as number[]]))
+        const candidates = new Map(
+          tableCells(db, 'box_contests').map((c) => [Number(c.rowid), JSON.parse(String(c.values[2])) as number[]]),
+        )
         return (c): BallotPart | null => {
           const [, contest, filled, marks] = c.values
           if (filled !== 1 || !(marks instanceof Uint8Array) || !candidates.has(Number(contest))) return null
@@ -203,19 +280,32 @@ function boxLayout(election: number): Layout {
 const linked = (guess: Linking) => Math.round(linkedShare(guess, truth) * truth.size)
 
 /** A record shaped as a check-off of this election, by a child on the roll. */
-const isCheckoff = (v: Value[]) => v.length === 4 && v[0] === null && v[1] === electionId && roll.includes(Number(v[2])) && (v[3] === 0 || v[3] === 1)
+const isCheckoff = (v: Value[]) =>
+  v.length === 4 && v[0] === null && v[1] === electionId && roll.includes(Number(v[2])) && (v[3] === 0 || v[3] === 1)
 /** A record shaped as a slot of one of this election's contests (marks are one byte: at most 8 candidates). */
-const isSlot = (v: Value[]) => v.length === 4 && v[0] === null && (v[1] === members || v[1] === pradhan) && (v[2] === 0 || v[2] === 1) && v[3] instanceof Uint8Array && v[3].length === 1
+const isSlot = (v: Value[]) =>
+  v.length === 4 &&
+  v[0] === null &&
+  (v[1] === members || v[1] === pradhan) &&
+  (v[2] === 0 || v[2] === 1) &&
+  v[3] instanceof Uint8Array &&
+  v[3].length === 1
 
 /** What a carver looks for in loose bytes: check-offs that say "voted", slots that hold a ballot. */
 function boxShapes(): CarvedShape[] {
   const candidates = new Map(boxContests.map((c) => [c.contestId, c.candidateIds]))
-  return [{
-    // The id column is the rowid, stored as NULL: the serial type a freeblock overwrites is 0.
-    columns: 4, clobbered: [0],
-    childOf: (v) => (isCheckoff(v) && v[3] === 1 ? Number(v[2]) : null),
-    ballotOf: (v) => (isSlot(v) && v[2] === 1 ? { contest: String(v[1]), contents: decodeBits(candidates.get(Number(v[1]))!, v[3] as Uint8Array) } : null),
-  }]
+  return [
+    {
+      // The id column is the rowid, stored as NULL: the serial type a freeblock overwrites is 0.
+      columns: 4,
+      clobbered: [0],
+      childOf: (v) => (isCheckoff(v) && v[3] === 1 ? Number(v[2]) : null),
+      ballotOf: (v) =>
+        isSlot(v) && v[2] === 1
+          ? { contest: String(v[1]), contents: decodeBits(candidates.get(Number(v[1]))!, v[3] as Uint8Array) }
+          : null,
+    },
+  ]
 }
 
 /** Bytes of the body of an integer serial type (8 and 9 are the constants 0 and 1). */
@@ -273,7 +363,11 @@ function nearBoxRecords(source: Source, window = 512): Source & { starts: number
 function isBoxPage(header: Database['header'], pageNo: number, data: Uint8Array): boolean {
   try {
     const p = readBTreePage({ header, page: () => data }, pageNo)
-    return p.type === LEAF_TABLE && p.cells.length > 0 && p.cells.every((c) => c.overflowPages.length === 0 && (isCheckoff(c.values!) || isSlot(c.values!)))
+    return (
+      p.type === LEAF_TABLE &&
+      p.cells.length > 0 &&
+      p.cells.every((c) => c.overflowPages.length === 0 && (isCheckoff(c.values!) || isSlot(c.values!)))
+    )
   } catch {
     return false // not a b-tree page, or not one that reads
   }
@@ -284,7 +378,9 @@ function pairWithSlots(db: Database, order: number[]): Linking {
   const read = layout.ballots.reader(db)
   const parts = writingOrder(tableCells(db, 'box_slots').filter((c) => read(c) !== null)).map((c) => read(c)!)
   const byContest = [members, pradhan].map((id) => parts.filter((p) => p.contest === String(id)))
-  return new Map(order.map((child, i) => [child, ballotText(byContest.map((list) => list[i]).filter((p) => p !== undefined))]))
+  return new Map(
+    order.map((child, i) => [child, ballotText(byContest.map((list) => list[i]).filter((p) => p !== undefined))]),
+  )
 }
 
 // ---------------------------------------------------------------------------- the real app
@@ -297,12 +393,19 @@ describe('the ballot box of the running app, attacked through a copy of its file
     expect(overlapping, 'ballots were handed out while another tablet held one').toBeGreaterThan(5)
     // Read from the raw bytes with the layout the attacks use: every child checked off, every ballot there.
     const box = readDatabase(live.box)
-    const voted = tableCells(box, 'box_checkoffs').map((c) => layout.checkoffs.childOf(c)).filter((c) => c !== null)
+    const voted = tableCells(box, 'box_checkoffs')
+      .map((c) => layout.checkoffs.childOf(c))
+      .filter((c) => c !== null)
     expect(voted.sort((a, b) => a - b)).toEqual(roll)
     const read = layout.ballots.reader(box)
-    const cast = tableCells(box, 'box_slots').map(read).filter((p) => p !== null)
+    const cast = tableCells(box, 'box_slots')
+      .map(read)
+      .filter((p) => p !== null)
     for (const contest of [members, pradhan]) {
-      const inBox = cast.filter((p) => p.contest === String(contest)).map((p) => p.contents).sort()
+      const inBox = cast
+        .filter((p) => p.contest === String(contest))
+        .map((p) => p.contents)
+        .sort()
       const expected = [...truth.values()].map((b) => new RegExp(`${contest}: ([\\d,]+)`).exec(b)![1]).sort()
       expect(inBox).toEqual(expected)
     }
@@ -326,7 +429,8 @@ describe('the ballot box of the running app, attacked through a copy of its file
   })
 
   it('(a) someone who wrote down the order children came to the tablets, pairing it with the slots, links no more than chance', () => {
-    for (const bytes of [live.box, backup.image]) expect(linked(pairWithSlots(readDatabase(bytes), castOrder))).toBeLessThanOrEqual(CHANCE)
+    for (const bytes of [live.box, backup.image])
+      expect(linked(pairWithSlots(readDatabase(bytes), castOrder))).toBeLessThanOrEqual(CHANCE)
   })
 
   it('(b) commit by commit: the box has no WAL, no frame of the main WAL is a box page, and no version of the main file holds a ballot', () => {
@@ -338,13 +442,16 @@ describe('the ballot box of the running app, attacked through a copy of its file
     expect(frames.filter((f) => isBoxPage(header, f.page, f.data)).map((f) => f.index)).toEqual([])
     // Nor, byte for byte, a page of the box's check-offs or slots (small index pages may match by chance, and hold no ballot).
     const box = readDatabase(live.box)
-    const ballotPages = [...box.owners].filter(([, o]) => o.kind === 'btree' && (o.name === 'box_slots' || o.name === 'box_checkoffs')).map(([n]) => n)
+    const ballotPages = [...box.owners]
+      .filter(([, o]) => o.kind === 'btree' && (o.name === 'box_slots' || o.name === 'box_checkoffs'))
+      .map(([n]) => n)
     expect(ballotPages.length).toBeGreaterThan(0)
     const boxPages = new Set(ballotPages.map((n) => Buffer.from(box.page(n)).toString('hex')))
     expect(frames.filter((f) => boxPages.has(Buffer.from(f.data).toString('hex'))).map((f) => f.index)).toEqual([])
     // Every version of the main file the WAL can rebuild: no box table, no ballot table.
     const versions = walSnapshots(live.db, wal)
-    for (const version of versions) expect(version!.schema.map((e) => e.name).filter((n) => /^box_|ballot|checkoff|slot/.test(n))).toEqual([])
+    for (const version of versions)
+      expect(version!.schema.map((e) => e.name).filter((n) => /^box_|ballot|checkoff|slot/.test(n))).toEqual([])
     expect(commitAttack(versions, layout).size).toBe(0)
   })
 
@@ -358,14 +465,22 @@ describe('the ballot box of the running app, attacked through a copy of its file
   it("(c) leftovers: no childId in the sessions' live rows, in the free bytes of the main file or in its WAL", () => {
     const latest = readDatabase(applyWal(live.db, readWal(live.wal).commits))
     const sessions = tableCells(latest, 'sessions').map((c) => String(c.values[2]))
-    expect(sessions.filter((s) => s.includes('"station"')).length, 'the three tablets have sessions').toBeGreaterThanOrEqual(3)
+    expect(
+      sessions.filter((s) => s.includes('"station"')).length,
+      'the three tablets have sessions',
+    ).toBeGreaterThanOrEqual(3)
     expect(sessions.filter((s) => /childId/.test(s))).toEqual([])
     // The WAL holds every version of the tablets' sessions, those holding a ballot among them: a token, nothing more.
     expect(grep(live.wal, /"ballot":\{"token":"[0-9a-f-]{36}"\}/).length).toBeGreaterThanOrEqual(VOTERS)
     const sources = leftoverSources({ db: live.db, wal: live.wal })
-    sources.push(...leftoverSources({ db: Buffer.from(latest.bytes) }).map((s) => ({ ...s, name: 'rebuilt db free bytes' })))
+    sources.push(
+      ...leftoverSources({ db: Buffer.from(latest.bytes) }).map((s) => ({ ...s, name: 'rebuilt db free bytes' })),
+    )
     // And the backup's copy of the main file, and the box's loose bytes, for good measure.
-    sources.push(...leftoverSources({ db: backup.db }).map((s) => ({ ...s, name: 'backup free bytes' })), ...leftoverSources({ db: live.box, journal: live.boxJournal ?? undefined }))
+    sources.push(
+      ...leftoverSources({ db: backup.db }).map((s) => ({ ...s, name: 'backup free bytes' })),
+      ...leftoverSources({ db: live.box, journal: live.boxJournal ?? undefined }),
+    )
     expect(leftoverAttack(sources).sightings).toEqual([])
     expect(grep(live.wal, /childId/i)).toEqual([])
   })
@@ -373,7 +488,10 @@ describe('the ballot box of the running app, attacked through a copy of its file
   it('(c) leftovers: no check-off or ballot is carved from any loose bytes — free bytes, WAL, journal, backup — and the box frees nothing but zeros', () => {
     const sources: Source[] = [
       ...leftoverSources({ db: live.db, wal: live.wal }).map((s) => ({ ...s, name: `main ${s.name}` })),
-      ...leftoverSources({ db: live.box, journal: live.boxJournal ?? undefined }).map((s) => ({ ...s, name: `box ${s.name}` })),
+      ...leftoverSources({ db: live.box, journal: live.boxJournal ?? undefined }).map((s) => ({
+        ...s,
+        name: `box ${s.name}`,
+      })),
       ...leftoverSources({ db: backup.db }).map((s) => ({ ...s, name: `backup ${s.name}` })),
       ...leftoverSources({ db: backup.image }).map((s) => ({ ...s, name: `backup box ${s.name}` })),
     ]
@@ -388,19 +506,27 @@ describe('the ballot box of the running app, attacked through a copy of its file
     const frames = [...wal.commits.flatMap((c) => c.frames), ...wal.uncommitted, ...wal.stale]
     const header = readDatabase(live.db).header
     const walStarts = narrowed.find((n) => n.name === 'main wal')!.starts
-    const loose = sightings.filter((s) => s.source === 'main wal').filter((s) => {
-      const at = walStarts[s.region] + s.offset
-      const frame = frames.find((f) => at >= f.fileOffset + 24 && at < f.fileOffset + 24 + f.data.length)
-      if (!frame) return true
-      const inPage = at - frame.fileOffset - 24
-      try {
-        return !readBTreePage({ header, page: () => frame.data }, frame.page).cells.some((c) => inPage >= c.offset && inPage < c.offset + c.size)
-      } catch { return true }
-    })
+    const loose = sightings
+      .filter((s) => s.source === 'main wal')
+      .filter((s) => {
+        const at = walStarts[s.region] + s.offset
+        const frame = frames.find((f) => at >= f.fileOffset + 24 && at < f.fileOffset + 24 + f.data.length)
+        if (!frame) return true
+        const inPage = at - frame.fileOffset - 24
+        try {
+          return !readBTreePage({ header, page: () => frame.data }, frame.page).cells.some(
+            (c) => inPage >= c.offset && inPage < c.offset + c.size,
+          )
+        } catch {
+          return true
+        }
+      })
     expect(loose).toEqual([])
     // secure_delete, and overwriting in place: what no live row holds in the box is zeros (a freeblock's link and size aside).
     for (const bytes of [live.box, backup.image]) {
-      const dirty = freeBytes(readDatabase(bytes)).filter((r) => (r.kind === 'freeblock' ? r.bytes.subarray(4) : r.bytes).some((b) => b !== 0))
+      const dirty = freeBytes(readDatabase(bytes)).filter((r) =>
+        (r.kind === 'freeblock' ? r.bytes.subarray(4) : r.bytes).some((b) => b !== 0),
+      )
       expect(dirty.map((r) => `${r.kind} on page ${r.page} at ${r.start}`)).toEqual([])
     }
   })
@@ -408,14 +534,24 @@ describe('the ballot box of the running app, attacked through a copy of its file
   it('the refused and abandoned ballot is nowhere: in no slot, live or loose, and its form in no file', () => {
     const bits = encodeMarks(boxContests[0].candidateIds, refused.members)
     expect(bits).toHaveLength(1)
-    expect([...truth.values()].some((b) => b.startsWith(`${members}: ${[...refused.members].sort((a, b) => a - b).join(',')} `)), 'no one else chose it').toBe(false)
+    expect(
+      [...truth.values()].some((b) =>
+        b.startsWith(`${members}: ${[...refused.members].sort((a, b) => a - b).join(',')} `),
+      ),
+      'no one else chose it',
+    ).toBe(false)
     const files: [string, Uint8Array][] = [
-      ['main', live.db], ['main wal', live.wal], ['box', live.box], ['box journal', live.boxJournal ?? Buffer.alloc(0)],
-      ['backup', backup.db], ['backup box', backup.image],
+      ['main', live.db],
+      ['main wal', live.wal],
+      ['box', live.box],
+      ['box journal', live.boxJournal ?? Buffer.alloc(0)],
+      ['backup', backup.db],
+      ['backup box', backup.image],
     ]
     for (const [name, bytes] of files) {
       // Any record shaped as a members slot with its marks, live or in free bytes, anywhere in the file.
-      const carved = nearBoxRecords({ name, regions: [{ bytes }] }, 0).regions.flatMap((r) => carveRecords(r.bytes, 4, { clobbered: [0] }))
+      const carved = nearBoxRecords({ name, regions: [{ bytes }] }, 0)
+        .regions.flatMap((r) => carveRecords(r.bytes, 4, { clobbered: [0] }))
         .filter((r) => isSlot(r.values) && r.values[1] === members && (r.values[3] as Uint8Array)[0] === bits[0])
       expect(carved, name).toEqual([])
       // Nor the form that carried it: its field names or the made-up candidate.
@@ -432,7 +568,10 @@ describe('the same attacks on the same casts written without random in-place slo
     const sqlite = new Sqlite(file)
     sqlite.pragma('journal_mode = WAL')
     // The box's own tables, from its migration.
-    for (const statement of fs.readFileSync(path.join(ballotBoxMigrationsFolder, '0000_ballot-box.sql'), 'utf8').split('--> statement-breakpoint')) sqlite.exec(statement)
+    for (const statement of fs
+      .readFileSync(path.join(ballotBoxMigrationsFolder, '0000_ballot-box.sql'), 'utf8')
+      .split('--> statement-breakpoint'))
+      sqlite.exec(statement)
     const contest = sqlite.prepare('INSERT INTO box_contests (contest_id, election_id, candidate_ids) VALUES (?, ?, ?)')
     for (const c of boxContests) contest.run(c.contestId, electionId, JSON.stringify(c.candidateIds))
     sqlite.pragma('wal_checkpoint(TRUNCATE)')
@@ -446,7 +585,9 @@ describe('the same attacks on the same casts written without random in-place slo
     }
     const copy = { db: fs.readFileSync(file), wal: fs.readFileSync(`${file}-wal`) }
     sqlite.close()
-    expect(linkedShare(rowPositionAttack(walSnapshots(copy.db, readWal(copy.wal)).at(-1)!, layout), truth)).toBeGreaterThanOrEqual(0.9)
+    expect(
+      linkedShare(rowPositionAttack(walSnapshots(copy.db, readWal(copy.wal)).at(-1)!, layout), truth),
+    ).toBeGreaterThanOrEqual(0.9)
     expect(linkedShare(walAttack(copy.db, copy.wal, layout), truth)).toBeGreaterThanOrEqual(0.9)
   })
 
@@ -454,8 +595,12 @@ describe('the same attacks on the same casts written without random in-place slo
     const database = openDatabase(path.join(dir, 'sequential.sqlite'))
     try {
       database.db.transaction((tx) => layOutBox(tx, electionId, boxContests, roll))
-      const checkoff = database.sqlite.prepare('UPDATE box.box_checkoffs SET voted = 1 WHERE election_id = ? AND child_id = ?')
-      const fill = database.sqlite.prepare('UPDATE box.box_slots SET filled = 1, marks = ? WHERE id = (SELECT min(id) FROM box.box_slots WHERE contest_id = ? AND filled = 0)')
+      const checkoff = database.sqlite.prepare(
+        'UPDATE box.box_checkoffs SET voted = 1 WHERE election_id = ? AND child_id = ?',
+      )
+      const fill = database.sqlite.prepare(
+        'UPDATE box.box_slots SET filled = 1, marks = ? WHERE id = (SELECT min(id) FROM box.box_slots WHERE contest_id = ? AND filled = 0)',
+      )
       for (const child of castOrder) {
         database.sqlite.transaction(() => {
           checkoff.run(electionId, child)
@@ -464,13 +609,18 @@ describe('the same attacks on the same casts written without random in-place slo
       }
       const box = readDatabase(fs.readFileSync(database.boxFile))
       expect(linkedShare(pairWithSlots(box, castOrder), truth)).toBeGreaterThanOrEqual(0.9)
-    } finally { database.close() }
+    } finally {
+      database.close()
+    }
   })
 })
 
 function marksOf(child: number): Map<number, Buffer> {
   const c = choices.get(child)!
-  return new Map([[members, encodeMarks(boxContests[0].candidateIds, c.members)], [pradhan, encodeMarks(boxContests[1].candidateIds, [c.pradhan])]])
+  return new Map([
+    [members, encodeMarks(boxContests[0].candidateIds, c.members)],
+    [pradhan, encodeMarks(boxContests[1].candidateIds, [c.pradhan])],
+  ])
 }
 
 // ---------------------------------------------------------------------------- history independence
@@ -493,10 +643,14 @@ describe('the box file does not depend on the order of voting', () => {
             if (k === 0) slotOf.set(key, free[rng.int(free.length)])
             return free.indexOf(slotOf.get(key)!)
           }
-          expect(database.db.transaction(() => castIntoBox(database.db, electionId, child, marksOf(child), pick))).toBe('cast')
+          expect(database.db.transaction(() => castIntoBox(database.db, electionId, child, marksOf(child), pick))).toBe(
+            'cast',
+          )
         }
         return fs.readFileSync(database.boxFile)
-      } finally { database.close() }
+      } finally {
+        database.close()
+      }
     })
     expect(files[0].length).toBeGreaterThan(4096)
     expect(files[1].equals(files[0])).toBe(true)
@@ -512,9 +666,14 @@ describe('the box file does not depend on the order of voting', () => {
       const database = openDatabase(path.join(dir, `order-${k}.sqlite`))
       try {
         database.db.transaction((tx) => layOutBox(tx, electionId, boxContests, [...roll, ...abstaining]))
-        for (const child of order) expect(database.db.transaction(() => castIntoBox(database.db, electionId, child, marksOf(child)))).toBe('cast')
+        for (const child of order)
+          expect(database.db.transaction(() => castIntoBox(database.db, electionId, child, marksOf(child)))).toBe(
+            'cast',
+          )
         return fs.readFileSync(database.boxFile)
-      } finally { database.close() }
+      } finally {
+        database.close()
+      }
     })
     const [a, b] = files.map((bytes) => readDatabase(bytes))
     expect(a.bytes.length).toBe(b.bytes.length)
@@ -525,20 +684,41 @@ describe('the box file does not depend on the order of voting', () => {
       const owner = db.owners.get(n)
       if (owner?.kind !== 'btree') return owner?.kind ?? 'unowned'
       const p = db.btreePage(n)
-      return { owner, type: p.type, cellPointers: p.cellPointers, cells: p.cells.map((c) => [c.offset, c.size]), freeblocks: p.freeblocks, contentStart: p.contentStart, fragmented: p.fragmentedBytes }
+      return {
+        owner,
+        type: p.type,
+        cellPointers: p.cellPointers,
+        cells: p.cells.map((c) => [c.offset, c.size]),
+        freeblocks: p.freeblocks,
+        contentStart: p.contentStart,
+        fragmented: p.fragmentedBytes,
+      }
     }
     for (let n = 1; n <= a.header.pageCount; n++) expect(shape(b, n), `page ${n}`).toEqual(shape(a, n))
     // Every byte that differs is inside a slot's or a check-off's cell, or is the change counter.
-    const cells = (['box_slots', 'box_checkoffs'] as const).flatMap((table) => tableCells(a, table).map((c) => ({ table, start: (c.page - 1) * pageSize + c.offset, end: (c.page - 1) * pageSize + c.offset + c.size })))
+    const cells = (['box_slots', 'box_checkoffs'] as const).flatMap((table) =>
+      tableCells(a, table).map((c) => ({
+        table,
+        start: (c.page - 1) * pageSize + c.offset,
+        end: (c.page - 1) * pageSize + c.offset + c.size,
+      })),
+    )
     const counter = (i: number) => (i >= 24 && i < 28) || (i >= 92 && i < 96)
     const differing: number[] = []
     for (let i = 0; i < a.bytes.length; i++) if (a.bytes[i] !== b.bytes[i]) differing.push(i)
     const unexplained = differing.filter((i) => !counter(i) && !cells.some((c) => i >= c.start && i < c.end))
-    expect(unexplained.map((i) => `byte ${i} (page ${Math.floor(i / pageSize) + 1}, offset ${i % pageSize})`)).toEqual([])
+    expect(unexplained.map((i) => `byte ${i} (page ${Math.floor(i / pageSize) + 1}, offset ${i % pageSize})`)).toEqual(
+      [],
+    )
     // Not a vacuous claim: the two orders did put ballots in different slots.
     expect(differing.filter((i) => !counter(i)).length).toBeGreaterThan(0)
     // And the contents are the same ballots, just in other slots.
-    const ballots = (db: Database) => tableCells(db, 'box_slots').map(layout.ballots.reader(db)).filter((p) => p !== null).map((p) => `${p.contest}: ${p.contents}`).sort()
+    const ballots = (db: Database) =>
+      tableCells(db, 'box_slots')
+        .map(layout.ballots.reader(db))
+        .filter((p) => p !== null)
+        .map((p) => `${p.contest}: ${p.contents}`)
+        .sort()
     expect(ballots(b)).toEqual(ballots(a))
   })
 })

@@ -9,8 +9,15 @@ import Sqlite from 'better-sqlite3'
 import { Rng } from './random.ts'
 import { readDatabase, readWal, tableCells, walSnapshots, type Database } from './sqlite-file.ts'
 import {
-  ballotText, leftoverAttack, leftoverSources, linkedShare, rowPositionAttack, walAttack,
-  type BallotPart, type Layout, type Linking,
+  ballotText,
+  leftoverAttack,
+  leftoverSources,
+  linkedShare,
+  rowPositionAttack,
+  walAttack,
+  type BallotPart,
+  type Layout,
+  type Linking,
 } from './linking.ts'
 
 /** The old layout, as migrations 0002_ballots and 0003_voting created it (the tables they point to reduced to their ids). */
@@ -62,8 +69,13 @@ const oldLayout: Layout = {
     reader: (db: Database) => {
       // ballot_marks is stored key first: (ballot_id, candidate_id, contest_id).
       const marks = new Map<string, number[]>()
-      for (const m of tableCells(db, 'ballot_marks')) marks.get(String(m.values[0]))?.push(Number(m.values[1])) ?? marks.set(String(m.values[0]), [Number(m.values[1])])
-      return (c): BallotPart => ({ contest: String(c.values[1]), contents: (marks.get(String(c.values[0])) ?? []).sort((a, b) => a - b).join(',') })
+      for (const m of tableCells(db, 'ballot_marks'))
+        marks.get(String(m.values[0]))?.push(Number(m.values[1])) ??
+          marks.set(String(m.values[0]), [Number(m.values[1])])
+      return (c): BallotPart => ({
+        contest: String(c.values[1]),
+        contents: (marks.get(String(c.values[0])) ?? []).sort((a, b) => a - b).join(','),
+      })
     },
   },
 }
@@ -87,13 +99,15 @@ function runElection(dir: string, seed: number, voters = 30): Election {
   sqlite.transaction(() => {
     sqlite.prepare('INSERT INTO elections VALUES (?)').run(ELECTION)
     for (const id of [MEMBERS, PRADHAN]) sqlite.prepare('INSERT INTO contests VALUES (?)').run(id)
-    for (const id of [1, 2, 3, 4, 5, 6, 7, 8, 11, 12, 13, 14]) sqlite.prepare('INSERT INTO candidates VALUES (?)').run(id)
+    for (const id of [1, 2, 3, 4, 5, 6, 7, 8, 11, 12, 13, 14])
+      sqlite.prepare('INSERT INTO candidates VALUES (?)').run(id)
     for (const id of children) sqlite.prepare('INSERT INTO children VALUES (?)').run(id)
   })()
   // The session of the tablet's station, as the session store keeps it.
   const stationSession = 'station-session-id'
   const station = { id: 1, electionId: ELECTION, unlocked: true, failedPins: 0 }
-  const session = (state: object) => JSON.stringify({ cookie: { originalMaxAge: 86_400_000, httpOnly: true, path: '/' }, userId: 7, station: state })
+  const session = (state: object) =>
+    JSON.stringify({ cookie: { originalMaxAge: 86_400_000, httpOnly: true, path: '/' }, userId: 7, station: state })
   const saveSession = sqlite.prepare(`INSERT INTO sessions (id, user_id, data, expires_at) VALUES (?, ?, ?, ?)
       ON CONFLICT(id) DO UPDATE SET user_id = excluded.user_id, data = excluded.data, expires_at = excluded.expires_at`)
   saveSession.run(stationSession, 7, session(station), 1_900_000_000_000)
@@ -110,9 +124,24 @@ function runElection(dir: string, seed: number, voters = 30): Election {
   const mark = sqlite.prepare('INSERT INTO ballot_marks (ballot_id, contest_id, candidate_id) VALUES (?, ?, ?)')
   const randomId = () => Buffer.from(Array.from({ length: 16 }, () => rng.int(256))).toString('base64url')
   order.forEach((child, i) => {
-    const choices = new Map([[MEMBERS, members[i]], [PRADHAN, [rng.pick([11, 12, 13, 14])]]])
-    truth.set(child, ballotText([...choices].map(([contest, marks]) => ({ contest: String(contest), contents: marks.join(',') }))))
-    saveSession.run(stationSession, 7, session({ ...station, unlocked: false, ballot: { childId: child, token: `token-${i}`, issuedAt: 1_760_000_000_000 + i } }), 1_900_000_000_000)
+    const choices = new Map([
+      [MEMBERS, members[i]],
+      [PRADHAN, [rng.pick([11, 12, 13, 14])]],
+    ])
+    truth.set(
+      child,
+      ballotText([...choices].map(([contest, marks]) => ({ contest: String(contest), contents: marks.join(',') }))),
+    )
+    saveSession.run(
+      stationSession,
+      7,
+      session({
+        ...station,
+        unlocked: false,
+        ballot: { childId: child, token: `token-${i}`, issuedAt: 1_760_000_000_000 + i },
+      }),
+      1_900_000_000_000,
+    )
     sqlite.transaction(() => {
       checkoff.run(ELECTION, child)
       for (const [contest, marks] of choices) {
@@ -136,7 +165,10 @@ beforeAll(() => {
   election = runElection(dir, 20_240_601)
   live = { db: fs.readFileSync(election.file), wal: fs.readFileSync(`${election.file}-wal`) }
 })
-afterAll(() => { election?.sqlite.close(); fs.rmSync(dir, { recursive: true, force: true }) })
+afterAll(() => {
+  election?.sqlite.close()
+  fs.rmSync(dir, { recursive: true, force: true })
+})
 
 describe('the old ballot layout, attacked through its files', () => {
   it('the setting is as the app had it: WAL, durable commits, every vote still in the WAL and none in the file', () => {
@@ -153,7 +185,9 @@ describe('the old ballot layout, attacked through its files', () => {
     const byKey = (db: Database): Linking => {
       // Ballots in the order of their random ids, children in the order of their ids.
       const read = oldLayout.ballots.reader(db)
-      const ballots = tableCells(db, 'ballots').map(read).filter((b) => b !== null)
+      const ballots = tableCells(db, 'ballots')
+        .map(read)
+        .filter((b) => b !== null)
       const members = ballots.filter((b) => b.contest === String(MEMBERS))
       const pradhan = ballots.filter((b) => b.contest === String(PRADHAN))
       const children = tableCells(db, 'checkoffs').map((c) => Number(c.values[1]))
@@ -194,12 +228,23 @@ describe('the old ballot layout, attacked through its files', () => {
 
   it('(c) leftovers: after a checkpoint the live session says nothing, and a session deleted while it held a ballot leaves the child in the free bytes', () => {
     const checkpointed = fs.readFileSync(copyCheckpointed())
-    expect(tableCells(readDatabase(checkpointed), 'sessions').map((c) => String(c.values[2])).join()).not.toMatch(/childId/)
+    expect(
+      tableCells(readDatabase(checkpointed), 'sessions')
+        .map((c) => String(c.values[2]))
+        .join(),
+    ).not.toMatch(/childId/)
     // Each cleared, shorter version was written into the end of the slot the longer one left, over its ballot.
-    expect(leftoverAttack(leftoverSources({ db: checkpointed })).sightings.every((s) => election.order.includes(s.childId))).toBe(true)
+    expect(
+      leftoverAttack(leftoverSources({ db: checkpointed })).sightings.every((s) => election.order.includes(s.childId)),
+    ).toBe(true)
     // A child given the tablet walks away; the facilitator logs the tablet out, which deletes its session.
     const walkedAway = 999
-    election.sqlite.prepare('UPDATE sessions SET data = ? WHERE id = ?').run(JSON.stringify({ station: { id: 1, electionId: ELECTION, ballot: { childId: walkedAway, token: 'left' } } }), election.stationSession)
+    election.sqlite
+      .prepare('UPDATE sessions SET data = ? WHERE id = ?')
+      .run(
+        JSON.stringify({ station: { id: 1, electionId: ELECTION, ballot: { childId: walkedAway, token: 'left' } } }),
+        election.stationSession,
+      )
     election.sqlite.prepare('DELETE FROM sessions WHERE id = ?').run(election.stationSession)
     const found = leftoverAttack(leftoverSources({ db: fs.readFileSync(copyCheckpointed()) })).sightings
     expect(found.map((s) => s.childId)).toContain(walkedAway)
@@ -210,7 +255,9 @@ describe('the old ballot layout, attacked through its files', () => {
     // The mistake the new box must not make: a queue of casts written, processed and deleted.
     const file = path.join(dir, 'queue.sqlite')
     const sqlite = new Sqlite(file)
-    sqlite.exec('CREATE TABLE cast_queue (id INTEGER PRIMARY KEY, child_id INTEGER NOT NULL, contest_id INTEGER NOT NULL, marks TEXT NOT NULL)')
+    sqlite.exec(
+      'CREATE TABLE cast_queue (id INTEGER PRIMARY KEY, child_id INTEGER NOT NULL, contest_id INTEGER NOT NULL, marks TEXT NOT NULL)',
+    )
     const queued = [...election.truth].slice(0, 10)
     const insert = sqlite.prepare('INSERT INTO cast_queue (child_id, contest_id, marks) VALUES (?, ?, ?)')
     for (const [child, ballot] of queued) insert.run(child, MEMBERS, /^1: ([\d,]+)/.exec(ballot)![1])
@@ -218,12 +265,18 @@ describe('the old ballot layout, attacked through its files', () => {
     sqlite.close()
     const { guess } = leftoverAttack(leftoverSources({ db: fs.readFileSync(file) }), {
       patterns: [],
-      shapes: [{
-        // The id column is the rowid, stored as NULL: the serial type the freeblock overwrote was 0.
-        columns: 4, clobbered: [0],
-        childOf: (v) => (v[0] === null && typeof v[1] === 'number' && election.truth.has(v[1]) ? v[1] : null),
-        ballotOf: (v) => (v[0] === null && v[2] === MEMBERS && typeof v[3] === 'string' && /^\d+(,\d+)*$/.test(v[3]) ? { contest: String(MEMBERS), contents: v[3] } : null),
-      }],
+      shapes: [
+        {
+          // The id column is the rowid, stored as NULL: the serial type the freeblock overwrote was 0.
+          columns: 4,
+          clobbered: [0],
+          childOf: (v) => (v[0] === null && typeof v[1] === 'number' && election.truth.has(v[1]) ? v[1] : null),
+          ballotOf: (v) =>
+            v[0] === null && v[2] === MEMBERS && typeof v[3] === 'string' && /^\d+(,\d+)*$/.test(v[3])
+              ? { contest: String(MEMBERS), contents: v[3] }
+              : null,
+        },
+      ],
       window: 0,
     })
     const membersOnly = new Map(queued.map(([child, ballot]) => [child, ballot.split(' | ')[0]]))
@@ -238,4 +291,3 @@ function copyCheckpointed(): string {
   fs.copyFileSync(election.file, copy)
   return copy
 }
-

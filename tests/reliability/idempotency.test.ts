@@ -33,70 +33,268 @@ const today = todayIso()
 const p = (w: World) => w.papdi
 
 const CREATING: Record<string, Creating> = {
-  'POST /villages': { who: 'admin', page: () => '/villages/new', url: () => '/villages', table: 'villages', kind: 'many',
-    form: () => ({ name: 'Nayi Basti', gramPanchayat: 'Sothana', block: 'Viratnagar', district: 'Jaipur', state: 'Rajasthan' }) },
-  'POST /users': { who: 'admin', page: () => '/users/new', url: () => '/users', table: 'users', kind: 'unique',
-    form: (w) => ({ displayName: 'Asha Didi', username: 'asha-didi', role: 'facilitator', villageId: String(p(w).villageId), password: PASSWORD }) },
-  'POST /villages/:villageId/children': { who: 'facilitator', page: (w) => `/villages/${p(w).villageId}/children/new`, url: (w) => `/villages/${p(w).villageId}/children`, table: 'children', kind: 'many',
-    form: () => ({ name: 'Rani Bairwa', gender: 'girl', dateOfBirth: shiftDays(today, -365 * 11), ward: '3', school: 'GUPS Papdi', schoolClass: '5', inSchool: 'yes', outOfSchoolReason: '', guardianName: 'Kamla Bairwa', guardianPhone: '', consent: 'on', consentOn: today }) },
-  'POST /villages/:villageId/elections': { who: 'facilitator', page: (w) => `/villages/${p(w).villageId}/elections/new`, url: (w) => `/villages/${p(w).villageId}/elections`, table: 'elections', kind: 'many',
-    form: () => ({ title: 'By-election', termStart: today, termEnd: `${Number(today.slice(0, 4)) + 1}-12-31`, voterAgeMin: '6', voterAgeMax: '18', candidateAgeMin: '10', candidateAgeMax: '18', candidacy: 'age' }) },
-  'POST /elections/:id/contests': { who: 'facilitator', page: (w) => `/elections/${p(w).elections.draft}/contests/new`, url: (w) => `/elections/${p(w).elections.draft}/contests`, table: 'contests', kind: 'many',
-    form: () => ({ name: 'Ward members', seats: '2', seatTitles: '', maxChoices: '', method: 'minimum', share: '1/2', girlsMinimum: '', rounding: 'up', protect: 'girls', tieBreak: 'girl-first', shortfall: 'release' }) },
-  'POST /elections/:id/contests/:contestId/candidates': { who: 'facilitator', table: 'candidates', kind: 'unique',
+  'POST /villages': {
+    who: 'admin',
+    page: () => '/villages/new',
+    url: () => '/villages',
+    table: 'villages',
+    kind: 'many',
+    form: () => ({
+      name: 'Nayi Basti',
+      gramPanchayat: 'Sothana',
+      block: 'Viratnagar',
+      district: 'Jaipur',
+      state: 'Rajasthan',
+    }),
+  },
+  'POST /users': {
+    who: 'admin',
+    page: () => '/users/new',
+    url: () => '/users',
+    table: 'users',
+    kind: 'unique',
+    form: (w) => ({
+      displayName: 'Asha Didi',
+      username: 'asha-didi',
+      role: 'facilitator',
+      villageId: String(p(w).villageId),
+      password: PASSWORD,
+    }),
+  },
+  'POST /villages/:villageId/children': {
+    who: 'facilitator',
+    page: (w) => `/villages/${p(w).villageId}/children/new`,
+    url: (w) => `/villages/${p(w).villageId}/children`,
+    table: 'children',
+    kind: 'many',
+    form: () => ({
+      name: 'Rani Bairwa',
+      gender: 'girl',
+      dateOfBirth: shiftDays(today, -365 * 11),
+      ward: '3',
+      school: 'GUPS Papdi',
+      schoolClass: '5',
+      inSchool: 'yes',
+      outOfSchoolReason: '',
+      guardianName: 'Kamla Bairwa',
+      guardianPhone: '',
+      consent: 'on',
+      consentOn: today,
+    }),
+  },
+  'POST /villages/:villageId/elections': {
+    who: 'facilitator',
+    page: (w) => `/villages/${p(w).villageId}/elections/new`,
+    url: (w) => `/villages/${p(w).villageId}/elections`,
+    table: 'elections',
+    kind: 'many',
+    form: () => ({
+      title: 'By-election',
+      termStart: today,
+      termEnd: `${Number(today.slice(0, 4)) + 1}-12-31`,
+      voterAgeMin: '6',
+      voterAgeMax: '18',
+      candidateAgeMin: '10',
+      candidateAgeMax: '18',
+      candidacy: 'age',
+    }),
+  },
+  'POST /elections/:id/contests': {
+    who: 'facilitator',
+    page: (w) => `/elections/${p(w).elections.draft}/contests/new`,
+    url: (w) => `/elections/${p(w).elections.draft}/contests`,
+    table: 'contests',
+    kind: 'many',
+    form: () => ({
+      name: 'Ward members',
+      seats: '2',
+      seatTitles: '',
+      maxChoices: '',
+      method: 'minimum',
+      share: '1/2',
+      girlsMinimum: '',
+      rounding: 'up',
+      protect: 'girls',
+      tieBreak: 'girl-first',
+      shortfall: 'release',
+    }),
+  },
+  'POST /elections/:id/contests/:contestId/candidates': {
+    who: 'facilitator',
+    table: 'candidates',
+    kind: 'unique',
     page: (w) => `/elections/${p(w).elections.nominations}/contests/${p(w).contests.nominations}/candidates/new`,
     url: (w) => `/elections/${p(w).elections.nominations}/contests/${p(w).contests.nominations}/candidates`,
-    form: (w) => ({ childId: String(p(w).bp.Seema), symbol: 'tree' }) },
-  'POST /elections/:id/paper-counts': { who: 'facilitator', page: (w) => `/elections/${p(w).elections.open}/paper-counts/new`, url: (w) => `/elections/${p(w).elections.open}/paper-counts`, table: 'paper_counts', kind: 'many',
+    form: (w) => ({ childId: String(p(w).bp.Seema), symbol: 'tree' }),
+  },
+  'POST /elections/:id/paper-counts': {
+    who: 'facilitator',
+    page: (w) => `/elections/${p(w).elections.open}/paper-counts/new`,
+    url: (w) => `/elections/${p(w).elections.open}/paper-counts`,
+    table: 'paper_counts',
+    kind: 'many',
     form: (w) => {
       const contest = p(w).contests.open[1]
       const form: Form = { contestId: String(contest), ballots: '4', note: 'box 3' }
       for (const c of p(w).candidates.open[contest]) form[`votes_${c}`] = '1'
       return form
-    } },
-  'POST /elections/:id/roll': { who: 'facilitator', page: (w) => `/elections/${p(w).elections.tablet}/roll/additions`, url: (w) => `/elections/${p(w).elections.tablet}/roll`, table: 'box_checkoffs', kind: 'unique',
-    form: (w) => ({ childId: String(w.t.database.sqlite.prepare("SELECT id FROM children WHERE name = 'Late joiner'").pluck().get()) }) },
-  'POST /villages/:villageId/meetings': { who: 'facilitator', page: (w) => `/villages/${p(w).villageId}/meetings/new`, url: (w) => `/villages/${p(w).villageId}/meetings`, table: 'meetings', kind: 'many',
-    form: () => ({ date: shiftDays(today, 10), time: '16:00', place: 'Chaupal', chairChildId: '', agenda: 'Games' }) },
-  'POST /meetings/:id/agenda': { who: 'facilitator', page: (w) => `/meetings/${p(w).meetings.scheduled}`, url: (w) => `/meetings/${p(w).meetings.scheduled}/agenda`, table: 'agenda_items', kind: 'many',
-    form: () => ({ title: 'Library books' }) },
-  'POST /meetings/:id/items/:itemId/actions': { who: 'facilitator', page: (w) => `/meetings/${p(w).meetings.live}`, url: (w) => `/meetings/${p(w).meetings.live}/items/${p(w).agendaItems.live[0]}/actions`, table: 'action_points', kind: 'many',
-    form: () => ({ what: 'Visit the school', who: 'Sunita', byDate: '' }) },
-  'POST /meetings/:id/amendments': { who: 'facilitator', page: (w) => `/meetings/${p(w).meetings.closed}`, url: (w) => `/meetings/${p(w).meetings.closed}/amendments`, table: 'amendments', kind: 'many',
-    form: () => ({ agendaItemId: '', text: 'Pooja was present too.' }) },
-  'POST /meetings/:id/resolutions': { who: 'facilitator', page: (w) => `/meetings/${p(w).meetings.live}/resolutions/new`, url: (w) => `/meetings/${p(w).meetings.live}/resolutions`, table: 'resolutions', kind: 'many',
-    form: (w) => ({ agendaItemId: '', title: 'Swings for the anganwadi', problem: 'There is nothing to play on.', request: 'Put up two swings.', addressedTo: 'Sarpanch', category: 'play',
-      proposerChildId: String(p(w).bp.Sunita), seconderChildId: String(p(w).bp.Gopal), votesFor: '4', votesAgainst: '0', votesAbstain: '0' }) },
-  'POST /resolutions/:id/actions': { who: 'panchayat', page: (w) => `/resolutions/${p(w).resolutions.accepted}`, url: (w) => `/resolutions/${p(w).resolutions.accepted}/actions`, table: 'responses', kind: 'many',
-    form: () => ({ on: today, text: 'Work started', evidence: 'photo' }) },
-  'POST /resolutions/:id/forwarding': { who: 'facilitator', page: (w) => `/resolutions/${p(w).resolutions.notForwarded}`, url: (w) => `/resolutions/${p(w).resolutions.notForwarded}/forwarding`, table: 'forwardings', kind: 'once',
-    form: () => ({ forwardedOn: today, addressedTo: 'Sarpanch, Gram Panchayat Sothana', way: 'letter', note: '' }) },
-  'POST /resolutions/:id/acknowledgement': { who: 'panchayat', page: (w) => `/resolutions/${p(w).resolutions.sent}`, url: (w) => `/resolutions/${p(w).resolutions.sent}/acknowledgement`, table: 'responses', kind: 'once',
-    form: () => ({ on: today }) },
-  'POST /resolutions/:id/decision': { who: 'panchayat', page: (w) => `/resolutions/${p(w).resolutions.received}`, url: (w) => `/resolutions/${p(w).resolutions.received}/decision`, table: 'responses', kind: 'once',
-    form: () => ({ decision: 'referred', on: today, plan: '', targetDate: '', referredTo: 'Block education officer', reason: '' }) },
-  'POST /resolutions/:id/completion': { who: 'panchayat', page: (w) => `/resolutions/${p(w).resolutions.accepted}`, url: (w) => `/resolutions/${p(w).resolutions.accepted}/completion`, table: 'responses', kind: 'once',
-    form: () => ({ on: today }) },
+    },
+  },
+  'POST /elections/:id/roll': {
+    who: 'facilitator',
+    page: (w) => `/elections/${p(w).elections.tablet}/roll/additions`,
+    url: (w) => `/elections/${p(w).elections.tablet}/roll`,
+    table: 'box_checkoffs',
+    kind: 'unique',
+    form: (w) => ({
+      childId: String(w.t.database.sqlite.prepare("SELECT id FROM children WHERE name = 'Late joiner'").pluck().get()),
+    }),
+  },
+  'POST /villages/:villageId/meetings': {
+    who: 'facilitator',
+    page: (w) => `/villages/${p(w).villageId}/meetings/new`,
+    url: (w) => `/villages/${p(w).villageId}/meetings`,
+    table: 'meetings',
+    kind: 'many',
+    form: () => ({ date: shiftDays(today, 10), time: '16:00', place: 'Chaupal', chairChildId: '', agenda: 'Games' }),
+  },
+  'POST /meetings/:id/agenda': {
+    who: 'facilitator',
+    page: (w) => `/meetings/${p(w).meetings.scheduled}`,
+    url: (w) => `/meetings/${p(w).meetings.scheduled}/agenda`,
+    table: 'agenda_items',
+    kind: 'many',
+    form: () => ({ title: 'Library books' }),
+  },
+  'POST /meetings/:id/items/:itemId/actions': {
+    who: 'facilitator',
+    page: (w) => `/meetings/${p(w).meetings.live}`,
+    url: (w) => `/meetings/${p(w).meetings.live}/items/${p(w).agendaItems.live[0]}/actions`,
+    table: 'action_points',
+    kind: 'many',
+    form: () => ({ what: 'Visit the school', who: 'Sunita', byDate: '' }),
+  },
+  'POST /meetings/:id/amendments': {
+    who: 'facilitator',
+    page: (w) => `/meetings/${p(w).meetings.closed}`,
+    url: (w) => `/meetings/${p(w).meetings.closed}/amendments`,
+    table: 'amendments',
+    kind: 'many',
+    form: () => ({ agendaItemId: '', text: 'Pooja was present too.' }),
+  },
+  'POST /meetings/:id/resolutions': {
+    who: 'facilitator',
+    page: (w) => `/meetings/${p(w).meetings.live}/resolutions/new`,
+    url: (w) => `/meetings/${p(w).meetings.live}/resolutions`,
+    table: 'resolutions',
+    kind: 'many',
+    form: (w) => ({
+      agendaItemId: '',
+      title: 'Swings for the anganwadi',
+      problem: 'There is nothing to play on.',
+      request: 'Put up two swings.',
+      addressedTo: 'Sarpanch',
+      category: 'play',
+      proposerChildId: String(p(w).bp.Sunita),
+      seconderChildId: String(p(w).bp.Gopal),
+      votesFor: '4',
+      votesAgainst: '0',
+      votesAbstain: '0',
+    }),
+  },
+  'POST /resolutions/:id/actions': {
+    who: 'panchayat',
+    page: (w) => `/resolutions/${p(w).resolutions.accepted}`,
+    url: (w) => `/resolutions/${p(w).resolutions.accepted}/actions`,
+    table: 'responses',
+    kind: 'many',
+    form: () => ({ on: today, text: 'Work started', evidence: 'photo' }),
+  },
+  'POST /resolutions/:id/forwarding': {
+    who: 'facilitator',
+    page: (w) => `/resolutions/${p(w).resolutions.notForwarded}`,
+    url: (w) => `/resolutions/${p(w).resolutions.notForwarded}/forwarding`,
+    table: 'forwardings',
+    kind: 'once',
+    form: () => ({ forwardedOn: today, addressedTo: 'Sarpanch, Gram Panchayat Sothana', way: 'letter', note: '' }),
+  },
+  'POST /resolutions/:id/acknowledgement': {
+    who: 'panchayat',
+    page: (w) => `/resolutions/${p(w).resolutions.sent}`,
+    url: (w) => `/resolutions/${p(w).resolutions.sent}/acknowledgement`,
+    table: 'responses',
+    kind: 'once',
+    form: () => ({ on: today }),
+  },
+  'POST /resolutions/:id/decision': {
+    who: 'panchayat',
+    page: (w) => `/resolutions/${p(w).resolutions.received}`,
+    url: (w) => `/resolutions/${p(w).resolutions.received}/decision`,
+    table: 'responses',
+    kind: 'once',
+    form: () => ({
+      decision: 'referred',
+      on: today,
+      plan: '',
+      targetDate: '',
+      referredTo: 'Block education officer',
+      reason: '',
+    }),
+  },
+  'POST /resolutions/:id/completion': {
+    who: 'panchayat',
+    page: (w) => `/resolutions/${p(w).resolutions.accepted}`,
+    url: (w) => `/resolutions/${p(w).resolutions.accepted}/completion`,
+    table: 'responses',
+    kind: 'once',
+    form: () => ({ on: today }),
+  },
 }
 
 /** POST routes that create nothing a double tap could make twice: each with why. */
 const NOT_CREATING: Record<string, string> = {
   'POST /setup': 'the first coordinator, only while there is none',
-  'POST /login': 'a session', 'POST /logout': 'ends a session', 'POST /language': 'a cookie',
-  'POST /account/password': 'changes a password', 'POST /users/:id/password': 'changes a password', 'POST /users/:id/activation': 'on or off',
-  'POST /villages/:id': 'edits', 'POST /villages/:villageId/children/:id': 'edits',
-  'POST /villages/:villageId/children/:id/consent': 'recorded once per child', 'POST /villages/:villageId/children/:id/consent/withdrawal': 'a state',
-  'POST /villages/:villageId/children/:id/departure': 'a state', 'POST /villages/:villageId/children/:id/return': 'a state', 'POST /villages/:villageId/children/:id/erasure': 'once',
-  'POST /elections/:id': 'edits', 'POST /elections/:id/contests/:contestId': 'edits', 'POST /elections/:id/contests/:contestId/removal': 'removes',
-  'POST /elections/:id/candidates/:candidateId/withdrawal': 'a state', 'POST /elections/:id/nominations': 'a stage', 'POST /elections/:id/poll': 'a stage',
-  'POST /elections/:id/closing': 'a stage', 'POST /elections/:id/publication': 'a stage', 'POST /elections/:id/paper-counts/:paperCountId/voiding': 'a state',
+  'POST /login': 'a session',
+  'POST /logout': 'ends a session',
+  'POST /language': 'a cookie',
+  'POST /account/password': 'changes a password',
+  'POST /users/:id/password': 'changes a password',
+  'POST /users/:id/activation': 'on or off',
+  'POST /villages/:id': 'edits',
+  'POST /villages/:villageId/children/:id': 'edits',
+  'POST /villages/:villageId/children/:id/consent': 'recorded once per child',
+  'POST /villages/:villageId/children/:id/consent/withdrawal': 'a state',
+  'POST /villages/:villageId/children/:id/departure': 'a state',
+  'POST /villages/:villageId/children/:id/return': 'a state',
+  'POST /villages/:villageId/children/:id/erasure': 'once',
+  'POST /elections/:id': 'edits',
+  'POST /elections/:id/contests/:contestId': 'edits',
+  'POST /elections/:id/contests/:contestId/removal': 'removes',
+  'POST /elections/:id/candidates/:candidateId/withdrawal': 'a state',
+  'POST /elections/:id/nominations': 'a stage',
+  'POST /elections/:id/poll': 'a stage',
+  'POST /elections/:id/closing': 'a stage',
+  'POST /elections/:id/publication': 'a stage',
+  'POST /elections/:id/paper-counts/:paperCountId/voiding': 'a state',
   'POST /villages/:villageId/bal-panchayat/members/:memberId/departure': 'a state',
-  'POST /elections/:id/station': 'the tablet\'s station', 'POST /elections/:id/station/unlock': 'a state', 'POST /elections/:id/station/closing': 'a state',
-  'POST /elections/:id/station/ballot': 'a ballot in memory', 'POST /elections/:id/ballot': 'cast once by its ballot\'s own one-time token', 'POST /elections/:id/ballot/abandonment': 'a state',
-  'POST /villages/:villageId/quorum': 'a setting', 'POST /villages/:villageId/follow-up': 'a setting',
-  'POST /meetings/:id': 'edits', 'POST /meetings/:id/agenda/:itemId': 'renames', 'POST /meetings/:id/agenda/:itemId/removal': 'removes', 'POST /meetings/:id/agenda/:itemId/move': 'moves',
-  'POST /meetings/:id/start': 'a stage', 'POST /meetings/:id/closing': 'a stage', 'POST /meetings/:id/attendance/:childId': 'a tick', 'POST /meetings/:id/guests': 'counts',
-  'POST /meetings/:id/items/:itemId/minutes': 'saved by revision', 'POST /meetings/:id/actions/:actionId/removal': 'removes',
+  'POST /elections/:id/station': "the tablet's station",
+  'POST /elections/:id/station/unlock': 'a state',
+  'POST /elections/:id/station/closing': 'a state',
+  'POST /elections/:id/station/ballot': 'a ballot in memory',
+  'POST /elections/:id/ballot': "cast once by its ballot's own one-time token",
+  'POST /elections/:id/ballot/abandonment': 'a state',
+  'POST /villages/:villageId/quorum': 'a setting',
+  'POST /villages/:villageId/follow-up': 'a setting',
+  'POST /meetings/:id': 'edits',
+  'POST /meetings/:id/agenda/:itemId': 'renames',
+  'POST /meetings/:id/agenda/:itemId/removal': 'removes',
+  'POST /meetings/:id/agenda/:itemId/move': 'moves',
+  'POST /meetings/:id/start': 'a stage',
+  'POST /meetings/:id/closing': 'a stage',
+  'POST /meetings/:id/attendance/:childId': 'a tick',
+  'POST /meetings/:id/guests': 'counts',
+  'POST /meetings/:id/items/:itemId/minutes': 'saved by revision',
+  'POST /meetings/:id/actions/:actionId/removal': 'removes',
 }
 
 let world: World
@@ -106,13 +304,21 @@ beforeAll(async () => {
   // A child registered after the tablet poll opened, to be added to its roll.
   const late = await new Client(world.t.app).login(LOGINS.facilitator)
   await late.get(`/villages/${world.papdi.villageId}/children/new`)
-  const added = await late.post(`/villages/${world.papdi.villageId}/children`, { ...CREATING['POST /villages/:villageId/children'].form(world), name: 'Late joiner' })
+  const added = await late.post(`/villages/${world.papdi.villageId}/children`, {
+    ...CREATING['POST /villages/:villageId/children'].form(world),
+    name: 'Late joiner',
+  })
   expect(added.statusCode).toBe(303)
-  for (const who of ['admin', 'facilitator', 'panchayat'] as const) clients.set(who, await new Client(world.t.app).login(LOGINS[who]))
+  for (const who of ['admin', 'facilitator', 'panchayat'] as const)
+    clients.set(who, await new Client(world.t.app).login(LOGINS[who]))
 }, 180_000)
 afterAll(async () => world?.t.close())
 
-const rows = (table: string) => world.t.database.sqlite.prepare(`SELECT count(*) FROM ${table === 'box_checkoffs' ? 'box.' : ''}"${table}"`).pluck().get() as number
+const rows = (table: string) =>
+  world.t.database.sqlite
+    .prepare(`SELECT count(*) FROM ${table === 'box_checkoffs' ? 'box.' : ''}"${table}"`)
+    .pluck()
+    .get() as number
 
 /** The one-time key of the form on the page that posts to `action`. */
 function keyOfForm(html: string, action: string): string | null {
@@ -126,7 +332,9 @@ function keyOfForm(html: string, action: string): string | null {
 
 describe('one-time keys on the forms that create something', () => {
   it('every POST route of the app is placed: creating (with a key) or not, on purpose', () => {
-    const keys = appRoutes(world.t.app).filter((r) => r.method === 'POST').map((r) => r.key)
+    const keys = appRoutes(world.t.app)
+      .filter((r) => r.method === 'POST')
+      .map((r) => r.key)
     expect(keys.filter((k) => !(k in CREATING) && !(k in NOT_CREATING))).toEqual([])
     expect(Object.keys(CREATING).filter((k) => !keys.includes(k))).toEqual([])
   })

@@ -4,8 +4,16 @@
  * A `Layout` names the tables and how to read a cell, so the same attacks run against any box.
  */
 import {
-  carveRecords, freeBytes, grep, readDatabase, readWal, tableCells, walSnapshots,
-  type Database, type TableCell, type Value,
+  carveRecords,
+  freeBytes,
+  grep,
+  readDatabase,
+  readWal,
+  tableCells,
+  walSnapshots,
+  type Database,
+  type TableCell,
+  type Value,
 } from './sqlite-file.ts'
 
 /** A guess (or the truth): child id → what the child voted, as `ballotText` writes it. */
@@ -26,7 +34,10 @@ export type Layout = {
 
 /** A child's whole ballot, one line whatever order the contests were read in. */
 export function ballotText(parts: BallotPart[]): string {
-  return [...parts].sort((a, b) => a.contest.localeCompare(b.contest, 'en', { numeric: true })).map((p) => `${p.contest}: ${p.contents}`).join(' | ')
+  return [...parts]
+    .sort((a, b) => a.contest.localeCompare(b.contest, 'en', { numeric: true }))
+    .map((p) => `${p.contest}: ${p.contents}`)
+    .join(' | ')
 }
 
 /** The share of children whose whole ballot the guess names correctly. */
@@ -70,8 +81,12 @@ function pairInOrder(children: number[], ballots: BallotPart[]): Linking {
 /** (a) Sorts the check-offs and the ballots by where they sit and pairs them in that order. */
 export function rowPositionAttack(db: Database, layout: Layout): Linking {
   const read = layout.ballots.reader(db)
-  const children = writingOrder(tableCells(db, layout.checkoffs.table).filter((c) => layout.checkoffs.childOf(c) !== null)).map((c) => layout.checkoffs.childOf(c)!)
-  const ballots = writingOrder(tableCells(db, layout.ballots.table).filter((c) => read(c) !== null)).map((c) => read(c)!)
+  const children = writingOrder(
+    tableCells(db, layout.checkoffs.table).filter((c) => layout.checkoffs.childOf(c) !== null),
+  ).map((c) => layout.checkoffs.childOf(c)!)
+  const ballots = writingOrder(tableCells(db, layout.ballots.table).filter((c) => read(c) !== null)).map(
+    (c) => read(c)!,
+  )
   return pairInOrder(children, ballots)
 }
 
@@ -79,7 +94,9 @@ export function rowPositionAttack(db: Database, layout: Layout): Linking {
 
 /** A cell's identity across versions of the database: its key and values, wherever it sits. */
 function identity(c: TableCell): string {
-  return JSON.stringify([c.rowid, c.values], (_, v: Value) => (typeof v === 'bigint' ? `${v}n` : v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v))
+  return JSON.stringify([c.rowid, c.values], (_, v: Value) =>
+    typeof v === 'bigint' ? `${v}n` : v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v,
+  )
 }
 
 /**
@@ -92,14 +109,22 @@ export function commitAttack(versions: (Database | null)[], layout: Layout): Lin
   let seenCheckoffs = new Set<string>()
   let seenBallots = new Set<string>()
   for (const db of versions) {
-    if (!db || !db.schema.some((e) => e.name === layout.checkoffs.table) || !db.schema.some((e) => e.name === layout.ballots.table)) continue
+    if (
+      !db?.schema.some((e) => e.name === layout.checkoffs.table) ||
+      !db.schema.some((e) => e.name === layout.ballots.table)
+    )
+      continue
     const read = layout.ballots.reader(db)
     const checkoffs = tableCells(db, layout.checkoffs.table).filter((c) => layout.checkoffs.childOf(c) !== null)
     const ballots = tableCells(db, layout.ballots.table).filter((c) => read(c) !== null)
     const newCheckoffs = checkoffs.filter((c) => !seenCheckoffs.has(identity(c)))
     const newBallots = ballots.filter((c) => !seenBallots.has(identity(c)))
     const children = writingOrder(newCheckoffs).map((c) => layout.checkoffs.childOf(c)!)
-    for (const [child, ballot] of pairInOrder(children, writingOrder(newBallots).map((c) => read(c)!))) if (!guess.has(child)) guess.set(child, ballot)
+    for (const [child, ballot] of pairInOrder(
+      children,
+      writingOrder(newBallots).map((c) => read(c)!),
+    ))
+      if (!guess.has(child)) guess.set(child, ballot)
     seenCheckoffs = new Set(checkoffs.map(identity))
     seenBallots = new Set(ballots.map(identity))
   }
@@ -119,7 +144,8 @@ export type Source = { name: string; regions: { bytes: Uint8Array }[] }
 /** What an attacker greps: the database's free bytes (not its live rows), and the WAL and journal whole. */
 export function leftoverSources(files: { db?: Uint8Array; wal?: Uint8Array; journal?: Uint8Array }): Source[] {
   const out: Source[] = []
-  if (files.db && files.db.length >= 100) out.push({ name: 'db free bytes', regions: freeBytes(readDatabase(files.db)) })
+  if (files.db && files.db.length >= 100)
+    out.push({ name: 'db free bytes', regions: freeBytes(readDatabase(files.db)) })
   if (files.wal && files.wal.length > 0) out.push({ name: 'wal', regions: [{ bytes: files.wal }] })
   if (files.journal && files.journal.length > 0) out.push({ name: 'journal', regions: [{ bytes: files.journal }] })
   return out
@@ -146,7 +172,10 @@ export type CarvedShape = {
  * the given shapes out of them; a child's record with a ballot's record within `window` bytes
  * of it in the same region is a link.
  */
-export function leftoverAttack(sources: Source[], options: { patterns?: RegExp[]; shapes?: CarvedShape[]; window?: number } = {}): { sightings: Sighting[]; guess: Linking } {
+export function leftoverAttack(
+  sources: Source[],
+  options: { patterns?: RegExp[]; shapes?: CarvedShape[]; window?: number } = {},
+): { sightings: Sighting[]; guess: Linking } {
   const { patterns = [CHILD_ID_JSON], shapes = [], window = 512 } = options
   const sightings: Sighting[] = []
   const guess: Linking = new Map()
@@ -154,7 +183,13 @@ export function leftoverAttack(sources: Source[], options: { patterns?: RegExp[]
     for (const pattern of patterns) {
       for (const hit of grep(source.regions, pattern)) {
         const text = hit.match[0]
-        sightings.push({ source: source.name, region: hit.region, offset: hit.offset, childId: Number(hit.match[1]), context: text })
+        sightings.push({
+          source: source.name,
+          region: hit.region,
+          offset: hit.offset,
+          childId: Number(hit.match[1]),
+          context: text,
+        })
       }
     }
     source.regions.forEach((region, index) => {
@@ -165,7 +200,13 @@ export function leftoverAttack(sources: Source[], options: { patterns?: RegExp[]
           const child = shape.childOf?.(r.values) ?? null
           if (child !== null) {
             children.push({ offset: r.offset, child })
-            sightings.push({ source: source.name, region: index, offset: r.offset, childId: child, context: JSON.stringify(r.values.map(String)) })
+            sightings.push({
+              source: source.name,
+              region: index,
+              offset: r.offset,
+              childId: child,
+              context: JSON.stringify(r.values.map(String)),
+            })
           }
           const part = shape.ballotOf?.(r.values) ?? null
           if (part) ballots.push({ offset: r.offset, part })
@@ -175,7 +216,8 @@ export function leftoverAttack(sources: Source[], options: { patterns?: RegExp[]
         const near = new Map<string, { distance: number; part: BallotPart }>()
         for (const b of ballots) {
           const distance = Math.abs(b.offset - offset)
-          if (distance <= window && (near.get(b.part.contest)?.distance ?? Infinity) > distance) near.set(b.part.contest, { distance, part: b.part })
+          if (distance <= window && (near.get(b.part.contest)?.distance ?? Infinity) > distance)
+            near.set(b.part.contest, { distance, part: b.part })
         }
         if (near.size > 0 && !guess.has(child)) guess.set(child, ballotText([...near.values()].map((n) => n.part)))
       }

@@ -18,7 +18,9 @@ beforeAll(async () => {
       SELECT 1 FROM election_events e JOIN contests c ON c.election_id = e.election_id WHERE c.id = NEW.contest_id AND e.stage = 'poll_closed')
     BEGIN INSERT INTO late_ballots VALUES (NEW.contest_id); END;`)
 }, 120_000)
-afterAll(async () => { await world?.t.close() })
+afterAll(async () => {
+  await world?.t.close()
+})
 
 /** A tablet with a ballot issued to a voter, and the ballot's token. */
 async function tabletWithBallot(username: string, electionId: number, childId: number) {
@@ -26,42 +28,70 @@ async function tabletWithBallot(username: string, electionId: number, childId: n
   await tablet.get(`/elections/${electionId}/station`)
   expect((await tablet.post(`/elections/${electionId}/station`, { pin: '1357', confirm: '1357' })).statusCode).toBe(303)
   await tablet.get(`/elections/${electionId}/station`)
-  expect((await tablet.post(`/elections/${electionId}/station/ballot`, { childId: String(childId) })).headers.location).toBe(`/elections/${electionId}/ballot`)
-  const token = /name="token" value="([^"]+)"/.exec((await tablet.get(`/elections/${electionId}/ballot`)).body)?.[1] ?? ''
+  expect(
+    (await tablet.post(`/elections/${electionId}/station/ballot`, { childId: String(childId) })).headers.location,
+  ).toBe(`/elections/${electionId}/ballot`)
+  const token =
+    /name="token" value="([^"]+)"/.exec((await tablet.get(`/elections/${electionId}/ballot`)).body)?.[1] ?? ''
   return { tablet, token }
 }
 
-const count = (sql: string, ...args: unknown[]) => world.t.database.sqlite.prepare(sql).pluck().get(...args) as number
+const count = (sql: string, ...args: unknown[]) =>
+  world.t.database.sqlite
+    .prepare(sql)
+    .pluck()
+    .get(...args) as number
 
 describe('two people at once', () => {
   it('a double tap on the ballot casts it once (before the polls close, below)', async () => {
     const electionId = world.bhangdoli.elections.tablet
     const { tablet, token } = await tabletWithBallot(LOGINS.admin, electionId, world.bhangdoli.voters[1])
-    const form = Object.fromEntries(Object.entries(world.bhangdoli.candidates.tablet).map(([contest, cands]) => [`c_${contest}`, String(cands[0])]))
+    const form = Object.fromEntries(
+      Object.entries(world.bhangdoli.candidates.tablet).map(([contest, cands]) => [`c_${contest}`, String(cands[0])]),
+    )
     const before = count('SELECT count(*) FROM box_slots WHERE filled')
-    const answers = await Promise.all([tablet.post(`/elections/${electionId}/ballot`, { token, ...form }), tablet.post(`/elections/${electionId}/ballot`, { token, ...form })])
-    expect(answers.filter((a) => a.headers.location === `/elections/${electionId}/ballot/thanks`).length, answers.map((a) => a.statusCode).join()).toBeLessThanOrEqual(1)
+    const answers = await Promise.all([
+      tablet.post(`/elections/${electionId}/ballot`, { token, ...form }),
+      tablet.post(`/elections/${electionId}/ballot`, { token, ...form }),
+    ])
+    expect(
+      answers.filter((a) => a.headers.location === `/elections/${electionId}/ballot/thanks`).length,
+      answers.map((a) => a.statusCode).join(),
+    ).toBeLessThanOrEqual(1)
     expect(answers.every((a) => a.statusCode < 500)).toBe(true)
     const cast = count('SELECT count(*) FROM box_checkoffs WHERE election_id = ? AND voted', electionId)
-    expect(count('SELECT count(*) FROM box_slots WHERE filled') - before).toBe(cast > 0 ? world.bhangdoli.contests.tablet.length : 0)
+    expect(count('SELECT count(*) FROM box_slots WHERE filled') - before).toBe(
+      cast > 0 ? world.bhangdoli.contests.tablet.length : 0,
+    )
     expect(invariantViolations(world.t.database.sqlite)).toEqual([])
   })
 
   it('a ballot cast as the poll closes is counted before the close or refused, never after', async () => {
-    for (const [v, username] of [[world.papdi, LOGINS.facilitator], [world.bhangdoli, LOGINS.otherFacilitator]] as const) {
+    for (const [v, username] of [
+      [world.papdi, LOGINS.facilitator],
+      [world.bhangdoli, LOGINS.otherFacilitator],
+    ] as const) {
       for (const electionId of [v.elections.tablet, v.elections.open]) {
         const { tablet, token } = await tabletWithBallot(username, electionId, v.voters[0])
         const closer = await new Client(world.t.app).login(LOGINS.admin)
         await closer.get(`/elections/${electionId}/closing`)
-        const [cast, close] = await Promise.all([tablet.post(`/elections/${electionId}/ballot`, { token }), closer.post(`/elections/${electionId}/closing`, { source: 'random' })])
+        const [cast, close] = await Promise.all([
+          tablet.post(`/elections/${electionId}/ballot`, { token }),
+          closer.post(`/elections/${electionId}/closing`, { source: 'random' }),
+        ])
         expect(close.headers.location).toBe(`/elections/${electionId}/result`)
         expect([303, 409]).toContain(cast.statusCode)
-        const counted = count('SELECT count(*) FROM box_checkoffs WHERE election_id = ? AND child_id = ? AND voted', electionId, v.voters[0])
-        expect(counted, 'the child is checked off exactly when the tablet said thank you').toBe(cast.statusCode === 303 ? 1 : 0)
+        const counted = count(
+          'SELECT count(*) FROM box_checkoffs WHERE election_id = ? AND child_id = ? AND voted',
+          electionId,
+          v.voters[0],
+        )
+        expect(counted, 'the child is checked off exactly when the tablet said thank you').toBe(
+          cast.statusCode === 303 ? 1 : 0,
+        )
       }
     }
     expect(count('SELECT count(*) FROM late_ballots')).toBe(0)
     expect(invariantViolations(world.t.database.sqlite)).toEqual([])
   })
-
 })

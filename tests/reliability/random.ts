@@ -4,7 +4,9 @@
  */
 export class Rng {
   private state: number
-  constructor(readonly seed: number) { this.state = seed >>> 0 }
+  constructor(readonly seed: number) {
+    this.state = seed >>> 0
+  }
 
   next(): number {
     this.state = (this.state + 0x6d2b79f5) >>> 0
@@ -14,8 +16,12 @@ export class Rng {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296
   }
 
-  int(n: number): number { return Math.floor(this.next() * n) }
-  chance(p: number): boolean { return this.next() < p }
+  int(n: number): number {
+    return Math.floor(this.next() * n)
+  }
+  chance(p: number): boolean {
+    return this.next() < p
+  }
   pick<T>(xs: readonly T[]): T {
     if (xs.length === 0) throw new Error('pick from nothing')
     return xs[this.int(xs.length)]
@@ -28,7 +34,10 @@ export class Rng {
   }
   shuffle<T>(xs: readonly T[]): T[] {
     const a = [...xs]
-    for (let i = a.length - 1; i > 0; i--) { const j = this.int(i + 1); [a[i], a[j]] = [a[j], a[i]] }
+    for (let i = a.length - 1; i > 0; i--) {
+      const j = this.int(i + 1)
+      ;[a[i], a[j]] = [a[j], a[i]]
+    }
     return a
   }
 }

@@ -3,14 +3,29 @@ import type Sqlite from 'better-sqlite3'
 import type { Rng } from './random.ts'
 
 /** A route of the app as the route table lists it: static files and HEAD/OPTIONS left out. */
-export type Route = { method: 'GET' | 'POST'; url: string; public: boolean; roles: readonly string[] | null; key: string }
+export type Route = {
+  method: 'GET' | 'POST'
+  url: string
+  public: boolean
+  roles: readonly string[] | null
+  key: string
+}
 
 export function appRoutes(app: FastifyInstance): Route[] {
   return app.routeTable
-    .filter((r) => !['HEAD', 'OPTIONS'].includes(r.method) && !r.url.startsWith('/static/') && !r.url.startsWith('/vendor/'))
+    .filter(
+      (r) => !['HEAD', 'OPTIONS'].includes(r.method) && !r.url.startsWith('/static/') && !r.url.startsWith('/vendor/'),
+    )
     .map((r) => {
-      if (r.method !== 'GET' && r.method !== 'POST') throw new Error(`the reliability suites know GET and POST, not ${r.method} ${r.url}`)
-      return { method: r.method, url: r.url, public: Boolean(r.config.public), roles: r.config.roles ?? null, key: `${r.method} ${r.url}` }
+      if (r.method !== 'GET' && r.method !== 'POST')
+        throw new Error(`the reliability suites know GET and POST, not ${r.method} ${r.url}`)
+      return {
+        method: r.method,
+        url: r.url,
+        public: Boolean(r.config.public),
+        roles: r.config.roles ?? null,
+        key: `${r.method} ${r.url}`,
+      }
     })
 }
 
@@ -25,12 +40,30 @@ export function fill(url: string, params: Record<string, string>): string {
 }
 
 /** What kind of record each URL parameter names. A parameter this does not know fails loudly. */
-export type Entity = 'village' | 'user' | 'child' | 'election' | 'contest' | 'candidate' | 'paperCount' | 'member' | 'meeting' | 'item' | 'action' | 'resolution'
+export type Entity =
+  | 'village'
+  | 'user'
+  | 'child'
+  | 'election'
+  | 'contest'
+  | 'candidate'
+  | 'paperCount'
+  | 'member'
+  | 'meeting'
+  | 'item'
+  | 'action'
+  | 'resolution'
 
 export function entityOf(url: string, param: string): Entity {
   const byName: Record<string, Entity> = {
-    villageId: 'village', contestId: 'contest', candidateId: 'candidate', paperCountId: 'paperCount', memberId: 'member',
-    itemId: 'item', actionId: 'action', childId: 'child',
+    villageId: 'village',
+    contestId: 'contest',
+    candidateId: 'candidate',
+    paperCountId: 'paperCount',
+    memberId: 'member',
+    itemId: 'item',
+    actionId: 'action',
+    childId: 'child',
   }
   if (byName[param]) return byName[param]
   if (param === 'id') {
@@ -41,19 +74,37 @@ export function entityOf(url: string, param: string): Entity {
     if (url.startsWith('/meetings/')) return 'meeting'
     if (url.startsWith('/resolutions/')) return 'resolution'
   }
-  throw new Error(`the reliability suites do not know what :${param} of ${url} names; teach tests/reliability/routes.ts`)
+  throw new Error(
+    `the reliability suites do not know what :${param} of ${url} names; teach tests/reliability/routes.ts`,
+  )
 }
 
 /**
  * Ids of real records for a route's parameters, each one belonging to the one before (the meeting's
  * own agenda item, the election's own contest), in the given village.
  */
-export function coherentParams(db: Sqlite.Database, rng: Rng, url: string, villageId: number, hints: Hints = {}): Record<string, string> {
+export function coherentParams(
+  db: Sqlite.Database,
+  rng: Rng,
+  url: string,
+  villageId: number,
+  hints: Hints = {},
+): Record<string, string> {
   const out: Record<string, string> = {}
   for (const name of paramNames(url)) {
-    const hinted = hints[name] ? db.prepare(hints[name]).pluck().all(villageId) as number[] : []
-    if (hinted.length) { out[name] = String(rng.pick(hinted)); continue }
-    const pool = recordsFor(db, url, name, Number(out.id), villageId, `SELECT id FROM users WHERE username LIKE 'spare-%' OR username LIKE 'fuzz-%'`)
+    const hinted = hints[name] ? (db.prepare(hints[name]).pluck().all(villageId) as number[]) : []
+    if (hinted.length) {
+      out[name] = String(rng.pick(hinted))
+      continue
+    }
+    const pool = recordsFor(
+      db,
+      url,
+      name,
+      Number(out.id),
+      villageId,
+      `SELECT id FROM users WHERE username LIKE 'spare-%' OR username LIKE 'fuzz-%'`,
+    )
     out[name] = String(pool.length ? rng.pick(pool) : 999_999)
   }
   return out
@@ -63,35 +114,71 @@ export function coherentParams(db: Sqlite.Database, rng: Rng, url: string, villa
  * The village's records a route parameter may name: of the record the URL's :id names (`parent`)
  * where it belongs to one (a meeting's agenda items, an election's contests). `users` picks the accounts.
  */
-export function recordsFor(db: Sqlite.Database, url: string, name: string, parent: number, villageId: number, users = 'SELECT id FROM users'): number[] {
-  const ids = (sql: string, ...args: unknown[]) => db.prepare(sql).pluck().all(...args) as number[]
+export function recordsFor(
+  db: Sqlite.Database,
+  url: string,
+  name: string,
+  parent: number,
+  villageId: number,
+  users = 'SELECT id FROM users',
+): number[] {
+  const ids = (sql: string, ...args: unknown[]) =>
+    db
+      .prepare(sql)
+      .pluck()
+      .all(...args) as number[]
   switch (entityOf(url, name)) {
-    case 'village': return [villageId]
-    case 'user': return ids(users)
-    case 'child': return url.startsWith('/meetings/') ? ids('SELECT child_id FROM attendance WHERE meeting_id = ?', parent) : ids('SELECT id FROM children WHERE village_id = ?', villageId)
-    case 'election': return ids('SELECT id FROM elections WHERE village_id = ?', villageId)
-    case 'contest': return ids('SELECT id FROM contests WHERE election_id = ?', parent)
-    case 'candidate': return ids('SELECT id FROM candidates WHERE election_id = ?', parent)
-    case 'paperCount': return ids('SELECT p.id FROM paper_counts p JOIN contests c ON c.id = p.contest_id WHERE c.election_id = ?', parent)
-    case 'member': return ids('SELECT m.id FROM members m JOIN elections e ON e.id = m.election_id WHERE e.village_id = ?', villageId)
-    case 'meeting': return ids('SELECT id FROM meetings WHERE village_id = ?', villageId)
-    case 'item': return ids('SELECT id FROM agenda_items WHERE meeting_id = ?', parent)
-    case 'action': return ids('SELECT p.id FROM action_points p JOIN agenda_items i ON i.id = p.agenda_item_id WHERE i.meeting_id = ?', parent)
-    case 'resolution': return ids('SELECT id FROM resolutions WHERE village_id = ?', villageId)
+    case 'village':
+      return [villageId]
+    case 'user':
+      return ids(users)
+    case 'child':
+      return url.startsWith('/meetings/')
+        ? ids('SELECT child_id FROM attendance WHERE meeting_id = ?', parent)
+        : ids('SELECT id FROM children WHERE village_id = ?', villageId)
+    case 'election':
+      return ids('SELECT id FROM elections WHERE village_id = ?', villageId)
+    case 'contest':
+      return ids('SELECT id FROM contests WHERE election_id = ?', parent)
+    case 'candidate':
+      return ids('SELECT id FROM candidates WHERE election_id = ?', parent)
+    case 'paperCount':
+      return ids(
+        'SELECT p.id FROM paper_counts p JOIN contests c ON c.id = p.contest_id WHERE c.election_id = ?',
+        parent,
+      )
+    case 'member':
+      return ids(
+        'SELECT m.id FROM members m JOIN elections e ON e.id = m.election_id WHERE e.village_id = ?',
+        villageId,
+      )
+    case 'meeting':
+      return ids('SELECT id FROM meetings WHERE village_id = ?', villageId)
+    case 'item':
+      return ids('SELECT id FROM agenda_items WHERE meeting_id = ?', parent)
+    case 'action':
+      return ids(
+        'SELECT p.id FROM action_points p JOIN agenda_items i ON i.id = p.agenda_item_id WHERE i.meeting_id = ?',
+        parent,
+      )
+    case 'resolution':
+      return ids('SELECT id FROM resolutions WHERE village_id = ?', villageId)
   }
 }
 
 /** For a parameter, a query (of the village id) for the records in the state the route acts on. */
 export type Hints = Record<string, string>
 
-const meetingReached = (stage: string) => `EXISTS (SELECT 1 FROM meeting_events e WHERE e.meeting_id = m.id AND e.stage = '${stage}')`
+const meetingReached = (stage: string) =>
+  `EXISTS (SELECT 1 FROM meeting_events e WHERE e.meeting_id = m.id AND e.stage = '${stage}')`
 const meetingsWhere = (where: string) => `SELECT id FROM meetings m WHERE village_id = ? AND ${where}`
 const draftMeetings = meetingsWhere(`NOT ${meetingReached('in_progress')}`)
 const heldMeetings = meetingsWhere(`${meetingReached('in_progress')} AND NOT ${meetingReached('closed')}`)
 const closedMeetings = meetingsWhere(meetingReached('closed'))
 const electionsAt = (...stages: string[]) => `SELECT id FROM elections e WHERE village_id = ?
   AND coalesce((SELECT stage FROM election_events v WHERE v.election_id = e.id ORDER BY v.id DESC LIMIT 1), 'draft') IN (${stages.map((x) => `'${x}'`).join(', ')})`
-const answered = (kinds: string) => `EXISTS (SELECT 1 FROM responses s WHERE s.resolution_id = r.id AND s.kind IN (${kinds}))`
+const answered = (kinds: string) =>
+  `EXISTS (SELECT 1 FROM responses s WHERE s.resolution_id = r.id AND s.kind IN (${kinds}))`
 const resolutionsWhere = (where: string) => `SELECT id FROM resolutions r WHERE village_id = ? AND ${where}`
 const forwarded = 'EXISTS (SELECT 1 FROM forwardings f WHERE f.resolution_id = r.id)'
 const consented = 'EXISTS (SELECT 1 FROM consents k WHERE k.child_id = c.id AND k.withdrawn_at IS NULL)'
@@ -136,32 +223,56 @@ export const stateHints: Record<string, Hints> = {
   'GET /elections/:id/roll/additions': { id: electionsAt('poll_open') },
   'POST /elections/:id/roll': { id: electionsAt('poll_open') },
   'POST /villages/:villageId/bal-panchayat/members/:memberId/departure': {
-    memberId: 'SELECT m.id FROM members m JOIN elections e ON e.id = m.election_id WHERE e.village_id = ? AND m.left_on IS NULL',
+    memberId:
+      'SELECT m.id FROM members m JOIN elections e ON e.id = m.election_id WHERE e.village_id = ? AND m.left_on IS NULL',
   },
   'POST /villages/:villageId/children/:id/consent': { id: childrenWhere(`NOT ${consented}`) },
   'POST /villages/:villageId/children/:id/consent/withdrawal': { id: childrenWhere(consented) },
   'POST /villages/:villageId/children/:id/departure': { id: childrenWhere(`NOT ${departed}`) },
   'POST /villages/:villageId/children/:id/return': { id: childrenWhere(departed) },
   'POST /resolutions/:id/forwarding': {
-    id: resolutionsWhere(`number IS NOT NULL AND NOT ${forwarded} AND EXISTS (SELECT 1 FROM meeting_events e WHERE e.meeting_id = r.meeting_id AND e.stage = 'closed')`),
+    id: resolutionsWhere(
+      `number IS NOT NULL AND NOT ${forwarded} AND EXISTS (SELECT 1 FROM meeting_events e WHERE e.meeting_id = r.meeting_id AND e.stage = 'closed')`,
+    ),
   },
-  'POST /resolutions/:id/acknowledgement': { id: resolutionsWhere(`${forwarded} AND NOT ${answered(`'acknowledged'`)}`) },
-  'POST /resolutions/:id/decision': { id: resolutionsWhere(`${answered(`'acknowledged'`)} AND NOT ${answered(`'accepted', 'referred', 'declined'`)}`) },
-  'POST /resolutions/:id/actions': { id: resolutionsWhere(`${answered(`'accepted', 'referred'`)} AND NOT ${answered(`'done'`)}`) },
+  'POST /resolutions/:id/acknowledgement': {
+    id: resolutionsWhere(`${forwarded} AND NOT ${answered(`'acknowledged'`)}`),
+  },
+  'POST /resolutions/:id/decision': {
+    id: resolutionsWhere(`${answered(`'acknowledged'`)} AND NOT ${answered(`'accepted', 'referred', 'declined'`)}`),
+  },
+  'POST /resolutions/:id/actions': {
+    id: resolutionsWhere(`${answered(`'accepted', 'referred'`)} AND NOT ${answered(`'done'`)}`),
+  },
   'POST /resolutions/:id/completion': { id: resolutionsWhere(`${answered(`'action'`)} AND NOT ${answered(`'done'`)}`) },
 }
 
 /** Ids of records of any village, with no regard to which record they belong to. */
 export function mixedParams(db: Sqlite.Database, rng: Rng, url: string): Record<string, string> {
   const table: Record<Entity, string> = {
-    village: 'villages', user: 'users', child: 'children', election: 'elections', contest: 'contests', candidate: 'candidates',
-    paperCount: 'paper_counts', member: 'members', meeting: 'meetings', item: 'agenda_items', action: 'action_points', resolution: 'resolutions',
+    village: 'villages',
+    user: 'users',
+    child: 'children',
+    election: 'elections',
+    contest: 'contests',
+    candidate: 'candidates',
+    paperCount: 'paper_counts',
+    member: 'members',
+    meeting: 'meetings',
+    item: 'agenda_items',
+    action: 'action_points',
+    resolution: 'resolutions',
   }
   const out: Record<string, string> = {}
   for (const name of paramNames(url)) {
     const entity = entityOf(url, name)
     // Never the accounts the suites are logged in with: a coordinator may switch those off.
-    const pool = db.prepare(`SELECT id FROM ${table[entity]}${entity === 'user' ? ` WHERE username LIKE 'spare-%' OR username LIKE 'fuzz-%'` : ''}`).pluck().all() as number[]
+    const pool = db
+      .prepare(
+        `SELECT id FROM ${table[entity]}${entity === 'user' ? ` WHERE username LIKE 'spare-%' OR username LIKE 'fuzz-%'` : ''}`,
+      )
+      .pluck()
+      .all() as number[]
     out[name] = String(pool.length ? rng.pick(pool) : 999_999)
   }
   return out
@@ -169,7 +280,44 @@ export function mixedParams(db: Sqlite.Database, rng: Rng, url: string): Record<
 
 /** Values no record has: out of range, not numbers, encoded strangely. Each is put into the path as is. */
 export const garbageParams = [
-  '0', '-1', '999999', '2147483647', '2147483648', '4294967297', '9007199254740993', '99999999999999999999999999', '1e3', '0x10', '01', '1.5', '+1',
-  '%201', '1%20', 'abc', 'null', 'undefined', 'NaN', 'Infinity', '__proto__', 'constructor', 'toString', '%00', '1%00', '%0A1', '%E2%80%AE1', '%D9%A1',
-  '%E0%A5%A7', '%F0%9F%91%A7', '%C0%AE', '%FF', '%E0%A4', '..', '%2e%2e', '%2F', '1%2F2', '%3Cscript%3E', '9'.repeat(120), 'x'.repeat(500),
+  '0',
+  '-1',
+  '999999',
+  '2147483647',
+  '2147483648',
+  '4294967297',
+  '9007199254740993',
+  '99999999999999999999999999',
+  '1e3',
+  '0x10',
+  '01',
+  '1.5',
+  '+1',
+  '%201',
+  '1%20',
+  'abc',
+  'null',
+  'undefined',
+  'NaN',
+  'Infinity',
+  '__proto__',
+  'constructor',
+  'toString',
+  '%00',
+  '1%00',
+  '%0A1',
+  '%E2%80%AE1',
+  '%D9%A1',
+  '%E0%A5%A7',
+  '%F0%9F%91%A7',
+  '%C0%AE',
+  '%FF',
+  '%E0%A4',
+  '..',
+  '%2e%2e',
+  '%2F',
+  '1%2F2',
+  '%3Cscript%3E',
+  '9'.repeat(120),
+  'x'.repeat(500),
 ] as const

@@ -8,13 +8,28 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import Sqlite from 'better-sqlite3'
 import { Rng } from './random.ts'
 import {
-  INTERIOR_INDEX, INTERIOR_TABLE, LEAF_INDEX, LEAF_TABLE, freeBytes, grep, readDatabase, readJournal, readWal, tableCells, walSnapshots,
-  type Database, type Value,
+  INTERIOR_INDEX,
+  INTERIOR_TABLE,
+  LEAF_INDEX,
+  LEAF_TABLE,
+  freeBytes,
+  grep,
+  readDatabase,
+  readJournal,
+  readWal,
+  tableCells,
+  walSnapshots,
+  type Database,
+  type Value,
 } from './sqlite-file.ts'
 
 let dir: string
-beforeAll(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bp-sqlite-file-')) })
-afterAll(() => { fs.rmSync(dir, { recursive: true, force: true }) })
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bp-sqlite-file-'))
+})
+afterAll(() => {
+  fs.rmSync(dir, { recursive: true, force: true })
+})
 
 let files = 0
 function open(options: { pageSize?: number; journal?: string } = {}) {
@@ -26,7 +41,8 @@ function open(options: { pageSize?: number; journal?: string } = {}) {
 }
 
 /** Values compared across the two readers: a blob as hex, since one gives a Buffer and the other a Uint8Array. */
-const plain = (v: unknown): unknown => (v instanceof Uint8Array ? `blob:${Buffer.from(v).toString('hex')}` : typeof v === 'bigint' ? Number(v) : v)
+const plain = (v: unknown): unknown =>
+  v instanceof Uint8Array ? `blob:${Buffer.from(v).toString('hex')}` : typeof v === 'bigint' ? Number(v) : v
 const rows = (xs: unknown[][]) => xs.map((r) => r.map(plain))
 const select = (sqlite: Sqlite.Database, sql: string) => rows(sqlite.prepare(sql).raw().all() as unknown[][])
 
@@ -46,7 +62,9 @@ function fill(sqlite: Sqlite.Database, rng: Rng, count: number) {
         rng.chance(0.1) ? null : `name-${rng.int(1000)}-नाम`,
         rng.pick(ints),
         rng.chance(0.5) ? rng.next() * 1000 - 500 : rng.int(5),
-        rng.chance(0.3) ? null : Buffer.from(Array.from({ length: big ? 3000 + rng.int(9000) : rng.int(40) }, () => rng.int(256))),
+        rng.chance(0.3)
+          ? null
+          : Buffer.from(Array.from({ length: big ? 3000 + rng.int(9000) : rng.int(40) }, () => rng.int(256))),
         big ? 'x'.repeat(2000 + rng.int(70_000)) : rng.chance(0.5) ? null : `note ${i}`,
       )
       mark.run(`${rng.int(1e9).toString(36)}${'-'.repeat(rng.int(30))}`, rng.int(1e6), rng.int(4))
@@ -57,8 +75,12 @@ function fill(sqlite: Sqlite.Database, rng: Rng, count: number) {
 function expectEveryTableAsSelected(sqlite: Sqlite.Database, db: Database) {
   const people = tableCells(db, 'people').map((c): Value[] => [c.rowid!, ...c.values.slice(1)])
   expect(rows(people)).toEqual(select(sqlite, 'SELECT id, name, age, score, photo, note FROM people ORDER BY id'))
-  expect(rows(tableCells(db, 'people_name').map((c) => c.values))).toEqual(select(sqlite, 'SELECT name, age, id FROM people INDEXED BY people_name ORDER BY name, age, id'))
-  expect(rows(tableCells(db, 'marks').map((c) => c.values))).toEqual(select(sqlite, 'SELECT ballot, candidate, contest FROM marks ORDER BY ballot, candidate'))
+  expect(rows(tableCells(db, 'people_name').map((c) => c.values))).toEqual(
+    select(sqlite, 'SELECT name, age, id FROM people INDEXED BY people_name ORDER BY name, age, id'),
+  )
+  expect(rows(tableCells(db, 'marks').map((c) => c.values))).toEqual(
+    select(sqlite, 'SELECT ballot, candidate, contest FROM marks ORDER BY ballot, candidate'),
+  )
 }
 
 describe('the database file', () => {
@@ -85,7 +107,10 @@ describe('the database file', () => {
     const db = readDatabase(fs.readFileSync(file))
     const types = new Set([...db.owners].filter(([, o]) => o.kind === 'btree').map(([n]) => db.btreePage(n).type))
     expect([...types].sort((a, b) => a - b)).toEqual([INTERIOR_INDEX, INTERIOR_TABLE, LEAF_INDEX, LEAF_TABLE])
-    expect(tableCells(db, 'marks').some((c) => db.btreePage(c.page).type === INTERIOR_INDEX), 'a WITHOUT ROWID table keeps rows in its interior pages too').toBe(true)
+    expect(
+      tableCells(db, 'marks').some((c) => db.btreePage(c.page).type === INTERIOR_INDEX),
+      'a WITHOUT ROWID table keeps rows in its interior pages too',
+    ).toBe(true)
     const overflowing = [...db.owners.values()].filter((o) => o.kind === 'overflow')
     expect(overflowing.length).toBeGreaterThan(10)
     sqlite.close()
@@ -99,16 +124,33 @@ describe('the database file', () => {
     const db = readDatabase(fs.readFileSync(file))
     const free = freeBytes(db).filter((r) => r.kind !== 'reserved')
     const unused = (page: number) => free.filter((r) => r.page === page).reduce((n, r) => n + r.end - r.start, 0)
-    const ours = [...db.owners].filter(([, o]) => o.kind === 'btree' || o.kind === 'overflow').sort(([a], [b]) => a - b).map(([page, o]) => {
-      const kind = o.kind === 'overflow' ? 'overflow' : db.btreePage(page).rightChild === undefined ? 'leaf' : 'internal'
-      return { page, name: 'name' in o ? o.name : '', kind, cells: kind === 'overflow' ? 0 : db.btreePage(page).cellCount, unused: unused(page) }
-    })
-    const theirs = sqlite.prepare('SELECT pageno AS page, name, pagetype AS kind, ncell AS cells, unused FROM dbstat ORDER BY pageno').all()
+    const ours = [...db.owners]
+      .filter(([, o]) => o.kind === 'btree' || o.kind === 'overflow')
+      .sort(([a], [b]) => a - b)
+      .map(([page, o]) => {
+        const kind =
+          o.kind === 'overflow' ? 'overflow' : db.btreePage(page).rightChild === undefined ? 'leaf' : 'internal'
+        return {
+          page,
+          name: 'name' in o ? o.name : '',
+          kind,
+          cells: kind === 'overflow' ? 0 : db.btreePage(page).cellCount,
+          unused: unused(page),
+        }
+      })
+    const theirs = sqlite
+      .prepare('SELECT pageno AS page, name, pagetype AS kind, ncell AS cells, unused FROM dbstat ORDER BY pageno')
+      .all()
     expect(ours).toEqual(theirs)
     expect(free.some((r) => r.kind === 'freeblock')).toBe(true)
     const pages = Array.from({ length: db.header.pageCount }, (_, i) => i + 1)
-    expect(pages.filter((n) => !db.owners.has(n)), 'pages belonging to nothing').toEqual([])
-    expect(db.freelist.trunks.length + db.freelist.leaves.length).toBe(sqlite.pragma('freelist_count', { simple: true }))
+    expect(
+      pages.filter((n) => !db.owners.has(n)),
+      'pages belonging to nothing',
+    ).toEqual([])
+    expect(db.freelist.trunks.length + db.freelist.leaves.length).toBe(
+      sqlite.pragma('freelist_count', { simple: true }),
+    )
     expectEveryTableAsSelected(sqlite, db)
     sqlite.close()
   })
@@ -120,11 +162,19 @@ describe('the database file', () => {
       sqlite.exec('CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)')
       const insert = sqlite.prepare('INSERT INTO notes (body) VALUES (?)')
       // Rows in the middle of a page (a freeblock), the newest one (unallocated space) and a run that frees whole pages.
-      sqlite.transaction(() => { for (let i = 0; i < 400; i++) insert.run(i % 50 === 7 || i === 399 || (i >= 200 && i < 300) ? `SECRET-${i}-whispered` : `ordinary note ${i}`) })()
+      sqlite.transaction(() => {
+        for (let i = 0; i < 400; i++)
+          insert.run(
+            i % 50 === 7 || i === 399 || (i >= 200 && i < 300) ? `SECRET-${i}-whispered` : `ordinary note ${i}`,
+          )
+      })()
       sqlite.exec("DELETE FROM notes WHERE body LIKE 'SECRET-%'")
       const db = readDatabase(fs.readFileSync(file))
       expect(tableCells(db, 'notes').some((c) => String(c.values[1]).startsWith('SECRET'))).toBe(false)
-      const secrets = (regions: Parameters<typeof grep>[0]) => grep(regions, /SECRET-(\d+)-whispered/).map((m) => Number(m.match[1])).sort((a, b) => a - b)
+      const secrets = (regions: Parameters<typeof grep>[0]) =>
+        grep(regions, /SECRET-(\d+)-whispered/)
+          .map((m) => Number(m.match[1]))
+          .sort((a, b) => a - b)
       // Merging the emptied pages rewrites some of them; whatever survives anywhere in the file must be in the free bytes.
       if (secure) expect(secrets(db.bytes)).toEqual([])
       else expect(secrets(db.bytes).length).toBeGreaterThan(10)
@@ -148,18 +198,30 @@ describe('the WAL', () => {
       sqlite.transaction(() => {
         if (k === 4) sqlite.exec("UPDATE t SET body = body || '!' WHERE id % 2 = 0")
         else if (k === 6) sqlite.exec('DELETE FROM t WHERE id < 20')
-        else for (let i = 0, n = k === 2 ? 200 : 1 + rng.int(3); i < n; i++) insert.run(`row ${k}.${i} ${'z'.repeat(rng.int(300))}`)
+        else
+          for (let i = 0, n = k === 2 ? 200 : 1 + rng.int(3); i < n; i++)
+            insert.run(`row ${k}.${i} ${'z'.repeat(rng.int(300))}`)
       })()
       after.push(select(sqlite, 'SELECT id, body FROM t ORDER BY id'))
     }
     const wal = readWal(fs.readFileSync(`${file}-wal`), 1024)
     expect(wal.commits.length).toBe(9)
     expect(wal.uncommitted).toEqual([])
-    expect(wal.commits.every((c) => c.frames.slice(0, -1).every((f) => f.commitSize === 0) && c.frames.at(-1)!.commitSize > 0)).toBe(true)
+    expect(
+      wal.commits.every(
+        (c) => c.frames.slice(0, -1).every((f) => f.commitSize === 0) && c.frames.at(-1)!.commitSize > 0,
+      ),
+    ).toBe(true)
     const snapshots = walSnapshots(fs.readFileSync(file), wal)
     expect(snapshots.length).toBe(10)
     expect(rows(tableCells(snapshots[0]!, 't').map((c) => [c.rowid!, c.values[1]]))).toEqual([])
-    snapshots.slice(1).forEach((db, k) => expect(rows(tableCells(db!, 't').map((c) => [c.rowid!, c.values[1]])), `after commit ${k + 1}`).toEqual(after[k]))
+    snapshots
+      .slice(1)
+      .forEach((db, k) =>
+        expect(rows(tableCells(db!, 't').map((c) => [c.rowid!, c.values[1]])), `after commit ${k + 1}`).toEqual(
+          after[k],
+        ),
+      )
     sqlite.close()
   })
 
@@ -177,7 +239,11 @@ describe('the WAL', () => {
     expect(wal.commits.length).toBe(1)
     expect(wal.stale.length).toBeGreaterThan(0)
     const [, last] = walSnapshots(fs.readFileSync(file), wal)
-    expect(tableCells(last!, 't').map((c) => c.values[1]).at(-1)).toBe('second round')
+    expect(
+      tableCells(last!, 't')
+        .map((c) => c.values[1])
+        .at(-1),
+    ).toBe('second round')
     expect(tableCells(last!, 't').length).toBe(31)
     sqlite.close()
   })

@@ -97,7 +97,8 @@ const MAGIC = 'SQLite format 3\0'
 // ---------------------------------------------------------------------------- small readers
 
 export const u16 = (b: Uint8Array, at: number) => (b[at] << 8) | b[at + 1]
-export const u32 = (b: Uint8Array, at: number) => ((b[at] << 24) >>> 0) + ((b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3])
+export const u32 = (b: Uint8Array, at: number) =>
+  ((b[at] << 24) >>> 0) + ((b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3])
 
 /** A varint: 1–9 bytes, seven bits a byte with the high bit saying "more", the ninth byte whole. */
 export function varint(b: Uint8Array, at: number): { value: bigint; length: number } {
@@ -120,7 +121,8 @@ function smallVarint(b: Uint8Array, at: number): { value: number; length: number
 // ---------------------------------------------------------------------------- header
 
 export function readHeader(bytes: Uint8Array): Header {
-  if (bytes.length < 100 || new TextDecoder('latin1').decode(bytes.subarray(0, 16)) !== MAGIC) throw new Error('not an SQLite database file')
+  if (bytes.length < 100 || new TextDecoder('latin1').decode(bytes.subarray(0, 16)) !== MAGIC)
+    throw new Error('not an SQLite database file')
   const raw = u16(bytes, 16)
   const pageSize = raw === 1 ? 65536 : raw
   const reserved = bytes[20]
@@ -129,9 +131,17 @@ export function readHeader(bytes: Uint8Array): Header {
   // The count in the header is trusted only when written by the same change as the counter.
   const pageCount = inHeader > 0 && u32(bytes, 92) === changeCounter ? inHeader : Math.floor(bytes.length / pageSize)
   return {
-    pageSize, reserved, usableSize: pageSize - reserved, changeCounter, pageCount,
-    freelistTrunk: u32(bytes, 32), freelistCount: u32(bytes, 36), schemaCookie: u32(bytes, 40),
-    largestRootPage: u32(bytes, 52), textEncoding: u32(bytes, 56) || 1, userVersion: u32(bytes, 60),
+    pageSize,
+    reserved,
+    usableSize: pageSize - reserved,
+    changeCounter,
+    pageCount,
+    freelistTrunk: u32(bytes, 32),
+    freelistCount: u32(bytes, 36),
+    schemaCookie: u32(bytes, 40),
+    largestRootPage: u32(bytes, 52),
+    textEncoding: u32(bytes, 56) || 1,
+    userVersion: u32(bytes, 60),
   }
 }
 
@@ -148,7 +158,9 @@ function readInt(b: Uint8Array, at: number, n: number): number | bigint {
   let v = 0n
   for (let i = 0; i < n; i++) v = (v << 8n) | BigInt(b[at + i])
   const signed = BigInt.asIntN(n * 8, v)
-  return signed >= BigInt(Number.MIN_SAFE_INTEGER) && signed <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(signed) : signed
+  return signed >= BigInt(Number.MIN_SAFE_INTEGER) && signed <= BigInt(Number.MAX_SAFE_INTEGER)
+    ? Number(signed)
+    : signed
 }
 
 function decoderFor(encoding: number) {
@@ -161,7 +173,7 @@ export function decodeRecord(payload: Uint8Array, textEncoding = 1): Value[] {
   const { value: headerSize, length } = smallVarint(payload, 0)
   if (headerSize > payload.length) throw new Error('record header longer than its payload')
   const types: number[] = []
-  for (let at = length; at < headerSize;) {
+  for (let at = length; at < headerSize; ) {
     const t = smallVarint(payload, at)
     types.push(t.value)
     at += t.length
@@ -196,7 +208,13 @@ export function localPayload(payloadSize: number, usableSize: number, type: Page
   return K <= X ? K : M
 }
 
-function parseCell(db: Pick<Database, 'page' | 'header'>, pageNo: number, data: Uint8Array, offset: number, type: PageType): Cell {
+function parseCell(
+  db: Pick<Database, 'page' | 'header'>,
+  pageNo: number,
+  data: Uint8Array,
+  offset: number,
+  type: PageType,
+): Cell {
   const cell: Cell = { page: pageNo, offset, size: 0, overflowPages: [] }
   let at = offset
   if (type === INTERIOR_TABLE || type === INTERIOR_INDEX) {
@@ -246,7 +264,8 @@ export function readBTreePage(db: Pick<Database, 'page' | 'header'>, pageNo: num
   const data = db.page(pageNo)
   const headerOffset = pageNo === 1 ? 100 : 0
   const type = data[headerOffset] as PageType
-  if (![INTERIOR_INDEX, INTERIOR_TABLE, LEAF_INDEX, LEAF_TABLE].includes(type)) throw new Error(`page ${pageNo} is not a b-tree page (type ${type})`)
+  if (![INTERIOR_INDEX, INTERIOR_TABLE, LEAF_INDEX, LEAF_TABLE].includes(type))
+    throw new Error(`page ${pageNo} is not a b-tree page (type ${type})`)
   const interior = type === INTERIOR_INDEX || type === INTERIOR_TABLE
   const cellCount = u16(data, headerOffset + 3)
   const pointersAt = headerOffset + (interior ? 12 : 8)
@@ -257,7 +276,13 @@ export function readBTreePage(db: Pick<Database, 'page' | 'header'>, pageNo: num
   }
   const contentStart = u16(data, headerOffset + 5) || 65536
   return {
-    page: pageNo, type, headerOffset, cellCount, contentStart, cellPointers, freeblocks,
+    page: pageNo,
+    type,
+    headerOffset,
+    cellCount,
+    contentStart,
+    cellPointers,
+    freeblocks,
     firstFreeblock: u16(data, headerOffset + 1),
     fragmentedBytes: data[headerOffset + 7],
     rightChild: interior ? u32(data, headerOffset + 8) : undefined,
@@ -282,12 +307,21 @@ export function readDatabase(bytes: Uint8Array): Database {
     if (!found) pages.set(n, (found = readBTreePage(base, n)))
     return found
   }
-  const schema = [...walkTree({ btreePage }, 1)].flatMap((c) => (c.values ? [c.values] : [])).map(([type, name, tableName, rootPage, sql]) => ({
-    type: String(type), name: String(name), tableName: String(tableName), rootPage: Number(rootPage ?? 0), sql: sql === null ? null : String(sql),
-  }))
+  const schema = [...walkTree({ btreePage }, 1)]
+    .flatMap((c) => (c.values ? [c.values] : []))
+    .map(([type, name, tableName, rootPage, sql]) => ({
+      type: String(type),
+      name: String(name),
+      tableName: String(tableName),
+      rootPage: Number(rootPage ?? 0),
+      sql: sql === null ? null : String(sql),
+    }))
 
   const owners = new Map<number, Owner>()
-  const trees: [string, number][] = [['sqlite_schema', 1], ...schema.filter((e) => e.rootPage > 0).map((e): [string, number] => [e.name, e.rootPage])]
+  const trees: [string, number][] = [
+    ['sqlite_schema', 1],
+    ...schema.filter((e) => e.rootPage > 0).map((e): [string, number] => [e.name, e.rootPage]),
+  ]
   for (const [name, root] of trees) {
     for (const p of treePages({ btreePage }, root)) {
       owners.set(p.page, { kind: 'btree', name })
@@ -295,7 +329,11 @@ export function readDatabase(bytes: Uint8Array): Database {
     }
   }
   const freelist = { trunks: [] as number[], leaves: [] as number[] }
-  for (let trunk = header.freelistTrunk; trunk !== 0 && freelist.trunks.length < header.pageCount; trunk = u32(page(trunk), 0)) {
+  for (
+    let trunk = header.freelistTrunk;
+    trunk !== 0 && freelist.trunks.length < header.pageCount;
+    trunk = u32(page(trunk), 0)
+  ) {
     freelist.trunks.push(trunk)
     owners.set(trunk, { kind: 'freelist-trunk' })
     const data = page(trunk)
@@ -307,7 +345,8 @@ export function readDatabase(bytes: Uint8Array): Database {
   }
   if (header.largestRootPage !== 0) {
     // Auto-vacuum: a pointer-map page at 2 and then after every U/5 pages it describes.
-    for (let p = 2; p <= header.pageCount; p += Math.floor(header.usableSize / 5) + 1) owners.set(p, { kind: 'pointer-map' })
+    for (let p = 2; p <= header.pageCount; p += Math.floor(header.usableSize / 5) + 1)
+      owners.set(p, { kind: 'pointer-map' })
   }
   return { bytes, header, page, btreePage, schema, owners, freelist }
 }
@@ -352,7 +391,13 @@ export type TableCell = { page: number; offset: number; size: number; rowid?: bi
  * table's values put the primary key's columns first; an index's end with the row's key.
  */
 export function tableCells(db: Database, name: string): TableCell[] {
-  return [...walkTree(db, rootOf(db, name))].map((c) => ({ page: c.page, offset: c.offset, size: c.size, rowid: c.rowid, values: c.values! }))
+  return [...walkTree(db, rootOf(db, name))].map((c) => ({
+    page: c.page,
+    offset: c.offset,
+    size: c.size,
+    rowid: c.rowid,
+    values: c.values!,
+  }))
 }
 
 /** Which page a byte of the file is in, where in it, and what that page belongs to. */
@@ -367,7 +412,15 @@ export type FreeRegion = {
   page: number
   start: number
   end: number
-  kind: 'unallocated' | 'freeblock' | 'fragment' | 'reserved' | 'overflow-tail' | 'freelist-trunk' | 'freelist-leaf' | 'unowned'
+  kind:
+    | 'unallocated'
+    | 'freeblock'
+    | 'fragment'
+    | 'reserved'
+    | 'overflow-tail'
+    | 'freelist-trunk'
+    | 'freelist-leaf'
+    | 'unowned'
   bytes: Uint8Array
 }
 
@@ -384,13 +437,25 @@ export function freeBytes(db: Database): FreeRegion[] {
   }
   for (let n = 1; n <= pageCount; n++) {
     const owner = db.owners.get(n)
-    if (!owner) { add(n, 0, pageSize, 'unowned'); continue }
-    if (owner.kind === 'freelist-leaf') { add(n, 0, pageSize, 'freelist-leaf'); continue }
-    if (owner.kind === 'freelist-trunk') { add(n, 8 + 4 * u32(db.page(n), 4), pageSize, 'freelist-trunk'); continue }
+    if (!owner) {
+      add(n, 0, pageSize, 'unowned')
+      continue
+    }
+    if (owner.kind === 'freelist-leaf') {
+      add(n, 0, pageSize, 'freelist-leaf')
+      continue
+    }
+    if (owner.kind === 'freelist-trunk') {
+      add(n, 8 + 4 * u32(db.page(n), 4), pageSize, 'freelist-trunk')
+      continue
+    }
     if (owner.kind === 'overflow' || owner.kind === 'pointer-map') continue
     const p = db.btreePage(n)
     add(n, p.unallocated.start, p.unallocated.end, 'unallocated')
-    const held = [...p.cells.map((c) => [c.offset, c.offset + c.size]), ...p.freeblocks.map((f) => [f.offset, f.offset + f.size])].sort((a, b) => a[0] - b[0])
+    const held = [
+      ...p.cells.map((c) => [c.offset, c.offset + c.size]),
+      ...p.freeblocks.map((f) => [f.offset, f.offset + f.size]),
+    ].sort((a, b) => a[0] - b[0])
     for (const f of p.freeblocks) add(n, f.offset, f.offset + f.size, 'freeblock')
     let at = p.contentStart
     for (const [start, end] of held) {
@@ -406,7 +471,7 @@ export function freeBytes(db: Database): FreeRegion[] {
       for (const c of p.cells) {
         const last = c.overflowPages.at(-1)
         if (last === undefined) continue
-        const used = (c.payloadSize! - c.localSize!) - (c.overflowPages.length - 1) * (usableSize - 4)
+        const used = c.payloadSize! - c.localSize! - (c.overflowPages.length - 1) * (usableSize - 4)
         add(last, 4 + used, pageSize, 'overflow-tail')
       }
     }
@@ -415,9 +480,15 @@ export function freeBytes(db: Database): FreeRegion[] {
 }
 
 /** Finds a string or pattern in byte regions (read as latin1, so offsets are byte offsets). */
-export function grep(regions: { bytes: Uint8Array }[] | Uint8Array, pattern: string | RegExp): { region: number; offset: number; match: RegExpExecArray }[] {
+export function grep(
+  regions: { bytes: Uint8Array }[] | Uint8Array,
+  pattern: string | RegExp,
+): { region: number; offset: number; match: RegExpExecArray }[] {
   const list = regions instanceof Uint8Array ? [{ bytes: regions }] : regions
-  const re = typeof pattern === 'string' ? new RegExp(pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'g') : new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : pattern.flags + 'g')
+  const re =
+    typeof pattern === 'string'
+      ? new RegExp(pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'g')
+      : new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`)
   const found: { region: number; offset: number; match: RegExpExecArray }[] = []
   list.forEach((r, region) => {
     const text = Buffer.from(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength).toString('latin1')
@@ -431,11 +502,15 @@ export function grep(regions: { bytes: Uint8Array }[] | Uint8Array, pattern: str
  * (the caller keeps those that make sense). A freeblock overwrites a deleted cell's first 4 bytes, in a
  * small rowid table its header length and first serial type too: `clobbered` retries with those guessed.
  */
-export function carveRecords(bytes: Uint8Array, columns: number, options: { clobbered?: number[]; textEncoding?: number } = {}): { offset: number; values: Value[] }[] {
+export function carveRecords(
+  bytes: Uint8Array,
+  columns: number,
+  options: { clobbered?: number[]; textEncoding?: number } = {},
+): { offset: number; values: Value[] }[] {
   const found: { offset: number; values: Value[] }[] = []
   const decode = (at: number, header: Uint8Array) => {
     const types: number[] = []
-    for (let h = 1; h < header.length;) {
+    for (let h = 1; h < header.length; ) {
       if (header.length - h < 9 && header.subarray(h).every((b) => b & 0x80)) return
       const t = smallVarint(header, h)
       if (t.value === 10 || t.value === 11 || t.value < 0) return
@@ -448,11 +523,16 @@ export function carveRecords(bytes: Uint8Array, columns: number, options: { clob
     const record = new Uint8Array(header.length + body)
     record.set(header)
     record.set(bytes.subarray(at + header.length, at + header.length + body), header.length)
-    try { found.push({ offset: at, values: decodeRecord(record, options.textEncoding) }) } catch { /* not text after all */ }
+    try {
+      found.push({ offset: at, values: decodeRecord(record, options.textEncoding) })
+    } catch {
+      /* not text after all */
+    }
   }
   for (let at = 0; at < bytes.length; at++) {
     const headerSize = bytes[at]
-    if (headerSize >= columns + 1 && headerSize <= 9 * columns + 1 && at + headerSize <= bytes.length) decode(at, bytes.subarray(at, at + headerSize))
+    if (headerSize >= columns + 1 && headerSize <= 9 * columns + 1 && at + headerSize <= bytes.length)
+      decode(at, bytes.subarray(at, at + headerSize))
     if (at + columns + 1 > bytes.length) continue
     for (const first of options.clobbered ?? []) {
       const header = Uint8Array.from(bytes.subarray(at, at + columns + 1))
@@ -496,13 +576,21 @@ function walChecksum(b: Uint8Array, bigEndian: boolean, s: [number, number]): [n
  * commit size ends a commit (and gives the database's size in pages after it).
  */
 export function readWal(bytes: Uint8Array, pageSize?: number): Wal {
-  const empty: Wal = { pageSize: pageSize ?? 0, checkpointSequence: 0, salts: [0, 0], commits: [], uncommitted: [], stale: [] }
+  const empty: Wal = {
+    pageSize: pageSize ?? 0,
+    checkpointSequence: 0,
+    salts: [0, 0],
+    commits: [],
+    uncommitted: [],
+    stale: [],
+  }
   if (bytes.length < 32) return empty
   const magic = u32(bytes, 0)
   if (magic !== 0x377f0682 && magic !== 0x377f0683) return empty
   const bigEndian = magic === 0x377f0683
   const size = u32(bytes, 8)
-  if (pageSize !== undefined && size !== pageSize) throw new Error(`WAL page size ${size}, database page size ${pageSize}`)
+  if (pageSize !== undefined && size !== pageSize)
+    throw new Error(`WAL page size ${size}, database page size ${pageSize}`)
   const salts: [number, number] = [u32(bytes, 16), u32(bytes, 20)]
   let sums = walChecksum(bytes.subarray(0, 24), bigEndian, [0, 0])
   const wal: Wal = { ...empty, pageSize: size, checkpointSequence: u32(bytes, 12), salts }
@@ -510,14 +598,27 @@ export function readWal(bytes: Uint8Array, pageSize?: number): Wal {
   let pending: WalFrame[] = []
   let valid = true
   for (let at = 32, index = 0; at + 24 + size <= bytes.length; at += 24 + size, index++) {
-    const frame: WalFrame = { index, fileOffset: at, page: u32(bytes, at), commitSize: u32(bytes, at + 4), data: bytes.subarray(at + 24, at + 24 + size) }
+    const frame: WalFrame = {
+      index,
+      fileOffset: at,
+      page: u32(bytes, at),
+      commitSize: u32(bytes, at + 4),
+      data: bytes.subarray(at + 24, at + 24 + size),
+    }
     if (valid) {
       const next = walChecksum(frame.data, bigEndian, walChecksum(bytes.subarray(at, at + 8), bigEndian, sums))
-      valid = u32(bytes, at + 8) === salts[0] && u32(bytes, at + 12) === salts[1] && next[0] === u32(bytes, at + 16) && next[1] === u32(bytes, at + 20)
+      valid =
+        u32(bytes, at + 8) === salts[0] &&
+        u32(bytes, at + 12) === salts[1] &&
+        next[0] === u32(bytes, at + 16) &&
+        next[1] === u32(bytes, at + 20)
       if (valid) {
         sums = next
         pending.push(frame)
-        if (frame.commitSize !== 0) { wal.commits.push({ frames: pending, pageCount: frame.commitSize }); pending = [] }
+        if (frame.commitSize !== 0) {
+          wal.commits.push({ frames: pending, pageCount: frame.commitSize })
+          pending = []
+        }
         continue
       }
     }
@@ -575,14 +676,32 @@ const powerOfTwo = (n: number, min: number, max: number) => n >= min && n <= max
  * Until the commit syncs it the magic and count are zeros, the rest already written.
  */
 export function readJournal(bytes: Uint8Array): Journal {
-  const nothing: Journal = { holdsAnything: false, hot: false, recordCount: 0, nonce: 0, initialPageCount: 0, sectorSize: 0, pageSize: 0, records: [] }
+  const nothing: Journal = {
+    holdsAnything: false,
+    hot: false,
+    recordCount: 0,
+    nonce: 0,
+    initialPageCount: 0,
+    sectorSize: 0,
+    pageSize: 0,
+    records: [],
+  }
   if (bytes.length < 28) return nothing
   const hot = JOURNAL_MAGIC.every((b, i) => bytes[i] === b)
   const sectorSize = u32(bytes, 20)
   const pageSize = u32(bytes, 24)
-  const beingWritten = JOURNAL_MAGIC.every((_, i) => bytes[i] === 0) && powerOfTwo(sectorSize, 512, 65536) && powerOfTwo(pageSize, 512, 65536)
+  const beingWritten =
+    JOURNAL_MAGIC.every((_, i) => bytes[i] === 0) &&
+    powerOfTwo(sectorSize, 512, 65536) &&
+    powerOfTwo(pageSize, 512, 65536)
   if (!hot && !beingWritten) return nothing
-  const header = { recordCount: u32(bytes, 8), nonce: u32(bytes, 12), initialPageCount: u32(bytes, 16), sectorSize, pageSize }
+  const header = {
+    recordCount: u32(bytes, 8),
+    nonce: u32(bytes, 12),
+    initialPageCount: u32(bytes, 16),
+    sectorSize,
+    pageSize,
+  }
   const recordSize = 4 + pageSize + 4
   const fit = Math.max(0, Math.floor((bytes.length - sectorSize) / recordSize))
   const count = header.recordCount === 0 || header.recordCount === 0xffffffff ? fit : Math.min(header.recordCount, fit)

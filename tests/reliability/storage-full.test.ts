@@ -39,13 +39,16 @@ function tryMount(target: string): boolean {
   try {
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=48m,mode=0700', 'tmpfs', target], { stdio: 'ignore' })
     return true
-  } catch { return false }
+  } catch {
+    return false
+  }
 }
 
 /** Fills the filesystem to its last byte (or holds the main database to its size where it is not a tmpfs of our own). */
 function fillDisk(): void {
   if (!mounted) {
-    for (const conn of [database.sqlite, database.sessions]) conn.pragma(`main.max_page_count = ${conn.pragma('main.page_count', { simple: true })}`)
+    for (const conn of [database.sqlite, database.sessions])
+      conn.pragma(`main.max_page_count = ${conn.pragma('main.page_count', { simple: true })}`)
     return
   }
   const fd = fs.openSync(filler, 'w')
@@ -55,8 +58,14 @@ function fillDisk(): void {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err
     // The last partial block, byte by byte.
-    try { for (;;) fs.writeSync(fd, block.subarray(0, 512)) } catch { /* full */ }
-  } finally { fs.closeSync(fd) }
+    try {
+      for (;;) fs.writeSync(fd, block.subarray(0, 512))
+    } catch {
+      /* full */
+    }
+  } finally {
+    fs.closeSync(fd)
+  }
 }
 
 function freeDisk(): void {
@@ -67,26 +76,48 @@ function freeDisk(): void {
   fs.rmSync(filler, { force: true })
 }
 
-const filledSlots = () => database.sqlite.prepare('SELECT count(*) FROM box.box_slots WHERE contest_id = ? AND filled = 1').pluck().get(contestId) as number
-const voted = () => database.sqlite.prepare('SELECT count(*) FROM box.box_checkoffs WHERE election_id = ? AND voted = 1').pluck().get(electionId) as number
+const filledSlots = () =>
+  database.sqlite
+    .prepare('SELECT count(*) FROM box.box_slots WHERE contest_id = ? AND filled = 1')
+    .pluck()
+    .get(contestId) as number
+const voted = () =>
+  database.sqlite
+    .prepare('SELECT count(*) FROM box.box_checkoffs WHERE election_id = ? AND voted = 1')
+    .pluck()
+    .get(electionId) as number
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bp-full-'))
   mounted = process.env.BP_TEST_NO_MOUNT ? false : tryMount(dir)
   filler = path.join(dir, 'filler')
   database = openDatabase(path.join(dir, 'box.sqlite'))
-  app = await build({ database, sessionSecret: 'test-secret-that-is-long-enough-0123456789', loginRateLimit: { max: 1000, timeWindow: 60_000 } })
+  app = await build({
+    database,
+    sessionSecret: 'test-secret-that-is-long-enough-0123456789',
+    loginRateLimit: { max: 1000, timeWindow: 60_000 },
+  })
   const fx = await seedVillages(database)
   const papdi = fx.villages.papdi.id
   const ctx = ctxFor(database, fx.users.facilitator)
   const bp = seatBalPanchayat(database, fx.users.facilitator, papdi, commonBalPanchayat)
-  const kids = villageChildren(database, fx.users.facilitator, papdi, Array.from({ length: 40 }, (_, i) => [`Voter ${i}`, i % 2 ? 'boy' : 'girl', 12] as [string, 'girl' | 'boy', number]))
+  const kids = villageChildren(
+    database,
+    fx.users.facilitator,
+    papdi,
+    Array.from(
+      { length: 40 },
+      (_, i) => [`Voter ${i}`, i % 2 ? 'boy' : 'girl', 12] as [string, 'girl' | 'boy', number],
+    ),
+  )
   voters = Object.values(kids)
   const election = createElection(ctx, papdi, electionInput({ title: 'Full disk election' }))
   electionId = election.id
   contestId = addContest(ctx, electionId, contestInput({ name: 'Members', seats: '1', method: 'plain' })).id
   openNominations(ctx, electionId)
-  candidates = voters.slice(0, 3).map((childId, i) => nominate(ctx, electionId, contestId, { childId, symbol: symbols[i] }).id)
+  candidates = voters
+    .slice(0, 3)
+    .map((childId, i) => nominate(ctx, electionId, contestId, { childId, symbol: symbols[i] }).id)
   openPoll(ctx, electionId)
   const meeting = scheduleMeeting(ctx, papdi, scheduleInput({ place: 'Chaupal' }))
   startMeeting(ctx, meeting.id)
@@ -111,7 +142,10 @@ async function tablet(): Promise<Agent> {
 }
 
 /** Hands the child a ballot on this tablet and casts it: 'thanked', or the refusal's status and page. */
-async function castFor(a: Agent, childId: number): Promise<{ outcome: 'thanked' | 'refused'; status: number; text: string }> {
+async function castFor(
+  a: Agent,
+  childId: number,
+): Promise<{ outcome: 'thanked' | 'refused'; status: number; text: string }> {
   const base = `/elections/${electionId}`
   const unlocked = await a.post(`${base}/station/unlock`, { pin: '2468' })
   const issue = await a.post(`${base}/station/ballot`, { childId: String(childId) })
@@ -128,16 +162,22 @@ describe('a full disk on polling day', () => {
   it('every cast is thanked and counted, or refused with a 507 page that says so and not counted; voting resumes once space is freed', async () => {
     const tablets = await Promise.all([tablet(), tablet(), tablet(), tablet()])
     // Two votes each while there is room.
-    const before = await Promise.all(tablets.map(async (a, i) => [await castFor(a, voters[i * 2]), await castFor(a, voters[i * 2 + 1])]))
+    const before = await Promise.all(
+      tablets.map(async (a, i) => [await castFor(a, voters[i * 2]), await castFor(a, voters[i * 2 + 1])]),
+    )
     expect(before.flat().map((r) => r.outcome)).toEqual(Array(8).fill('thanked'))
     expect([filledSlots(), voted()]).toEqual([8, 8])
 
     fillDisk()
-    const during = (await Promise.all(tablets.map(async (a, i) => {
-      const out = []
-      for (let k = 0; k < 4; k++) out.push(await castFor(a, voters[8 + i * 4 + k]))
-      return out
-    }))).flat()
+    const during = (
+      await Promise.all(
+        tablets.map(async (a, i) => {
+          const out = []
+          for (let k = 0; k < 4; k++) out.push(await castFor(a, voters[8 + i * 4 + k]))
+          return out
+        }),
+      )
+    ).flat()
     for (const r of during) {
       if (r.outcome === 'refused') {
         expect(r.status).toBe(507)
@@ -145,7 +185,9 @@ describe('a full disk on polling day', () => {
       }
     }
     const thanked = during.filter((r) => r.outcome === 'thanked').length
-    console.log(`[storage-full] ${mounted ? 'tmpfs' : 'max_page_count'}: while full, ${thanked} casts thanked, ${during.length - thanked} refused (${during.map((r) => r.status).join(' ')})`)
+    console.log(
+      `[storage-full] ${mounted ? 'tmpfs' : 'max_page_count'}: while full, ${thanked} casts thanked, ${during.length - thanked} refused (${during.map((r) => r.status).join(' ')})`,
+    )
     if (mounted) expect(during.some((r) => r.status === 507)).toBe(true)
     expect([filledSlots(), voted()]).toEqual([8 + thanked, 8 + thanked])
     const health = await app.inject({ method: 'GET', url: '/health' })
@@ -175,14 +217,22 @@ describe('a full disk on polling day', () => {
       } else lastSaved = discussion
     }
     expect(refused).toBeGreaterThan(0)
-    const stored = database.sqlite.prepare('SELECT discussion FROM minutes WHERE agenda_item_id = ?').pluck().get(itemId) as string | undefined
+    const stored = database.sqlite
+      .prepare('SELECT discussion FROM minutes WHERE agenda_item_id = ?')
+      .pluck()
+      .get(itemId) as string | undefined
     expect(stored ?? '').toBe(lastSaved)
     // The box says so: the health check, and a warning on the meeting's page.
-    expect(JSON.parse((await app.inject({ method: 'GET', url: '/health' })).body)).toEqual({ status: 'ok', storage: 'full' })
+    expect(JSON.parse((await app.inject({ method: 'GET', url: '/health' })).body)).toEqual({
+      status: 'ok',
+      storage: 'full',
+    })
     freeDisk()
     const saved = await facilitator.post(url, { discussion: 'Saved again.', decisions: '' })
     expect(saved.statusCode).toBeLessThan(400)
-    expect(database.sqlite.prepare('SELECT discussion FROM minutes WHERE agenda_item_id = ?').pluck().get(itemId)).toBe('Saved again.')
+    expect(database.sqlite.prepare('SELECT discussion FROM minutes WHERE agenda_item_id = ?').pluck().get(itemId)).toBe(
+      'Saved again.',
+    )
   }, 180_000)
 
   it('an operator command on a full disk says so in one line and exits 1, with no stack trace', () => {
@@ -190,7 +240,11 @@ describe('a full disk on polling day', () => {
     const target = mounted ? path.join(dir, 'box.sqlite') : path.join(dir, 'not-a-folder', 'x.sqlite')
     if (!mounted) fs.writeFileSync(path.join(dir, 'not-a-folder'), '')
     fillDisk()
-    const r = spawnSync(path.join(projectRoot, 'node_modules/.bin/tsx'), ['src/cli.ts', 'seed-demo'], { cwd: projectRoot, encoding: 'utf8', env: { ...process.env, DATABASE_PATH: target, DEBUG: '' } })
+    const r = spawnSync(path.join(projectRoot, 'node_modules/.bin/tsx'), ['src/cli.ts', 'seed-demo'], {
+      cwd: projectRoot,
+      encoding: 'utf8',
+      env: { ...process.env, DATABASE_PATH: target, DEBUG: '' },
+    })
     freeDisk()
     expect(r.status).toBe(1)
     const lines = r.stderr.trim().split('\n')

@@ -48,7 +48,8 @@ export function parseTrace(text: string): Syscall[] {
     if (!m) return
     const call: Syscall = { tid: Number(m[1]), time: m[2], name: m[3], args: '', result: NaN, start: line, end: line }
     calls.push(call)
-    if (m[4].endsWith(UNFINISHED)) open.set(`${call.tid} ${call.name}`, { call, head: m[4].slice(0, -UNFINISHED.length) })
+    if (m[4].endsWith(UNFINISHED))
+      open.set(`${call.tid} ${call.name}`, { call, head: m[4].slice(0, -UNFINISHED.length) })
     else finish(call, m[4], line)
   })
   return calls
@@ -123,8 +124,10 @@ export function checkCastOrder(calls: Syscall[], pattern: CastPattern): OrderRep
   const boxEvents: { tid: number; end: number; what: 'box' | 'journal' | 'truncate' }[] = []
   for (const call of calls) {
     const fd = fdOf(call)
-    if (SYNCS.has(call.name) && call.result === 0 && (isBox(fd) || isJournal(fd))) boxEvents.push({ tid: call.tid, end: call.end, what: isBox(fd) ? 'box' : 'journal' })
-    if (call.name === 'ftruncate' && call.result === 0 && isJournal(fd)) boxEvents.push({ tid: call.tid, end: call.end, what: 'truncate' })
+    if (SYNCS.has(call.name) && call.result === 0 && (isBox(fd) || isJournal(fd)))
+      boxEvents.push({ tid: call.tid, end: call.end, what: isBox(fd) ? 'box' : 'journal' })
+    if (call.name === 'ftruncate' && call.result === 0 && isJournal(fd))
+      boxEvents.push({ tid: call.tid, end: call.end, what: 'truncate' })
     if (!fdTarget(fd).startsWith('TCP')) continue
     const conn = connections.get(fd) ?? { pending: null }
     connections.set(fd, conn)
@@ -141,21 +144,38 @@ export function checkCastOrder(calls: Syscall[], pattern: CastPattern): OrderRep
       const after = lastBox === undefined ? [] : between.filter((e) => e.end > lastBox)
       const truncated = after.findIndex((e) => e.what === 'truncate')
       casts.push({
-        connection: fd, tid, requestRead, answer: call.start, thanked: pattern.thanks.test(payload(call)),
-        boxSyncs, journalSyncs: between.filter((e) => e.what === 'journal').map((e) => e.end),
+        connection: fd,
+        tid,
+        requestRead,
+        answer: call.start,
+        thanked: pattern.thanks.test(payload(call)),
+        boxSyncs,
+        journalSyncs: between.filter((e) => e.what === 'journal').map((e) => e.end),
         journalClosed: truncated >= 0 && after.slice(truncated + 1).some((e) => e.what === 'journal'),
       })
     }
   }
   for (const [fd, conn] of connections) {
-    if (conn.pending) casts.push({ connection: fd, tid: conn.pending.tid, requestRead: conn.pending.requestRead, answer: null, thanked: false, boxSyncs: [], journalSyncs: [], journalClosed: false })
+    if (conn.pending)
+      casts.push({
+        connection: fd,
+        tid: conn.pending.tid,
+        requestRead: conn.pending.requestRead,
+        answer: null,
+        thanked: false,
+        boxSyncs: [],
+        journalSyncs: [],
+        journalClosed: false,
+      })
   }
   const violations: OrderReport['violations'] = []
   for (const cast of casts) {
     if (cast.answer === null) violations.push({ cast, why: 'no answer in the trace' })
     else if (!cast.thanked) violations.push({ cast, why: 'answered, but not with the thank-you' })
-    else if (cast.boxSyncs.length === 0) violations.push({ cast, why: 'thanked before any sync of the ballot box that followed the request' })
-    else if (!cast.journalClosed) violations.push({ cast, why: "thanked before the commit's journal was truncated and synced" })
+    else if (cast.boxSyncs.length === 0)
+      violations.push({ cast, why: 'thanked before any sync of the ballot box that followed the request' })
+    else if (!cast.journalClosed)
+      violations.push({ cast, why: "thanked before the commit's journal was truncated and synced" })
   }
   return { casts, violations }
 }
@@ -175,5 +195,8 @@ export function moveLine(text: string, from: number, before: number): string {
 
 /** A log without the given lines (1-based), for controls. */
 export function dropLines(text: string, drop: Set<number>): string {
-  return text.split('\n').filter((_, i) => !drop.has(i + 1)).join('\n')
+  return text
+    .split('\n')
+    .filter((_, i) => !drop.has(i + 1))
+    .join('\n')
 }

@@ -34,7 +34,12 @@ export class Lookout {
   private readonly contexts: BrowserContext[] = []
   private readonly garden: Garden
 
-  constructor(readonly tally: Tally, readonly browser: Browser, readonly base: string, readonly name: string) {
+  constructor(
+    readonly tally: Tally,
+    readonly browser: Browser,
+    readonly base: string,
+    readonly name: string,
+  ) {
     this.garden = tally.garden
   }
 
@@ -44,17 +49,30 @@ export class Lookout {
    */
   async open(username?: string): Promise<Page> {
     const name = this.name
-    const context = await this.browser.newContext({ baseURL: this.base, bypassCSP: true, locale: 'hi-IN', viewport: { width: 800, height: 1000 } })
+    const context = await this.browser.newContext({
+      baseURL: this.base,
+      bypassCSP: true,
+      locale: 'hi-IN',
+      viewport: { width: 800, height: 1000 },
+    })
     context.setDefaultTimeout(10_000)
     // The Devanagari font is the heaviest thing on a page and plays no part here.
     await context.route('**/vendor/fonts/**', (route) => route.abort())
     this.contexts.push(context)
     const page = await context.newPage()
-    page.on('dialog', (d) => { this.problems.push(`${name}: a ${d.type()} dialog opened on ${page.url()}: ${d.message()}`); void d.dismiss() })
+    page.on('dialog', (d) => {
+      this.problems.push(`${name}: a ${d.type()} dialog opened on ${page.url()}: ${d.message()}`)
+      void d.dismiss()
+    })
     page.on('pageerror', (e) => this.problems.push(`${name}: script error on ${page.url()}: ${e.message}`))
     page.on('response', (r) => {
       if (r.request().isNavigationRequest() && r.frame() === page.mainFrame()) {
-        this.tally.documents.push({ url: r.url(), method: r.request().method(), status: r.status(), csp: r.headers()['content-security-policy'] })
+        this.tally.documents.push({
+          url: r.url(),
+          method: r.request().method(),
+          status: r.status(),
+          csp: r.headers()['content-security-policy'],
+        })
       }
     })
     if (username) await logIn(page, username, PASSWORD)
@@ -77,15 +95,21 @@ export class Lookout {
       const urlAttributes = ['href', 'src', 'action', 'formaction', 'xlink:href', 'srcdoc', 'data', 'hx-get', 'hx-post']
       for (const el of Array.from(document.querySelectorAll('*'))) {
         for (const a of Array.from(el.attributes)) {
-          if (a.name.startsWith('on')) problems.push(`an event handler attribute ${a.name}="${a.value.slice(0, 60)}" on <${el.localName}>`)
-          if (urlAttributes.includes(a.name) && /^\s*(javascript|data|vbscript):/i.test(a.value)) problems.push(`a ${a.value.slice(0, 30)} URL in ${a.name} of <${el.localName}>`)
+          if (a.name.startsWith('on'))
+            problems.push(`an event handler attribute ${a.name}="${a.value.slice(0, 60)}" on <${el.localName}>`)
+          if (urlAttributes.includes(a.name) && /^\s*(javascript|data|vbscript):/i.test(a.value))
+            problems.push(`a ${a.value.slice(0, 30)} URL in ${a.name} of <${el.localName}>`)
         }
-        if (el.localName === 'script' && !el.getAttribute('src')) problems.push(`an inline <script>: ${el.textContent?.slice(0, 60)}`)
-        if (['iframe', 'object', 'embed', 'base', 'frame'].includes(el.localName)) problems.push(`an injected <${el.localName}>`)
+        if (el.localName === 'script' && !el.getAttribute('src'))
+          problems.push(`an inline <script>: ${el.textContent?.slice(0, 60)}`)
+        if (['iframe', 'object', 'embed', 'base', 'frame'].includes(el.localName))
+          problems.push(`an injected <${el.localName}>`)
         if (el.localName === 'img' && el.getAttribute('src') === 'x') problems.push('an injected <img src=x>')
       }
       const norm = (s: string) => s.replace(/\s+/g, ' ')
-      const controls = Array.from(document.querySelectorAll('input, textarea, select')).map((e) => (e as HTMLInputElement).value)
+      const controls = Array.from(document.querySelectorAll('input, textarea, select')).map(
+        (e) => (e as HTMLInputElement).value,
+      )
       const text = norm([document.title, document.body?.textContent ?? '', ...controls].join('\n'))
       return { problems, found: planted.map((v, i) => (text.includes(norm(v)) ? i : -1)).filter((i) => i >= 0) }
     }, values)
@@ -101,7 +125,8 @@ export class Lookout {
 
   async visit(page: Page, url: string, expected: string[] = [], status = 200) {
     const response = await page.goto(url)
-    if (response?.status() !== status) this.problems.push(`GET ${url}: status ${response?.status()}, expected ${status}`)
+    if (response?.status() !== status)
+      this.problems.push(`GET ${url}: status ${response?.status()}, expected ${status}`)
     await this.check(page, `GET ${url}`, expected)
   }
 
@@ -113,25 +138,33 @@ export class Lookout {
     const label = `POST ${action}`
     const [response] = await Promise.all([
       page.waitForNavigation(),
-      page.evaluate(({ action, fields }) => {
-        const form = document.createElement('form')
-        form.method = 'post'
-        form.action = action
-        const token = document.querySelector('meta[name="csrf-token"]')?.getAttribute('content')
-          ?? (document.querySelector('input[name="_csrf"]') as HTMLInputElement | null)?.value ?? ''
-        for (const [name, value] of Object.entries({ _csrf: token, ...fields })) {
-          const input = document.createElement('textarea')
-          input.name = name
-          input.value = value
-          form.append(input)
-        }
-        document.body.append(form)
-        form.submit()
-      }, { action, fields }),
+      page.evaluate(
+        ({ action, fields }) => {
+          const form = document.createElement('form')
+          form.method = 'post'
+          form.action = action
+          const token =
+            document.querySelector('meta[name="csrf-token"]')?.getAttribute('content') ??
+            (document.querySelector('input[name="_csrf"]') as HTMLInputElement | null)?.value ??
+            ''
+          for (const [name, value] of Object.entries({ _csrf: token, ...fields })) {
+            const input = document.createElement('textarea')
+            input.name = name
+            input.value = value
+            form.append(input)
+          }
+          document.body.append(form)
+          form.submit()
+        },
+        { action, fields },
+      ),
     ])
     if (response?.status() !== status) this.problems.push(`${label}: status ${response?.status()}, expected ${status}`)
     await this.check(page, label)
-    const values = await page.locator('input, textarea').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value))
-    for (const v of typed) if (!values.includes(v)) this.problems.push(`${label}: "${v.slice(0, 40)}…" is not typed back into its field`)
+    const values = await page
+      .locator('input, textarea')
+      .evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value))
+    for (const v of typed)
+      if (!values.includes(v)) this.problems.push(`${label}: "${v.slice(0, 40)}…" is not typed back into its field`)
   }
 }

@@ -6,10 +6,21 @@ import { villages } from '../../src/villages/tables.ts'
 
 let t: TestApp
 let admin: Agent
-beforeAll(async () => { t = await testApp(); admin = await t.agent().login('coordinator') })
-afterAll(async () => { await t.close() })
+beforeAll(async () => {
+  t = await testApp()
+  admin = await t.agent().login('coordinator')
+})
+afterAll(async () => {
+  await t.close()
+})
 
-const village = { name: 'Sothana', gramPanchayat: 'Sothana', block: 'Viratnagar', district: 'Jaipur', state: 'Rajasthan' }
+const village = {
+  name: 'Sothana',
+  gramPanchayat: 'Sothana',
+  block: 'Viratnagar',
+  district: 'Jaipur',
+  state: 'Rajasthan',
+}
 
 describe('a coordinator sets up villages and accounts', () => {
   it('adds a village, and refuses one with an empty name without writing anything', async () => {
@@ -28,12 +39,30 @@ describe('a coordinator sets up villages and accounts', () => {
   })
 
   it('creates a facilitator for a village, who can then log in', async () => {
-    const bad = await admin.post('/users', { displayName: 'Kiran', username: 'kiran', role: 'facilitator', villageId: '', password: PASSWORD })
+    const bad = await admin.post('/users', {
+      displayName: 'Kiran',
+      username: 'kiran',
+      role: 'facilitator',
+      villageId: '',
+      password: PASSWORD,
+    })
     expect(bad.statusCode).toBe(422)
     expect(bad.body).toContain('id="e-villageId">सहजकर्ता और पंचायत सदस्य किसी गाँव से जुड़े होते हैं।<')
-    const taken = await admin.post('/users', { displayName: 'Rekha 2', username: 'rekha', role: 'facilitator', villageId: String(t.fx.villages.papdi.id), password: PASSWORD })
+    const taken = await admin.post('/users', {
+      displayName: 'Rekha 2',
+      username: 'rekha',
+      role: 'facilitator',
+      villageId: String(t.fx.villages.papdi.id),
+      password: PASSWORD,
+    })
     expect(taken.body).toContain('id="e-username">यह यूज़रनेम पहले से लिया जा चुका है।<')
-    const ok = await admin.post('/users', { displayName: 'Kiran', username: 'Kiran', role: 'facilitator', villageId: String(t.fx.villages.papdi.id), password: PASSWORD })
+    const ok = await admin.post('/users', {
+      displayName: 'Kiran',
+      username: 'Kiran',
+      role: 'facilitator',
+      villageId: String(t.fx.villages.papdi.id),
+      password: PASSWORD,
+    })
     expect(ok.statusCode).toBe(303)
     expect(t.db.select().from(users).where(eq(users.username, 'kiran')).get()!.villageId).toBe(t.fx.villages.papdi.id)
     await t.agent().login('kiran')
@@ -76,10 +105,22 @@ describe('a coordinator sets up villages and accounts', () => {
 
   it('a user changes their own password', async () => {
     const sarpanch = await t.agent().login('sarpanch')
-    const wrong = await sarpanch.post('/account/password', { current: 'nope-nope', password: 'new-password-1', confirm: 'new-password-1' })
+    const wrong = await sarpanch.post('/account/password', {
+      current: 'nope-nope',
+      password: 'new-password-1',
+      confirm: 'new-password-1',
+    })
     expect(wrong.statusCode).toBe(422)
     expect(wrong.body).toContain('id="e-current">यह आपका मौजूदा पासवर्ड नहीं है।<')
-    expect((await sarpanch.post('/account/password', { current: PASSWORD, password: 'new-password-1', confirm: 'new-password-1' })).statusCode).toBe(303)
+    expect(
+      (
+        await sarpanch.post('/account/password', {
+          current: PASSWORD,
+          password: 'new-password-1',
+          confirm: 'new-password-1',
+        })
+      ).statusCode,
+    ).toBe(303)
     await t.agent().login('sarpanch', 'new-password-1')
   })
 
@@ -88,6 +129,8 @@ describe('a coordinator sets up villages and accounts', () => {
     expect(home.headers.location).toBe('/villages')
     const member = await t.agent().login('sarpanch', 'new-password-1')
     expect((await member.get('/')).headers.location).toBe('/inbox')
-    expect(textOf((await member.get('/inbox')).body)).toContain('Papdi की बाल पंचायत ने ग्राम पंचायत Sothana को जो प्रस्ताव भेजे')
+    expect(textOf((await member.get('/inbox')).body)).toContain(
+      'Papdi की बाल पंचायत ने ग्राम पंचायत Sothana को जो प्रस्ताव भेजे',
+    )
   })
 })

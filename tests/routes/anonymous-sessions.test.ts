@@ -13,7 +13,10 @@ beforeAll(async () => {
   t = await testApp()
   empty = await testApp({ seed: false })
 })
-afterAll(async () => { await t?.close(); await empty?.close() })
+afterAll(async () => {
+  await t?.close()
+  await empty?.close()
+})
 
 const rowsIn = (app: TestApp) => app.database.sessions.prepare('SELECT count(*) FROM sessions').pluck().get() as number
 const setCookies = (res: LightMyRequestResponse) => (res.cookies as { name: string }[]).map((c) => c.name)
@@ -23,7 +26,9 @@ async function visit(app: TestApp, n: number, url: (i: number) => string, expect
   const statuses = new Map<number, number>()
   const sessionCookies: string[] = []
   for (let i = 0; i < n; i += 50) {
-    const answers = await Promise.all(Array.from({ length: Math.min(50, n - i) }, (_, k) => app.app.inject({ method: 'GET', url: url(i + k) })))
+    const answers = await Promise.all(
+      Array.from({ length: Math.min(50, n - i) }, (_, k) => app.app.inject({ method: 'GET', url: url(i + k) })),
+    )
     for (const res of answers) {
       statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1)
       if (setCookies(res).includes('bp_session')) sessionCookies.push(url(i))
@@ -34,7 +39,7 @@ async function visit(app: TestApp, n: number, url: (i: number) => string, expect
 }
 
 describe('a visitor has no stored session', () => {
-  it('10,000 anonymous requests to the login page and the children\'s board add no session row', async () => {
+  it("10,000 anonymous requests to the login page and the children's board add no session row", async () => {
     const board = `/board/${t.fx.villages.papdi.id}`
     expect(rowsIn(t)).toBe(0)
     await visit(t, 10_000, (i) => (i % 2 ? board : '/login'), 200)
@@ -51,7 +56,9 @@ describe('a visitor has no stored session', () => {
       const csrf = page.cookies.find((c) => c.name === 'bp_csrf')!
       const token = /name="_csrf" value="([^"]+)"/.exec(page.body)![1]
       const res = await t.app.inject({
-        method: 'POST', url: '/language', payload: new URLSearchParams({ _csrf: token, lang: 'en', back: '/login' }).toString(),
+        method: 'POST',
+        url: '/language',
+        payload: new URLSearchParams({ _csrf: token, lang: 'en', back: '/login' }).toString(),
         headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `bp_csrf=${csrf.value}` },
       })
       expect(res.statusCode).toBe(303)
@@ -70,17 +77,34 @@ describe('a visitor has no stored session', () => {
     const page = await t.app.inject({ method: 'GET', url: '/login' })
     expect(page.body).toMatch(/<input[^>]+name="username"/)
     expect(page.body).toMatch(/<input type="hidden" name="_csrf" value="[^"]+">/)
-    const csrf = page.cookies.find((c) => c.name === 'bp_csrf') as { value: string; httpOnly: boolean; sameSite: string; path: string } | undefined
+    const csrf = page.cookies.find((c) => c.name === 'bp_csrf') as
+      | { value: string; httpOnly: boolean; sameSite: string; path: string }
+      | undefined
     expect(csrf).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' })
-    const form = (token: string) => new URLSearchParams({ _csrf: token, username: 'rekha', password: PASSWORD }).toString()
+    const form = (token: string) =>
+      new URLSearchParams({ _csrf: token, username: 'rekha', password: PASSWORD }).toString()
     const token = /name="_csrf" value="([^"]+)"/.exec(page.body)![1]
     const headers = { 'content-type': 'application/x-www-form-urlencoded' }
     // Without the cookie, or with the cookie's secret altered, the token is refused.
     expect((await t.app.inject({ method: 'POST', url: '/login', payload: form(token), headers })).statusCode).toBe(403)
     const forged = csrf!.value.replace(/^./, (c) => (c === 'a' ? 'b' : 'a'))
-    expect((await t.app.inject({ method: 'POST', url: '/login', payload: form(token), headers: { ...headers, cookie: `bp_csrf=${forged}` } })).statusCode).toBe(403)
+    expect(
+      (
+        await t.app.inject({
+          method: 'POST',
+          url: '/login',
+          payload: form(token),
+          headers: { ...headers, cookie: `bp_csrf=${forged}` },
+        })
+      ).statusCode,
+    ).toBe(403)
     expect(rowsIn(t)).toBe(0)
-    const res = await t.app.inject({ method: 'POST', url: '/login', payload: form(token), headers: { ...headers, cookie: `bp_csrf=${csrf!.value}` } })
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/login',
+      payload: form(token),
+      headers: { ...headers, cookie: `bp_csrf=${csrf!.value}` },
+    })
     expect(res.statusCode).toBe(303)
     expect(setCookies(res)).toContain('bp_session')
     // A new CSRF secret with the new session: the token from before the login is worth nothing.

@@ -3,7 +3,9 @@ import { testApp, textOf, PASSWORD, type TestApp } from '../helpers/app.ts'
 import { users } from '../../src/accounts/tables.ts'
 
 let t: TestApp
-afterEach(async () => { await t?.close() })
+afterEach(async () => {
+  await t?.close()
+})
 
 describe('first run, login and logout', () => {
   it('an empty database asks for the first coordinator, then never again', async () => {
@@ -15,13 +17,23 @@ describe('first run, login and logout', () => {
     expect(page.statusCode).toBe(200)
     expect(textOf(page.body)).toContain('पहला समन्वयक खाता बनाएँ')
 
-    const mismatch = await agent.post('/setup', { displayName: 'Suman', username: 'suman', password: PASSWORD, confirm: 'other' })
+    const mismatch = await agent.post('/setup', {
+      displayName: 'Suman',
+      username: 'suman',
+      password: PASSWORD,
+      confirm: 'other',
+    })
     expect(mismatch.statusCode).toBe(422)
     expect(textOf(mismatch.body)).toContain('दोनों पासवर्ड एक जैसे नहीं हैं।')
     expect(mismatch.body).toContain('value="suman"')
     expect(t.db.select().from(users).all()).toHaveLength(0)
 
-    const done = await agent.post('/setup', { displayName: 'Suman', username: 'suman', password: PASSWORD, confirm: PASSWORD })
+    const done = await agent.post('/setup', {
+      displayName: 'Suman',
+      username: 'suman',
+      password: PASSWORD,
+      confirm: PASSWORD,
+    })
     expect(done.statusCode).toBe(303)
     expect(done.headers.location).toBe('/villages')
     expect((await agent.get('/villages')).statusCode).toBe(200)
@@ -29,7 +41,10 @@ describe('first run, login and logout', () => {
     const again = t.agent()
     expect((await again.get('/setup')).headers.location).toBe('/login')
     await again.get('/login')
-    expect((await again.post('/setup', { displayName: 'X', username: 'intruder', password: PASSWORD, confirm: PASSWORD })).headers.location).toBe('/login')
+    expect(
+      (await again.post('/setup', { displayName: 'X', username: 'intruder', password: PASSWORD, confirm: PASSWORD }))
+        .headers.location,
+    ).toBe('/login')
     expect(t.db.select().from(users).all()).toHaveLength(1)
   })
 
@@ -38,7 +53,9 @@ describe('first run, login and logout', () => {
     const agent = t.agent()
     const page = await agent.get('/login')
     expect(page.body).toMatch(/<input[^>]+name="username"/)
-    expect(page.body).toMatch(/<input[^>]+name="password"[^>]*type="password"|<input[^>]+type="password"[^>]*name="password"/)
+    expect(page.body).toMatch(
+      /<input[^>]+name="password"[^>]*type="password"|<input[^>]+type="password"[^>]*name="password"/,
+    )
     expect(page.body).toMatch(/<input type="hidden" name="_csrf" value="[^"]+">/)
     const res = await agent.post('/login', { username: 'rekha', password: PASSWORD })
     expect(res.statusCode).toBe(303)
@@ -79,7 +96,8 @@ describe('first run, login and logout', () => {
     t = await testApp({ loginRateLimit: { max: 10, timeWindow: 60_000 } })
     const agent = t.agent()
     await agent.get('/login')
-    for (let i = 0; i < 10; i++) expect((await agent.post('/login', { username: 'rekha', password: `guess-${i}` })).statusCode).toBe(422)
+    for (let i = 0; i < 10; i++)
+      expect((await agent.post('/login', { username: 'rekha', password: `guess-${i}` })).statusCode).toBe(422)
     const blocked = await agent.post('/login', { username: 'rekha', password: PASSWORD })
     expect(blocked.statusCode).toBe(429)
     expect(textOf(blocked.body)).toContain('बहुत ज़्यादा कोशिशें')
@@ -91,7 +109,12 @@ describe('first run, login and logout', () => {
     const res = await agent.post(`/villages/${t.fx.villages.papdi.id}/children`, { name: 'Meena' }, {}, false)
     expect(res.statusCode).toBe(403)
     expect(textOf(res.body)).toContain('इस फ़ॉर्म का समय निकल गया')
-    const forged = await agent.post('/account/password', { current: PASSWORD, password: 'x'.repeat(10), confirm: 'x'.repeat(10), _csrf: 'forged' }, {}, false)
+    const forged = await agent.post(
+      '/account/password',
+      { current: PASSWORD, password: 'x'.repeat(10), confirm: 'x'.repeat(10), _csrf: 'forged' },
+      {},
+      false,
+    )
     expect(forged.statusCode).toBe(403)
   })
 
@@ -100,7 +123,11 @@ describe('first run, login and logout', () => {
     const agent = await t.agent().login('rekha')
     const stolen = agent.cookies.get('bp_session')!
     expect((await agent.post('/logout')).headers.location).toBe('/login')
-    const replay = await t.app.inject({ method: 'GET', url: '/account/password', headers: { cookie: `bp_session=${stolen}` } })
+    const replay = await t.app.inject({
+      method: 'GET',
+      url: '/account/password',
+      headers: { cookie: `bp_session=${stolen}` },
+    })
     expect(replay.statusCode).toBe(303)
     expect(replay.headers.location).toMatch(/^\/login/)
   })
@@ -111,10 +138,15 @@ describe('first run, login and logout', () => {
     const asked = await agent.get('/account/password')
     expect(asked.headers.location).toBe('/login?next=%2Faccount%2Fpassword')
     await agent.get('/login')
-    expect((await agent.post('/login', { username: 'rekha', password: PASSWORD, next: '/account/password' })).headers.location).toBe('/account/password')
+    expect(
+      (await agent.post('/login', { username: 'rekha', password: PASSWORD, next: '/account/password' })).headers
+        .location,
+    ).toBe('/account/password')
     const other = t.agent()
     await other.get('/login')
-    expect((await other.post('/login', { username: 'rekha', password: PASSWORD, next: '//evil.example/' })).headers.location).toBe('/')
+    expect(
+      (await other.post('/login', { username: 'rekha', password: PASSWORD, next: '//evil.example/' })).headers.location,
+    ).toBe('/')
   })
 
   it('answers /health with {"status":"ok"} and sends security headers', async () => {

@@ -19,8 +19,18 @@ import { FakeTime } from '../helpers/fake-time.ts'
 const MIDDAY = new Date(2026, 0, 10, 12).getTime()
 
 const MINUTE = 60_000
-const backupsIn = (dir: string) => (fs.existsSync(dir) ? fs.readdirSync(dir).filter((n) => /^test-.*\.sqlite$/.test(n)).sort() : [])
-const backedUp = (t: TestApp) => t.database.sqlite.prepare("SELECT count(*) FROM audit_log WHERE action = 'database.backed_up'").pluck().get() as number
+const backupsIn = (dir: string) =>
+  fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir)
+        .filter((n) => /^test-.*\.sqlite$/.test(n))
+        .sort()
+    : []
+const backedUp = (t: TestApp) =>
+  t.database.sqlite
+    .prepare("SELECT count(*) FROM audit_log WHERE action = 'database.backed_up'")
+    .pluck()
+    .get() as number
 
 describe('a box whose backups work', () => {
   let t: TestApp
@@ -32,7 +42,10 @@ describe('a box whose backups work', () => {
     dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bp-backups-')), 'backups')
     t = await testApp({ backups: { dir, keep: 14, makeDir: true, now: time.now, timers: time.timers } })
   })
-  afterAll(async () => { await t?.close(); fs.rmSync(path.dirname(dir), { recursive: true, force: true }) })
+  afterAll(async () => {
+    await t?.close()
+    fs.rmSync(path.dirname(dir), { recursive: true, force: true })
+  })
 
   it('build() makes the schedule but starts nothing: no timer, no backup', async () => {
     expect(time.pending).toBe(0)
@@ -40,7 +53,7 @@ describe('a box whose backups work', () => {
     expect(time.pending).toBe(0)
   })
 
-  it('the coordinator\'s start page says when the last good backup was made, and where', async () => {
+  it("the coordinator's start page says when the last good backup was made, and where", async () => {
     t.app.backups!.start()
     await t.app.backups!.runNow('test')
     const [file] = backupsIn(dir)
@@ -99,7 +112,10 @@ describe('a box whose backups fail (the USB stick is not plugged in)', () => {
     t = await testApp({ backups: { dir: stick, keep: 14, now: time.now, timers: time.timers } })
     t.app.backups!.start()
   })
-  afterAll(async () => { await t?.close(); fs.rmSync(path.dirname(path.dirname(stick)), { recursive: true, force: true }) })
+  afterAll(async () => {
+    await t?.close()
+    fs.rmSync(path.dirname(path.dirname(stick)), { recursive: true, force: true })
+  })
 
   it('the coordinator is warned on their start page, with what to do; the box keeps working', async () => {
     await t.app.backups!.runNow('test')
@@ -129,13 +145,15 @@ describe('a box whose backups fail (the USB stick is not plugged in)', () => {
   })
 })
 
-it('without automatic backups configured (tests\' apps) the page has no backups panel', async () => {
+it("without automatic backups configured (tests' apps) the page has no backups panel", async () => {
   const t = await testApp()
   try {
     expect(t.app.backups).toBeNull()
     const page = await (await t.agent().login('coordinator')).get('/villages')
     expect(page.body).not.toContain('class="panel backups"')
-  } finally { await t.close() }
+  } finally {
+    await t.close()
+  }
 })
 
 /** An election of Papdi with its poll open and a paper count entered, ready to close. */
@@ -143,14 +161,29 @@ function pollOpen(t: TestApp): number {
   const ctx = ctxFor(t.database, t.fx.users.facilitator)
   const papdi = t.fx.villages.papdi.id
   const suffix = `${Date.now()}-${Math.random()}`
-  const kids = villageChildren(t.database, t.fx.users.facilitator, papdi, [[`Asha ${suffix}`, 'girl'], [`Raju ${suffix}`, 'boy']])
+  const kids = villageChildren(t.database, t.fx.users.facilitator, papdi, [
+    [`Asha ${suffix}`, 'girl'],
+    [`Raju ${suffix}`, 'boy'],
+  ])
   const election = createElection(ctx, papdi, electionInput({ title: `By-election ${suffix}` }))
   const contest = addContest(ctx, election.id, contestInput({ name: 'Members', seats: '1', method: 'plain' }))
   openNominations(ctx, election.id)
   nominate(ctx, election.id, contest.id, { childId: Object.values(kids)[0], symbol: 'flower' })
   nominate(ctx, election.id, contest.id, { childId: Object.values(kids)[1], symbol: 'kite' })
   openPoll(ctx, election.id)
-  const ids = t.db.select().from(candidates).all().filter((c) => Object.values(kids).includes(c.childId)).map((c) => c.id)
-  enterPaperCount(ctx, election.id, contest.id, { ballots: 10, note: '', votes: new Map([[ids[0], 6], [ids[1], 4]]) })
+  const ids = t.db
+    .select()
+    .from(candidates)
+    .all()
+    .filter((c) => Object.values(kids).includes(c.childId))
+    .map((c) => c.id)
+  enterPaperCount(ctx, election.id, contest.id, {
+    ballots: 10,
+    note: '',
+    votes: new Map([
+      [ids[0], 6],
+      [ids[1], 4],
+    ]),
+  })
   return election.id
 }

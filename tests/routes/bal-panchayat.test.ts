@@ -12,7 +12,9 @@ beforeAll(async () => {
   rekha = await t.agent().login('rekha')
   kids = seatBalPanchayat(t.database, t.fx.users.facilitator, t.fx.villages.papdi.id, commonBalPanchayat)
 })
-afterAll(async () => { await t.close() })
+afterAll(async () => {
+  await t.close()
+})
 
 describe('a member leaving the Bal Panchayat', () => {
   it('refuses a departure without a reason at that member’s form, keeping the date typed, and records a good one', async () => {
@@ -25,6 +27,8 @@ describe('a member leaving the Bal Panchayat', () => {
     expect(t.db.select().from(members).where(eq(members.id, ravi.id)).get()!.leftOn).toBeNull()
     const ok = await rekha.post(url, { leftOn: '2026-01-15', reason: 'Moved to Jaipur with his family' })
     expect(ok.statusCode).toBe(303)
-    expect(textOf((await rekha.get(`/villages/${t.fx.villages.papdi.id}/bal-panchayat`)).body)).toContain('Moved to Jaipur with his family')
+    expect(textOf((await rekha.get(`/villages/${t.fx.villages.papdi.id}/bal-panchayat`)).body)).toContain(
+      'Moved to Jaipur with his family',
+    )
   })
 })

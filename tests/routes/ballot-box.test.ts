@@ -20,15 +20,25 @@ let cand: Record<string, number>
 beforeAll(async () => {
   t = await testApp()
   const ctx = { db: t.db, actor: t.fx.users.facilitator, lang: 'en' as const, t: ((k: string) => k) as never }
-  kids = villageChildren(t.database, t.fx.users.facilitator, t.fx.villages.papdi.id, [['Ravi', 'boy'], ['Meena', 'girl'], ['Sunita', 'girl'], ['Gopal', 'boy']])
+  kids = villageChildren(t.database, t.fx.users.facilitator, t.fx.villages.papdi.id, [
+    ['Ravi', 'boy'],
+    ['Meena', 'girl'],
+    ['Sunita', 'girl'],
+    ['Gopal', 'boy'],
+  ])
   electionId = createElection(ctx, t.fx.villages.papdi.id, electionInput()).id
   contestId = addContest(ctx, electionId, contestInput({ seats: '1' })).id
   openNominations(ctx, electionId)
-  cand = { Ravi: nominate(ctx, electionId, contestId, { childId: kids.Ravi, symbol: 'sun' }).id, Meena: nominate(ctx, electionId, contestId, { childId: kids.Meena, symbol: 'kite' }).id }
+  cand = {
+    Ravi: nominate(ctx, electionId, contestId, { childId: kids.Ravi, symbol: 'sun' }).id,
+    Meena: nominate(ctx, electionId, contestId, { childId: kids.Meena, symbol: 'kite' }).id,
+  }
   openPoll(ctx, electionId)
   base = `/elections/${electionId}`
 })
-afterAll(async () => { await t.close() })
+afterAll(async () => {
+  await t.close()
+})
 
 async function station(pin = '2468') {
   const a = await t.agent().login('rekha')
@@ -60,27 +70,34 @@ describe('the voter roll of an open poll', () => {
     const added = await a.post(`${base}/roll`, { childId: String(late) })
     expect(added.headers.location).toBe(`${base}/roll/additions`)
     expect(textOf((await a.get(`${base}/station`)).body)).toContain('डाले गए वोट: 0 / 5')
-    const logged = t.database.sqlite.prepare("SELECT actor_name, detail FROM audit_log WHERE action = 'roll.child_added'").all() as { actor_name: string; detail: string }[]
+    const logged = t.database.sqlite
+      .prepare("SELECT actor_name, detail FROM audit_log WHERE action = 'roll.child_added'")
+      .all() as { actor_name: string; detail: string }[]
     expect(logged).toHaveLength(1)
     expect(logged[0].detail).toContain('Pooja')
     await vote(a, late, cand.Meena)
   })
 
-  it('another village\'s facilitator and a panchayat member cannot see or change the roll', async () => {
+  it("another village's facilitator and a panchayat member cannot see or change the roll", async () => {
     for (const user of ['kamla', 'sarpanch']) {
       const other = await t.agent().login(user)
       expect((await other.get(`${base}/roll/additions`)).statusCode, user).toBeGreaterThanOrEqual(403)
-      expect((await other.post(`${base}/roll`, { childId: String(kids.Gopal) })).statusCode, user).toBeGreaterThanOrEqual(403)
+      expect(
+        (await other.post(`${base}/roll`, { childId: String(kids.Gopal) })).statusCode,
+        user,
+      ).toBeGreaterThanOrEqual(403)
     }
   })
 })
 
-describe('a ballot in a child\'s hands', () => {
+describe("a ballot in a child's hands", () => {
   it('is never written to a session: the sessions table names no child while a ballot is open', async () => {
     const a = await station()
     await a.post(`${base}/station/ballot`, { childId: String(kids.Gopal) })
     expect((await a.get(`${base}/ballot`)).statusCode).toBe(200)
-    const sessions = (t.database.sqlite.prepare('SELECT data FROM sessions').pluck().all() as string[]).map((s) => JSON.parse(s) as { station?: Record<string, unknown> })
+    const sessions = (t.database.sqlite.prepare('SELECT data FROM sessions').pluck().all() as string[]).map(
+      (s) => JSON.parse(s) as { station?: Record<string, unknown> },
+    )
     const holding = sessions.filter((s) => s.station?.ballot)
     expect(holding).toHaveLength(1)
     // The session knows its station and a random token, nothing more: no child, no time.
@@ -95,7 +112,11 @@ describe('a ballot in a child\'s hands', () => {
     await a.post(`${base}/station/ballot`, { childId: String(kids.Sunita) })
     const token = /name="token" value="([^"]+)"/.exec((await a.get(`${base}/ballot`)).body)![1]
     // The same database file opened by a new server: its memory of issued ballots is empty.
-    const restarted = await build({ databasePath: t.database.sqlite.name, sessionSecret: 'test-secret-that-is-long-enough-0123456789', loginRateLimit: { max: 1000, timeWindow: 60_000 } })
+    const restarted = await build({
+      databasePath: t.database.sqlite.name,
+      sessionSecret: 'test-secret-that-is-long-enough-0123456789',
+      loginRateLimit: { max: 1000, timeWindow: 60_000 },
+    })
     try {
       const same = Object.assign(new Agent(restarted), { cookies: a.cookies, csrf: a.csrf })
       const ballot = await same.get(`${base}/ballot`)
@@ -104,17 +125,26 @@ describe('a ballot in a child\'s hands', () => {
       expect(textOf(locked.body)).toContain('बॉक्स फिर से चालू हुआ, इसलिए इस टैबलेट पर खुला मतपत्र रद्द हो गया।')
       const cast = await same.post(`${base}/ballot`, { token, [`c_${contestId}`]: String(cand.Ravi) })
       expect(cast.statusCode).not.toBe(303)
-      expect(restarted.database.sqlite.prepare('SELECT voted FROM box_checkoffs WHERE child_id = ?').pluck().get(kids.Sunita)).toBe(0)
-    } finally { await restarted.close() }
+      expect(
+        restarted.database.sqlite
+          .prepare('SELECT voted FROM box_checkoffs WHERE child_id = ?')
+          .pluck()
+          .get(kids.Sunita),
+      ).toBe(0)
+    } finally {
+      await restarted.close()
+    }
   })
 })
 
 describe('a tablet a child cannot escape', () => {
-  it('a locked station is not opened anew with a new PIN alone: only with the account\'s password', async () => {
+  it("a locked station is not opened anew with a new PIN alone: only with the account's password", async () => {
     const a = await station()
     await vote(a, kids.Meena, cand.Ravi)
     // A ballot handed out and cancelled: the tablet is locked for the next child.
-    expect((await a.post(`${base}/station/ballot`, { childId: String(kids.Ravi) })).headers.location).toBe(`${base}/ballot`)
+    expect((await a.post(`${base}/station/ballot`, { childId: String(kids.Ravi) })).headers.location).toBe(
+      `${base}/ballot`,
+    )
     await a.post(`${base}/ballot/abandonment`)
     // The crafted request a child (or anyone) might send from the locked tablet: refused, still locked.
     const crafted = await a.post(`${base}/station`, { pin: '9999', confirm: '9999' })
@@ -132,11 +162,28 @@ describe('a tablet a child cannot escape', () => {
     expect(textOf((await a.get(`${base}/station`)).body)).toContain('डाले गए वोट')
   })
 
-  it('a station session reaches nothing but its station, whatever the route and method: the roll\'s pages only while the roll is open', async () => {
+  it("a station session reaches nothing but its station, whatever the route and method: the roll's pages only while the roll is open", async () => {
     const a = await station()
-    const routes = t.app.routeTable.filter((r) => ['GET', 'POST'].includes(r.method) && !/^\/(static|vendor)\//.test(r.url))
-    const child = [`${base}/station`, `${base}/station/unlock`, `${base}/ballot`, `${base}/ballot/thanks`, `${base}/ballot/abandonment`, '/logout', '/language', '/health']
-    const roll = [`${base}/station/ballot`, `${base}/station/closing`, `${base}/roll`, `${base}/roll/additions`, `${base}/station/voters/1`]
+    const routes = t.app.routeTable.filter(
+      (r) => ['GET', 'POST'].includes(r.method) && !/^\/(static|vendor)\//.test(r.url),
+    )
+    const child = [
+      `${base}/station`,
+      `${base}/station/unlock`,
+      `${base}/ballot`,
+      `${base}/ballot/thanks`,
+      `${base}/ballot/abandonment`,
+      '/logout',
+      '/language',
+      '/health',
+    ]
+    const roll = [
+      `${base}/station/ballot`,
+      `${base}/station/closing`,
+      `${base}/roll`,
+      `${base}/roll/additions`,
+      `${base}/station/voters/1`,
+    ]
     // Every route outside the station's own is sent back to the station (those are tested above).
     const sweep = async (allowed: string[]) => {
       const escaped: string[] = []
@@ -144,7 +191,8 @@ describe('a tablet a child cannot escape', () => {
         const url = r.url.replace(':id', String(electionId)).replace(/:[A-Za-z]+/g, '1')
         if (allowed.includes(url)) continue
         const res = r.method === 'GET' ? await a.get(url) : await a.post(url, {})
-        if (res.statusCode !== 303 || res.headers.location !== `${base}/station`) escaped.push(`${r.method} ${url}: ${res.statusCode} ${res.headers.location ?? ''}`)
+        if (res.statusCode !== 303 || res.headers.location !== `${base}/station`)
+          escaped.push(`${r.method} ${url}: ${res.statusCode} ${res.headers.location ?? ''}`)
       }
       return escaped
     }
@@ -155,7 +203,7 @@ describe('a tablet a child cannot escape', () => {
     expect(await sweep(child)).toEqual([]) // locked for the next child
   }, 120_000)
 
-  it('every page a logged-in person sees is sent no-store; the app\'s CSS and fonts stay cacheable', async () => {
+  it("every page a logged-in person sees is sent no-store; the app's CSS and fonts stay cacheable", async () => {
     const a = await t.agent().login('rekha')
     for (const url of [`/villages/${t.fx.villages.papdi.id}/children`, base, '/account/password']) {
       expect((await a.get(url)).headers['cache-control'], url).toBe('no-store')
@@ -179,14 +227,27 @@ describe('the sealed ballot box', () => {
     expect(sheet.replace(/\s/g, '')).toContain(json.ballotBox.digest)
     expect(sheet).toContain(`verify-count ${electionId}`)
 
-    const cli = (args: string[]) => spawnSync(path.join(projectRoot, 'node_modules/.bin/tsx'), ['src/cli.ts', ...args], { cwd: projectRoot, encoding: 'utf8', env: { ...process.env, DATABASE_PATH: t.database.sqlite.name } })
+    const cli = (args: string[]) =>
+      spawnSync(path.join(projectRoot, 'node_modules/.bin/tsx'), ['src/cli.ts', ...args], {
+        cwd: projectRoot,
+        encoding: 'utf8',
+        env: { ...process.env, DATABASE_PATH: t.database.sqlite.name },
+      })
     const ok = cli(['verify-count', String(electionId)])
     expect(ok.stdout).toContain('(matches)')
     expect(ok.stdout).toContain('The recount agrees with the result sheet.')
     expect(ok.status).toBe(0)
     // A ballot slipped into the box afterwards: the digest and the recount both disagree.
     const other = openDatabase(t.database.sqlite.name)
-    try { other.sqlite.prepare('UPDATE box_slots SET filled = 1, marks = x\'02\' WHERE id = (SELECT id FROM box_slots WHERE contest_id = ? AND NOT filled LIMIT 1)').run(contestId) } finally { other.close() }
+    try {
+      other.sqlite
+        .prepare(
+          "UPDATE box_slots SET filled = 1, marks = x'02' WHERE id = (SELECT id FROM box_slots WHERE contest_id = ? AND NOT filled LIMIT 1)",
+        )
+        .run(contestId)
+    } finally {
+      other.close()
+    }
     const bad = cli(['verify-count', String(electionId)])
     expect(bad.stdout).toContain('(DIFFERENT)')
     expect(bad.stdout).toContain('does NOT agree')

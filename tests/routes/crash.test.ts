@@ -12,7 +12,10 @@ import { Tablet } from '../helpers/tablet-client.ts'
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bp-crash-'))
 const dbFile = path.join(dir, 'crash.sqlite')
 let server: ChildProcess | undefined
-afterAll(() => { server?.kill('SIGKILL'); fs.rmSync(dir, { recursive: true, force: true }) })
+afterAll(() => {
+  server?.kill('SIGKILL')
+  fs.rmSync(dir, { recursive: true, force: true })
+})
 
 /**
  * A crash mid-burst: the server process is killed (SIGKILL) while four tablets cast. This proves
@@ -29,11 +32,29 @@ describe('a crash (the server process killed) during voting', () => {
     const port = 20_000 + Math.floor(Math.random() * 30_000)
     // node itself, not the tsx wrapper: SIGKILL must hit the process that holds the database.
     server = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-      cwd: projectRoot, stdio: 'ignore',
-      env: { ...process.env, PORT: String(port), HTTPS_PORT: '0', HOST: '127.0.0.1', DATABASE_PATH: dbFile, SESSION_SECRET: 'crash-test-secret-0123456789abcdefghij', NODE_ENV: 'production' },
+      cwd: projectRoot,
+      stdio: 'ignore',
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HTTPS_PORT: '0',
+        HOST: '127.0.0.1',
+        DATABASE_PATH: dbFile,
+        SESSION_SECRET: 'crash-test-secret-0123456789abcdefghij',
+        NODE_ENV: 'production',
+      },
     })
     const base = `http://127.0.0.1:${port}`
-    for (let i = 0; i < 150 && !(await fetch(`${base}/health`).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 100))
+    for (
+      let i = 0;
+      i < 150 &&
+      !(await fetch(`${base}/health`).then(
+        (r) => r.ok,
+        () => false,
+      ));
+      i++
+    )
+      await new Promise((r) => setTimeout(r, 100))
 
     const thanked: number[] = []
     const ids = Object.values(kids)
@@ -43,9 +64,12 @@ describe('a crash (the server process killed) during voting', () => {
       await tablet.openStation(election.id, 'rekha', PASSWORD)
       for (const childId of share) {
         try {
-          if (await tablet.vote(election.id, childId, { [`c_${contest.id}`]: String(candidates[childId % 2]) })) thanked.push(childId)
+          if (await tablet.vote(election.id, childId, { [`c_${contest.id}`]: String(candidates[childId % 2]) }))
+            thanked.push(childId)
           await tablet.unlock(election.id)
-        } catch { return } // the server is gone
+        } catch {
+          return
+        } // the server is gone
       }
     }
     const burst = Promise.all([0, 1, 2, 3].map((k) => voteAll(ids.filter((_, i) => i % 4 === k))))
@@ -64,8 +88,14 @@ describe('a crash (the server process killed) during voting', () => {
       expect(thanked.filter((id) => !checked.has(id))).toEqual([])
       expect(after.prepare('SELECT count(*) FROM box_slots WHERE filled').pluck().get()).toBe(checked.size)
       expect(after.pragma('integrity_check', { simple: true })).toBe('ok')
-    } finally { after.close() }
+    } finally {
+      after.close()
+    }
     const main = new Sqlite(dbFile)
-    try { expect(main.pragma('integrity_check', { simple: true })).toBe('ok') } finally { main.close() }
+    try {
+      expect(main.pragma('integrity_check', { simple: true })).toBe('ok')
+    } finally {
+      main.close()
+    }
   }, 120_000)
 })

@@ -13,23 +13,59 @@ beforeAll(async () => {
   t = await testApp()
   rekha = await t.agent().login('rekha')
   kids = villageChildren(t.database, t.fx.users.facilitator, t.fx.villages.papdi.id, [
-    ['Ravi', 'boy'], ['Sunil', 'boy'], ['Meena', 'girl'], ['Pooja', 'girl'], ['Gopal', 'boy'],
+    ['Ravi', 'boy'],
+    ['Sunil', 'boy'],
+    ['Meena', 'girl'],
+    ['Pooja', 'girl'],
+    ['Gopal', 'boy'],
   ])
 })
-afterAll(async () => { await t.close() })
+afterAll(async () => {
+  await t.close()
+})
 
 const nextYear = `${Number(todayIso().slice(0, 4)) + 1}-12-31`
-const contest = { name: 'Members', seats: '3', seatTitles: '', maxChoices: '', method: 'minimum', share: '1/2', girlsMinimum: '', rounding: 'up', protect: 'girls', tieBreak: 'girl-first', shortfall: 'release' }
+const contest = {
+  name: 'Members',
+  seats: '3',
+  seatTitles: '',
+  maxChoices: '',
+  method: 'minimum',
+  share: '1/2',
+  girlsMinimum: '',
+  rounding: 'up',
+  protect: 'girls',
+  tieBreak: 'girl-first',
+  shortfall: 'release',
+}
 const rows = (table: typeof contests | typeof candidates) => t.db.select({ n: count() }).from(table).get()!.n
 
 describe('an election over HTTP', () => {
   it('creates an election with the default ages, and refuses a term that ends before it starts', async () => {
     const form = await rekha.get(`/villages/${t.fx.villages.papdi.id}/elections/new`)
     expect(form.body).toContain('name="voterAgeMin" type="text" value="6"')
-    const bad = await rekha.post(`/villages/${t.fx.villages.papdi.id}/elections`, { title: 'BP 2026', termStart: todayIso(), termEnd: '2000-01-01', voterAgeMin: '6', voterAgeMax: '18', candidateAgeMin: '10', candidateAgeMax: '18', candidacy: 'age' })
+    const bad = await rekha.post(`/villages/${t.fx.villages.papdi.id}/elections`, {
+      title: 'BP 2026',
+      termStart: todayIso(),
+      termEnd: '2000-01-01',
+      voterAgeMin: '6',
+      voterAgeMax: '18',
+      candidateAgeMin: '10',
+      candidateAgeMax: '18',
+      candidacy: 'age',
+    })
     expect(bad.statusCode).toBe(422)
     expect(bad.body).toContain('id="e-termEnd">कार्यकाल शुरू होने के बाद ही ख़त्म हो सकता है।<')
-    const ok = await rekha.post(`/villages/${t.fx.villages.papdi.id}/elections`, { title: 'BP 2026', termStart: todayIso(), termEnd: nextYear, voterAgeMin: '6', voterAgeMax: '18', candidateAgeMin: '10', candidateAgeMax: '18', candidacy: 'age' })
+    const ok = await rekha.post(`/villages/${t.fx.villages.papdi.id}/elections`, {
+      title: 'BP 2026',
+      termStart: todayIso(),
+      termEnd: nextYear,
+      voterAgeMin: '6',
+      voterAgeMax: '18',
+      candidateAgeMin: '10',
+      candidateAgeMax: '18',
+      candidacy: 'age',
+    })
     expect(ok.statusCode).toBe(303)
     electionUrl = ok.headers.location as string
   })
@@ -38,8 +74,18 @@ describe('an election over HTTP', () => {
     ['0 seats', { seats: '0' }, 'seats', '1–50 के बीच की संख्या।'],
     ['more choices than seats', { maxChoices: '4' }, 'maxChoices', 'मतदाता सीटों से ज़्यादा उम्मीदवार नहीं चुन सकता।'],
     ['a share above one', { share: '1.5' }, 'share', 'दिए गए विकल्पों में से एक चुनें।'],
-    ['more girls than seats', { share: 'number', girlsMinimum: '4' }, 'girlsMinimum', 'लड़कियों की न्यूनतम संख्या सीटों से ज़्यादा नहीं हो सकती।'],
-    ['seat titles that do not match the seats', { seatTitles: 'Pradhan' }, 'seatTitles', 'हर सीट का एक पद लिखें (3 पंक्तियाँ), या कोई नहीं।'],
+    [
+      'more girls than seats',
+      { share: 'number', girlsMinimum: '4' },
+      'girlsMinimum',
+      'लड़कियों की न्यूनतम संख्या सीटों से ज़्यादा नहीं हो सकती।',
+    ],
+    [
+      'seat titles that do not match the seats',
+      { seatTitles: 'Pradhan' },
+      'seatTitles',
+      'हर सीट का एक पद लिखें (3 पंक्तियाँ), या कोई नहीं।',
+    ],
   ]
   for (const [what, change, field, message] of badContests) {
     it(`refuses a contest with ${what}, saying why at the field`, async () => {
@@ -53,7 +99,17 @@ describe('an election over HTTP', () => {
 
   it('adds contests, states the rule in one sentence, and warns when too few girls stand', async () => {
     expect((await rekha.post(`${electionUrl}/contests`, contest)).statusCode).toBe(303)
-    expect((await rekha.post(`${electionUrl}/contests`, { ...contest, name: 'Leaders', seats: '2', seatTitles: 'Pradhan\nUp-Pradhan', method: 'zipper' })).statusCode).toBe(303)
+    expect(
+      (
+        await rekha.post(`${electionUrl}/contests`, {
+          ...contest,
+          name: 'Leaders',
+          seats: '2',
+          seatTitles: 'Pradhan\nUp-Pradhan',
+          method: 'zipper',
+        })
+      ).statusCode,
+    ).toBe(303)
     expect((await rekha.post(`${electionUrl}/nominations`)).statusCode).toBe(303)
     const page = textOf((await rekha.get(electionUrl)).body)
     expect(page).toContain('3 सीटों में से कम से कम 2 सीटें लड़कियों को मिलनी हैं। अगर कम लड़कियाँ खड़ी हों')
@@ -62,11 +118,20 @@ describe('an election over HTTP', () => {
 
   it('nominates, refusing a child in two contests, an ineligible child and a duplicate symbol', async () => {
     const [members, leaders] = t.db.select().from(contests).all()
-    const nominate = (c: number, childId: number, symbol: string) => rekha.post(`${electionUrl}/contests/${c}/candidates`, { childId: String(childId), symbol })
-    for (const [name, symbol] of [['Ravi', 'sun'], ['Sunil', 'kite'], ['Meena', 'flower'], ['Gopal', 'tree']] as const) expect((await nominate(members.id, kids[name], symbol)).statusCode).toBe(303)
+    const nominate = (c: number, childId: number, symbol: string) =>
+      rekha.post(`${electionUrl}/contests/${c}/candidates`, { childId: String(childId), symbol })
+    for (const [name, symbol] of [
+      ['Ravi', 'sun'],
+      ['Sunil', 'kite'],
+      ['Meena', 'flower'],
+      ['Gopal', 'tree'],
+    ] as const)
+      expect((await nominate(members.id, kids[name], symbol)).statusCode).toBe(303)
     const twice = await nominate(leaders.id, kids.Meena, 'star')
     expect(twice.statusCode).toBe(422)
-    expect(twice.body).toContain('id="e-childId">Meena पहले से “Members” में उम्मीदवार है: एक बच्चा एक ही मुकाबले में खड़ा हो सकता है।<')
+    expect(twice.body).toContain(
+      'id="e-childId">Meena पहले से “Members” में उम्मीदवार है: एक बच्चा एक ही मुकाबले में खड़ा हो सकता है।<',
+    )
     const dup = await nominate(members.id, kids.Pooja, 'sun')
     expect(dup.statusCode).toBe(422)
     const stranger = await nominate(members.id, 999, 'bell')
@@ -86,12 +151,39 @@ describe('an election over HTTP', () => {
     const [members, leaders] = t.db.select().from(contests).all()
     const cands = t.db.select().from(candidates).all()
     const id = (name: string) => cands.find((c) => c.childId === kids[name])!.id
-    const tooMany = await rekha.post(`${electionUrl}/paper-counts`, { contestId: String(members.id), ballots: '5', [`votes_${id('Ravi')}`]: '6', [`votes_${id('Sunil')}`]: '0', [`votes_${id('Meena')}`]: '0', [`votes_${id('Gopal')}`]: '0' })
+    const tooMany = await rekha.post(`${electionUrl}/paper-counts`, {
+      contestId: String(members.id),
+      ballots: '5',
+      [`votes_${id('Ravi')}`]: '6',
+      [`votes_${id('Sunil')}`]: '0',
+      [`votes_${id('Meena')}`]: '0',
+      [`votes_${id('Gopal')}`]: '0',
+    })
     expect(tooMany.statusCode).toBe(422)
     expect(tooMany.body).toContain('वोट मतपत्रों से ज़्यादा हैं।')
     expect(tooMany.body).toContain(`name="votes_${id('Ravi')}" type="text" value="6"`)
-    expect((await rekha.post(`${electionUrl}/paper-counts`, { contestId: String(members.id), ballots: '20', note: 'booth 1', [`votes_${id('Ravi')}`]: '15', [`votes_${id('Sunil')}`]: '12', [`votes_${id('Meena')}`]: '9', [`votes_${id('Gopal')}`]: '12' })).statusCode).toBe(303)
-    expect((await rekha.post(`${electionUrl}/paper-counts`, { contestId: String(leaders.id), ballots: '10', [`votes_${id('Pooja')}`]: '10' })).statusCode).toBe(303)
+    expect(
+      (
+        await rekha.post(`${electionUrl}/paper-counts`, {
+          contestId: String(members.id),
+          ballots: '20',
+          note: 'booth 1',
+          [`votes_${id('Ravi')}`]: '15',
+          [`votes_${id('Sunil')}`]: '12',
+          [`votes_${id('Meena')}`]: '9',
+          [`votes_${id('Gopal')}`]: '12',
+        })
+      ).statusCode,
+    ).toBe(303)
+    expect(
+      (
+        await rekha.post(`${electionUrl}/paper-counts`, {
+          contestId: String(leaders.id),
+          ballots: '10',
+          [`votes_${id('Pooja')}`]: '10',
+        })
+      ).statusCode,
+    ).toBe(303)
     expect((await rekha.get(`${electionUrl}/result`)).statusCode).toBe(409)
     const closed = await rekha.post(`${electionUrl}/closing`, { source: 'random' })
     expect(closed.headers.location).toBe(`${electionUrl}/result`)
@@ -104,16 +196,23 @@ describe('an election over HTTP', () => {
     const data = json.json()
     const m = data.contests[0]
     expect(m.girlsRequired).toBe(2)
-    expect(m.candidates.map((c: { name: string; votes: number }) => [c.name, c.votes])).toEqual(expect.arrayContaining([['Ravi', 15], ['Meena', 9]]))
+    expect(m.candidates.map((c: { name: string; votes: number }) => [c.name, c.votes])).toEqual(
+      expect.arrayContaining([
+        ['Ravi', 15],
+        ['Meena', 9],
+      ]),
+    )
     expect(m.elected.map((s: { candidateId: number | null }) => s.candidateId)).toContain(id('Meena'))
     expect(m.steps.some((s: { kind: string }) => s.kind === 'swap')).toBe(true)
     const csv = await rekha.get(`${electionUrl}/result.csv`)
     expect(csv.headers['content-type']).toContain('text/csv')
-    expect(csv.body.split('\r\n')[0]).toBe('\uFEFFcontest,rank,candidate,gender,symbol,votes,lot,elected,seat,seat_title')
+    expect(csv.body.split('\r\n')[0]).toBe(
+      '\uFEFFcontest,rank,candidate,gender,symbol,votes,lot,elected,seat,seat_title',
+    )
     expect(csv.body).toMatch(/Members,1,Ravi,boy,sun,15,\d,yes,1,/)
   })
 
-  it('publishes the result: the elected become the Bal Panchayat; only the village\'s staff may download it', async () => {
+  it("publishes the result: the elected become the Bal Panchayat; only the village's staff may download it", async () => {
     const res = await rekha.post(`${electionUrl}/publication`)
     expect(res.headers.location).toBe(`/villages/${t.fx.villages.papdi.id}/bal-panchayat`)
     const bp = textOf((await rekha.get(res.headers.location as string)).body)
@@ -134,7 +233,9 @@ describe('the contest form', () => {
     expect(textOf(form.body)).toContain('10 सीटों में से कम से कम 5 सीटें लड़कियों को मिलनी हैं।')
     const query = new URLSearchParams({ ...contest, seats: '5', share: '3/5', shortfall: 'vacant' }).toString()
     const live = await rekha.get(`${electionUrl}/contests/rule?${query}`, { 'hx-request': 'true' })
-    expect(live.body.trim()).toBe('5 सीटों में से कम से कम 3 सीटें लड़कियों को मिलनी हैं। अगर कम लड़कियाँ खड़ी हों, तो उनकी सीटें खाली रहेंगी और बाद में केवल लड़कियों के उप-चुनाव से भरी जाएँगी।')
+    expect(live.body.trim()).toBe(
+      '5 सीटों में से कम से कम 3 सीटें लड़कियों को मिलनी हैं। अगर कम लड़कियाँ खड़ी हों, तो उनकी सीटें खाली रहेंगी और बाद में केवल लड़कियों के उप-चुनाव से भरी जाएँगी।',
+    )
     const half = await rekha.get(`${electionUrl}/contests/rule?seats=abc`, { 'hx-request': 'true' })
     expect(half.statusCode).toBe(200)
     expect(half.body.trim()).toBe('')

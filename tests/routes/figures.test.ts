@@ -15,7 +15,9 @@ beforeAll(async () => {
   kids = seatBalPanchayat(t.database, t.fx.users.facilitator, t.fx.villages.papdi.id, commonBalPanchayat)
   closedMeetingWithResolutions(t.database, t.fx.users.facilitator, t.fx.villages.papdi.id, kids, 1)
 })
-afterAll(async () => { await t.close() })
+afterAll(async () => {
+  await t.close()
+})
 
 describe('the figures page', () => {
   it('shows the coordinator every table with its chart, for all villages or one', async () => {
@@ -26,7 +28,9 @@ describe('the figures page', () => {
     expect(page).toContain('10 में से 6 लड़कियाँ (60%)')
     expect(page).toContain('लड़कियाँ: 33% (6 में से 2)')
     expect(res.body).toMatch(/<svg class="chart"[^>]*role="img"/)
-    expect(textOf((await coordinator.get(`/figures?village=${t.fx.villages.bhangdoli.id}`)).body)).toContain('अभी गिनने को कुछ नहीं।')
+    expect(textOf((await coordinator.get(`/figures?village=${t.fx.villages.bhangdoli.id}`)).body)).toContain(
+      'अभी गिनने को कुछ नहीं।',
+    )
     expect((await coordinator.get('/figures?village=abc')).statusCode).toBe(200)
   })
 
@@ -56,7 +60,9 @@ describe('a child’s data', () => {
     expect((await rekha.get(`${url()}/export.json`)).statusCode).toBe(403)
     const kamla = await t.agent().login('kamla')
     expect((await kamla.get(`${url()}/export.json`)).statusCode).toBe(403)
-    expect((await coordinator.get(`/villages/${t.fx.villages.bhangdoli.id}/children/${kids.Sunita}/export.json`)).statusCode).toBe(404)
+    expect(
+      (await coordinator.get(`/villages/${t.fx.villages.bhangdoli.id}/children/${kids.Sunita}/export.json`)).statusCode,
+    ).toBe(404)
   })
 
   it('is erased by the coordinator after confirming, and the facilitator sees only the erased record', async () => {
@@ -70,7 +76,14 @@ describe('a child’s data', () => {
     const page = textOf((await rekha.get(url())).body)
     expect(page).toContain('निजी डेटा मिटाया')
     expect(page).not.toContain('Sunita')
-    const edit = await rekha.post(url(), { name: 'Sunita', gender: 'girl', dateOfBirth: '2012-01-01', ward: '1', inSchool: 'yes', guardianName: 'x' })
+    const edit = await rekha.post(url(), {
+      name: 'Sunita',
+      gender: 'girl',
+      dateOfBirth: '2012-01-01',
+      ward: '1',
+      inSchool: 'yes',
+      guardianName: 'x',
+    })
     expect(edit.statusCode).toBe(409)
   })
 })

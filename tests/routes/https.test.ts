@@ -27,10 +27,19 @@ let electionId: number
 beforeAll(async () => {
   database = freshDatabase()
   certificate = await ensureBoxCertificate(path.join(database.dir, 'tls'), { hostname: 'papdi-box', addresses: [BOX] })
-  app = await build({ database, sessionSecret: 'test-secret-that-is-long-enough-0123456789', loginRateLimit: { max: 1000, timeWindow: 60_000 }, https: { port: HTTPS_PORT, httpPort: 3000, certificate } })
+  app = await build({
+    database,
+    sessionSecret: 'test-secret-that-is-long-enough-0123456789',
+    loginRateLimit: { max: 1000, timeWindow: 60_000 },
+    https: { port: HTTPS_PORT, httpPort: 3000, certificate },
+  })
   const fx = await seedVillages(database)
   const ctx = { db: database.db, actor: fx.users.facilitator, lang: 'en' as const, t: translator('en') }
-  const kids = villageChildren(database, fx.users.facilitator, fx.villages.papdi.id, [['Ravi', 'boy'], ['Meena', 'girl'], ['Sunita', 'girl']])
+  const kids = villageChildren(database, fx.users.facilitator, fx.villages.papdi.id, [
+    ['Ravi', 'boy'],
+    ['Meena', 'girl'],
+    ['Sunita', 'girl'],
+  ])
   electionId = createElection(ctx, fx.villages.papdi.id, electionInput()).id
   const contest = addContest(ctx, electionId, contestInput({ seats: '1' })).id
   openNominations(ctx, electionId)
@@ -46,7 +55,11 @@ afterAll(async () => {
 
 /** Another device on the village Wi-Fi, over plain HTTP to the box's address. */
 const fromTablet = (options: InjectOptions) =>
-  app.inject({ ...options, remoteAddress: TABLET, headers: { host: `${BOX}:3000`, accept: 'text/html', ...(options.headers ?? {}) } })
+  app.inject({
+    ...options,
+    remoteAddress: TABLET,
+    headers: { host: `${BOX}:3000`, accept: 'text/html', ...(options.headers ?? {}) },
+  })
 /** A browser-like client on another device: the Agent of the route tests, its requests sent from the tablet. */
 const tabletAgent = () => new Agent({ inject: fromTablet } as unknown as FastifyInstance)
 const count = (table: string) => database.sqlite.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number
@@ -58,13 +71,18 @@ describe('plain HTTP from another device', () => {
     expect(login.headers.location).toBe(`https://${BOX}:${HTTPS_PORT}/login?next=%2Fvillages`)
     expect(login.headers['set-cookie']).toBeUndefined()
     const head = await fromTablet({ method: 'HEAD', url: `/elections/${electionId}/station` })
-    expect([head.statusCode, head.headers.location]).toEqual([302, `https://${BOX}:${HTTPS_PORT}/elections/${electionId}/station`])
+    expect([head.statusCode, head.headers.location]).toEqual([
+      302,
+      `https://${BOX}:${HTTPS_PORT}/elections/${electionId}/station`,
+    ])
     const byName = await fromTablet({ method: 'GET', url: '/', headers: { host: 'papdi-box.local:3000' } })
     expect(byName.headers.location).toBe(`https://papdi-box.local:${HTTPS_PORT}/`)
     const v6 = await fromTablet({ method: 'GET', url: '/inbox', headers: { host: '[fe80::1]:3000' } })
     expect(v6.headers.location).toBe(`https://[fe80::1]:${HTTPS_PORT}/inbox`)
     // A page that does not exist goes the same way: the secure address answers it.
-    expect((await fromTablet({ method: 'GET', url: '/no-such-page' })).headers.location).toBe(`https://${BOX}:${HTTPS_PORT}/no-such-page`)
+    expect((await fromTablet({ method: 'GET', url: '/no-such-page' })).headers.location).toBe(
+      `https://${BOX}:${HTTPS_PORT}/no-such-page`,
+    )
   })
 
   it('a host it cannot put into an address, or a path that is not one, never becomes the redirect', async () => {
@@ -79,16 +97,26 @@ describe('plain HTTP from another device', () => {
     expect(String(odd.headers.location ?? '')).toMatch(new RegExp(`^https://${BOX.replace(/\./g, '\\.')}:3443/`))
   })
 
-  it('a login sent over plain HTTP is refused, in the user\'s language, and makes no session', async () => {
+  it("a login sent over plain HTTP is refused, in the user's language, and makes no session", async () => {
     const sessions = count('sessions')
-    const res = await fromTablet({ method: 'POST', url: '/login', payload: `username=rekha&password=${PASSWORD}`, headers: { 'content-type': 'application/x-www-form-urlencoded' } })
+    const res = await fromTablet({
+      method: 'POST',
+      url: '/login',
+      payload: `username=rekha&password=${PASSWORD}`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    })
     expect(res.statusCode).toBe(403)
     expect(res.headers['set-cookie']).toBeUndefined()
     expect(res.headers['cache-control']).toBe('no-store')
     expect(textOf(res.body)).toContain('कुछ नहीं किया गया')
     expect(res.body).toContain(`href="https://${BOX}:${HTTPS_PORT}/"`)
     expect(count('sessions')).toBe(sessions)
-    const english = await fromTablet({ method: 'POST', url: '/login', payload: 'username=rekha', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: 'lang=en' } })
+    const english = await fromTablet({
+      method: 'POST',
+      url: '/login',
+      payload: 'username=rekha',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: 'lang=en' },
+    })
     expect(english.statusCode).toBe(403)
     expect(textOf(english.body)).toContain('Nothing was done')
     expect(count('sessions')).toBe(sessions)
@@ -96,8 +124,11 @@ describe('plain HTTP from another device', () => {
 
   it('every other method is refused too, whatever its body, with no server error', async () => {
     for (const [method, url, type, payload] of [
-      ['PUT', '/login', 'text/plain', 'x'], ['DELETE', '/elections/1', undefined, undefined], ['PATCH', '/no-such-page', 'application/json', '{'],
-      ['POST', '/login', 'application/json', '{"username":'], ['POST', `/elections/${electionId}/ballot`, 'multipart/form-data', '--x'],
+      ['PUT', '/login', 'text/plain', 'x'],
+      ['DELETE', '/elections/1', undefined, undefined],
+      ['PATCH', '/no-such-page', 'application/json', '{'],
+      ['POST', '/login', 'application/json', '{"username":'],
+      ['POST', `/elections/${electionId}/ballot`, 'multipart/form-data', '--x'],
     ] as const) {
       const res = await fromTablet({ method, url, payload, headers: type ? { 'content-type': type } : {} })
       expect(res.statusCode, `${method} ${url}`).toBe(403)
@@ -112,7 +143,9 @@ describe('plain HTTP from another device', () => {
     const audit = count('audit_log')
     const cookie = [...atBox.cookies].map(([k, v]) => `${k}=${v}`).join('; ')
     const res = await fromTablet({
-      method: 'POST', url: `/elections/${electionId}/station`, payload: new URLSearchParams({ _csrf: atBox.csrf, pin: '4826', confirm: '4826' }).toString(),
+      method: 'POST',
+      url: `/elections/${electionId}/station`,
+      payload: new URLSearchParams({ _csrf: atBox.csrf, pin: '4826', confirm: '4826' }).toString(),
       headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
     })
     expect(res.statusCode).toBe(403)
@@ -121,7 +154,9 @@ describe('plain HTTP from another device', () => {
     // The station is still closed: the same session is asked for a PIN to open it.
     expect(textOf((await atBox.get(`/elections/${electionId}/station`)).body)).toContain('इस टैबलेट पर मतदान केंद्र खोलें')
     // At the box the same form opens it, as before.
-    expect((await atBox.post(`/elections/${electionId}/station`, { pin: '4826', confirm: '4826' })).headers.location).toBe(`/elections/${electionId}/station`)
+    expect(
+      (await atBox.post(`/elections/${electionId}/station`, { pin: '4826', confirm: '4826' })).headers.location,
+    ).toBe(`/elections/${electionId}/station`)
   })
 
   it('the certificate page is served, with the QR code, the fingerprint and the secure address', async () => {
@@ -146,7 +181,7 @@ describe('plain HTTP from another device', () => {
     expect(textOf(english.body)).toContain('Encryption & credentials → Install a certificate → CA certificate')
   })
 
-  it('the download is the CA certificate, and nothing else of the box\'s keys is served', async () => {
+  it("the download is the CA certificate, and nothing else of the box's keys is served", async () => {
     const res = await fromTablet({ method: 'GET', url: CRT })
     expect(res.statusCode).toBe(200)
     expect(res.headers['content-type']).toBe('application/x-x509-ca-cert')
@@ -156,7 +191,14 @@ describe('plain HTTP from another device', () => {
     expect(ca.ca).toBe(true)
     expect(new X509Certificate(certificate.cert).verify(ca.publicKey)).toBe(true)
     // No route serves the tls folder: at the box these are pages that do not exist (the login, for a stranger).
-    for (const url of ['/certificate/ca.key', '/certificate/server.key', '/certificate/../tls/ca.key', '/static/../tls/ca.key', '/static/%2e%2e/tls/ca.key', '/certificate/ca.crt']) {
+    for (const url of [
+      '/certificate/ca.key',
+      '/certificate/server.key',
+      '/certificate/../tls/ca.key',
+      '/static/../tls/ca.key',
+      '/static/%2e%2e/tls/ca.key',
+      '/certificate/ca.crt',
+    ]) {
       const atBox = await app.inject({ method: 'GET', url })
       expect([303, 404], url).toContain(atBox.statusCode)
       expect(atBox.body, url).not.toContain('PRIVATE KEY')
@@ -165,7 +207,12 @@ describe('plain HTTP from another device', () => {
   })
 
   it('what the certificate page needs is served too: styles, fonts, htmx, the health check, the language switch', async () => {
-    for (const url of ['/static/app.css', '/vendor/htmx/htmx.min.js', '/vendor/fonts/noto-sans-devanagari-devanagari-400-normal.woff2', '/health']) {
+    for (const url of [
+      '/static/app.css',
+      '/vendor/htmx/htmx.min.js',
+      '/vendor/fonts/noto-sans-devanagari-devanagari-400-normal.woff2',
+      '/health',
+    ]) {
       expect((await fromTablet({ method: 'GET', url })).statusCode, url).toBe(200)
     }
     expect((await fromTablet({ method: 'GET', url: '/health' })).json()).toEqual({ status: 'ok' })
@@ -201,7 +248,12 @@ describe('plain HTTP from another device', () => {
     // Never "localhost" in the QR code's link when the box has a network address to give.
     const qrLink = /डाउनलोड का लिंक:<br><code class="address">([^<]+)</.exec(res.body.replace(/<wbr>/g, ''))?.[1] ?? ''
     expect(qrLink).toMatch(/^http:\/\/.+:3000\/certificate\/bal-panchayat-ca\.crt$/)
-    if (Object.values(os.networkInterfaces()).flat().some((a) => a && !a.internal && a.family === 'IPv4')) expect(qrLink).not.toContain('localhost')
+    if (
+      Object.values(os.networkInterfaces())
+        .flat()
+        .some((a) => a && !a.internal && a.family === 'IPv4')
+    )
+      expect(qrLink).not.toContain('localhost')
   })
 })
 
@@ -221,13 +273,21 @@ describe('an app built without HTTPS (tests, tools)', () => {
 
 describe('the real server', () => {
   let box: BoxServer
-  beforeAll(async () => { box = await startBox(seedVillages) }, 90_000)
-  afterAll(async () => { await box?.stop() })
+  beforeAll(async () => {
+    box = await startBox(seedVillages)
+  }, 90_000)
+  afterAll(async () => {
+    await box?.stop()
+  })
 
-  const setCookie = (headers: Record<string, unknown>, name = 'bp_session') => [headers['set-cookie'] ?? []].flat().map(String).find((c) => c.startsWith(`${name}=`))
+  const setCookie = (headers: Record<string, unknown>, name = 'bp_session') =>
+    [headers['set-cookie'] ?? []]
+      .flat()
+      .map(String)
+      .find((c) => c.startsWith(`${name}=`))
   const csrfOf = (html: string) => /name="csrf-token" content="([^"]+)"/.exec(html)?.[1] ?? ''
 
-  it('serves the login over HTTPS, trusted through the box\'s CA alone, with a Secure CSRF cookie (and no session for a visitor)', async () => {
+  it("serves the login over HTTPS, trusted through the box's CA alone, with a Secure CSRF cookie (and no session for a visitor)", async () => {
     for (const base of [box.https, box.https.replace('127.0.0.1', 'localhost')]) {
       const res = await httpsRequest(`${base}/login`, box.ca)
       expect(res.status, base).toBe(200)
@@ -242,7 +302,10 @@ describe('the real server', () => {
   })
 
   it('is not trusted through any other authority', async () => {
-    const stranger = await ensureBoxCertificate(path.join(box.dir, 'stranger-tls'), { hostname: 'stranger', addresses: [] })
+    const stranger = await ensureBoxCertificate(path.join(box.dir, 'stranger-tls'), {
+      hostname: 'stranger',
+      addresses: [],
+    })
     await expect(httpsRequest(`${box.https}/login`, stranger.ca.pem)).rejects.toThrow()
   })
 
@@ -257,9 +320,13 @@ describe('the real server', () => {
 
   it('a login over HTTPS gets Secure cookies, even for a visit begun over plain HTTP', async () => {
     const page = await fetch(`${box.http}/login`, { redirect: 'manual' })
-    const started = page.headers.getSetCookie().find((c) => c.startsWith('bp_csrf='))!.split(';')[0]
+    const started = page.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('bp_csrf='))!
+      .split(';')[0]
     const res = await httpsRequest(`${box.https}/login`, box.ca, {
-      method: 'POST', body: new URLSearchParams({ _csrf: csrfOf(await page.text()), username: 'rekha', password: PASSWORD }).toString(),
+      method: 'POST',
+      body: new URLSearchParams({ _csrf: csrfOf(await page.text()), username: 'rekha', password: PASSWORD }).toString(),
       headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: started },
     })
     expect(res.status).toBe(303)

@@ -12,10 +12,18 @@ beforeAll(async () => {
   t = await testApp()
   rekha = await t.agent().login('rekha')
   kids = seatBalPanchayat(t.database, t.fx.users.facilitator, t.fx.villages.papdi.id, commonBalPanchayat)
-  const res = await rekha.post(`/villages/${t.fx.villages.papdi.id}/meetings`, { date: todayIso(), time: '10:30', place: 'Chaupal', chairChildId: '', agenda: 'Hand pump' })
+  const res = await rekha.post(`/villages/${t.fx.villages.papdi.id}/meetings`, {
+    date: todayIso(),
+    time: '10:30',
+    place: 'Chaupal',
+    chairChildId: '',
+    agenda: 'Hand pump',
+  })
   url = res.headers.location as string
 })
-afterAll(async () => { await t.close() })
+afterAll(async () => {
+  await t.close()
+})
 
 const meeting = () => t.db.select().from(meetings).get()!
 
@@ -26,7 +34,12 @@ describe('a meeting’s details and the village’s quorum rule', () => {
     expect(bad.statusCode).toBe(422)
     expect(bad.body).toContain('बाल पंचायत का कोई सदस्य चुनें।')
     expect(meeting().time).toBe('10:30')
-    const ok = await rekha.post(url, { date: todayIso(), time: '11:00', place: 'Panchayat bhavan', chairChildId: String(kids.Sunita) })
+    const ok = await rekha.post(url, {
+      date: todayIso(),
+      time: '11:00',
+      place: 'Panchayat bhavan',
+      chairChildId: String(kids.Sunita),
+    })
     expect(ok.statusCode).toBe(303)
     expect(meeting()).toMatchObject({ time: '11:00', place: 'Panchayat bhavan', chairChildId: kids.Sunita })
   })
@@ -39,10 +52,14 @@ describe('a meeting’s details and the village’s quorum rule', () => {
     expect(t.db.select().from(quorumRules).all()).toEqual([])
     const ok = await rekha.post(`${villageUrl}/quorum`, { members: '2/3', girls: '1/2' })
     expect(ok.statusCode).toBe(303)
-    expect(textOf((await rekha.get(`${villageUrl}/meetings`)).body)).toContain('कोरम: कम से कम दो-तिहाई सदस्य उपस्थित हों, और उपस्थित लोगों में कम से कम आधी लड़कियाँ हों।')
+    expect(textOf((await rekha.get(`${villageUrl}/meetings`)).body)).toContain(
+      'कोरम: कम से कम दो-तिहाई सदस्य उपस्थित हों, और उपस्थित लोगों में कम से कम आधी लड़कियाँ हों।',
+    )
     await rekha.post(`${url}/start`)
     expect(meeting()).toMatchObject({ quorumMembers: '2/3', quorumGirls: '1/2' })
-    expect((await rekha.post(url, { date: todayIso(), time: '12:00', place: 'x', chairChildId: '' })).statusCode).toBe(409)
+    expect((await rekha.post(url, { date: todayIso(), time: '12:00', place: 'x', chairChildId: '' })).statusCode).toBe(
+      409,
+    )
   })
 
   it('records other children and adults present, refusing a negative count', async () => {
@@ -60,7 +77,7 @@ describe('a meeting’s details and the village’s quorum rule', () => {
     const itemId = /\/items\/(\d+)\/actions/.exec(page)![1]
     const bad = await rekha.post(`${url}/items/${itemId}/actions`, { what: '', who: 'Ravi', byDate: '2026-02-30' })
     expect(bad.statusCode).toBe(422)
-    expect(bad.body).toContain('id="e-what-' + itemId + '"')
+    expect(bad.body).toContain(`id="e-what-${itemId}"`)
     expect(bad.body).toContain('value="Ravi"')
     await rekha.post(`${url}/items/${itemId}/actions`, { what: 'Photograph the pump', who: 'Ravi', byDate: '' })
     const point = t.db.select().from(actionPoints).get()!

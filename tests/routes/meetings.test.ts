@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { count, eq } from 'drizzle-orm'
+import { count } from 'drizzle-orm'
 import { testApp, textOf, type TestApp, type Agent } from '../helpers/app.ts'
 import { commonBalPanchayat, resolutionForm, seatBalPanchayat } from '../helpers/meetings.ts'
 import { agendaItems, attendance, meetings, minutes } from '../../src/meetings/tables.ts'
@@ -15,16 +15,30 @@ beforeAll(async () => {
   rekha = await t.agent().login('rekha')
   kids = seatBalPanchayat(t.database, t.fx.users.facilitator, t.fx.villages.papdi.id, commonBalPanchayat)
 })
-afterAll(async () => { await t.close() })
+afterAll(async () => {
+  await t.close()
+})
 
-const rows = (table: typeof meetings | typeof resolutions | typeof agendaItems) => t.db.select({ n: count() }).from(table).get()!.n
-const schedule = { date: todayIso(), time: '16:00', place: 'School verandah', chairChildId: '', agenda: 'Hand pump in ward 2\nGirls toilet' }
+const rows = (table: typeof meetings | typeof resolutions | typeof agendaItems) =>
+  t.db.select({ n: count() }).from(table).get()!.n
+const schedule = {
+  date: todayIso(),
+  time: '16:00',
+  place: 'School verandah',
+  chairChildId: '',
+  agenda: 'Hand pump in ward 2\nGirls toilet',
+}
 const htmx = { 'hx-request': 'true' }
-const tick = (name: string, present = true) => rekha.post(`${url}/attendance/${kids[name]}`, { present: present ? '1' : '' }, htmx)
+const tick = (name: string, present = true) =>
+  rekha.post(`${url}/attendance/${kids[name]}`, { present: present ? '1' : '' }, htmx)
 
 describe('scheduling a meeting over HTTP', () => {
   it('refuses a bad time and an empty place in Hindi, keeps what was typed, and creates nothing', async () => {
-    const res = await rekha.post(`/villages/${t.fx.villages.papdi.id}/meetings`, { ...schedule, time: '25:99', place: '' })
+    const res = await rekha.post(`/villages/${t.fx.villages.papdi.id}/meetings`, {
+      ...schedule,
+      time: '25:99',
+      place: '',
+    })
     expect(res.statusCode).toBe(422)
     expect(res.body).toContain('id="e-time">समय लिखें, जैसे 16:30।<')
     expect(res.body).toContain('id="e-place">')
@@ -55,7 +69,14 @@ describe('scheduling a meeting over HTTP', () => {
     expect(items.map((i) => i.title)).toEqual(['Hand pump in ward 2', 'Girls toilet', 'Cricket ground'])
     await rekha.post(`${url}/agenda/${items[2].id}/move`, { direction: 'up' })
     await rekha.post(`${url}/agenda/${items[0].id}/removal`)
-    expect(t.db.select().from(agendaItems).orderBy(agendaItems.position).all().map((i) => i.title)).toEqual(['Cricket ground', 'Girls toilet'])
+    expect(
+      t.db
+        .select()
+        .from(agendaItems)
+        .orderBy(agendaItems.position)
+        .all()
+        .map((i) => i.title),
+    ).toEqual(['Cricket ground', 'Girls toilet'])
   })
 })
 
@@ -75,27 +96,68 @@ describe('holding the meeting over HTTP', () => {
     expect(plain.statusCode).toBe(303)
     expect(plain.headers.location).toBe(`${url}#attendance`)
     await tick('Pooja', false)
-    expect(t.db.select().from(attendance).all().filter((a) => a.presentAt).length).toBe(6)
+    expect(
+      t.db
+        .select()
+        .from(attendance)
+        .all()
+        .filter((a) => a.presentAt).length,
+    ).toBe(6)
   })
 
   it('refuses a resolution moved by an absent member or with more hands than members present, writing nothing', async () => {
-    const absent = await rekha.post(`${url}/resolutions`, resolutionForm({ proposerChildId: String(kids.Pooja), seconderChildId: String(kids.Ravi) }))
+    const absent = await rekha.post(
+      `${url}/resolutions`,
+      resolutionForm({ proposerChildId: String(kids.Pooja), seconderChildId: String(kids.Ravi) }),
+    )
     expect(absent.statusCode).toBe(422)
     expect(absent.body).toContain('id="e-proposerChildId">केवल उपस्थित चिह्नित सदस्य ही प्रस्ताव रख या उसका समर्थन कर सकते हैं।<')
     expect(absent.body).toContain('value="A girls toilet at the primary school"')
-    const many = await rekha.post(`${url}/resolutions`, resolutionForm({ proposerChildId: String(kids.Meena), seconderChildId: String(kids.Ravi), votesFor: '7' }))
+    const many = await rekha.post(
+      `${url}/resolutions`,
+      resolutionForm({ proposerChildId: String(kids.Meena), seconderChildId: String(kids.Ravi), votesFor: '7' }),
+    )
     expect(many.statusCode).toBe(422)
     expect(many.body).toContain('मतों का जोड़ उपस्थित 6 सदस्यों से अधिक है।')
-    const garbage = await rekha.post(`${url}/resolutions`, { title: 'x'.repeat(10_000), category: 'politics', votesFor: '-1', proposerChildId: 'abc' })
+    const garbage = await rekha.post(`${url}/resolutions`, {
+      title: 'x'.repeat(10_000),
+      category: 'politics',
+      votesFor: '-1',
+      proposerChildId: 'abc',
+    })
     expect(garbage.statusCode).toBe(422)
     expect(rows(resolutions)).toBe(0)
   })
 
   it('passes one resolution with a number and records another as failed', async () => {
-    const item = t.db.select().from(agendaItems).all().find((i) => i.title === 'Girls toilet')!
-    const pass = await rekha.post(`${url}/resolutions`, resolutionForm({ agendaItemId: String(item.id), proposerChildId: String(kids.Meena), seconderChildId: String(kids.Sunita), votesFor: '5', votesAgainst: '1' }))
+    const item = t.db
+      .select()
+      .from(agendaItems)
+      .all()
+      .find((i) => i.title === 'Girls toilet')!
+    const pass = await rekha.post(
+      `${url}/resolutions`,
+      resolutionForm({
+        agendaItemId: String(item.id),
+        proposerChildId: String(kids.Meena),
+        seconderChildId: String(kids.Sunita),
+        votesFor: '5',
+        votesAgainst: '1',
+      }),
+    )
     expect(pass.statusCode).toBe(303)
-    const fail = await rekha.post(`${url}/resolutions`, resolutionForm({ title: 'Close the liquor shop', category: 'safety', proposerChildId: String(kids.Ravi), seconderChildId: String(kids.Sunil), votesFor: '2', votesAgainst: '2', votesAbstain: '2' }))
+    const fail = await rekha.post(
+      `${url}/resolutions`,
+      resolutionForm({
+        title: 'Close the liquor shop',
+        category: 'safety',
+        proposerChildId: String(kids.Ravi),
+        seconderChildId: String(kids.Sunil),
+        votesFor: '2',
+        votesAgainst: '2',
+        votesAbstain: '2',
+      }),
+    )
     expect(fail.statusCode).toBe(303)
     const page = textOf((await rekha.get(url)).body)
     expect(page).toContain(`पारित · क्रमांक Papdi/${todayIso().slice(0, 4)}/1`)
@@ -106,16 +168,32 @@ describe('holding the meeting over HTTP', () => {
   it('autosaves minutes as JSON and refuses a save made from an older revision', async () => {
     const item = t.db.select().from(agendaItems).all()[0]
     const json = { accept: 'application/json' }
-    const saved = await rekha.post(`${url}/items/${item.id}/minutes`, { discussion: 'We want a ground near the school.', decisions: '', revision: '0' }, json)
+    const saved = await rekha.post(
+      `${url}/items/${item.id}/minutes`,
+      { discussion: 'We want a ground near the school.', decisions: '', revision: '0' },
+      json,
+    )
     expect(saved.statusCode).toBe(200)
     expect(saved.json().revision).toBe(1)
-    const stale = await rekha.post(`${url}/items/${item.id}/minutes`, { discussion: 'Other text', decisions: '', revision: '0' }, json)
+    const stale = await rekha.post(
+      `${url}/items/${item.id}/minutes`,
+      { discussion: 'Other text', decisions: '', revision: '0' },
+      json,
+    )
     expect(stale.statusCode).toBe(409)
     expect(stale.json().error).toContain('किसी और ने')
-    const tooLong = await rekha.post(`${url}/items/${item.id}/minutes`, { discussion: 'x'.repeat(20_001), decisions: '' }, json)
+    const tooLong = await rekha.post(
+      `${url}/items/${item.id}/minutes`,
+      { discussion: 'x'.repeat(20_001), decisions: '' },
+      json,
+    )
     expect(tooLong.statusCode).toBe(422)
     expect(t.db.select().from(minutes).get()!.discussion).toBe('We want a ground near the school.')
-    const plain = await rekha.post(`${url}/items/${item.id}/minutes`, { discussion: 'We want a ground near the school.', decisions: 'Ask the Sarpanch.', revision: '1' })
+    const plain = await rekha.post(`${url}/items/${item.id}/minutes`, {
+      discussion: 'We want a ground near the school.',
+      decisions: 'Ask the Sarpanch.',
+      revision: '1',
+    })
     expect(plain.statusCode).toBe(303)
   })
 
@@ -133,7 +211,10 @@ describe('holding the meeting over HTTP', () => {
     expect((await tick('Seema')).statusCode).toBe(409)
     const empty = await rekha.post(`${url}/amendments`, { agendaItemId: '', text: '' })
     expect(empty.statusCode).toBe(422)
-    const ok = await rekha.post(`${url}/amendments`, { agendaItemId: String(item.id), text: 'The ground is behind the school, not near it.' })
+    const ok = await rekha.post(`${url}/amendments`, {
+      agendaItemId: String(item.id),
+      text: 'The ground is behind the school, not near it.',
+    })
     expect(ok.statusCode).toBe(303)
     expect(t.db.select().from(minutes).get()!.decisions).toBe('Ask the Sarpanch.')
   })

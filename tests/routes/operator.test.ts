@@ -19,14 +19,28 @@ import { todayIso } from '../../src/web/dates.ts'
 const tsx = path.join(projectRoot, 'node_modules/.bin/tsx')
 let dir: string
 let dbFile: string
-beforeAll(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bp-cli-')); dbFile = path.join(dir, 'live.sqlite') })
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bp-cli-'))
+  dbFile = path.join(dir, 'live.sqlite')
+})
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
 
 function cli(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(tsx, ['src/cli.ts', ...args], { cwd: projectRoot, encoding: 'utf8', env: { ...process.env, DATABASE_PATH: dbFile, INIT_CWD: dir, ...env } })
+  const r = spawnSync(tsx, ['src/cli.ts', ...args], {
+    cwd: projectRoot,
+    encoding: 'utf8',
+    env: { ...process.env, DATABASE_PATH: dbFile, INIT_CWD: dir, ...env },
+  })
   return { code: r.status, out: r.stdout, err: r.stderr }
 }
-const one = (sql: string) => { const db = new Sqlite(dbFile, { readonly: true }); try { return db.prepare(sql).pluck().get() } finally { db.close() } }
+const one = (sql: string) => {
+  const db = new Sqlite(dbFile, { readonly: true })
+  try {
+    return db.prepare(sql).pluck().get()
+  } finally {
+    db.close()
+  }
+}
 
 // Each command is a process of its own (tsx compiles at start): on a busy two-core machine a test
 // of several takes well over the default 20 s, so these wait longer; nothing here is timed.
@@ -44,22 +58,38 @@ describe('the operator command line', () => {
     expect(one("SELECT count(*) FROM children WHERE name GLOB '*[क-ह]*'")).toBe(one('SELECT count(*) FROM children'))
     const password = /password for each: (\S+)\)/.exec(first.out)![1]
     const database = openDatabase(dbFile)
-    try { expect(await authenticate(database.db, 'facilitator', password)).toMatchObject({ role: 'facilitator' }) } finally { database.close() }
+    try {
+      expect(await authenticate(database.db, 'facilitator', password)).toMatchObject({ role: 'facilitator' })
+    } finally {
+      database.close()
+    }
     // A finished election whose count needed the girls' rule and the draw.
     const db = new Sqlite(dbFile, { readonly: true })
-    const steps = (db.prepare('SELECT count FROM results').pluck().all() as string[]).flatMap((c) => JSON.parse(c).result.steps as { kind: string; by?: string[] }[])
+    const steps = (db.prepare('SELECT count FROM results').pluck().all() as string[]).flatMap(
+      (c) => JSON.parse(c).result.steps as { kind: string; by?: string[] }[],
+    )
     db.close()
     expect(steps.filter((s) => s.kind === 'swap').length).toBeGreaterThan(0)
     expect(steps.some((s) => s.kind === 'tie' && s.by?.includes('lot'))).toBe(true)
     expect(one('SELECT count(*) FROM members')).toBe(12)
     // And a poll that is open, to try the tablet.
-    expect(one("SELECT count(*) FROM election_events WHERE stage = 'poll_open' AND election_id NOT IN (SELECT election_id FROM election_events WHERE stage = 'poll_closed')")).toBe(1)
+    expect(
+      one(
+        "SELECT count(*) FROM election_events WHERE stage = 'poll_open' AND election_id NOT IN (SELECT election_id FROM election_events WHERE stage = 'poll_closed')",
+      ),
+    ).toBe(1)
     // Three meetings held and closed, one of them without its quorum, and the next one scheduled.
     expect(one('SELECT count(*) FROM meetings')).toBe(4)
     expect(one("SELECT count(*) FROM meeting_events WHERE stage = 'closed'")).toBe(3)
-    expect(one("SELECT count(*) FROM meetings WHERE date > date('now') AND id NOT IN (SELECT meeting_id FROM meeting_events)")).toBe(1)
+    expect(
+      one(
+        "SELECT count(*) FROM meetings WHERE date > date('now') AND id NOT IN (SELECT meeting_id FROM meeting_events)",
+      ),
+    ).toBe(1)
     expect(one('SELECT count(*) FROM resolutions WHERE number IS NOT NULL')).toBeGreaterThanOrEqual(4)
-    expect(one('SELECT count(*) FROM resolutions WHERE number IS NULL AND votes_against > votes_for')).toBeGreaterThanOrEqual(1)
+    expect(
+      one('SELECT count(*) FROM resolutions WHERE number IS NULL AND votes_against > votes_for'),
+    ).toBeGreaterThanOrEqual(1)
     const held = openDatabase(dbFile)
     try {
       const past = held.db.select().from(meetings).where(lt(meetings.date, todayIso())).all()
@@ -67,15 +97,25 @@ describe('the operator command line', () => {
       expect(past.filter((m) => !meetingQuorum(held.db, m).met)).toHaveLength(1)
       // Resolutions at every stage of their way to the Gram Panchayat, one of them overdue,
       // and the answers carried onto the next meeting's agenda.
-      const facilitator = loadActor(held.db, held.db.select().from(users).where(eq(users.username, 'facilitator')).get()!.id)!
-      const all = villageResolutions({ db: held.db, actor: facilitator, lang: 'en', t: translator('en') }, facilitator.villageId!)
+      const facilitator = loadActor(
+        held.db,
+        held.db.select().from(users).where(eq(users.username, 'facilitator')).get()!.id,
+      )!
+      const all = villageResolutions(
+        { db: held.db, actor: facilitator, lang: 'en', t: translator('en') },
+        facilitator.villageId!,
+      )
       expect(new Set(all.map((j) => j.status))).toEqual(new Set(['not_passed', 'passed', ...journeyStatuses]))
       expect(all.filter((j) => j.overdue)).toMatchObject([{ status: 'sent', overdue: 'acknowledge' }])
       const [next, ...more] = held.db.select().from(meetings).where(gt(meetings.date, todayIso())).all()
       expect(more).toHaveLength(0)
       const answerItems = agendaOf(held.db, next.id).filter((i) => i.kind === 'answer')
-      expect(new Set(answerItems.map((i) => i.resolutionId))).toEqual(new Set(all.filter((j) => j.decision).map((j) => j.id)))
-    } finally { held.close() }
+      expect(new Set(answerItems.map((i) => i.resolutionId))).toEqual(
+        new Set(all.filter((j) => j.decision).map((j) => j.id)),
+      )
+    } finally {
+      held.close()
+    }
     const again = cli(['seed-demo'])
     expect(again.code).toBe(0)
     expect(one('SELECT count(*) FROM villages')).toBe(1)
@@ -83,13 +123,18 @@ describe('the operator command line', () => {
   }, 120_000)
 
   it('create-user takes the password from PASSWORD and refuses bad arguments with a message', () => {
-    const ok = cli(['create-user', '--username', 'asha', '--role', 'facilitator', '--village', '1', '--name', 'Asha Devi'], { PASSWORD: 'neem-ki-chhaon-9' })
+    const ok = cli(
+      ['create-user', '--username', 'asha', '--role', 'facilitator', '--village', '1', '--name', 'Asha Devi'],
+      { PASSWORD: 'neem-ki-chhaon-9' },
+    )
     expect(ok.code).toBe(0)
     expect(one("SELECT role FROM users WHERE username = 'asha'")).toBe('facilitator')
     const badRole = cli(['create-user', '--username', 'bina', '--role', 'king'], { PASSWORD: 'bina-password' })
     expect(badRole.code).toBe(1)
     expect(badRole.err).toContain('--role')
-    const noVillage = cli(['create-user', '--username', 'chanda', '--role', 'panchayat', '--village', 'Atlantis'], { PASSWORD: 'chanda-password' })
+    const noVillage = cli(['create-user', '--username', 'chanda', '--role', 'panchayat', '--village', 'Atlantis'], {
+      PASSWORD: 'chanda-password',
+    })
     expect(noVillage.code).toBe(1)
     expect(noVillage.err).toContain('Atlantis')
     const shortPassword = cli(['create-user', '--username', 'dev', '--role', 'admin'], { PASSWORD: 'short' })
@@ -113,13 +158,25 @@ describe('the operator command line', () => {
       expect(copy.prepare('SELECT count(*) FROM children').pluck().get()).toBe(one('SELECT count(*) FROM children'))
       expect(copy.prepare('SELECT block FROM villages').pluck().get()).toBe('written-before-backup')
       expect(copy.pragma('integrity_check', { simple: true })).toBe('ok')
-    } finally { copy.close() }
+    } finally {
+      copy.close()
+    }
   }, 120_000)
 
-  it('npm start\'s server creates and migrates a new database and answers /health', async () => {
+  it("npm start's server creates and migrates a new database and answers /health", async () => {
     const fresh = path.join(dir, 'fresh', 'app.sqlite')
     const port = 30_000 + Math.floor(Math.random() * 20_000)
-    const server = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { cwd: projectRoot, env: { ...process.env, PORT: String(port), HTTPS_PORT: '0', HOST: '127.0.0.1', DATABASE_PATH: fresh, NODE_ENV: 'production' } })
+    const server = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+      cwd: projectRoot,
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HTTPS_PORT: '0',
+        HOST: '127.0.0.1',
+        DATABASE_PATH: fresh,
+        NODE_ENV: 'production',
+      },
+    })
     try {
       let health: Response | undefined
       for (let i = 0; i < 100 && !health; i++) {

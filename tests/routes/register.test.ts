@@ -13,11 +13,23 @@ beforeAll(async () => {
   rekha = await t.agent().login('rekha')
   base = `/villages/${t.fx.villages.papdi.id}/children`
 })
-afterAll(async () => { await t.close() })
+afterAll(async () => {
+  await t.close()
+})
 
 const meena = {
-  name: 'मीना मीणा', gender: 'girl', dateOfBirth: bornYearsBefore(12), ward: '3', school: 'राजकीय विद्यालय', schoolClass: '6',
-  inSchool: 'yes', outOfSchoolReason: '', guardianName: 'रमेश मीणा', guardianPhone: '9876543210', consent: 'yes', consentOn: '',
+  name: 'मीना मीणा',
+  gender: 'girl',
+  dateOfBirth: bornYearsBefore(12),
+  ward: '3',
+  school: 'राजकीय विद्यालय',
+  schoolClass: '6',
+  inSchool: 'yes',
+  outOfSchoolReason: '',
+  guardianName: 'रमेश मीणा',
+  guardianPhone: '9876543210',
+  consent: 'yes',
+  consentOn: '',
 }
 const rows = () => ({
   children: t.db.select({ n: count() }).from(children).get()!.n,
@@ -67,14 +79,34 @@ describe('the register over HTTP', () => {
   it('a malformed body gets a clear answer, never a 500, and writes nothing', async () => {
     const before = rows()
     const cookie = [...rekha.cookies].map(([k, v]) => `${k}=${v}`).join('; ')
-    const json = await t.app.inject({ method: 'POST', url: base, headers: { cookie, 'content-type': 'application/json', accept: 'text/html', 'x-csrf-token': rekha.csrf }, payload: '[1,2' })
+    const json = await t.app.inject({
+      method: 'POST',
+      url: base,
+      headers: { cookie, 'content-type': 'application/json', accept: 'text/html', 'x-csrf-token': rekha.csrf },
+      payload: '[1,2',
+    })
     expect(json.statusCode).toBe(400)
     expect(textOf(json.body)).toContain('भेजी गई जानकारी समझ नहीं आई')
-    const array = await t.app.inject({ method: 'POST', url: base, headers: { cookie, 'content-type': 'application/json', accept: 'text/html', 'x-csrf-token': rekha.csrf }, payload: '["a"]' })
+    const array = await t.app.inject({
+      method: 'POST',
+      url: base,
+      headers: { cookie, 'content-type': 'application/json', accept: 'text/html', 'x-csrf-token': rekha.csrf },
+      payload: '["a"]',
+    })
     expect(array.statusCode).toBe(422)
-    const huge = await t.app.inject({ method: 'POST', url: base, headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' }, payload: `_csrf=${rekha.csrf}&name=${'x'.repeat(400_000)}` })
+    const huge = await t.app.inject({
+      method: 'POST',
+      url: base,
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+      payload: `_csrf=${rekha.csrf}&name=${'x'.repeat(400_000)}`,
+    })
     expect(huge.statusCode).toBe(413)
-    const odd = await t.app.inject({ method: 'POST', url: base, headers: { cookie, 'content-type': 'text/plain', accept: 'text/html' }, payload: 'hello' })
+    const odd = await t.app.inject({
+      method: 'POST',
+      url: base,
+      headers: { cookie, 'content-type': 'text/plain', accept: 'text/html' },
+      payload: 'hello',
+    })
     expect(odd.statusCode).toBeLessThan(500)
     expect(rows()).toEqual(before)
   })
@@ -121,7 +153,13 @@ describe('the register over HTTP', () => {
     expect(t.db.select().from(departures).where(eq(departures.childId, id)).get()!.leftOn).toBe('2026-10-01')
     expect(textOf((await rekha.get(base)).body)).not.toContain('कविता बैरवा')
     expect(textOf((await rekha.get(`${base}?status=left`)).body)).toContain('कविता बैरवा')
-    const actions = t.db.select().from(auditLog).where(eq(auditLog.subjectId, id)).all().filter((a) => a.subject === 'child').map((a) => a.action)
+    const actions = t.db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.subjectId, id))
+      .all()
+      .filter((a) => a.subject === 'child')
+      .map((a) => a.action)
     expect(actions).toEqual(['child.added', 'child.edited', 'child.consent_recorded', 'child.left_village'])
   })
 

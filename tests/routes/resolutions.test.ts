@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { eq } from 'drizzle-orm'
 import { operatorCtx, testApp, textOf, PASSWORD, type TestApp, type Agent } from '../helpers/app.ts'
 import { closedMeetingWithResolutions, commonBalPanchayat, seatBalPanchayat } from '../helpers/meetings.ts'
 import { createUser } from '../../src/accounts/accounts.ts'
@@ -20,7 +19,9 @@ beforeAll(async () => {
   // Guardians' phones, to check that none of the register reaches the public board.
   t.db.update(children).set({ guardianPhone: '9876543210' }).run()
 })
-afterAll(async () => { await t.close() })
+afterAll(async () => {
+  await t.close()
+})
 
 const url = (i = 0) => `/resolutions/${ids.passed[i]}`
 const forwardForm = { forwardedOn: todayIso(), addressedTo: 'सरपंच, ग्राम पंचायत Sothana', way: 'gram_sabha', note: '' }
@@ -72,19 +73,46 @@ describe('the Gram Panchayat’s answer over HTTP', () => {
     const noReason = await sarpanch.post(`${url()}/decision`, { decision: 'declined', on: todayIso(), reason: '' })
     expect(noReason.statusCode).toBe(422)
     expect(noReason.body).toContain('id="e-reason">प्रस्ताव कारण बताकर ही अस्वीकार किया जा सकता है।<')
-    const past = await sarpanch.post(`${url()}/decision`, { decision: 'accepted', on: todayIso(), plan: 'Build it', targetDate: yesterday })
+    const past = await sarpanch.post(`${url()}/decision`, {
+      decision: 'accepted',
+      on: todayIso(),
+      plan: 'Build it',
+      targetDate: yesterday,
+    })
     expect(past.statusCode).toBe(422)
     expect(past.body).toContain('लक्ष्य तारीख बीते समय की नहीं हो सकती।')
     expect(past.body).toContain('Build it</textarea>')
-    expect(t.db.select().from(responses).all().map((r) => r.kind)).toEqual(['acknowledged'])
+    expect(
+      t.db
+        .select()
+        .from(responses)
+        .all()
+        .map((r) => r.kind),
+    ).toEqual(['acknowledged'])
   })
 
   it('accepts, records action and marks done; a second decision is refused with a clear message', async () => {
-    expect((await sarpanch.post(`${url()}/decision`, { decision: 'accepted', on: todayIso(), plan: 'A toilet with water, from the 15th Finance Commission grant', targetDate: tomorrow })).statusCode).toBe(303)
-    const twice = await sarpanch.post(`${url()}/decision`, { decision: 'declined', on: todayIso(), reason: 'changed our mind' })
+    expect(
+      (
+        await sarpanch.post(`${url()}/decision`, {
+          decision: 'accepted',
+          on: todayIso(),
+          plan: 'A toilet with water, from the 15th Finance Commission grant',
+          targetDate: tomorrow,
+        })
+      ).statusCode,
+    ).toBe(303)
+    const twice = await sarpanch.post(`${url()}/decision`, {
+      decision: 'declined',
+      on: todayIso(),
+      reason: 'changed our mind',
+    })
     expect(twice.statusCode).toBe(409)
     expect(textOf(twice.body)).toContain('निर्णय एक ही बार होता है')
-    expect((await sarpanch.post(`${url()}/actions`, { on: todayIso(), text: 'Work order issued', evidence: 'order no. 17' })).statusCode).toBe(303)
+    expect(
+      (await sarpanch.post(`${url()}/actions`, { on: todayIso(), text: 'Work order issued', evidence: 'order no. 17' }))
+        .statusCode,
+    ).toBe(303)
     expect((await sarpanch.post(`${url()}/completion`, { on: todayIso() })).statusCode).toBe(303)
     const page = textOf((await rekha.get(url())).body)
     expect(page).toMatch(/स्वीकार .* A toilet with water/)
@@ -93,7 +121,13 @@ describe('the Gram Panchayat’s answer over HTTP', () => {
   })
 
   it('refuses another village’s panchayat member and a facilitator answering', async () => {
-    await createUser(operatorCtx(t.database), { username: 'other-sarpanch', displayName: 'Other', role: 'panchayat', villageId: t.fx.villages.bhangdoli.id, password: PASSWORD })
+    await createUser(operatorCtx(t.database), {
+      username: 'other-sarpanch',
+      displayName: 'Other',
+      role: 'panchayat',
+      villageId: t.fx.villages.bhangdoli.id,
+      password: PASSWORD,
+    })
     const other = await t.agent().login('other-sarpanch')
     expect((await other.get(url())).statusCode).toBe(404)
     expect((await other.post(`${url()}/actions`, { on: todayIso(), text: 'x' })).statusCode).toBe(404)
@@ -131,9 +165,16 @@ describe('the children’s board', () => {
   })
 
   it('saves the village’s follow-up rule, refusing zero days', async () => {
-    const bad = await rekha.post(`/villages/${t.fx.villages.papdi.id}/follow-up`, { acknowledgeDays: '0', decideDays: '30' })
+    const bad = await rekha.post(`/villages/${t.fx.villages.papdi.id}/follow-up`, {
+      acknowledgeDays: '0',
+      decideDays: '30',
+    })
     expect(bad.statusCode).toBe(422)
-    const ok = await rekha.post(`/villages/${t.fx.villages.papdi.id}/follow-up`, { acknowledgeDays: '7', decideDays: '21', boardShowsProposers: '1' })
+    const ok = await rekha.post(`/villages/${t.fx.villages.papdi.id}/follow-up`, {
+      acknowledgeDays: '7',
+      decideDays: '21',
+      boardShowsProposers: '1',
+    })
     expect(ok.statusCode).toBe(303)
     const board = (await t.app.inject(`/board/${t.fx.villages.papdi.id}`)).body
     expect(board).toContain('Meena')

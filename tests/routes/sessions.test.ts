@@ -8,14 +8,26 @@ import { authenticate } from '../../src/accounts/accounts.ts'
 /** A clock the test moves by hand: the session limits are measured by it. */
 function fakeClock() {
   let now = Date.UTC(2026, 0, 15, 9, 0)
-  return { now: () => now, pass: (ms: number) => { now += ms } }
+  return {
+    now: () => now,
+    pass: (ms: number) => {
+      now += ms
+    },
+  }
 }
 const MIN = 60_000
 
 let t: TestApp
-afterEach(async () => { await t?.close() })
+afterEach(async () => {
+  await t?.close()
+})
 
-const sessionRows = () => t.database.sessions.prepare('SELECT id, user_id AS userId, data FROM sessions').all() as { id: string; userId: number; data: string }[]
+const sessionRows = () =>
+  t.database.sessions.prepare('SELECT id, user_id AS userId, data FROM sessions').all() as {
+    id: string
+    userId: number
+    data: string
+  }[]
 const seenAt = () => sessionRows().map((r) => (JSON.parse(r.data) as { lastSeenAt: number }).lastSeenAt)
 
 describe('staff sessions end after 30 minutes idle and 12 hours in all', () => {
@@ -93,11 +105,18 @@ describe('staff sessions end after 30 minutes idle and 12 hours in all', () => {
     const clock = fakeClock()
     t = await testApp({ now: clock.now })
     const ctx = ctxFor(t.database, t.fx.users.facilitator)
-    const kids = villageChildren(t.database, t.fx.users.facilitator, t.fx.villages.papdi.id, [['Ravi', 'boy'], ['Meena', 'girl']])
+    const kids = villageChildren(t.database, t.fx.users.facilitator, t.fx.villages.papdi.id, [
+      ['Ravi', 'boy'],
+      ['Meena', 'girl'],
+    ])
     const election = createElection(ctx, t.fx.villages.papdi.id, electionInput())
     const contestId = addContest(ctx, election.id, contestInput({ seats: '1' })).id
     openNominations(ctx, election.id)
-    for (const [name, symbol] of [['Ravi', 'sun'], ['Meena', 'kite']]) nominate(ctx, election.id, contestId, { childId: kids[name], symbol })
+    for (const [name, symbol] of [
+      ['Ravi', 'sun'],
+      ['Meena', 'kite'],
+    ])
+      nominate(ctx, election.id, contestId, { childId: kids[name], symbol })
     openPoll(ctx, election.id)
     const tablet = await t.agent().login('rekha')
     const station = `/elections/${election.id}/station`
@@ -118,21 +137,29 @@ describe('staff sessions end after 30 minutes idle and 12 hours in all', () => {
   })
 })
 
-describe('changing one\'s password', () => {
+describe("changing one's password", () => {
   it('ends every other session of that person; this one goes on under a new id', async () => {
     t = await testApp()
     const laptop = await t.agent().login('rekha')
     const phone = await t.agent().login('rekha')
     const other = await t.agent().login('kamla')
     const before = laptop.cookies.get('bp_session')
-    const res = await laptop.post('/account/password', { current: PASSWORD, password: 'neem-ki-chhaon-9', confirm: 'neem-ki-chhaon-9' })
+    const res = await laptop.post('/account/password', {
+      current: PASSWORD,
+      password: 'neem-ki-chhaon-9',
+      confirm: 'neem-ki-chhaon-9',
+    })
     expect(res.statusCode).toBe(303)
     expect(laptop.cookies.get('bp_session')).not.toBe(before)
     const home = await laptop.get('/account/password')
     expect(home.statusCode).toBe(200)
     expect(textOf(home.body)).toContain('बाकी सभी फ़ोन और कंप्यूटर पर आप लॉग आउट हो गए हैं।')
     expect((await phone.get('/account/password')).headers.location).toMatch(/^\/login/)
-    const replay = await t.app.inject({ method: 'GET', url: '/account/password', headers: { cookie: `bp_session=${before}` } })
+    const replay = await t.app.inject({
+      method: 'GET',
+      url: '/account/password',
+      headers: { cookie: `bp_session=${before}` },
+    })
     expect(replay.headers.location).toMatch(/^\/login/)
     expect((await other.get('/account/password')).statusCode).toBe(200)
     expect(sessionRows().filter((r) => r.userId === t.fx.users.facilitator.id)).toHaveLength(1)
@@ -145,10 +172,18 @@ describe('changing one\'s password', () => {
   it('refuses a short or common new password, with the message at the field', async () => {
     t = await testApp()
     const rekha = await t.agent().login('rekha')
-    const common = await rekha.post('/account/password', { current: PASSWORD, password: 'password-123', confirm: 'password-123' })
+    const common = await rekha.post('/account/password', {
+      current: PASSWORD,
+      password: 'password-123',
+      confirm: 'password-123',
+    })
     expect(common.statusCode).toBe(422)
     expect(common.body).toContain('id="e-password">यह पासवर्ड बहुत आम है, कोई भी इसका अंदाज़ा लगा सकता है।')
-    const short = await rekha.post('/account/password', { current: PASSWORD, password: 'neem-tree', confirm: 'neem-tree' })
+    const short = await rekha.post('/account/password', {
+      current: PASSWORD,
+      password: 'neem-tree',
+      confirm: 'neem-tree',
+    })
     expect(short.body).toContain('id="e-password">पासवर्ड में कम से कम 10 अक्षर होने चाहिए।<')
     expect(sessionRows().filter((r) => r.userId === t.fx.users.facilitator.id)).toHaveLength(1)
   })
@@ -159,14 +194,42 @@ describe('changing one\'s password', () => {
     const kamla = await t.agent().login('kamla')
     const phone = await t.agent().login('rekha')
     for (let i = 0; i < 5; i++) {
-      expect((await rekha.post('/account/password', { current: `guess-${i}`, password: 'neem-ki-chhaon-9', confirm: 'neem-ki-chhaon-9' })).statusCode).toBe(422)
+      expect(
+        (
+          await rekha.post('/account/password', {
+            current: `guess-${i}`,
+            password: 'neem-ki-chhaon-9',
+            confirm: 'neem-ki-chhaon-9',
+          })
+        ).statusCode,
+      ).toBe(422)
     }
-    const blocked = await rekha.post('/account/password', { current: PASSWORD, password: 'neem-ki-chhaon-9', confirm: 'neem-ki-chhaon-9' })
+    const blocked = await rekha.post('/account/password', {
+      current: PASSWORD,
+      password: 'neem-ki-chhaon-9',
+      confirm: 'neem-ki-chhaon-9',
+    })
     expect(blocked.statusCode).toBe(429)
     expect(textOf(blocked.body)).toContain('गलत मौजूदा पासवर्ड बहुत बार डाला गया। एक मिनट रुककर फिर कोशिश करें।')
     // Another device of the same account is held too; another account is not.
-    expect((await phone.post('/account/password', { current: PASSWORD, password: 'neem-ki-chhaon-9', confirm: 'neem-ki-chhaon-9' })).statusCode).toBe(429)
-    expect((await kamla.post('/account/password', { current: PASSWORD, password: 'neem-ki-chhaon-9', confirm: 'neem-ki-chhaon-9' })).statusCode).toBe(303)
+    expect(
+      (
+        await phone.post('/account/password', {
+          current: PASSWORD,
+          password: 'neem-ki-chhaon-9',
+          confirm: 'neem-ki-chhaon-9',
+        })
+      ).statusCode,
+    ).toBe(429)
+    expect(
+      (
+        await kamla.post('/account/password', {
+          current: PASSWORD,
+          password: 'neem-ki-chhaon-9',
+          confirm: 'neem-ki-chhaon-9',
+        })
+      ).statusCode,
+    ).toBe(303)
     // Nothing was changed by the refused tries.
     expect(await authenticate(t.db, 'rekha', PASSWORD)).toMatchObject({ username: 'rekha' })
   })
@@ -179,7 +242,11 @@ describe('logging out', () => {
     expect(sessionRows()).toHaveLength(1)
     const res = await rekha.post('/logout')
     expect(res.headers.location).toBe('/login')
-    expect(res.cookies.find((c) => c.name === 'bp_flash')).toMatchObject({ httpOnly: true, sameSite: 'Lax', maxAge: 60 })
+    expect(res.cookies.find((c) => c.name === 'bp_flash')).toMatchObject({
+      httpOnly: true,
+      sameSite: 'Lax',
+      maxAge: 60,
+    })
     expect(sessionRows()).toEqual([])
     const login = await rekha.get('/login')
     expect(textOf(login.body)).toContain('आप लॉग आउट हो गए।')
@@ -189,7 +256,11 @@ describe('logging out', () => {
 
   it('a flash cookie that is not one of our messages shows nothing', async () => {
     t = await testApp()
-    const page = await t.app.inject({ method: 'GET', url: '/login', headers: { cookie: 'bp_flash=Your%20account%20is%20blocked' } })
+    const page = await t.app.inject({
+      method: 'GET',
+      url: '/login',
+      headers: { cookie: 'bp_flash=Your%20account%20is%20blocked' },
+    })
     expect(page.body).toMatch(/<div id="flash" class="flash-region" role="status"><\/div>/)
   })
 })

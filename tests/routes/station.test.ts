@@ -13,10 +13,18 @@ const MIN = 60_000
 
 beforeAll(async () => {
   t = await testApp()
-  kids = villageChildren(t.database, t.fx.users.facilitator, t.fx.villages.papdi.id, [['Ravi', 'boy'], ['Meena', 'girl'], ['Sunita', 'girl']])
+  kids = villageChildren(t.database, t.fx.users.facilitator, t.fx.villages.papdi.id, [
+    ['Ravi', 'boy'],
+    ['Meena', 'girl'],
+    ['Sunita', 'girl'],
+  ])
 })
-afterAll(async () => { await t.close() })
-afterEach(() => { vi.useRealTimers() })
+afterAll(async () => {
+  await t.close()
+})
+afterEach(() => {
+  vi.useRealTimers()
+})
 
 /** An election of Papdi with its poll open: its page's address. */
 function openElection(title: string): string {
@@ -33,15 +41,24 @@ function openElection(title: string): string {
 async function lockedTablet(base: string, pin = '2468'): Promise<Agent> {
   const tablet = await t.agent().login('rekha')
   expect((await tablet.post(`${base}/station`, { pin, confirm: pin })).headers.location).toBe(`${base}/station`)
-  expect((await tablet.post(`${base}/station/ballot`, { childId: String(kids.Ravi) })).headers.location).toBe(`${base}/ballot`)
+  expect((await tablet.post(`${base}/station/ballot`, { childId: String(kids.Ravi) })).headers.location).toBe(
+    `${base}/ballot`,
+  )
   await tablet.post(`${base}/ballot/abandonment`)
   expect(textOf((await tablet.get(`${base}/station`)).body)).toContain('अगला मतदाता')
   return tablet
 }
 
-const lockoutRows = (electionId: number) => (t.database.sqlite.prepare("SELECT actor_name, detail FROM audit_log WHERE action = 'station.locked_out' AND subject_id = ? ORDER BY id").all(electionId) as { actor_name: string; detail: string }[])
-  .map((r) => ({ by: r.actor_name, ...JSON.parse(r.detail) as Record<string, unknown> }))
-const stationSessions = () => t.database.sessions.prepare("SELECT count(*) FROM sessions WHERE data LIKE '%\"station\"%'").pluck().get() as number
+const lockoutRows = (electionId: number) =>
+  (
+    t.database.sqlite
+      .prepare(
+        "SELECT actor_name, detail FROM audit_log WHERE action = 'station.locked_out' AND subject_id = ? ORDER BY id",
+      )
+      .all(electionId) as { actor_name: string; detail: string }[]
+  ).map((r) => ({ by: r.actor_name, ...(JSON.parse(r.detail) as Record<string, unknown>) }))
+const stationSessions = () =>
+  t.database.sessions.prepare('SELECT count(*) FROM sessions WHERE data LIKE \'%"station"%\'').pluck().get() as number
 
 describe('wrong PINs on the tablet', () => {
   it('ten wrong PINs lock it twice, the second time twice as long; a right PIN during a lockout is still refused', async () => {
@@ -89,8 +106,12 @@ describe('wrong PINs on the tablet', () => {
     staff.cookies.set('lang', 'en')
     const page = textOf((await staff.get(base)).body)
     expect(page).toContain('Wrong PINs on the tablet')
-    expect(page).toContain(`A wrong PIN (or password) was entered 5 times on the tablet; it locked itself for 1 minute at ${formatInstant(new Date(t0), 'en')}. Station opened by rekha.`)
-    expect(page).toContain(`A wrong PIN (or password) was entered 10 times on the tablet; it locked itself for 2 minutes at ${formatInstant(new Date(t0 + MIN), 'en')}. Station opened by rekha.`)
+    expect(page).toContain(
+      `A wrong PIN (or password) was entered 5 times on the tablet; it locked itself for 1 minute at ${formatInstant(new Date(t0), 'en')}. Station opened by rekha.`,
+    )
+    expect(page).toContain(
+      `A wrong PIN (or password) was entered 10 times on the tablet; it locked itself for 2 minutes at ${formatInstant(new Date(t0 + MIN), 'en')}. Station opened by rekha.`,
+    )
     const audit = textOf((await (await t.agent().login('coordinator')).get('/audit')).body)
     expect(audit).toContain('गलत पिन के बाद मतदान केंद्र बंद हुआ')
   }, 120_000)
@@ -98,12 +119,16 @@ describe('wrong PINs on the tablet', () => {
   it('wrong PINs sent all at once are checked five at most before the lockout refuses the rest', async () => {
     const base = openElection('Burst election')
     const tablet = await lockedTablet(base)
-    const answers = await Promise.all(Array.from({ length: 15 }, (_, i) => tablet.post(`${base}/station/unlock`, { pin: String(3000 + i) })))
+    const answers = await Promise.all(
+      Array.from({ length: 15 }, (_, i) => tablet.post(`${base}/station/unlock`, { pin: String(3000 + i) })),
+    )
     const said = answers.map((a) => textOf(a.body))
     expect(answers.every((a) => a.statusCode === 422)).toBe(true)
     expect(said.filter((s) => s.includes('गलत पिन।'))).toHaveLength(4)
     expect(said.filter((s) => s.includes('टैबलेट बंद है'))).toHaveLength(11)
-    expect(lockoutRows(Number(base.split('/')[2]))).toEqual([expect.objectContaining({ wrongTries: 5, lockedMinutes: 1 })])
+    expect(lockoutRows(Number(base.split('/')[2]))).toEqual([
+      expect.objectContaining({ wrongTries: 5, lockedMinutes: 1 }),
+    ])
     // The right PIN, now: refused unchecked.
     expect(textOf((await tablet.post(`${base}/station/unlock`, { pin: '2468' })).body)).toContain('टैबलेट बंद है')
   }, 120_000)
@@ -112,7 +137,11 @@ describe('wrong PINs on the tablet', () => {
     const base = openElection('Reopen election')
     const tablet = await lockedTablet(base)
     for (let i = 0; i < 4; i++) await tablet.post(`${base}/station/unlock`, { pin: '0000' })
-    const guess = await tablet.post(`${base}/station`, { password: 'a-guess-at-it', newPin: '9999', newConfirm: '9999' })
+    const guess = await tablet.post(`${base}/station`, {
+      password: 'a-guess-at-it',
+      newPin: '9999',
+      newConfirm: '9999',
+    })
     expect(guess.statusCode).toBe(422)
     expect(textOf(guess.body)).toContain('टैबलेट बंद है: 1 मिनट बाद फिर से कोशिश करें।')
     const right = await tablet.post(`${base}/station`, { password: PASSWORD, newPin: '9999', newConfirm: '9999' })
@@ -122,12 +151,14 @@ describe('wrong PINs on the tablet', () => {
 })
 
 describe('after a cast has committed', () => {
-  it('the child is thanked even when saving the tablet\'s session then fails, and the tablet goes on', async () => {
+  it("the child is thanked even when saving the tablet's session then fails, and the tablet goes on", async () => {
     const base = openElection('Session failure election')
     const electionId = Number(base.split('/')[2])
     const tablet = await lockedTablet(base)
     expect((await tablet.post(`${base}/station/unlock`, { pin: '2468' })).headers.location).toBe(`${base}/station`)
-    expect((await tablet.post(`${base}/station/ballot`, { childId: String(kids.Sunita) })).headers.location).toBe(`${base}/ballot`)
+    expect((await tablet.post(`${base}/station/ballot`, { childId: String(kids.Sunita) })).headers.location).toBe(
+      `${base}/ballot`,
+    )
     const ballot = await tablet.get(`${base}/ballot`)
     const token = /name="token" value="([^"]+)"/.exec(ballot.body)![1]
     const contest = /name="(c_\d+)" value="(\d+)"/.exec(ballot.body)!
@@ -136,9 +167,16 @@ describe('after a cast has committed', () => {
     try {
       const cast = await tablet.post(`${base}/ballot`, { token, [contest[1]]: contest[2] })
       expect(cast.headers.location).toBe(`${base}/ballot/thanks`)
-      expect(t.database.sqlite.prepare('SELECT count(*) FROM box.box_checkoffs WHERE election_id = ? AND voted = 1').pluck().get(electionId)).toBe(1)
+      expect(
+        t.database.sqlite
+          .prepare('SELECT count(*) FROM box.box_checkoffs WHERE election_id = ? AND voted = 1')
+          .pluck()
+          .get(electionId),
+      ).toBe(1)
       expect(textOf((await tablet.get(`${base}/station`)).body)).toContain('अगला मतदाता')
-    } finally { t.database.sessions.pragma('query_only = OFF') }
+    } finally {
+      t.database.sessions.pragma('query_only = OFF')
+    }
   }, 120_000)
 })
 
@@ -158,7 +196,7 @@ describe('logging out of a station tablet', () => {
 })
 
 describe('the poll closing under an open station', () => {
-  it('ends the tablet\'s session: the tablet says voting is over, and reaches nothing of the staff\'s', async () => {
+  it("ends the tablet's session: the tablet says voting is over, and reaches nothing of the staff's", async () => {
     const base = openElection('Closing election')
     const other = openElection('Still open election')
     const tablet = await lockedTablet(base)
@@ -185,7 +223,7 @@ describe('the poll closing under an open station', () => {
     expect(textOf((await otherTablet.get(`${other}/station`)).body)).toContain('अगला मतदाता')
   }, 120_000)
 
-  it('a tablet with a child\'s ballot on it, or asking by htmx, is sent to the closed page too; so is one whose result is published', async () => {
+  it("a tablet with a child's ballot on it, or asking by htmx, is sent to the closed page too; so is one whose result is published", async () => {
     const base = openElection('Ballot at closing')
     const tablet = await t.agent().login('rekha')
     await tablet.post(`${base}/station`, { pin: '2468', confirm: '2468' })

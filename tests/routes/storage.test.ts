@@ -20,7 +20,10 @@ beforeAll(async () => {
   const papdi = t.fx.villages.papdi.id
   const ctx = ctxFor(t.database, t.fx.users.facilitator)
   seatBalPanchayat(t.database, t.fx.users.facilitator, papdi, commonBalPanchayat)
-  const kids = villageChildren(t.database, t.fx.users.facilitator, papdi, [['Asha', 'girl'], ['Bhola', 'boy']])
+  const kids = villageChildren(t.database, t.fx.users.facilitator, papdi, [
+    ['Asha', 'girl'],
+    ['Bhola', 'boy'],
+  ])
   electionId = createElection(ctx, papdi, electionInput({ title: 'Room election' })).id
   const contest = addContest(ctx, electionId, contestInput({ seats: '1' })).id
   openNominations(ctx, electionId)
@@ -60,10 +63,15 @@ describe('the box running out of storage', () => {
     const refused = await facilitator.post(`/elections/${electionId}/poll`)
     expect(refused.statusCode).toBe(409)
     expect(textOf(refused.body)).toContain(hi('elections.noRoomForBox', { needed: 2, free: 0 }))
-    const stage = t.database.sqlite.prepare('SELECT count(*) FROM box.box_checkoffs WHERE election_id = ?').pluck().get(electionId)
+    const stage = t.database.sqlite
+      .prepare('SELECT count(*) FROM box.box_checkoffs WHERE election_id = ?')
+      .pluck()
+      .get(electionId)
     expect(stage).toBe(0)
     free = 1000 * MB
     expect((await facilitator.post(`/elections/${electionId}/poll`)).statusCode).toBe(303)
-    expect(t.database.sqlite.prepare('SELECT count(*) FROM box.box_checkoffs WHERE election_id = ?').pluck().get(electionId)).toBeGreaterThan(0)
+    expect(
+      t.database.sqlite.prepare('SELECT count(*) FROM box.box_checkoffs WHERE election_id = ?').pluck().get(electionId),
+    ).toBeGreaterThan(0)
   })
 })

@@ -13,34 +13,53 @@ let cand: Record<string, number>
 let contestId: number
 beforeAll(async () => {
   const stream = new PassThrough()
-  stream.on('data', (d) => { log += d.toString() })
+  stream.on('data', (d) => {
+    log += d.toString()
+  })
   t = await testApp({ logStream: stream })
   const ctx = { db: t.db, actor: t.fx.users.facilitator, lang: 'en' as const, t: ((k: string) => k) as never }
-  kids = villageChildren(t.database, t.fx.users.facilitator, t.fx.villages.papdi.id, [['Ravi', 'boy'], ['Meena', 'girl'], ['Sunita', 'girl'], ['Gopal', 'boy']])
+  kids = villageChildren(t.database, t.fx.users.facilitator, t.fx.villages.papdi.id, [
+    ['Ravi', 'boy'],
+    ['Meena', 'girl'],
+    ['Sunita', 'girl'],
+    ['Gopal', 'boy'],
+  ])
   const election = createElection(ctx, t.fx.villages.papdi.id, electionInput())
   contestId = addContest(ctx, election.id, contestInput({ seats: '2' })).id
   openNominations(ctx, election.id)
-  cand = { Ravi: nominate(ctx, election.id, contestId, { childId: kids.Ravi, symbol: 'sun' }).id, Meena: nominate(ctx, election.id, contestId, { childId: kids.Meena, symbol: 'kite' }).id }
+  cand = {
+    Ravi: nominate(ctx, election.id, contestId, { childId: kids.Ravi, symbol: 'sun' }).id,
+    Meena: nominate(ctx, election.id, contestId, { childId: kids.Meena, symbol: 'kite' }).id,
+  }
   openPoll(ctx, election.id)
   base = `/elections/${election.id}`
   tablet = await t.agent().login('rekha')
 })
-afterAll(async () => { await t.close() })
+afterAll(async () => {
+  await t.close()
+})
 
 const count = (table: string) => t.database.sqlite.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number
 const ballots = () => count('box_slots WHERE filled')
 const checkoffs = () => count('box_checkoffs WHERE voted')
 /** Marks in every ballot in the box: the set bits of the filled slots. */
-const marks = () => (t.database.sqlite.prepare('SELECT marks FROM box_slots WHERE filled').pluck().all() as Buffer[])
-  .reduce((n, b) => n + [...b].reduce((m, byte) => m + byte.toString(2).replaceAll('0', '').length, 0), 0)
+const marks = () =>
+  (t.database.sqlite.prepare('SELECT marks FROM box_slots WHERE filled').pluck().all() as Buffer[]).reduce(
+    (n, b) => n + [...b].reduce((m, byte) => m + byte.toString(2).replaceAll('0', '').length, 0),
+    0,
+  )
 
 describe('the polling station over HTTP', () => {
   it('opens with a PIN of 4–8 digits, typed twice', async () => {
     const form = await tablet.get(`${base}/station`)
     expect(textOf(form.body)).toContain('इस टैबलेट पर मतदान केंद्र खोलें')
     expect((await tablet.post(`${base}/station`, { pin: '12', confirm: '12' })).body).toContain('id="e-pin">4 से 8 अंक।<')
-    expect((await tablet.post(`${base}/station`, { pin: '4321', confirm: '4322' })).body).toContain('id="e-confirm">दोनों पिन एक जैसे नहीं हैं।<')
-    expect((await tablet.post(`${base}/station`, { pin: '4321', confirm: '4321' })).headers.location).toBe(`${base}/station`)
+    expect((await tablet.post(`${base}/station`, { pin: '4321', confirm: '4322' })).body).toContain(
+      'id="e-confirm">दोनों पिन एक जैसे नहीं हैं।<',
+    )
+    expect((await tablet.post(`${base}/station`, { pin: '4321', confirm: '4321' })).headers.location).toBe(
+      `${base}/station`,
+    )
     const roll = await tablet.get(`${base}/station`)
     expect(textOf(roll.body)).toContain('डाले गए वोट: 0 / 4')
     const found = await tablet.get(`${base}/station?q=${encodeURIComponent('meena')}`, { 'hx-request': 'true' })
@@ -60,13 +79,21 @@ describe('the polling station over HTTP', () => {
     expect(ballot.body).toContain(`name="c_${contestId}" value="${cand.Ravi}"`)
     expect(ballot.body).not.toContain('href="/villages')
     // A child cannot wander off: every other page leads back to the ballot.
-    for (const url of [`/villages/${t.fx.villages.papdi.id}/children`, base, '/account/password', `${base}/station/voters/${kids.Ravi}`]) {
+    for (const url of [
+      `/villages/${t.fx.villages.papdi.id}/children`,
+      base,
+      '/account/password',
+      `${base}/station/voters/${kids.Ravi}`,
+    ]) {
       const res = await tablet.get(url)
       expect(res.statusCode, url).toBe(303)
       expect([`${base}/station`, `${base}/ballot`]).toContain(res.headers.location)
     }
     const token = /name="token" value="([^"]+)"/.exec(ballot.body)![1]
-    const cast = await tablet.post(`${base}/ballot`, { token, [`c_${contestId}`]: [String(cand.Meena), String(cand.Ravi)] })
+    const cast = await tablet.post(`${base}/ballot`, {
+      token,
+      [`c_${contestId}`]: [String(cand.Meena), String(cand.Ravi)],
+    })
     expect(cast.headers.location).toBe(`${base}/ballot/thanks`)
     expect(textOf((await tablet.get(`${base}/ballot/thanks`)).body)).toContain('धन्यवाद!')
     expect(checkoffs()).toBe(1)
@@ -106,10 +133,12 @@ describe('the polling station over HTTP', () => {
       tablets.push({ a, token: /name="token" value="([^"]+)"/.exec((await a.get(`${base}/ballot`)).body)![1] })
     }
     const before = ballots()
-    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => {
-      const { a, token } = tablets[i % 5]
-      return a.post(`${base}/ballot`, { token, [`c_${contestId}`]: String(cand.Ravi) })
-    }))
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => {
+        const { a, token } = tablets[i % 5]
+        return a.post(`${base}/ballot`, { token, [`c_${contestId}`]: String(cand.Ravi) })
+      }),
+    )
     expect(results.filter((r) => r.statusCode === 303)).toHaveLength(1)
     expect(results.every((r) => r.statusCode === 303 || r.statusCode === 409)).toBe(true)
     expect(ballots() - before).toBe(1)

@@ -4,7 +4,7 @@
  * through the domain verbs. Returns the ids the page benchmarks open.
  */
 import { eq, sql } from 'drizzle-orm'
-import { openDatabase } from '../src/db/client.ts'
+import { openDatabase } from '../src/database.ts'
 import { seedDemo, DEMO_PASSWORD } from '../src/demo/seed.ts'
 import { users } from '../src/accounts/tables.ts'
 import { elections } from '../src/elections/tables.ts'
@@ -26,8 +26,7 @@ import { forwardingSchema, resolutionSchema } from '../src/resolutions/schemas.t
 import { countElection } from '../src/elections/counting.ts'
 import { listChildren } from '../src/people/children.ts'
 import { filterSchema } from '../src/people/schemas.ts'
-import { translator } from '../src/web/i18n.ts'
-import { todayIso } from '../src/web/dates.ts'
+import { todayIso } from '../src/core/dates.ts'
 import type { StaffCtx } from '../src/web/context.ts'
 
 /** Resolutions forwarded on top of the demo's own seven: a Gram Panchayat's inbox after a busy year. */
@@ -45,7 +44,6 @@ export async function demoDatabase(file: string) {
     return {
       db,
       lang: 'en',
-      t: translator('en'),
       actor: { id: u.id, username: u.username, displayName: u.displayName, role: u.role, villageId: u.villageId },
     }
   }

@@ -1,12 +1,12 @@
-import { openDatabase, type AppDatabase } from '../src/db/client.ts'
+import type { AppDatabase } from '../src/db/client.ts'
+import { openDatabase } from '../src/database.ts'
 import { createUser, operatorActor } from '../src/accounts/accounts.ts'
 import { createVillage } from '../src/villages/villages.ts'
 import { addChild } from '../src/people/children.ts'
 import { addContest, createElection, nominate, openNominations, openPoll } from '../src/elections/elections.ts'
 import { contestSchema, electionSchema } from '../src/elections/schemas.ts'
 import { symbols } from '../src/elections/symbols.ts'
-import { translator } from '../src/web/i18n.ts'
-import { bornYearsBefore, todayIso } from '../src/web/dates.ts'
+import { bornYearsBefore, todayIso } from '../src/core/dates.ts'
 import type { StaffCtx } from '../src/web/context.ts'
 
 export function freshDatabaseAt(file: string): AppDatabase {
@@ -23,7 +23,7 @@ export async function benchFixture(
   database: AppDatabase,
   options: { seats: number; candidates: number; openPoll?: boolean },
 ) {
-  const op: StaffCtx = { db: database.db, actor: operatorActor, lang: 'en', t: translator('en') }
+  const op: StaffCtx = { db: database.db, actor: operatorActor, lang: 'en' }
   const village = createVillage(op, {
     name: 'Bench',
     gramPanchayat: 'Bench',

@@ -9,7 +9,7 @@ import chromium from '@sparticuz/chromium'
 import * as chromeLauncher from 'chrome-launcher'
 import lighthouse from 'lighthouse'
 import { build } from '../src/app.ts'
-import { openDatabase } from '../src/db/client.ts'
+import { openDatabase } from '../src/database.ts'
 import { benchFixture } from './fixture.ts'
 import { Agent } from '../tests/helpers/app.ts'
 

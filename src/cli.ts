@@ -4,18 +4,19 @@ import { parseArgs } from 'node:util'
 import { createInterface } from 'node:readline/promises'
 import { Writable } from 'node:stream'
 import { eq } from 'drizzle-orm'
-import { openDatabase, type Db } from './db/client.ts'
-import { writeBackup } from './db/backup.ts'
-import { restoreBackup } from './db/restore.ts'
-import { BackupRefused, MIN_PASSPHRASE_LENGTH, passphraseProblem } from './db/backup-crypto.ts'
+import type { Db } from './db/client.ts'
+import { openDatabase } from './database.ts'
+import { writeBackup } from './backups/backup.ts'
+import { restoreBackup } from './backups/restore.ts'
+import { BackupRefused, MIN_PASSPHRASE_LENGTH, passphraseProblem } from './backups/backup-crypto.ts'
 import { isStorageFull } from './web/storage.ts'
 import { DEFAULT_DATABASE_PATH, listenPorts } from './config.ts'
 import { createUser, operatorActor } from './accounts/accounts.ts'
 import { userSchema } from './accounts/schemas.ts'
 import { villages } from './villages/tables.ts'
 import { seedDemo } from './demo/seed.ts'
-import { translator } from './web/i18n.ts'
-import { Conflict, InvalidInput, NotFound } from './web/errors.ts'
+import { translator } from './i18n/translator.ts'
+import { Conflict, InvalidInput, NotFound } from './core/errors.ts'
 import { verifyCount } from './elections/counting.ts'
 import { fieldErrors } from './web/forms.ts'
 import { certificateReport, tlsFolder } from './web/box-certificate.ts'
@@ -102,7 +103,7 @@ async function createUserCommand(db: Db, args: string[]): Promise<number> {
   })
   if (!parsed.success) return reportInvalid(fieldErrors(parsed.error))
   try {
-    const user = await createUser({ db, actor: operatorActor, lang: 'en', t }, parsed.data)
+    const user = await createUser({ db, actor: operatorActor, lang: 'en' }, parsed.data)
     console.log(`Created ${user.role} "${user.username}"${village ? ` for ${village.name}` : ''}.`)
     return 0
   } catch (err) {
@@ -255,7 +256,7 @@ function verifyCountCommand(db: Db, args: string[]): number {
     return 1
   }
   try {
-    const check = verifyCount({ db, actor: operatorActor, lang: 'en', t }, Number(id))
+    const check = verifyCount({ db, actor: operatorActor, lang: 'en' }, Number(id))
     if (check.digestNow === null && check.digestOnSheet === null)
       console.log('No ballot box: this election took no votes on a tablet.')
     else {

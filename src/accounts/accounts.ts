@@ -2,9 +2,10 @@ import { asc, count, eq } from 'drizzle-orm'
 import type { Db } from '../db/client.ts'
 import { users, sessions } from './tables.ts'
 import { villages } from '../villages/tables.ts'
+import { getVillage } from '../villages/villages.ts'
 import { recordAudit, operatorActor } from '../audit/audit.ts'
-import { requireRole, type Actor, type StaffCtx } from '../web/context.ts'
-import { Conflict, InvalidInput, NotFound } from '../web/errors.ts'
+import { requireRole, type Actor, type StaffCtx } from '../core/actor.ts'
+import { Conflict, InvalidInput, NotFound } from '../core/errors.ts'
 import { dummyPasswordHash, hashPassword, verifyPassword } from './passwords.ts'
 import type { SetupInput, UserInput } from './schemas.ts'
 
@@ -177,3 +178,26 @@ export function setUserActive(ctx: StaffCtx, userId: number, active: boolean): v
 }
 
 export { operatorActor }
+
+/** The village's staff accounts, for its page. */
+export function villageStaff(ctx: StaffCtx, villageId: number) {
+  getVillage(ctx, villageId)
+  return ctx.db
+    .select({
+      id: users.id,
+      username: users.username,
+      displayName: users.displayName,
+      role: users.role,
+      disabledAt: users.disabledAt,
+    })
+    .from(users)
+    .where(eq(users.villageId, villageId))
+    .orderBy(asc(users.role), asc(users.displayName))
+    .all()
+}
+
+/** How many staff accounts each village has. */
+export function staffCountByVillage(db: Db): Map<number, number> {
+  const rows = db.select({ villageId: users.villageId, n: count() }).from(users).groupBy(users.villageId).all()
+  return new Map(rows.filter((r) => r.villageId !== null).map((r) => [r.villageId!, r.n]))
+}

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { field } from '../web/forms.ts'
+import { field } from '../core/fields.ts'
 import { roles, languages } from './tables.ts'
 import { MAX_PASSWORD_LENGTH, passwordProblem } from './password-rules.ts'
 

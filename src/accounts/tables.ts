@@ -2,12 +2,9 @@ import { sqliteTable, integer, text, index } from 'drizzle-orm/sqlite-core'
 import { villages } from '../villages/tables.ts'
 import { declareText } from '../db/privacy.ts'
 
-/** Coordinator (admin), facilitator, Gram Panchayat member. Declared once, used everywhere. */
-export const roles = ['admin', 'facilitator', 'panchayat'] as const
-export type Role = (typeof roles)[number]
+import { roles } from '../core/actor.ts'
 
-export const languages = ['hi', 'en'] as const
-export type Language = (typeof languages)[number]
+export { type Language, languages, type Role, roles } from '../core/actor.ts'
 
 export const users = sqliteTable(
   'users',

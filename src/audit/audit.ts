@@ -1,7 +1,7 @@
 import { and, desc, eq, lt, type SQL } from 'drizzle-orm'
 import type { Tx, Db } from '../db/client.ts'
-import type { Actor, StaffCtx } from '../web/context.ts'
-import { requireRole } from '../web/context.ts'
+import type { Actor, StaffCtx } from '../core/actor.ts'
+import { requireRole } from '../core/actor.ts'
 import { auditLog } from './tables.ts'
 import { claimFormKey } from './form-keys.ts'
 

@@ -3,16 +3,16 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Sqlite from 'better-sqlite3'
-import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
+import { drizzle } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
-import * as schema from './schema.ts'
 import { GroupCommit } from './group-commit.ts'
-import { adoptLegacyBallots } from '../elections/ballot-box-upgrade.ts'
 import { ownerOnlyFile, ownerOnlyFiles, ownerOnlyFolder, sqliteCompanions } from './files.ts'
 
-export type Db = BetterSQLite3Database<typeof schema>
-/** A transaction handle has the same query API as the database. */
-export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0]
+import type { Db, Tx } from '../core/db.ts'
+
+export type { Db, Tx }
+/** A step run once the migrations are applied, before anyone uses the file; true means it rewrote data. */
+export type Upgrade = (db: Db, sqlite: Sqlite.Database) => boolean
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export const migrationsFolder = path.join(projectRoot, 'migrations')
@@ -52,7 +52,7 @@ export function ballotBoxPath(file: string): string {
  * WAL with synchronous=FULL: a commit the client was told about survives a power cut.
  * The ballot box is a second file, attached as `box` (see `attachBallotBox`).
  */
-export function openDatabase(file: string): AppDatabase {
+export function openDatabaseFile(file: string, upgrades: readonly Upgrade[] = []): AppDatabase {
   // The data folder 700 and the file 600 before SQLite opens it: its WAL and SHM take the file's mode.
   if (file !== ':memory:') {
     ownerOnlyFolder(path.dirname(path.resolve(file)))
@@ -69,11 +69,10 @@ export function openDatabase(file: string): AppDatabase {
   sqlite.pragma('secure_delete = ON')
   sqlite.pragma('temp_store = MEMORY')
   cacheStatements(sqlite)
-  const db = drizzle(sqlite, { schema })
+  const db: Db = drizzle(sqlite)
   migrate(db, { migrationsFolder })
   const box = attachBallotBox(sqlite, file)
-  const adopted = adoptLegacyBallots(db, sqlite)
-  if (adopted) rewriteWithoutHistory(sqlite)
+  if (upgrades.map((upgrade) => upgrade(db, sqlite)).some(Boolean)) rewriteWithoutHistory(sqlite)
   const sessions = file === ':memory:' ? sqlite : new Sqlite(file)
   if (sessions !== sqlite) {
     sessions.pragma('synchronous = NORMAL')

@@ -10,7 +10,7 @@ import { closePoll, enterPaperCount, publishResult } from '../elections/counting
 import { contestSchema, electionSchema } from '../elections/schemas.ts'
 import { symbols } from '../elections/symbols.ts'
 import { castBallot, issueBallot, openStation, unlockStation, voterRoll } from '../elections/voting.ts'
-import type { StaffCtx } from '../web/context.ts'
+import type { StaffCtx } from '../core/actor.ts'
 
 /**
  * A finished election for the demo village, counted from paper: the members' count needs swaps

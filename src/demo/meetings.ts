@@ -26,7 +26,7 @@ import {
   minutes,
 } from '../meetings/tables.ts'
 import { resolutions, type Category } from '../resolutions/tables.ts'
-import type { StaffCtx } from '../web/context.ts'
+import type { StaffCtx } from '../core/actor.ts'
 
 type Item = {
   title: string

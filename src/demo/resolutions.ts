@@ -14,7 +14,7 @@ import {
   forwardingSchema,
 } from '../resolutions/schemas.ts'
 import { forwardings, resolutions, responses, type forwardingWays } from '../resolutions/tables.ts'
-import type { StaffCtx } from '../web/context.ts'
+import type { StaffCtx } from '../core/actor.ts'
 import type { DemoResolutionKey } from './meetings.ts'
 
 /** Days are counted from today: -23 is 23 days ago. Times are IST. */

@@ -9,9 +9,8 @@ import { operatorActor, recordAudit } from '../audit/audit.ts'
 import { seedDemoElection, seedDemoOpenPoll } from './election.ts'
 import { seedDemoMeetings } from './meetings.ts'
 import { seedDemoJourneys } from './resolutions.ts'
-import { translator } from '../web/i18n.ts'
-import { bornYearsBefore, todayIso } from '../web/dates.ts'
-import type { StaffCtx } from '../web/context.ts'
+import { bornYearsBefore, todayIso } from '../core/dates.ts'
+import type { StaffCtx } from '../core/actor.ts'
 import type { Role } from '../accounts/tables.ts'
 import type { Gender, OutOfSchoolReason } from '../people/tables.ts'
 
@@ -124,7 +123,7 @@ export async function seedDemo(db: Db): Promise<SeedResult> {
   const existing = db.select().from(villages).where(eq(villages.name, DEMO_VILLAGE)).get()
   if (existing)
     return { created: false, villageId: existing.id, children: 0, logins: demoLogins, password: DEMO_PASSWORD }
-  const ctx: StaffCtx = { db, actor: operatorActor, lang: 'en', t: translator('en') }
+  const ctx: StaffCtx = { db, actor: operatorActor, lang: 'en' }
   const village = createVillage(ctx, {
     name: DEMO_VILLAGE,
     gramPanchayat: 'सोठाना (Sothana)',

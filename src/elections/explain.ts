@@ -13,7 +13,7 @@
 // - `plainSummary`: what a plain count (most votes wins) would have elected, or that it gives the
 //   same result.
 
-import type { Translate } from '../web/i18n.ts'
+import type { Translate } from '../core/translate.ts'
 import type { AllocationResult, Gender, ShortfallStep, SwapStep, TieStep } from './allocation.ts'
 
 export type ExplainCandidate = { id: string; name: string; gender: Gender; votes: number; lot: number }

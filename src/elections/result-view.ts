@@ -1,5 +1,5 @@
-import { toCsv } from '../web/csv.ts'
-import type { Translate } from '../web/i18n.ts'
+import { toCsv } from '../core/csv.ts'
+import type { Translate } from '../core/translate.ts'
 import { allocate, girlsRequired } from './allocation.ts'
 import { allocationInput, type ContestCount } from './counting.ts'
 import type { Contest, Election } from './elections.ts'

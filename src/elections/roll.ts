@@ -1,7 +1,7 @@
 import { and, asc, eq, sql } from 'drizzle-orm'
 import type { Db, Tx } from '../db/client.ts'
 import { children, consents, departures } from '../people/tables.ts'
-import { bornYearsBefore } from '../web/dates.ts'
+import { bornYearsBefore } from '../core/dates.ts'
 import type { Election } from './elections.ts'
 
 /**

@@ -1,4 +1,4 @@
-import { INK, pictureSvg } from '../web/svg.ts'
+import { INK, pictureSvg } from '../core/svg.ts'
 // Ballot symbols: the pictures children tap to vote, as on Indian ballots.
 //
 // Every symbol is a small inline SVG (viewBox 0 0 64 64) drawn from a few basic shapes with a

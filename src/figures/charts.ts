@@ -1,5 +1,5 @@
 /** Small inline SVG bar charts for the figures page: readable on a phone, printable, no script. */
-import { escapeXml } from '../web/svg.ts'
+import { escapeXml } from '../core/svg.ts'
 
 export type Bar = { value: number | null; cls: string; text: string }
 export type ChartRow = { label: string; bars: Bar[]; marker?: number | null }

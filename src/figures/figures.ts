@@ -9,7 +9,10 @@ import type { Contest } from '../elections/elections.ts'
 import { attendance, meetingEvents, meetings } from '../meetings/tables.ts'
 import { categories, forwardings, resolutions, responses } from '../resolutions/tables.ts'
 import { daysBetween, statusOf } from '../resolutions/journey.ts'
-import { requireRole, type Ctx } from '../web/context.ts'
+import { requireRole, type Ctx, type StaffCtx } from '../core/actor.ts'
+import { listVillages } from '../villages/villages.ts'
+import { childCountByVillage } from '../people/children.ts'
+import { staffCountByVillage } from '../accounts/accounts.ts'
 
 /** Figures are the coordinator's: across every village, or one. */
 function coordinator(ctx: Ctx) {
@@ -274,4 +277,15 @@ export function figures(ctx: Ctx, villageId?: number) {
     resolutions: resolutionOutcomes(staff.db, villageId),
     answers: answerTimes(staff.db, villageId),
   }
+}
+
+/** The coordinators' list of villages, each with how many children are on its register and how many staff it has. */
+export function villageDirectory(ctx: StaffCtx) {
+  const childCounts = childCountByVillage(ctx.db)
+  const staffCounts = staffCountByVillage(ctx.db)
+  return listVillages(ctx).map((v) => ({
+    ...v,
+    children: childCounts.get(v.id) ?? 0,
+    staff: staffCounts.get(v.id) ?? 0,
+  }))
 }

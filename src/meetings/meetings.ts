@@ -1,16 +1,16 @@
-import { and, asc, desc, eq, gt, gte, inArray, isNull, lte, ne, or, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, gt, gte, inArray, isNull, lte, or, sql } from 'drizzle-orm'
 import type { Db, Tx } from '../db/client.ts'
 import { recordAudit } from '../audit/audit.ts'
-import { getVillage, changes } from '../villages/villages.ts'
+import { getVillage } from '../villages/villages.ts'
+import { changes } from '../core/diff.ts'
 import { children, departures } from '../people/tables.ts'
 import { contests, elections, members, results } from '../elections/tables.ts'
 import { users } from '../accounts/tables.ts'
-import { resolutions, responses } from '../resolutions/tables.ts'
 
 /** The same form sent again this soon is a double tap, not a second entry. */
-import { requireRole, type Ctx, type StaffCtx } from '../web/context.ts'
-import { Conflict, InvalidInput, NotFound } from '../web/errors.ts'
-import { todayIso } from '../web/dates.ts'
+import { requireRole, type Ctx, type StaffCtx } from '../core/actor.ts'
+import { Conflict, InvalidInput, NotFound } from '../core/errors.ts'
+import { todayIso } from '../core/dates.ts'
 import {
   canEditAgenda,
   defaultQuorumRule,
@@ -148,16 +148,10 @@ export function listMeetings(ctx: Ctx, villageId: number) {
         .groupBy(attendance.meetingId)
         .all()
     : []
-  const passed = ids.length
-    ? staff.db.all<{ meetingId: number; n: number; passed: number }>(
-        sql`SELECT meeting_id AS meetingId, count(*) AS n, count(number) AS passed FROM resolutions WHERE meeting_id IN (${sql.join(ids, sql`, `)}) GROUP BY meeting_id`,
-      )
-    : []
   return rows.map((m) => ({
     ...m,
     stage: meetingStageOf(events.filter((e) => e.meetingId === m.id)),
     attendance: counts.find((c) => c.meetingId === m.id) ?? null,
-    resolutions: passed.find((p) => p.meetingId === m.id) ?? { n: 0, passed: 0 },
   }))
 }
 
@@ -221,7 +215,7 @@ export function scheduleMeeting(ctx: Ctx, villageId: number, input: ScheduleInpu
         .values({ meetingId: meeting.id, position: i + 1, title, addedBy: staff.actor.id, addedAt: new Date() })
         .run(),
     )
-    addAnswerItems(tx, meeting.id, villageId, staff.actor.id)
+    for (const hook of whenScheduled) hook(tx, meeting, staff.actor.id)
     recordAudit(tx, staff.actor, {
       action: 'meeting.scheduled',
       subject: 'meeting',
@@ -233,115 +227,22 @@ export function scheduleMeeting(ctx: Ctx, villageId: number, input: ScheduleInpu
   })
 }
 
-/**
- * The Gram Panchayat's answers not yet read out at a meeting (decisions, actions, done) become
- * agenda items of this meeting, one per resolution, so the children hear them. An item covers its
- * resolution's answers up to `responseId`; a later answer moves that mark on, or makes a new item.
- */
-export function addAnswerItems(tx: Db | Tx, meetingId: number, villageId: number, userId: number): number {
-  const waiting = tx
-    .select({
-      responseId: responses.id,
-      resolutionId: resolutions.id,
-      number: resolutions.number,
-      title: resolutions.title,
-    })
-    .from(responses)
-    .innerJoin(resolutions, eq(resolutions.id, responses.resolutionId))
-    .where(
-      and(
-        eq(resolutions.villageId, villageId),
-        ne(responses.kind, 'acknowledged'),
-        sql`NOT EXISTS (SELECT 1 FROM ${agendaItems} a WHERE a.resolution_id = ${responses.resolutionId} AND a.response_id >= ${responses.id})`,
-      ),
-    )
-    .orderBy(asc(responses.id))
-    .all()
-  const latest = new Map<number, (typeof waiting)[number]>()
-  for (const w of waiting) latest.set(w.resolutionId, w)
-  let position =
-    tx
-      .select({ n: sql<number>`coalesce(max(position), 0)` })
-      .from(agendaItems)
-      .where(eq(agendaItems.meetingId, meetingId))
-      .get()?.n ?? 0
-  for (const w of latest.values()) {
-    const here = tx
-      .select({ id: agendaItems.id })
-      .from(agendaItems)
-      .where(
-        and(
-          eq(agendaItems.meetingId, meetingId),
-          eq(agendaItems.resolutionId, w.resolutionId),
-          eq(agendaItems.kind, 'answer'),
-        ),
-      )
-      .get()
-    if (here) tx.update(agendaItems).set({ responseId: w.responseId }).where(eq(agendaItems.id, here.id)).run()
-    else
-      tx.insert(agendaItems)
-        .values({
-          meetingId,
-          position: ++position,
-          title: `${w.number ?? ''} ${w.title}`.trim(),
-          kind: 'answer',
-          resolutionId: w.resolutionId,
-          responseId: w.responseId,
-          addedBy: userId,
-          addedAt: new Date(),
-        })
-        .run()
-  }
-  return latest.size
-}
+type ScheduledHook = (tx: Db | Tx, meeting: { id: number; villageId: number }, userId: number) => void
+const whenScheduled: ScheduledHook[] = []
 
-/** For each answer item of the meeting, the answers it reads out: those after the resolution's previous item, up to its own mark. */
-export function answersOnAgenda(db: Db | Tx, meetingId: number) {
-  const items = agendaOf(db, meetingId).filter(
-    (i) => i.kind === 'answer' && i.resolutionId !== null && i.responseId !== null,
-  )
-  const out = new Map<
-    number,
-    { kind: (typeof responses.$inferSelect)['kind']; on: string; text: string; targetDate: string | null }[]
-  >()
-  for (const item of items) {
-    const before =
-      db
-        .select({ mark: sql<number | null>`max(${agendaItems.responseId})` })
-        .from(agendaItems)
-        .where(
-          and(
-            eq(agendaItems.resolutionId, item.resolutionId!),
-            eq(agendaItems.kind, 'answer'),
-            sql`${agendaItems.responseId} < ${item.responseId}`,
-          ),
-        )
-        .get()?.mark ?? 0
-    out.set(
-      item.id,
-      db
-        .select({ kind: responses.kind, on: responses.on, text: responses.text, targetDate: responses.targetDate })
-        .from(responses)
-        .where(
-          and(
-            eq(responses.resolutionId, item.resolutionId!),
-            ne(responses.kind, 'acknowledged'),
-            sql`${responses.id} > ${before}`,
-            sql`${responses.id} <= ${item.responseId}`,
-          ),
-        )
-        .orderBy(asc(responses.id))
-        .all(),
-    )
-  }
-  return out
+/**
+ * A domain above this one adds to a new meeting's agenda inside the transaction that schedules it
+ * (Resolutions: the Gram Panchayat's answers not yet read out, in resolutions/answers.ts).
+ */
+export function onMeetingScheduled(hook: ScheduledHook): void {
+  if (!whenScheduled.includes(hook)) whenScheduled.push(hook)
 }
 
 /**
- * An answer that arrives goes onto the agenda of the next scheduled meeting (one not yet started,
- * today or later; else the earliest not started), if there is one.
+ * The meeting to hold next in a village (one not yet started, today or later; else the earliest not
+ * started), or null when none is scheduled.
  */
-export function carryAnswersToNextMeeting(tx: Db | Tx, villageId: number, userId: number): void {
+export function nextMeetingToHold(tx: Db | Tx, villageId: number): number | null {
   const next = tx
     .select({ id: meetings.id })
     .from(meetings)
@@ -353,7 +254,52 @@ export function carryAnswersToNextMeeting(tx: Db | Tx, villageId: number, userId
     )
     .orderBy(sql`${meetings.date} < ${todayIso()}`, asc(meetings.date), asc(meetings.time), asc(meetings.id))
     .get()
-  if (next) addAnswerItems(tx, next.id, villageId, userId)
+  return next?.id ?? null
+}
+
+/**
+ * The agenda item that reads out a resolution's answers at this meeting, up to `responseId`: moves
+ * the mark of the item already there, or adds one at the end.
+ */
+export function placeAnswerItem(
+  tx: Db | Tx,
+  meetingId: number,
+  item: { resolutionId: number; responseId: number; title: string },
+  userId: number,
+): void {
+  const here = tx
+    .select({ id: agendaItems.id })
+    .from(agendaItems)
+    .where(
+      and(
+        eq(agendaItems.meetingId, meetingId),
+        eq(agendaItems.resolutionId, item.resolutionId),
+        eq(agendaItems.kind, 'answer'),
+      ),
+    )
+    .get()
+  if (here) {
+    tx.update(agendaItems).set({ responseId: item.responseId }).where(eq(agendaItems.id, here.id)).run()
+    return
+  }
+  const last =
+    tx
+      .select({ n: sql<number>`coalesce(max(position), 0)` })
+      .from(agendaItems)
+      .where(eq(agendaItems.meetingId, meetingId))
+      .get()?.n ?? 0
+  tx.insert(agendaItems)
+    .values({
+      meetingId,
+      position: last + 1,
+      title: item.title,
+      kind: 'answer',
+      resolutionId: item.resolutionId,
+      responseId: item.responseId,
+      addedBy: userId,
+      addedAt: new Date(),
+    })
+    .run()
 }
 
 function draftOnly(ctx: Ctx, meetingId: number) {

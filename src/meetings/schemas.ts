@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { field } from '../web/forms.ts'
+import { field } from '../core/fields.ts'
 import { girlsQuorumShares, quorumShares } from './tables.ts'
 
 const count = (max: number) =>

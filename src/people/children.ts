@@ -3,10 +3,11 @@ import { children, consents, departures, erasures } from './tables.ts'
 import { users } from '../accounts/tables.ts'
 import { auditLog } from '../audit/tables.ts'
 import { recordAudit } from '../audit/audit.ts'
-import { getVillage, changes } from '../villages/villages.ts'
-import { requireRole, type Ctx, type StaffCtx } from '../web/context.ts'
-import { Conflict, NotFound } from '../web/errors.ts'
-import { bornYearsBefore, todayIso } from '../web/dates.ts'
+import { getVillage } from '../villages/villages.ts'
+import { changes } from '../core/diff.ts'
+import { requireRole, type Ctx, type StaffCtx } from '../core/actor.ts'
+import { Conflict, NotFound } from '../core/errors.ts'
+import { bornYearsBefore, todayIso } from '../core/dates.ts'
 import type { AgeBand, ChildFilter, ChildInput } from './schemas.ts'
 
 export const PAGE_SIZE = 50
@@ -297,4 +298,15 @@ export function markReturned(ctx: Ctx, villageId: number, childId: number): void
       detail: { leftOn: child.departure!.leftOn },
     })
   })
+}
+
+/** How many children each village has on its register (those who left not counted). */
+export function childCountByVillage(db: Ctx['db']): Map<number, number> {
+  const rows = db
+    .select({ villageId: children.villageId, n: count() })
+    .from(children)
+    .where(sql`NOT EXISTS (SELECT 1 FROM ${departures} d WHERE d.child_id = ${children.id})`)
+    .groupBy(children.villageId)
+    .all()
+  return new Map(rows.map((r) => [r.villageId, r.n]))
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod'
-import { field } from '../web/forms.ts'
-import { todayIso, ageOn } from '../web/dates.ts'
+import { field } from '../core/fields.ts'
+import { todayIso, ageOn } from '../core/dates.ts'
 import { genders, outOfSchoolReasons } from './tables.ts'
 
 export const ageBands = ['0-5', '6-9', '10-13', '14-18', '19+'] as const

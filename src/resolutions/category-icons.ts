@@ -1,4 +1,4 @@
-import { INK, pictureSvg } from '../web/svg.ts'
+import { INK, pictureSvg } from '../core/svg.ts'
 // Category pictures for the children's board: one bold inline SVG per resolution category, so that
 // children who cannot read yet can tell a card about school from one about water or safety.
 //

@@ -1,15 +1,16 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm'
 import type { Db, Tx } from '../db/client.ts'
 import { recordAudit } from '../audit/audit.ts'
-import { getVillage, changes, type Village } from '../villages/villages.ts'
+import { getVillage, type Village } from '../villages/villages.ts'
+import { changes } from '../core/diff.ts'
 import { villages } from '../villages/tables.ts'
 import { children } from '../people/tables.ts'
 import { users } from '../accounts/tables.ts'
 import { meetingEvents, meetings } from '../meetings/tables.ts'
-import { carryAnswersToNextMeeting } from '../meetings/meetings.ts'
-import { requireRole, type Ctx } from '../web/context.ts'
-import { Conflict, InvalidInput, NotFound } from '../web/errors.ts'
-import { todayIso } from '../web/dates.ts'
+import { carryAnswersToNextMeeting } from './answers.ts'
+import { requireRole, type Ctx } from '../core/actor.ts'
+import { Conflict, InvalidInput, NotFound } from '../core/errors.ts'
+import { todayIso } from '../core/dates.ts'
 import {
   defaultFollowUpRule,
   journeyStatuses,

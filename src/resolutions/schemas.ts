@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { field } from '../web/forms.ts'
+import { field } from '../core/fields.ts'
 import { categories, decisions, forwardingWays } from './tables.ts'
 
 const hands = z.coerce.number('v.number').int('v.number').min(0, 'v.between|0–500').max(500, 'v.between|0–500')

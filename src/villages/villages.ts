@@ -1,12 +1,11 @@
 import { asc, count, eq, sql } from 'drizzle-orm'
 import { villages } from './tables.ts'
-import { children, departures } from '../people/tables.ts'
-import { users } from '../accounts/tables.ts'
 import { recordAudit } from '../audit/audit.ts'
 import { prepared } from '../db/prepared.ts'
-import { canReachVillage, requireRole, type StaffCtx } from '../web/context.ts'
-import { NotFound } from '../web/errors.ts'
+import { canReachVillage, requireRole, type StaffCtx } from '../core/actor.ts'
+import { NotFound } from '../core/errors.ts'
 import type { VillageInput } from './schemas.ts'
+import { changes } from '../core/diff.ts'
 
 export type Village = typeof villages.$inferSelect
 
@@ -22,9 +21,6 @@ export function listVillages(ctx: StaffCtx) {
       district: villages.district,
       state: villages.state,
       createdAt: villages.createdAt,
-      children: sql<number>`(SELECT count(*) FROM ${children} c WHERE c.village_id = ${villages.id}
-      AND NOT EXISTS (SELECT 1 FROM ${departures} d WHERE d.child_id = c.id))`,
-      staff: sql<number>`(SELECT count(*) FROM ${users} u WHERE u.village_id = ${villages.id})`,
     })
     .from(villages)
     .orderBy(asc(villages.name))
@@ -83,32 +79,6 @@ export function updateVillage(ctx: StaffCtx, id: number, input: VillageInput): V
   })
 }
 
-export function villageStaff(ctx: StaffCtx, villageId: number) {
-  getVillage(ctx, villageId)
-  return ctx.db
-    .select({
-      id: users.id,
-      username: users.username,
-      displayName: users.displayName,
-      role: users.role,
-      disabledAt: users.disabledAt,
-    })
-    .from(users)
-    .where(eq(users.villageId, villageId))
-    .orderBy(asc(users.role), asc(users.displayName))
-    .all()
-}
-
 export function countVillages(ctx: StaffCtx): number {
   return ctx.db.select({ n: count() }).from(villages).get()?.n ?? 0
-}
-
-/** Field by field, what a change did: { field: [before, after] }. */
-export function changes<T extends Record<string, unknown>>(
-  before: T,
-  after: Partial<T>,
-): Record<string, [unknown, unknown]> {
-  const out: Record<string, [unknown, unknown]> = {}
-  for (const [k, v] of Object.entries(after)) if (before[k] !== v) out[k] = [before[k], v]
-  return out
 }

@@ -2,15 +2,14 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import { eq, sql } from 'drizzle-orm'
 import { prepared } from '../db/prepared.ts'
 import type { Db } from '../db/client.ts'
-import { users, type Language, type Role } from '../accounts/tables.ts'
-import { Forbidden } from './errors.ts'
-import type { Translate } from './i18n.ts'
+import { users } from '../accounts/tables.ts'
+import type { Actor, Ctx as DomainCtx, Role } from '../core/actor.ts'
+import type { Translate } from '../i18n/translator.ts'
 
-export type Actor = { id: number; username: string; displayName: string; role: Role; villageId: number | null }
+export { type Actor, canReachVillage, requireRole, type StaffCtx } from '../core/actor.ts'
 
-/** Built once per request and passed to every verb explicitly. */
-export type Ctx = { db: Db; actor: Actor | null; lang: Language; t: Translate }
-export type StaffCtx = Ctx & { actor: Actor }
+/** A request's context: what every verb takes (core/actor.ts), and the translator for the page. */
+export type Ctx = DomainCtx & { t: Translate }
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -53,17 +52,6 @@ export function loadActor(db: Db, userId: number | undefined): Actor | null {
   if (!row || row.disabledAt) return null
   const { disabledAt: _, ...actor } = row
   return actor
-}
-
-/** Throws unless someone is logged in with one of the roles. */
-export function requireRole(ctx: Ctx, ...allowed: Role[]): StaffCtx {
-  if (!ctx.actor || (allowed.length > 0 && !allowed.includes(ctx.actor.role))) throw new Forbidden()
-  return ctx as StaffCtx
-}
-
-/** Coordinators reach every village; everyone else only their own. */
-export function canReachVillage(actor: Actor, villageId: number): boolean {
-  return actor.role === 'admin' || actor.villageId === villageId
 }
 
 /** htmx asks for a fragment unless the request is boosted or restores history. */

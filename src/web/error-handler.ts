@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { DomainError, InvalidInput } from './errors.ts'
-import { pickLanguage, translator } from './i18n.ts'
+import { DomainError, InvalidInput } from '../core/errors.ts'
+import { pickLanguage, translator } from '../i18n/translator.ts'
 import { wantsFragment } from './context.ts'
 import { viewHelpers } from './view-helpers.ts'
 import { isStorageFull } from './storage.ts'

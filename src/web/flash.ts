@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import type { Translate } from './i18n.ts'
+import type { Translate } from '../i18n/translator.ts'
 
 /**
  * The message shown once on the next page ("The child was added"). A logged-in person's goes in

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { BoxCertificate } from './box-certificate.ts'
-import { pickLanguage, translator } from './i18n.ts'
+import { pickLanguage, translator } from '../i18n/translator.ts'
 import { safeLocalPath } from './render.ts'
 
 /**

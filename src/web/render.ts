@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { InvalidInput } from './errors.ts'
+import { InvalidInput } from '../core/errors.ts'
 import { wantsFragment } from './context.ts'
 import { setFlash } from './flash.ts'
 import { typedValues } from './forms.ts'

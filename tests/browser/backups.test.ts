@@ -7,7 +7,7 @@ import path from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
-import { formatInstant } from '../../src/web/dates.ts'
+import { formatInstant } from '../../src/core/dates.ts'
 import { testApp, type TestApp } from '../helpers/app.ts'
 import { FakeTime } from '../helpers/fake-time.ts'
 import {

@@ -12,7 +12,7 @@ import {
   useBrowser,
   type Server,
 } from '../helpers/browser.ts'
-import { bornYearsBefore } from '../../src/web/dates.ts'
+import { bornYearsBefore } from '../../src/core/dates.ts'
 
 const b = useBrowser()
 let server: Server

@@ -36,7 +36,7 @@ import {
   tapSymbol,
   text,
 } from '../helpers/election-browser.ts'
-import { todayIso } from '../../src/web/dates.ts'
+import { todayIso } from '../../src/core/dates.ts'
 
 const b = useBrowser()
 let server: Server

@@ -14,7 +14,7 @@ import {
 } from '../helpers/browser.ts'
 import { ctxFor } from '../helpers/app.ts'
 import { addChild } from '../../src/people/children.ts'
-import { bornYearsBefore } from '../../src/web/dates.ts'
+import { bornYearsBefore } from '../../src/core/dates.ts'
 
 const b = useBrowser()
 let server: Server

@@ -26,7 +26,7 @@ import {
 } from '../helpers/election-browser.ts'
 import { expectAccessible } from '../helpers/voting-browser.ts'
 import { closedMeetingWithResolutions, commonBalPanchayat, seatBalPanchayat } from '../helpers/meetings.ts'
-import { todayIso } from '../../src/web/dates.ts'
+import { todayIso } from '../../src/core/dates.ts'
 
 const b = useBrowser()
 let server: Server

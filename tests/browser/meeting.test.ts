@@ -29,7 +29,7 @@ import { expectAccessible } from '../helpers/voting-browser.ts'
 import { seatBalPanchayat } from '../helpers/meetings.ts'
 import { minutes } from '../../src/meetings/tables.ts'
 import { resolutions } from '../../src/resolutions/tables.ts'
-import { todayIso } from '../../src/web/dates.ts'
+import { todayIso } from '../../src/core/dates.ts'
 
 const b = useBrowser()
 let server: Server

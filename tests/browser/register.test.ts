@@ -16,7 +16,7 @@ import {
 } from '../helpers/browser.ts'
 import { ctxFor } from '../helpers/app.ts'
 import { addChild } from '../../src/people/children.ts'
-import { bornYearsBefore, todayIso } from '../../src/web/dates.ts'
+import { bornYearsBefore, todayIso } from '../../src/core/dates.ts'
 
 const b = useBrowser()
 let server: Server

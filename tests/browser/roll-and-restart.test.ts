@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
 import type { BrowserContext, Page } from 'playwright-core'
 import { build } from '../../src/app.ts'
-import { openDatabase, type AppDatabase } from '../../src/db/client.ts'
+import type { AppDatabase } from '../../src/db/client.ts'
+import { openDatabase } from '../../src/database.ts'
 import { addContest, createElection, nominate, openNominations, openPoll } from '../../src/elections/elections.ts'
 import {
   PASSWORD,

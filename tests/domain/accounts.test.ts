@@ -10,7 +10,7 @@ import {
   setUserActive,
 } from '../../src/accounts/accounts.ts'
 import { sessions, users } from '../../src/accounts/tables.ts'
-import { Conflict, Forbidden, InvalidInput } from '../../src/web/errors.ts'
+import { Conflict, Forbidden, InvalidInput } from '../../src/core/errors.ts'
 
 let database: ReturnType<typeof freshDatabase>
 beforeEach(() => {

@@ -2,8 +2,8 @@
 // a missed night made up at the first look after start, closings within a minute made one backup,
 // a failure shown and tried again, and "overdue" when no good backup came for 26 hours of being up.
 import { describe, expect, it } from 'vitest'
-import { BackupSchedule, lastNightly, type BackupLog, type BackupTaker } from '../../src/db/backup-schedule.ts'
-import { BackupFailed, type GoodBackup } from '../../src/db/backup-folder.ts'
+import { BackupSchedule, lastNightly, type BackupLog, type BackupTaker } from '../../src/backups/backup-schedule.ts'
+import { BackupFailed, type GoodBackup } from '../../src/backups/backup-folder.ts'
 import { FakeTime, settle } from '../helpers/fake-time.ts'
 
 /** A moment in January 2025, in the local time of the machine running the test. */

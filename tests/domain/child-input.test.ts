@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { childSchema, newChildSchema } from '../../src/people/schemas.ts'
 import { fieldErrors } from '../../src/web/forms.ts'
-import { bornYearsBefore, todayIso } from '../../src/web/dates.ts'
+import { bornYearsBefore, todayIso } from '../../src/core/dates.ts'
 
 const good = {
   name: 'Meena',

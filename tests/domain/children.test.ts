@@ -15,8 +15,8 @@ import {
 import { filterSchema, type ChildInput } from '../../src/people/schemas.ts'
 import { auditLog } from '../../src/audit/tables.ts'
 import { children } from '../../src/people/tables.ts'
-import { bornYearsBefore, todayIso } from '../../src/web/dates.ts'
-import { Forbidden, NotFound } from '../../src/web/errors.ts'
+import { bornYearsBefore, todayIso } from '../../src/core/dates.ts'
+import { Forbidden, NotFound } from '../../src/core/errors.ts'
 
 let database: ReturnType<typeof freshDatabase>
 let fx: Awaited<ReturnType<typeof seedVillages>>

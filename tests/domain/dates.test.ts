@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ageOn, bornYearsBefore, formatDate, todayIso } from '../../src/web/dates.ts'
+import { ageOn, bornYearsBefore, formatDate, todayIso } from '../../src/core/dates.ts'
 
 describe('dates as a village reads them', () => {
   it('counts age in whole years, changing on the birthday', () => {

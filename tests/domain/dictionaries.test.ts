@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { dictionaries, loadDictionaries, translator } from '../../src/web/i18n.ts'
+import { dictionaries, loadDictionaries, translator } from '../../src/i18n/translator.ts'
 import { genders, outOfSchoolReasons } from '../../src/people/tables.ts'
 import { roles } from '../../src/accounts/tables.ts'
 import { ageBands } from '../../src/people/schemas.ts'
@@ -22,7 +22,7 @@ import { girlsQuorumShares, meetingStages, quorumShares } from '../../src/meetin
 import { categories, decisions, forwardingWays, responseKinds } from '../../src/resolutions/tables.ts'
 import { journeyStatuses, nextSteps, type overdue } from '../../src/resolutions/journey.ts'
 import { outcomes } from '../../src/figures/figures.ts'
-import { failureKinds } from '../../src/db/backup-folder.ts'
+import { failureKinds } from '../../src/backups/backup-folder.ts'
 
 function keys(d: object, prefix = ''): string[] {
   return Object.entries(d).flatMap(([k, v]) =>

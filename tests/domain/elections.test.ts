@@ -26,7 +26,7 @@ import { nextStage, stageOf } from '../../src/elections/stages.ts'
 import { auditLog } from '../../src/audit/tables.ts'
 import { members } from '../../src/elections/tables.ts'
 import { withdrawConsent } from '../../src/people/children.ts'
-import { Conflict, InvalidInput, NotFound } from '../../src/web/errors.ts'
+import { Conflict, InvalidInput, NotFound } from '../../src/core/errors.ts'
 
 let database: ReturnType<typeof freshDatabase>
 let fx: Awaited<ReturnType<typeof seedVillages>>

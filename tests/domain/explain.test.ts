@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { allocate, type AllocationInput } from '../../src/elections/allocation.ts'
 import { explainResult, type ExplainInput, type Explanation } from '../../src/elections/explain.ts'
-import { dictionaries, translator, type Translate } from '../../src/web/i18n.ts'
+import { dictionaries, translator, type Translate } from '../../src/i18n/translator.ts'
 
 type Row = [id: string, gender: 'b' | 'g' | 'o', votes: number, lot: number]
 const GENDER = { b: 'boy', g: 'girl', o: 'other' } as const

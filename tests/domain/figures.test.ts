@@ -15,7 +15,7 @@ import { barChart } from '../../src/figures/charts.ts'
 import { addContest, createElection, nominate, openNominations, openPoll } from '../../src/elections/elections.ts'
 import { castBallot, issueBallot, openStation, unlockStation } from '../../src/elections/voting.ts'
 import { acknowledgeResolution, decideResolution, forwardResolution } from '../../src/resolutions/journeys.ts'
-import { Forbidden } from '../../src/web/errors.ts'
+import { Forbidden } from '../../src/core/errors.ts'
 import type { AppDatabase } from '../../src/db/client.ts'
 
 let database: AppDatabase & { dir: string }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FastifyRequest } from 'fastify'
 import { once, newFormKey } from '../../src/audit/form-keys.ts'
 import { recordAudit } from '../../src/audit/audit.ts'
-import { InvalidInput } from '../../src/web/errors.ts'
+import { InvalidInput } from '../../src/core/errors.ts'
 import { freshDatabase, seedVillages } from '../helpers/app.ts'
 import type { Actor } from '../../src/web/context.ts'
 

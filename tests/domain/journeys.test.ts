@@ -20,19 +20,14 @@ import {
   setFollowUpRule,
   villageResolutions,
 } from '../../src/resolutions/journeys.ts'
-import {
-  agendaOf,
-  answersOnAgenda,
-  recordAttendance,
-  scheduleMeeting,
-  startMeeting,
-} from '../../src/meetings/meetings.ts'
+import { agendaOf, recordAttendance, scheduleMeeting, startMeeting } from '../../src/meetings/meetings.ts'
 import { recordResolution } from '../../src/resolutions/resolutions.ts'
+import { answersOnAgenda } from '../../src/resolutions/answers.ts'
 import { resolutionSchema } from '../../src/resolutions/schemas.ts'
 import { responses, forwardings } from '../../src/resolutions/tables.ts'
 import { auditLog } from '../../src/audit/tables.ts'
-import { Conflict, type InvalidInput, NotFound } from '../../src/web/errors.ts'
-import { todayIso } from '../../src/web/dates.ts'
+import { Conflict, type InvalidInput, NotFound } from '../../src/core/errors.ts'
+import { todayIso } from '../../src/core/dates.ts'
 import type { AppDatabase } from '../../src/db/client.ts'
 import type { StaffCtx } from '../../src/web/context.ts'
 

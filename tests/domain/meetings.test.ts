@@ -26,7 +26,7 @@ import { resolutionSchema } from '../../src/resolutions/schemas.ts'
 import { auditLog } from '../../src/audit/tables.ts'
 import { resolutions } from '../../src/resolutions/tables.ts'
 import { minutes } from '../../src/meetings/tables.ts'
-import { Conflict, InvalidInput, NotFound, Forbidden } from '../../src/web/errors.ts'
+import { Conflict, InvalidInput, NotFound, Forbidden } from '../../src/core/errors.ts'
 import type { AppDatabase } from '../../src/db/client.ts'
 import type { StaffCtx } from '../../src/web/context.ts'
 

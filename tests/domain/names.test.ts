@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { field, fieldErrors, hiddenCharacter } from '../../src/web/forms.ts'
+import { field, hiddenCharacter } from '../../src/core/fields.ts'
+import { fieldErrors } from '../../src/web/forms.ts'
 import { childSchema } from '../../src/people/schemas.ts'
 import { villageSchema } from '../../src/villages/schemas.ts'
 import { userSchema } from '../../src/accounts/schemas.ts'

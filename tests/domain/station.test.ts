@@ -16,7 +16,7 @@ import {
   unlockStation,
   type StationState,
 } from '../../src/elections/voting.ts'
-import { Conflict, InvalidInput } from '../../src/web/errors.ts'
+import { Conflict, InvalidInput } from '../../src/core/errors.ts'
 
 let database: ReturnType<typeof freshDatabase>
 let ctx: ReturnType<typeof ctxFor>

@@ -21,10 +21,10 @@ import {
   voterRoll,
   type StationState,
 } from '../../src/elections/voting.ts'
-import { openDatabase } from '../../src/db/client.ts'
+import { openDatabase } from '../../src/database.ts'
 import { clearBox } from '../../src/elections/ballot-box.ts'
 import { withdrawConsent } from '../../src/people/children.ts'
-import { Conflict, InvalidInput, NotFound } from '../../src/web/errors.ts'
+import { Conflict, InvalidInput, NotFound } from '../../src/core/errors.ts'
 
 let database: ReturnType<typeof freshDatabase>
 let ctx: ReturnType<typeof ctxFor>

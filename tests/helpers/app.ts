@@ -4,11 +4,11 @@ import path from 'node:path'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { build } from '../../src/app.ts'
 import type { StorageWatch } from '../../src/web/storage.ts'
-import type { BackupOptions } from '../../src/db/backup-schedule.ts'
-import { openDatabase, type AppDatabase } from '../../src/db/client.ts'
+import type { BackupOptions } from '../../src/backups/backup-schedule.ts'
+import type { AppDatabase } from '../../src/db/client.ts'
+import { openDatabase } from '../../src/database.ts'
 import { createUser, operatorActor } from '../../src/accounts/accounts.ts'
 import { createVillage } from '../../src/villages/villages.ts'
-import { translator } from '../../src/web/i18n.ts'
 import type { StaffCtx, Actor } from '../../src/web/context.ts'
 import type { Role } from '../../src/accounts/tables.ts'
 
@@ -22,11 +22,11 @@ export function freshDatabase(): AppDatabase & { dir: string } {
 }
 
 export function operatorCtx(database: AppDatabase): StaffCtx {
-  return { db: database.db, actor: operatorActor, lang: 'en', t: translator('en') }
+  return { db: database.db, actor: operatorActor, lang: 'en' }
 }
 
 export function ctxFor(database: AppDatabase, actor: Actor, lang: 'hi' | 'en' = 'en'): StaffCtx {
-  return { db: database.db, actor, lang, t: translator(lang) }
+  return { db: database.db, actor, lang }
 }
 
 /** The common village: two villages, and an account of each role. */

@@ -8,7 +8,8 @@ import net from 'node:net'
 import { createHash, X509Certificate } from 'node:crypto'
 import { spawn, type ChildProcess } from 'node:child_process'
 import type { IncomingHttpHeaders } from 'node:http'
-import { openDatabase, projectRoot, type AppDatabase } from '../../src/db/client.ts'
+import { projectRoot, type AppDatabase } from '../../src/db/client.ts'
+import { openDatabase } from '../../src/database.ts'
 
 export type BoxServer = {
   http: string

@@ -1,10 +1,11 @@
 import { ctxFor } from './app.ts'
-import { openDatabase, type AppDatabase } from '../../src/db/client.ts'
+import type { AppDatabase } from '../../src/db/client.ts'
+import { openDatabase } from '../../src/database.ts'
 import { addContest, createElection, nominate, openNominations, openPoll } from '../../src/elections/elections.ts'
 import { seedVillages } from './app.ts'
 import type { Actor } from '../../src/web/context.ts'
 import { addChild } from '../../src/people/children.ts'
-import { bornYearsBefore, todayIso } from '../../src/web/dates.ts'
+import { bornYearsBefore, todayIso } from '../../src/core/dates.ts'
 import type { Gender } from '../../src/people/tables.ts'
 import { contestSchema, electionSchema } from '../../src/elections/schemas.ts'
 

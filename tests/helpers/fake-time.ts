@@ -1,4 +1,4 @@
-import type { Timers } from '../../src/db/backup-schedule.ts'
+import type { Timers } from '../../src/backups/backup-schedule.ts'
 
 /**
  * A clock and timers that move only when told: `advanceTo` runs every timer that falls due on the

@@ -10,7 +10,7 @@ import { scheduleSchema } from '../../src/meetings/schemas.ts'
 import { closeMeeting, recordAttendance, scheduleMeeting, startMeeting } from '../../src/meetings/meetings.ts'
 import { recordResolution } from '../../src/resolutions/resolutions.ts'
 import { resolutionSchema } from '../../src/resolutions/schemas.ts'
-import { todayIso } from '../../src/web/dates.ts'
+import { todayIso } from '../../src/core/dates.ts'
 
 /**
  * A village's Bal Panchayat, seated by a published election: the first child is Pradhan, the rest

@@ -8,8 +8,9 @@ import path from 'node:path'
 import { spawnSync } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type Sqlite from 'better-sqlite3'
-import { openDatabase, projectRoot, type AppDatabase } from '../../src/db/client.ts'
-import { backupSchedule } from '../../src/db/backup-schedule.ts'
+import { projectRoot, type AppDatabase } from '../../src/db/client.ts'
+import { openDatabase } from '../../src/database.ts'
+import { backupSchedule } from '../../src/backups/backup-schedule.ts'
 import { SOUND, allTables, columnsOf, integrity, rowsOf, seedEveryTable } from './migration-data.ts'
 
 let dir: string

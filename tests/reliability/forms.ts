@@ -14,7 +14,7 @@ import { girlsQuorumShares, quorumShares } from '../../src/meetings/tables.ts'
 import { categories, decisions, forwardingWays } from '../../src/resolutions/tables.ts'
 import { genders, outOfSchoolReasons } from '../../src/people/tables.ts'
 import { roles } from '../../src/accounts/tables.ts'
-import { todayIso } from '../../src/web/dates.ts'
+import { todayIso } from '../../src/core/dates.ts'
 import { PASSWORD } from '../helpers/app.ts'
 import type { Rng } from './random.ts'
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { todayIso } from '../../src/web/dates.ts'
+import { todayIso } from '../../src/core/dates.ts'
 import { PASSWORD } from '../helpers/app.ts'
 import { Client } from './client.ts'
 import { shiftDays, type Form } from './forms.ts'

@@ -16,7 +16,7 @@ import { users } from '../../src/accounts/tables.ts'
 import { createUser, setUserActive } from '../../src/accounts/accounts.ts'
 import { children } from '../../src/people/tables.ts'
 import { withdrawConsent } from '../../src/people/children.ts'
-import { eraseChild } from '../../src/people/child-data.ts'
+import { eraseChild } from '../../src/privacy/child-data.ts'
 import { candidates } from '../../src/elections/tables.ts'
 import { listElections } from '../../src/elections/elections.ts'
 import { enterPaperCount, voidPaperCount } from '../../src/elections/counting.ts'
@@ -31,7 +31,6 @@ import {
 import { setQuorumRule } from '../../src/meetings/meetings.ts'
 import { setFollowUpRule } from '../../src/resolutions/journeys.ts'
 import { loadActor, type StaffCtx } from '../../src/web/context.ts'
-import { translator } from '../../src/web/i18n.ts'
 import type { Db } from '../../src/db/client.ts'
 
 export type JournalEntry = { idx: number; version: string; when: number; tag: string; breakpoints: boolean }
@@ -140,7 +139,7 @@ export const SOUND = { integrity: 'ok', foreignKeys: [] }
 /** Who did what in the demo village, as the verbs want it. */
 export function demoCtx(db: Db, username: string): StaffCtx {
   const id = db.select({ id: users.id }).from(users).where(eq(users.username, username)).get()!.id
-  return { db, actor: loadActor(db, id)!, lang: 'en', t: translator('en') }
+  return { db, actor: loadActor(db, id)!, lang: 'en' }
 }
 
 /**

@@ -8,7 +8,8 @@ import { createHash, randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import Sqlite from 'better-sqlite3'
 import { build } from '../../src/app.ts'
-import { migrationsFolder, openDatabase, type AppDatabase } from '../../src/db/client.ts'
+import { migrationsFolder, type AppDatabase } from '../../src/db/client.ts'
+import { openDatabase } from '../../src/database.ts'
 import { DEMO_PASSWORD } from '../../src/demo/seed.ts'
 import {
   addContest,
@@ -41,7 +42,7 @@ import {
   getJourney,
 } from '../../src/resolutions/journeys.ts'
 import { decisionSchema, forwardingSchema } from '../../src/resolutions/schemas.ts'
-import { todayIso } from '../../src/web/dates.ts'
+import { todayIso } from '../../src/core/dates.ts'
 import { Agent, textOf } from '../helpers/app.ts'
 import { contestInput, electionInput } from '../helpers/elections.ts'
 import { resolutionForm, scheduleInput } from '../helpers/meetings.ts'

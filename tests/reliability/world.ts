@@ -22,7 +22,7 @@ import {
   recordAction,
 } from '../../src/resolutions/journeys.ts'
 import { addChild, markLeftVillage } from '../../src/people/children.ts'
-import { bornYearsBefore, todayIso } from '../../src/web/dates.ts'
+import { bornYearsBefore, todayIso } from '../../src/core/dates.ts'
 import type { Actor } from '../../src/web/context.ts'
 import type { Gender } from '../../src/people/tables.ts'
 import { ctxFor, operatorCtx, PASSWORD, testApp, type TestApp } from '../helpers/app.ts'

@@ -42,7 +42,7 @@ import {
 } from '../../src/resolutions/journeys.ts'
 import { actionSchema, decisionSchema, forwardingSchema, resolutionSchema } from '../../src/resolutions/schemas.ts'
 import { contestInput, electionInput } from '../helpers/elections.ts'
-import { bornYearsBefore, todayIso } from '../../src/web/dates.ts'
+import { bornYearsBefore, todayIso } from '../../src/core/dates.ts'
 import type { Actor } from '../../src/web/context.ts'
 
 /** Each tries a different way out of the text it is put in; any that works sets window.__xss. */

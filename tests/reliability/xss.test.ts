@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it, type ExpectStatic } from 'vitest'
 import type { Page } from 'playwright-core'
 import { startServer, useBrowser, type Server } from '../helpers/browser.ts'
-import { todayIso } from '../../src/web/dates.ts'
+import { todayIso } from '../../src/core/dates.ts'
 import { Lookout, Tally } from './xss-browser.ts'
 import { plantEverywhere, vectors, type Planted } from './xss-plant.ts'
 

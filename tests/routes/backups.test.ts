@@ -9,7 +9,7 @@ import { addContest, createElection, nominate, openNominations, openPoll } from 
 import { enterPaperCount } from '../../src/elections/counting.ts'
 import { candidates } from '../../src/elections/tables.ts'
 import { scheduleMeeting, startMeeting } from '../../src/meetings/meetings.ts'
-import { formatInstant } from '../../src/web/dates.ts'
+import { formatInstant } from '../../src/core/dates.ts'
 import { ctxFor, testApp, textOf, type TestApp } from '../helpers/app.ts'
 import { contestInput, electionInput, villageChildren } from '../helpers/elections.ts'
 import { commonBalPanchayat, scheduleInput, seatBalPanchayat } from '../helpers/meetings.ts'

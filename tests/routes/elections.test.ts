@@ -3,7 +3,7 @@ import { count } from 'drizzle-orm'
 import { testApp, textOf, type TestApp, type Agent } from '../helpers/app.ts'
 import { villageChildren } from '../helpers/elections.ts'
 import { candidates, contests } from '../../src/elections/tables.ts'
-import { todayIso } from '../../src/web/dates.ts'
+import { todayIso } from '../../src/core/dates.ts'
 
 let t: TestApp
 let rekha: Agent

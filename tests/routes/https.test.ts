@@ -13,7 +13,7 @@ import { contestInput, electionInput, villageChildren } from '../helpers/electio
 import { httpsRequest, startBox, type BoxServer } from '../helpers/box-server.ts'
 import { addContest, createElection, nominate, openNominations, openPoll } from '../../src/elections/elections.ts'
 import { ensureBoxCertificate, fingerprintLines, type BoxCertificate } from '../../src/web/box-certificate.ts'
-import { translator } from '../../src/web/i18n.ts'
+import { translator } from '../../src/i18n/translator.ts'
 
 const TABLET = '192.168.1.23'
 const BOX = '192.168.1.5'

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { testApp, textOf, type TestApp, type Agent } from '../helpers/app.ts'
 import { commonBalPanchayat, seatBalPanchayat } from '../helpers/meetings.ts'
 import { actionPoints, meetings, quorumRules } from '../../src/meetings/tables.ts'
-import { todayIso } from '../../src/web/dates.ts'
+import { todayIso } from '../../src/core/dates.ts'
 
 let t: TestApp
 let rekha: Agent

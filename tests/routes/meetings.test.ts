@@ -4,7 +4,7 @@ import { testApp, textOf, type TestApp, type Agent } from '../helpers/app.ts'
 import { commonBalPanchayat, resolutionForm, seatBalPanchayat } from '../helpers/meetings.ts'
 import { agendaItems, attendance, meetings, minutes } from '../../src/meetings/tables.ts'
 import { resolutions } from '../../src/resolutions/tables.ts'
-import { todayIso } from '../../src/web/dates.ts'
+import { todayIso } from '../../src/core/dates.ts'
 
 let t: TestApp
 let rekha: Agent

@@ -5,7 +5,8 @@ import { spawn, spawnSync } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import Sqlite from 'better-sqlite3'
 import { eq, gt, lt } from 'drizzle-orm'
-import { projectRoot, openDatabase } from '../../src/db/client.ts'
+import { projectRoot } from '../../src/db/client.ts'
+import { openDatabase } from '../../src/database.ts'
 import { authenticate } from '../../src/accounts/accounts.ts'
 import { users } from '../../src/accounts/tables.ts'
 import { meetings } from '../../src/meetings/tables.ts'
@@ -13,8 +14,7 @@ import { agendaOf, meetingQuorum } from '../../src/meetings/meetings.ts'
 import { villageResolutions } from '../../src/resolutions/journeys.ts'
 import { journeyStatuses } from '../../src/resolutions/journey.ts'
 import { loadActor } from '../../src/web/context.ts'
-import { translator } from '../../src/web/i18n.ts'
-import { todayIso } from '../../src/web/dates.ts'
+import { todayIso } from '../../src/core/dates.ts'
 
 const tsx = path.join(projectRoot, 'node_modules/.bin/tsx')
 let dir: string
@@ -101,10 +101,7 @@ describe('the operator command line', () => {
         held.db,
         held.db.select().from(users).where(eq(users.username, 'facilitator')).get()!.id,
       )!
-      const all = villageResolutions(
-        { db: held.db, actor: facilitator, lang: 'en', t: translator('en') },
-        facilitator.villageId!,
-      )
+      const all = villageResolutions({ db: held.db, actor: facilitator, lang: 'en' }, facilitator.villageId!)
       expect(new Set(all.map((j) => j.status))).toEqual(new Set(['not_passed', 'passed', ...journeyStatuses]))
       expect(all.filter((j) => j.overdue)).toMatchObject([{ status: 'sent', overdue: 'acknowledge' }])
       const [next, ...more] = held.db.select().from(meetings).where(gt(meetings.date, todayIso())).all()

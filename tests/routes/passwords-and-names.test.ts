@@ -5,7 +5,7 @@ import { users } from '../../src/accounts/tables.ts'
 import { children } from '../../src/people/tables.ts'
 import { villages } from '../../src/villages/tables.ts'
 import { auditLog } from '../../src/audit/tables.ts'
-import { bornYearsBefore } from '../../src/web/dates.ts'
+import { bornYearsBefore } from '../../src/core/dates.ts'
 
 let t: TestApp
 let admin: Agent

@@ -3,7 +3,7 @@ import { count, eq } from 'drizzle-orm'
 import { testApp, textOf, type TestApp, type Agent } from '../helpers/app.ts'
 import { children, consents, departures } from '../../src/people/tables.ts'
 import { auditLog } from '../../src/audit/tables.ts'
-import { bornYearsBefore } from '../../src/web/dates.ts'
+import { bornYearsBefore } from '../../src/core/dates.ts'
 
 let t: TestApp
 let rekha: Agent

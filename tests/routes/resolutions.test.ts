@@ -4,7 +4,7 @@ import { closedMeetingWithResolutions, commonBalPanchayat, seatBalPanchayat } fr
 import { createUser } from '../../src/accounts/accounts.ts'
 import { children } from '../../src/people/tables.ts'
 import { forwardings, responses } from '../../src/resolutions/tables.ts'
-import { todayIso } from '../../src/web/dates.ts'
+import { todayIso } from '../../src/core/dates.ts'
 
 let t: TestApp
 let rekha: Agent

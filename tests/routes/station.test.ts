@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { testApp, textOf, PASSWORD, type Agent, type TestApp } from '../helpers/app.ts'
 import { contestInput, electionInput, villageChildren } from '../helpers/elections.ts'
 import { addContest, createElection, nominate, openNominations, openPoll } from '../../src/elections/elections.ts'
-import { formatInstant } from '../../src/web/dates.ts'
+import { formatInstant } from '../../src/core/dates.ts'
 
 let t: TestApp
 let kids: Record<string, number>

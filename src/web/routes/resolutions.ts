@@ -1,13 +1,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { parseForm, routeId } from '../web/forms.ts'
-import { render, submitForm } from '../web/render.ts'
-import { getVillage } from '../villages/villages.ts'
-import { requireRole } from '../web/context.ts'
-import { todayIso } from '../web/dates.ts'
-import { sheetWords } from '../web/view-helpers.ts'
-import { NotFound } from '../web/errors.ts'
-import { categoryIcon } from './category-icons.ts'
-import { journeyStatuses } from './journey.ts'
+import { parseForm, routeId } from '../forms.ts'
+import { render, submitForm } from '../render.ts'
+import { getVillage } from '../../villages/villages.ts'
+import { requireRole } from '../context.ts'
+import { todayIso } from '../../core/dates.ts'
+import { sheetWords } from '../view-helpers.ts'
+import { NotFound } from '../../core/errors.ts'
+import { categoryIcon } from '../../resolutions/category-icons.ts'
+import { journeyStatuses } from '../../resolutions/journey.ts'
 import {
   acknowledgeResolution,
   decideResolution,
@@ -20,7 +20,7 @@ import {
   recordAction,
   setFollowUpRule,
   villageResolutions,
-} from './journeys.ts'
+} from '../../resolutions/journeys.ts'
 import {
   acknowledgementSchema,
   actionSchema,
@@ -28,8 +28,8 @@ import {
   doneSchema,
   followUpRuleSchema,
   forwardingSchema,
-} from './schemas.ts'
-import { decisions, forwardingWays } from './tables.ts'
+} from '../../resolutions/schemas.ts'
+import { decisions, forwardingWays } from '../../resolutions/tables.ts'
 
 const listStatuses = ['passed', ...journeyStatuses, 'not_passed'] as const
 const pick = <T extends string>(value: unknown, allowed: readonly T[]): T | undefined =>

@@ -1,12 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { z } from 'zod'
-import { parseForm, routeId } from '../web/forms.ts'
-import { DomainError, InvalidInput } from '../web/errors.ts'
-import { redirectAfter, safeLocalPath, submitForm } from '../web/render.ts'
-import { requireRole } from '../web/context.ts'
-import { getVillage, listVillages } from '../villages/villages.ts'
-import type { StaffCtx } from '../web/context.ts'
-import { beginSession, endSession, renewSession } from '../web/session-policy.ts'
+import { parseForm, routeId } from '../forms.ts'
+import { DomainError, InvalidInput } from '../../core/errors.ts'
+import { redirectAfter, safeLocalPath, submitForm } from '../render.ts'
+import { requireRole } from '../context.ts'
+import { getVillage, listVillages } from '../../villages/villages.ts'
+import type { StaffCtx } from '../context.ts'
+import { beginSession, endSession, renewSession } from '../session-policy.ts'
 import {
   authenticate,
   changeOwnPassword,
@@ -17,7 +17,7 @@ import {
   listUsers,
   resetPassword,
   setUserActive,
-} from './accounts.ts'
+} from '../../accounts/accounts.ts'
 import {
   changePasswordSchema,
   languageSchema,
@@ -25,7 +25,7 @@ import {
   resetPasswordSchema,
   setupSchema,
   userSchema,
-} from './schemas.ts'
+} from '../../accounts/schemas.ts'
 
 const ONE_YEAR = 365 * 24 * 3600
 

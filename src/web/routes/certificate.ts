@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import QRCode from 'qrcode'
-import { CA_FILE_NAME, boxIdentity, fingerprintLines } from './box-certificate.ts'
-import { addressForUrl, hostOf, isLoopback, type SecureSetup } from './plain-http.ts'
-import { escapeXml } from './svg.ts'
+import { CA_FILE_NAME, boxIdentity, fingerprintLines } from '../box-certificate.ts'
+import { addressForUrl, hostOf, isLoopback, type SecureSetup } from '../plain-http.ts'
+import { escapeXml } from '../../core/svg.ts'
 
 /**
  * How a tablet or phone comes to trust the box: a page (public, also over plain HTTP) with the

@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import Sqlite from 'better-sqlite3'
-import { BOX_IMAGE_TABLE, ballotBoxPath, openDatabase } from './client.ts'
+import { BOX_IMAGE_TABLE, ballotBoxPath, openDatabaseFile } from '../db/client.ts'
 import { BackupRefused, backupKind, decryptTo } from './backup-crypto.ts'
 import {
   FILE_MODE,
@@ -11,7 +11,7 @@ import {
   ownerOnlyFolder,
   sqliteCompanions,
   syncFolder,
-} from './files.ts'
+} from '../db/files.ts'
 import { operatorActor, recordAudit } from '../audit/audit.ts'
 
 export type RestoreReport = { file: string; encrypted: boolean; database: string; keptAside: string[] }
@@ -60,7 +60,7 @@ export async function restoreBackup(
     swapped = true
     syncFolder(path.dirname(target))
     // Opening it unpacks the ballot box beside it and brings it to the newest migration.
-    const database = openDatabase(target)
+    const database = openDatabaseFile(target)
     try {
       recordAudit(database.db, operatorActor, {
         action: 'database.restored',
@@ -153,7 +153,7 @@ function keepAside(target: string, box: string): string[] {
  * Puts the box's image into the database, as backupDatabase does; false if the database cannot be
  * opened. First it checks that nobody has the database open: the app keeps it in WAL mode, and
  * leaving WAL mode needs every other connection gone. Left, the file is whole in itself, with no
- * -wal or -shm beside it (openDatabase turns WAL on again).
+ * -wal or -shm beside it (openDatabaseFile turns WAL on again).
  */
 function embedBox(target: string, box: string): boolean {
   let db: Sqlite.Database | undefined

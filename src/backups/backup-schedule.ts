@@ -1,4 +1,4 @@
-import type { AppDatabase } from './client.ts'
+import type { AppDatabase } from '../db/client.ts'
 import {
   BackupFailed,
   BackupFolder,

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
-import { requireRole } from '../web/context.ts'
-import { listVillages } from '../villages/villages.ts'
-import { render } from '../web/render.ts'
-import { listAudit } from './audit.ts'
+import { requireRole } from '../context.ts'
+import { listVillages } from '../../villages/villages.ts'
+import { render } from '../render.ts'
+import { listAudit } from '../../audit/audit.ts'
 
 const auditQuery = z.object({
   village: z.coerce.number().int().positive().optional().catch(undefined),

@@ -1,8 +1,11 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import i18next, { type TFunction } from 'i18next'
-import { languages, type Language } from '../accounts/tables.ts'
-import { projectRoot } from '../db/client.ts'
+import { fileURLToPath } from 'node:url'
+import { type Language, languages } from '../core/actor.ts'
+
+/** The dictionaries sit beside this file. */
+const here = path.dirname(fileURLToPath(import.meta.url))
 
 export const defaultLanguage: Language = 'hi'
 
@@ -12,7 +15,7 @@ type Dictionary = { [key: string]: string | Dictionary }
  * Each domain keeps its words in src/i18n/<domain>.<lang>.json; they are merged per language. A key
  * defined in two files would silently take the later file's words, so it stops the start instead.
  */
-export function loadDictionaries(dir = path.join(projectRoot, 'src/i18n')): Record<Language, Dictionary> {
+export function loadDictionaries(dir = here): Record<Language, Dictionary> {
   const out = { hi: {}, en: {} } as Record<Language, Dictionary>
   const owners = { hi: new Map<string, string>(), en: new Map<string, string>() }
   for (const file of fs.readdirSync(dir).sort()) {

@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify'
-import { parseForm, routeId } from '../web/forms.ts'
-import { submitForm } from '../web/render.ts'
-import { requireRole } from '../web/context.ts'
-import { createVillage, getVillage, listVillages, updateVillage, villageStaff } from './villages.ts'
-import { villageSchema } from './schemas.ts'
+import { parseForm, routeId } from '../forms.ts'
+import { submitForm } from '../render.ts'
+import { requireRole } from '../context.ts'
+import { createVillage, getVillage, updateVillage } from '../../villages/villages.ts'
+import { villageStaff } from '../../accounts/accounts.ts'
+import { villageDirectory } from '../../figures/figures.ts'
+import { villageSchema } from '../../villages/schemas.ts'
 
 export async function villageRoutes(app: FastifyInstance) {
   const admin = { config: { roles: ['admin'] as const } }
@@ -11,7 +13,7 @@ export async function villageRoutes(app: FastifyInstance) {
   // The coordinators' start page: it also says when the box last made a good backup, and warns when one is overdue.
   app.get('/villages', admin, async (request, reply) =>
     reply.view('villages/index', {
-      villages: listVillages(requireRole(request.ctx, 'admin')),
+      villages: villageDirectory(requireRole(request.ctx, 'admin')),
       backups: request.server.backups?.status() ?? null,
     }),
   )

@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { listVillages } from '../villages/villages.ts'
-import { requireRole } from '../web/context.ts'
-import { toCsv } from '../web/csv.ts'
-import { NotFound } from '../web/errors.ts'
-import { figures, figureTables, outcomes, type FigureTable } from './figures.ts'
-import { barChart, percent, stackedChart } from './charts.ts'
+import { listVillages } from '../../villages/villages.ts'
+import { requireRole } from '../context.ts'
+import { toCsv } from '../../core/csv.ts'
+import { NotFound } from '../../core/errors.ts'
+import { figures, figureTables, outcomes, type FigureTable } from '../../figures/figures.ts'
+import { barChart, percent, stackedChart } from '../../figures/charts.ts'
 
 const columns: Record<FigureTable, string[]> = {
   representation: [

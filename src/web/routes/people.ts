@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { parseForm, routeId } from '../web/forms.ts'
-import { redirectAfter, render, submitForm } from '../web/render.ts'
-import { getVillage } from '../villages/villages.ts'
-import { requireRole } from '../web/context.ts'
+import { parseForm, routeId } from '../forms.ts'
+import { redirectAfter, render, submitForm } from '../render.ts'
+import { getVillage } from '../../villages/villages.ts'
+import { requireRole } from '../context.ts'
 import {
   addChild,
   childHistory,
@@ -15,10 +15,17 @@ import {
   recordConsent,
   registerSummary,
   withdrawConsent,
-} from './children.ts'
-import { ageBands, childSchema, consentSchema, departureSchema, filterSchema, newChildSchema } from './schemas.ts'
-import { genders, outOfSchoolReasons } from './tables.ts'
-import { backupsBefore, eraseChild, exportChild } from './child-data.ts'
+} from '../../people/children.ts'
+import {
+  ageBands,
+  childSchema,
+  consentSchema,
+  departureSchema,
+  filterSchema,
+  newChildSchema,
+} from '../../people/schemas.ts'
+import { genders, outOfSchoolReasons } from '../../people/tables.ts'
+import { backupsBefore, eraseChild, exportChild } from '../../privacy/child-data.ts'
 
 /** What every register form needs to draw its choices. */
 const choices = { genders, outOfSchoolReasons, ageBands }

@@ -1,19 +1,19 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { parseForm, routeId, typedValues } from '../web/forms.ts'
-import { InvalidInput } from '../web/errors.ts'
-import { once } from '../audit/form-keys.ts'
-import { redirectAfter, render, submitForm } from '../web/render.ts'
-import { getVillage } from '../villages/villages.ts'
-import { requireRole, wantsFragment } from '../web/context.ts'
-import { formatInstant, todayIso } from '../web/dates.ts'
-import { sheetWords } from '../web/view-helpers.ts'
-import { categories } from '../resolutions/tables.ts'
-import { resolutionSchema } from '../resolutions/schemas.ts'
-import { recordResolution, resolutionsOf } from '../resolutions/resolutions.ts'
+import { parseForm, routeId, typedValues } from '../forms.ts'
+import { InvalidInput } from '../../core/errors.ts'
+import { once } from '../../audit/form-keys.ts'
+import { redirectAfter, render, submitForm } from '../render.ts'
+import { getVillage } from '../../villages/villages.ts'
+import { requireRole, wantsFragment } from '../context.ts'
+import { formatInstant, todayIso } from '../../core/dates.ts'
+import { sheetWords } from '../view-helpers.ts'
+import { categories } from '../../resolutions/tables.ts'
+import { answersOnAgenda, resolutionCountsByMeeting } from '../../resolutions/answers.ts'
+import { resolutionSchema } from '../../resolutions/schemas.ts'
+import { recordResolution, resolutionsOf } from '../../resolutions/resolutions.ts'
 import {
   actionPointsOf,
   addActionPoint,
-  answersOnAgenda,
   addAgendaItem,
   addAmendment,
   agendaOf,
@@ -39,7 +39,7 @@ import {
   setQuorumRule,
   startMeeting,
   updateMeeting,
-} from './meetings.ts'
+} from '../../meetings/meetings.ts'
 import {
   actionPointSchema,
   agendaItemSchema,
@@ -51,8 +51,8 @@ import {
   moveSchema,
   quorumRuleSchema,
   scheduleSchema,
-} from './schemas.ts'
-import { girlsQuorumShares, meetingStages, quorumShares } from './tables.ts'
+} from '../../meetings/schemas.ts'
+import { girlsQuorumShares, meetingStages, quorumShares } from '../../meetings/tables.ts'
 
 export async function meetingRoutes(app: FastifyInstance) {
   const keepers = { config: { roles: ['admin', 'facilitator'] as const } }
@@ -94,9 +94,14 @@ export async function meetingRoutes(app: FastifyInstance) {
 
   app.get('/villages/:villageId/meetings', keepers, async (request, reply) => {
     const v = village(request)
+    const list = listMeetings(request.ctx, v.id)
+    const counts = resolutionCountsByMeeting(
+      request.ctx.db,
+      list.map((m) => m.id),
+    )
     return reply.view('meetings/index', {
       village: v,
-      meetings: listMeetings(request.ctx, v.id),
+      meetings: list.map((m) => ({ ...m, resolutions: counts.get(m.id) ?? { n: 0, passed: 0 } })),
       rule: quorumRuleOf(request.ctx.db, v.id),
       hasMembers: members(v.id, todayIso(), request).length > 0,
     })

@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { randomBytes } from 'node:crypto'
 import Sqlite from 'better-sqlite3'
-import { BOX_IMAGE_TABLE, ballotBoxPath, type AppDatabase } from './client.ts'
+import { BOX_IMAGE_TABLE, ballotBoxPath, type AppDatabase } from '../db/client.ts'
 import { BackupRefused, encryptTo, passphraseProblem } from './backup-crypto.ts'
 import {
   FILE_MODE,
@@ -12,9 +12,9 @@ import {
   ownerOnlyIfPossible,
   sqliteCompanions,
   syncFolder,
-} from './files.ts'
+} from '../db/files.ts'
 import { operatorActor, recordAudit } from '../audit/audit.ts'
-import type { Actor } from '../web/context.ts'
+import type { Actor } from '../core/actor.ts'
 
 /**
  * A consistent copy of the live database in one file: SQLite's online backup of the main file,

@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { endSession } from '../web/session-policy.ts'
-import { once } from '../audit/form-keys.ts'
+import { endSession } from '../session-policy.ts'
+import { once } from '../../audit/form-keys.ts'
 import { z } from 'zod'
-import { parseForm, routeId } from '../web/forms.ts'
-import { redirectAfter, render, submitForm } from '../web/render.ts'
-import { Conflict, InvalidInput } from '../web/errors.ts'
-import { getElection } from './elections.ts'
+import { parseForm, routeId } from '../forms.ts'
+import { redirectAfter, render, submitForm } from '../render.ts'
+import { Conflict, InvalidInput } from '../../core/errors.ts'
+import { getElection } from '../../elections/elections.ts'
 import {
   activeBallot,
   addToRoll,
@@ -24,7 +24,7 @@ import {
   voterOnRoll,
   voterRoll,
   type StationState,
-} from './voting.ts'
+} from '../../elections/voting.ts'
 
 declare module 'fastify' {
   interface Session {

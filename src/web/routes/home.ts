@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
-import { hasAnyUser } from '../accounts/accounts.ts'
-import { getVillage } from '../villages/villages.ts'
-import { requireRole } from './context.ts'
+import { hasAnyUser } from '../../accounts/accounts.ts'
+import { getVillage } from '../../villages/villages.ts'
+import { requireRole } from '../context.ts'
 
 /** The first page: set-up on an empty database, then the login, then each role's own start. */
 export async function homeRoutes(app: FastifyInstance) {

@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { parseForm, routeId } from '../web/forms.ts'
-import { redirectAfter, render, submitForm } from '../web/render.ts'
-import { getVillage } from '../villages/villages.ts'
-import { requireRole } from '../web/context.ts'
-import { todayIso } from '../web/dates.ts'
-import type { Translate } from '../web/i18n.ts'
-import { symbols } from './symbols.ts'
+import { parseForm, routeId } from '../forms.ts'
+import { redirectAfter, render, submitForm } from '../render.ts'
+import { getVillage } from '../../villages/villages.ts'
+import { requireRole } from '../context.ts'
+import { todayIso } from '../../core/dates.ts'
+import type { Translate } from '../../i18n/translator.ts'
+import { symbols } from '../../elections/symbols.ts'
 import {
   addContest,
   createElection,
@@ -23,7 +23,7 @@ import {
   updateContest,
   updateElection,
   withdrawCandidate,
-} from './elections.ts'
+} from '../../elections/elections.ts'
 import {
   ballotBoxSeal,
   closePoll,
@@ -32,9 +32,9 @@ import {
   listPaperCounts,
   publishResult,
   voidPaperCount,
-} from './counting.ts'
-import { balPanchayat, memberLeaves } from './bal-panchayat.ts'
-import { stationLockouts } from './voting.ts'
+} from '../../elections/counting.ts'
+import { balPanchayat, memberLeaves } from '../../elections/bal-panchayat.ts'
+import { stationLockouts } from '../../elections/voting.ts'
 import {
   closingSchema,
   contestSchema,
@@ -42,7 +42,7 @@ import {
   memberDepartureSchema,
   nominationSchema,
   paperCountSchema,
-} from './schemas.ts'
+} from '../../elections/schemas.ts'
 import {
   candidacyRules,
   methods,
@@ -52,8 +52,8 @@ import {
   shortfalls,
   stages,
   tieBreaks,
-} from './tables.ts'
-import { describeRule, girlsNeeded, resultView, resultCsv, resultJson } from './result-view.ts'
+} from '../../elections/tables.ts'
+import { describeRule, girlsNeeded, resultView, resultCsv, resultJson } from '../../elections/result-view.ts'
 
 const contestChoices = { methods, shareChoices, roundings, protections, tieBreaks, shortfalls }
 const electionDefaults = {

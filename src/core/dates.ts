@@ -1,4 +1,4 @@
-import type { Language } from '../accounts/tables.ts'
+import type { Language } from './actor.ts'
 
 const locales: Record<Language, string> = { hi: 'hi-IN', en: 'en-IN' }
 const istDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Kolkata' })

@@ -1,12 +1,12 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { ballotBoxPath, type AppDatabase } from './client.ts'
+import { ballotBoxPath, type AppDatabase } from '../db/client.ts'
 import { writeBackup } from './backup.ts'
 import { backupProblem } from './backup-check.ts'
 import { BackupRefused } from './backup-crypto.ts'
-import { FOLDER_MODE, dataFolderOf, sqliteCompanions } from './files.ts'
+import { FOLDER_MODE, dataFolderOf, sqliteCompanions } from '../db/files.ts'
 import { operatorActor, recordAudit } from '../audit/audit.ts'
-import type { Actor } from '../web/context.ts'
+import type { Actor } from '../core/actor.ts'
 
 /** The box itself, taking its own backups; the audit log names it so. */
 export const scheduleActor: Actor = {

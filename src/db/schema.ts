@@ -1,7 +1,0 @@
-export * from '../villages/tables.ts'
-export * from '../accounts/tables.ts'
-export * from '../people/tables.ts'
-export * from '../audit/tables.ts'
-export * from '../elections/tables.ts'
-export * from '../meetings/tables.ts'
-export * from '../resolutions/tables.ts'

@@ -40,7 +40,15 @@
 //       seat left empty: 'shortfall' = owed to a protected candidate and kept for a girls-only
 //       by-election (policy 'vacant'); 'no-candidates' = no candidate was left to fill it.
 
-export type Gender = 'girl' | 'boy' | 'other'
+import type { Gender } from '../people/tables.ts'
+import type { Protection } from './tables.ts'
+
+export type { Gender }
+
+/** Who the girls' rule protects: every girl, and a child of another gender where the contest says so. */
+export function isProtected(gender: Gender, protect: Protection): boolean {
+  return gender === 'girl' || (gender === 'other' && protect === 'girls-and-other')
+}
 
 export type AllocationInput = {
   seats: number
@@ -111,7 +119,7 @@ type Settings = {
   share: number
   rounding: 'up' | 'down'
   minimum: number | undefined
-  protect: 'girls' | 'girls-and-other'
+  protect: Protection
   tieBreak: TieRule
   shortfall: 'release' | 'vacant'
 }
@@ -196,7 +204,7 @@ function validate(input: AllocationInput): { settings: Settings; entries: Entry[
     if (holder !== undefined)
       throw new AllocationError(`duplicate lot ${lot}: candidates ${show(holder)} and ${show(id)} both drew it`)
     lots.set(lot, id)
-    const prot = gender === 'girl' || (gender === 'other' && protect === 'girls-and-other')
+    const prot = isProtected(gender, protect)
     return { id, votes, lot, prot }
   })
 

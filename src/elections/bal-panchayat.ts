@@ -7,6 +7,7 @@ import { Conflict, NotFound } from '../core/errors.ts'
 import { todayIso } from '../core/dates.ts'
 import { contests, elections, members, results } from './tables.ts'
 import type { ContestCount } from './counting.ts'
+import { isProtected } from './allocation.ts'
 
 /**
  * The Bal Panchayat now: everyone seated by a published election whose term has not ended,
@@ -89,8 +90,10 @@ export function memberLeaves(ctx: Ctx, villageId: number, memberId: number, inpu
   const saved = staff.db.select().from(results).where(eq(results.contestId, member.contestId)).get()
   const count = JSON.parse(saved!.count) as ContestCount
   const genderOf = new Map(count.candidates.map((c) => [String(c.id), c.gender]))
-  const isProtected = (id: string) =>
-    genderOf.get(id) === 'girl' || (count.contest.protect === 'girls-and-other' && genderOf.get(id) === 'other')
+  const protectedCandidate = (id: string) => {
+    const gender = genderOf.get(id)
+    return gender !== undefined && isProtected(gender, count.contest.protect)
+  }
   const everSeated = new Set(
     staff.db
       .select({ c: members.candidateId })
@@ -109,10 +112,10 @@ export function memberLeaves(ctx: Ctx, villageId: number, memberId: number, inpu
   const girlSeat =
     count.contest.method === 'zipper'
       ? member.seat % 2 === 1
-      : count.contest.method === 'minimum' && isProtected(String(member.candidateId))
+      : count.contest.method === 'minimum' && protectedCandidate(String(member.candidateId))
   const next = count.result.ranking.find((id) => {
     const cand = count.candidates.find((c) => String(c.id) === id)!
-    return !everSeated.has(id) && !gone.has(cand.childId) && (!girlSeat || isProtected(id))
+    return !everSeated.has(id) && !gone.has(cand.childId) && (!girlSeat || protectedCandidate(id))
   })
   const nextCand = next ? count.candidates.find((c) => String(c.id) === next)! : null
   return staff.db.transaction((tx) => {

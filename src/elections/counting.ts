@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto'
 import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm'
-import { children } from '../people/tables.ts'
+import { children, type Gender } from '../people/tables.ts'
 import { recordAudit } from '../audit/audit.ts'
 import type { Ctx } from '../core/actor.ts'
 import { Conflict, InvalidInput, NotFound, type FieldErrors } from '../core/errors.ts'
@@ -192,7 +192,7 @@ export type ContestCount = {
 
 export function allocationInput(
   contest: Contest,
-  cands: { id: number; gender: 'girl' | 'boy' | 'other'; votes: number; lot: number }[],
+  cands: { id: number; gender: Gender; votes: number; lot: number }[],
   method = contest.method,
 ): AllocationInput {
   return {

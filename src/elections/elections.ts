@@ -1,10 +1,10 @@
-import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm'
 import type { Tx } from '../db/client.ts'
 import { recordAudit } from '../audit/audit.ts'
 import { prepared } from '../db/prepared.ts'
 import { getVillage } from '../villages/villages.ts'
 import { changes } from '../core/diff.ts'
-import { children, consents, departures } from '../people/tables.ts'
+import { children, consents, departures, type Gender } from '../people/tables.ts'
 import { requireRole, type Ctx, type StaffCtx } from '../core/actor.ts'
 import { Conflict, InvalidInput, NotFound } from '../core/errors.ts'
 import { ageOn, todayIso } from '../core/dates.ts'
@@ -12,7 +12,8 @@ import { layOutBox } from './ballot-box.ts'
 import { eligibleVoters } from './roll.ts'
 import { isSymbol } from './symbols.ts'
 import { canChangeSetup, canNominate, nextStage, stageOf } from './stages.ts'
-import { candidates, contests, electionEvents, elections, members, type Stage } from './tables.ts'
+import { candidates, contests, electionEvents, elections, type Stage } from './tables.ts'
+import { seatedOn } from './seated.ts'
 import type { ContestInput, ElectionInput } from './schemas.ts'
 
 export type Election = typeof elections.$inferSelect
@@ -216,7 +217,7 @@ export type CandidateRow = {
   childId: number
   symbol: string
   name: string
-  gender: 'girl' | 'boy' | 'other'
+  gender: Gender
 }
 
 const candidatesOf = prepared((db) =>
@@ -258,15 +259,9 @@ export function electionCandidates(ctx: Ctx, electionId: number): CandidateRow[]
     .all()
 }
 
-/** Current members of the village's Bal Panchayat (from the latest published election). */
+/** Today's members of the village's Bal Panchayat (the one rule: elections/seated.ts). */
 export function currentMemberChildIds(db: Ctx['db'], villageId: number): Set<number> {
-  const rows = db
-    .select({ childId: members.childId })
-    .from(members)
-    .innerJoin(elections, eq(elections.id, members.electionId))
-    .where(and(eq(elections.villageId, villageId), isNull(members.leftOn)))
-    .all()
-  return new Set(rows.map((r) => r.childId))
+  return new Set(seatedOn(db, villageId, todayIso()).map((m) => m.childId))
 }
 
 /**

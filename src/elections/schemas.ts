@@ -40,6 +40,17 @@ export const SHARES: Record<Exclude<(typeof shareChoices)[number], 'number'>, nu
   all: 1,
 }
 
+/** The form's choice for a contest's stored rule: SHARES read backwards (a fixed number wins). */
+export function shareChoiceOf(contest: {
+  girlsShare: number | null
+  girlsMinimum: number | null
+}): (typeof shareChoices)[number] {
+  if (contest.girlsMinimum !== null) return 'number'
+  const share = contest.girlsShare ?? SHARES['1/2']
+  const found = (Object.keys(SHARES) as (keyof typeof SHARES)[]).find((k) => Math.abs(SHARES[k] - share) < 1e-9)
+  return found ?? '1/2'
+}
+
 export const contestSchema = z
   .object({
     name: field.text(80),

@@ -13,6 +13,7 @@ export const candidacyRules = ['age', 'members'] as const
 export const methods = ['minimum', 'zipper', 'plain'] as const
 export const roundings = ['up', 'down'] as const
 export const protections = ['girls', 'girls-and-other'] as const
+export type Protection = (typeof protections)[number]
 export const tieBreaks = ['girl-first', 'lot'] as const
 export const shortfalls = ['release', 'vacant'] as const
 export const lotSources = ['random', 'chits'] as const

@@ -1,10 +1,9 @@
-import { and, asc, desc, eq, gt, gte, inArray, isNull, lte, or, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm'
 import type { Db, Tx } from '../db/client.ts'
 import { recordAudit } from '../audit/audit.ts'
 import { getVillage } from '../villages/villages.ts'
 import { changes } from '../core/diff.ts'
-import { children, departures } from '../people/tables.ts'
-import { contests, elections, members, results } from '../elections/tables.ts'
+import { children } from '../people/tables.ts'
 import { users } from '../accounts/tables.ts'
 
 /** The same form sent again this soon is a double tap, not a second entry. */
@@ -31,6 +30,7 @@ import {
   quorumRules,
   type MeetingStage,
 } from './tables.ts'
+import { type SeatedMember, seatedOn } from '../elections/seated.ts'
 import type {
   ActionPointInput,
   AmendmentInput,
@@ -41,7 +41,7 @@ import type {
 } from './schemas.ts'
 
 export type Meeting = typeof meetings.$inferSelect
-export type BalPanchayatMember = { childId: number; name: string; gender: 'girl' | 'boy' | 'other'; seatTitle: string }
+export type BalPanchayatMember = SeatedMember
 
 /** Meetings are kept by the village's facilitators; coordinators may help anywhere. */
 function keeper(ctx: Ctx, villageId: number): StaffCtx {
@@ -50,43 +50,9 @@ function keeper(ctx: Ctx, villageId: number): StaffCtx {
   return staff
 }
 
-/**
- * The Bal Panchayat on a day: every child seated by a published election whose term includes that
- * day, seated by then and not yet gone from the seat or the village. A child on two seats (a member
- * elected Pradhan too) counts once, under the titled seat.
- */
+/** The Bal Panchayat on a day, by the one rule in elections/seated.ts. */
 export function balPanchayatOn(db: Db | Tx, villageId: number, day: string): BalPanchayatMember[] {
-  const rows = db
-    .select({
-      childId: members.childId,
-      name: children.name,
-      gender: children.gender,
-      seatTitle: members.seatTitle,
-      position: contests.position,
-      seat: members.seat,
-    })
-    .from(members)
-    .innerJoin(elections, eq(elections.id, members.electionId))
-    .innerJoin(contests, eq(contests.id, members.contestId))
-    .innerJoin(children, eq(children.id, members.childId))
-    .where(
-      and(
-        eq(elections.villageId, villageId),
-        lte(elections.termStart, day),
-        gte(elections.termEnd, day),
-        lte(members.since, day),
-        or(isNull(members.leftOn), gt(members.leftOn, day)),
-        sql`EXISTS (SELECT 1 FROM ${results} r WHERE r.election_id = ${elections.id})`,
-        sql`NOT EXISTS (SELECT 1 FROM ${departures} d WHERE d.child_id = ${members.childId} AND d.left_on <= ${day})`,
-      ),
-    )
-    .orderBy(sql`${members.seatTitle} = ''`, asc(contests.position), asc(members.seat), asc(children.name))
-    .all()
-  const seen = new Map<number, BalPanchayatMember>()
-  for (const r of rows)
-    if (!seen.has(r.childId))
-      seen.set(r.childId, { childId: r.childId, name: r.name, gender: r.gender, seatTitle: r.seatTitle })
-  return [...seen.values()]
+  return seatedOn(db, villageId, day)
 }
 
 export function quorumRuleOf(db: Db | Tx, villageId: number): QuorumRule {

@@ -1,9 +1,10 @@
+import type { Gender } from '../people/tables.ts'
 import { meetingStages, type GirlsQuorumShare, type MeetingStage, type QuorumShare } from './tables.ts'
 
 export type QuorumRule = { members: QuorumShare; girls: GirlsQuorumShare }
 export const defaultQuorumRule: QuorumRule = { members: '1/2', girls: '1/3' }
 
-export type RollEntry = { gender: 'girl' | 'boy' | 'other'; present: boolean }
+export type RollEntry = { gender: Gender; present: boolean }
 
 export type Quorum = {
   members: number

@@ -34,6 +34,7 @@ import {
   voidPaperCount,
 } from '../../elections/counting.ts'
 import { balPanchayat, memberLeaves } from '../../elections/bal-panchayat.ts'
+import { isProtected } from '../../elections/allocation.ts'
 import { stationLockouts } from '../../elections/voting.ts'
 import {
   closingSchema,
@@ -42,6 +43,7 @@ import {
   memberDepartureSchema,
   nominationSchema,
   paperCountSchema,
+  shareChoiceOf,
 } from '../../elections/schemas.ts'
 import {
   candidacyRules,
@@ -94,6 +96,9 @@ export async function electionRoutes(app: FastifyInstance) {
       stationLockouts: stationLockouts(request.ctx, id),
       rule: (c: (typeof contests)[number]) => describeRule(c, request.ctx.t),
       girlsNeeded,
+      /** How many of a contest's candidates the girls' rule protects (the rule: allocation.ts isProtected). */
+      protectedStanding: (c: (typeof contests)[number]) =>
+        cands.filter((x) => x.contestId === c.id && isProtected(x.gender, c.protect)).length,
     }
   }
 
@@ -445,15 +450,5 @@ function numbered(body: Record<string, unknown>, prefix: string): Map<number, nu
 }
 
 function contestValues(c: ReturnType<typeof getContest>): Record<string, unknown> {
-  const share =
-    c.girlsMinimum !== null
-      ? 'number'
-      : c.girlsShare === 1
-        ? 'all'
-        : Math.abs((c.girlsShare ?? 0.5) - 1 / 3) < 1e-9
-          ? '1/3'
-          : c.girlsShare === 0.6
-            ? '3/5'
-            : '1/2'
-  return { ...c, seatTitles: c.seatTitles.join('\n'), share, girlsMinimum: c.girlsMinimum ?? '' }
+  return { ...c, seatTitles: c.seatTitles.join('\n'), share: shareChoiceOf(c), girlsMinimum: c.girlsMinimum ?? '' }
 }

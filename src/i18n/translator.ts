@@ -3,43 +3,99 @@ import path from 'node:path'
 import i18next, { type TFunction } from 'i18next'
 import { fileURLToPath } from 'node:url'
 import { type Language, languages } from '../core/actor.ts'
+import { namespaceOf, namespaces } from './namespaces.ts'
 
-/** The dictionaries sit beside this file. */
-const here = path.dirname(fileURLToPath(import.meta.url))
+/**
+ * The dictionaries sit beside this file's source, src/i18n/, read from there also when this file runs
+ * compiled (dist/i18n/translator.js): the same depth below the project root, so one path serves both.
+ */
+const here = fileURLToPath(new URL('../../src/i18n/', import.meta.url))
 
 export const defaultLanguage: Language = 'hi'
 
 type Dictionary = { [key: string]: string | Dictionary }
 
+type Namespaces = Readonly<Record<string, readonly string[]>>
+
 /**
- * Each domain keeps its words in src/i18n/<domain>.<lang>.json; they are merged per language. A key
- * defined in two files would silently take the later file's words, so it stops the start instead.
+ * Each domain keeps its words in src/i18n/<domain>.<lang>.json, under the key prefixes namespaces.ts
+ * gives that file; they are merged per language. A key outside its file's namespace, or defined in two
+ * files (which would silently take the later file's words), stops the start instead.
  */
-export function loadDictionaries(dir = here): Record<Language, Dictionary> {
+export function loadDictionaries(dir = here, owned: Namespaces = namespaces): Record<Language, Dictionary> {
+  const { dictionaries, problems } = readDictionaries(dir, owned)
+  if (problems.length > 0) {
+    const shown = problems.length > 40 ? [...problems.slice(0, 40), `… and ${problems.length - 40} more`] : problems
+    throw new Error(`The dictionaries in ${dir} are refused (see src/i18n/namespaces.ts):\n${shown.join('\n')}`)
+  }
+  return dictionaries
+}
+
+/** The dictionaries merged per language, and every key that is outside its file's namespace or defined twice. */
+export function readDictionaries(
+  dir = here,
+  owned: Namespaces = namespaces,
+): { dictionaries: Record<Language, Dictionary>; problems: string[] } {
   const out = { hi: {}, en: {} } as Record<Language, Dictionary>
   const owners = { hi: new Map<string, string>(), en: new Map<string, string>() }
+  const problems = claimedTwice(owned)
   for (const file of fs.readdirSync(dir).sort()) {
-    const m = /^[a-z-]+\.(hi|en)\.json$/.exec(file)
+    const m = /^([a-z-]+)\.(hi|en)\.json$/.exec(file)
     if (!m) continue
-    const lang = m[1] as Language
-    merge(out[lang], JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as Dictionary, file, owners[lang])
+    const name = m[1]
+    const lang = m[2] as Language
+    const words = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as Dictionary
+    if (!Object.hasOwn(owned, name)) problems.push(`${file}: no namespace is declared for "${name}"`)
+    else
+      for (const key of leafKeys(words, '')) {
+        const owner = namespaceOf(key, owned)
+        if (owner?.file === name) continue
+        const whose = owner ? `it belongs to ${owner.file} ("${owner.prefix}")` : 'no file claims it'
+        problems.push(`${file}: "${key}" is outside the namespace of ${name}: ${whose}`)
+      }
+    merge(out[lang], words, file, owners[lang], problems)
   }
-  return out
+  return { dictionaries: out, problems }
+}
+
+/** A prefix two files (or one file twice) claim. */
+function claimedTwice(owned: Namespaces): string[] {
+  const claimed = new Map<string, string>()
+  const problems: string[] = []
+  for (const [name, prefixes] of Object.entries(owned))
+    for (const prefix of prefixes) {
+      const other = claimed.get(prefix)
+      if (other !== undefined) problems.push(`"${prefix}" is claimed by both ${other} and ${name}`)
+      else claimed.set(prefix, name)
+    }
+  return problems
 }
 
 /** Adds one file's words; `owners` names the file that defined each key (leaf or group) so far. */
-function merge(into: Dictionary, from: Dictionary, file: string, owners: Map<string, string>, prefix = ''): void {
+function merge(
+  into: Dictionary,
+  from: Dictionary,
+  file: string,
+  owners: Map<string, string>,
+  problems: string[],
+  prefix = '',
+): void {
   for (const [k, v] of Object.entries(from)) {
     const key = prefix + k
     const existing = into[k]
-    if (typeof v === 'object' && typeof existing === 'object') merge(existing, v, file, owners, `${key}.`)
-    else if (existing !== undefined) throw new Error(`${file}: "${key}" is already defined in ${owners.get(key)}`)
+    if (typeof v === 'object' && typeof existing === 'object') merge(existing, v, file, owners, problems, `${key}.`)
+    else if (existing !== undefined) problems.push(`${file}: "${key}" is already defined in ${owners.get(key)}`)
     else {
       into[k] = v
       owners.set(key, file)
       if (typeof v === 'object') for (const inner of leaves(v, `${key}.`)) owners.set(inner, file)
     }
   }
+}
+
+/** The keys of the words themselves, not of their groups: { a: { b: 'x' } } → ['a.b'] */
+function leafKeys(d: Dictionary, prefix: string): string[] {
+  return Object.entries(d).flatMap(([k, v]) => (typeof v === 'object' ? leafKeys(v, `${prefix}${k}.`) : [prefix + k]))
 }
 
 function leaves(d: Dictionary, prefix: string): string[] {

@@ -31,7 +31,8 @@ import {
 } from '../../resolutions/schemas.ts'
 import { decisions, forwardingWays } from '../../resolutions/tables.ts'
 
-const listStatuses = ['passed', ...journeyStatuses, 'not_passed'] as const
+/** Every status a resolution's list can show: passed and not yet forwarded, on its journey, or not passed. */
+export const listStatuses = ['passed', ...journeyStatuses, 'not_passed'] as const
 const pick = <T extends string>(value: unknown, allowed: readonly T[]): T | undefined =>
   (allowed as readonly unknown[]).includes(value) ? (value as T) : undefined
 

@@ -4,10 +4,25 @@ import { users, sessions } from './tables.ts'
 import { villages } from '../villages/tables.ts'
 import { getVillage } from '../villages/villages.ts'
 import { recordAudit, operatorActor } from '../audit/audit.ts'
-import { requireRole, type Actor, type StaffCtx } from '../core/actor.ts'
+import { requireRole, type Actor, type Ctx, type StaffCtx } from '../core/actor.ts'
 import { Conflict, InvalidInput, NotFound } from '../core/errors.ts'
 import { dummyPasswordHash, hashPassword, verifyPassword } from './passwords.ts'
 import type { SetupInput, UserInput } from './schemas.ts'
+
+/** Whether the box still waits for its first coordinator (the setup page). */
+export function setupNeeded(ctx: Ctx): boolean {
+  return !hasAnyUser(ctx.db)
+}
+
+/** The first coordinator, made by whoever opens the box first; refused once anyone exists. */
+export function setUpFirstCoordinator(ctx: Ctx, input: SetupInput): Promise<Actor> {
+  return createFirstCoordinator(ctx.db, input)
+}
+
+/** The account a username and password name, or null: the same time taken whether or not the name exists. */
+export function logIn(ctx: Ctx, username: string, password: string): Promise<Actor | null> {
+  return authenticate(ctx.db, username, password)
+}
 
 export function hasAnyUser(db: Db): boolean {
   return (db.select({ n: count() }).from(users).get()?.n ?? 0) > 0

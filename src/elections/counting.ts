@@ -5,7 +5,16 @@ import { recordAudit } from '../audit/audit.ts'
 import type { Ctx } from '../core/actor.ts'
 import { Conflict, InvalidInput, NotFound, type FieldErrors } from '../core/errors.ts'
 import { allocate, type AllocationInput, type AllocationResult } from './allocation.ts'
-import { advance, contestCandidates, getElection, listContests, type CandidateRow, type Contest } from './elections.ts'
+import {
+  advance,
+  contestCandidates,
+  getElection,
+  listContests,
+  contestsOf,
+  type CandidateRow,
+  type Contest,
+} from './elections.ts'
+import type { Db, Tx } from '../core/db.ts'
 import { canEnterPaperCount, hasResult } from './stages.ts'
 import { candidates, lots, members, paperCountLines, paperCounts, results } from './tables.ts'
 import { boxDigest, boxPoll, sealBox, tallyBox } from './ballot-box.ts'
@@ -77,10 +86,14 @@ export function voidPaperCount(ctx: Ctx, electionId: number, paperCountId: numbe
 }
 
 export function listPaperCounts(ctx: Ctx, electionId: number) {
-  const { staff } = getElection(ctx, electionId)
-  const contestIds = listContests(staff, electionId).map((c) => c.id)
+  return paperCountsOf(getElection(ctx, electionId).staff.db, electionId)
+}
+
+/** As listPaperCounts, for a read-model that has already checked the election (overview.ts). */
+export function paperCountsOf(db: Db | Tx, electionId: number) {
+  const contestIds = contestsOf(db, electionId).map((c) => c.id)
   if (contestIds.length === 0) return []
-  const lines = staff.db
+  const lines = db
     .select({ paperCountId: paperCountLines.paperCountId, votes: paperCountLines.votes, name: children.name })
     .from(paperCountLines)
     .innerJoin(candidates, eq(candidates.id, paperCountLines.candidateId))
@@ -88,7 +101,7 @@ export function listPaperCounts(ctx: Ctx, electionId: number) {
     .where(inArray(candidates.contestId, contestIds))
     .orderBy(desc(paperCountLines.votes))
     .all()
-  return staff.db
+  return db
     .select({
       id: paperCounts.id,
       contestId: paperCounts.contestId,

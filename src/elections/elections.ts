@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm'
-import type { Tx } from '../db/client.ts'
+import type { Db, Tx } from '../db/client.ts'
 import { recordAudit } from '../audit/audit.ts'
 import { prepared } from '../db/prepared.ts'
 import { getVillage } from '../villages/villages.ts'
@@ -77,8 +77,12 @@ export function listElections(ctx: Ctx, villageId: number) {
 
 /** Who moved the election to each stage, and when. */
 export function timeline(ctx: Ctx, electionId: number) {
-  const { staff } = getElection(ctx, electionId)
-  return staff.db
+  return timelineOf(getElection(ctx, electionId).staff.db, electionId)
+}
+
+/** As timeline, for a read-model that has already checked the election (overview.ts). */
+export function timelineOf(db: Db | Tx, electionId: number) {
+  return db
     .select({
       stage: electionEvents.stage,
       at: electionEvents.at,
@@ -125,8 +129,12 @@ export function updateElection(ctx: Ctx, electionId: number, input: ElectionInpu
 }
 
 export function listContests(ctx: Ctx, electionId: number): Contest[] {
-  const { staff } = getElection(ctx, electionId)
-  return staff.db
+  return contestsOf(getElection(ctx, electionId).staff.db, electionId)
+}
+
+/** As listContests, for a read-model that has already checked the election (overview.ts). */
+export function contestsOf(db: Db | Tx, electionId: number): Contest[] {
+  return db
     .select()
     .from(contests)
     .where(eq(contests.electionId, electionId))
@@ -242,8 +250,12 @@ export function contestCandidates(db: Ctx['db'] | Tx, contestId: number): Candid
 }
 
 export function electionCandidates(ctx: Ctx, electionId: number): CandidateRow[] {
-  const { staff } = getElection(ctx, electionId)
-  return staff.db
+  return electionCandidatesOf(getElection(ctx, electionId).staff.db, electionId)
+}
+
+/** As electionCandidates, for a read-model that has already checked the election (overview.ts). */
+export function electionCandidatesOf(db: Db | Tx, electionId: number): CandidateRow[] {
+  return db
     .select({
       id: candidates.id,
       contestId: candidates.contestId,
@@ -377,8 +389,8 @@ export function advance(ctx: Ctx, electionId: number, to: Stage, extra?: (tx: Tx
 }
 
 export function openNominations(ctx: Ctx, electionId: number): void {
-  const contestsOf = listContests(ctx, electionId)
-  if (contestsOf.length === 0) throw new Conflict('elections.noContests')
+  const theContests = listContests(ctx, electionId)
+  if (theContests.length === 0) throw new Conflict('elections.noContests')
   advance(ctx, electionId, 'nominations')
 }
 

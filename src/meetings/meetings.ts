@@ -55,6 +55,16 @@ export function balPanchayatOn(db: Db | Tx, villageId: number, day: string): Bal
   return seatedOn(db, villageId, day)
 }
 
+/** The village's quorum rule, for its keepers. */
+export function villageQuorumRule(ctx: Ctx, villageId: number): QuorumRule {
+  return quorumRuleOf(keeper(ctx, villageId).db, villageId)
+}
+
+/** The village's Bal Panchayat on a day, for its keepers (the roll of a meeting to schedule). */
+export function balPanchayatFor(ctx: Ctx, villageId: number, day: string): BalPanchayatMember[] {
+  return balPanchayatOn(keeper(ctx, villageId).db, villageId, day)
+}
+
 export function quorumRuleOf(db: Db | Tx, villageId: number): QuorumRule {
   const row = db.select().from(quorumRules).where(eq(quorumRules.villageId, villageId)).get()
   return row ? { members: row.members, girls: row.girls } : defaultQuorumRule

@@ -1,19 +1,19 @@
-import { and, asc, eq, isNull, lt, or, sql } from 'drizzle-orm'
-import { children, consents, departures, erasures } from '../people/tables.ts'
-import { auditLog } from '../audit/tables.ts'
+import { and, eq, sql } from 'drizzle-orm'
+import { backupsMadeBefore } from '../backups/backup-log.ts'
+import { blankChildEntries, childEntriesOf, valuesInChildEntries } from '../audit/child-entries.ts'
 import { recordAudit } from '../audit/audit.ts'
-import { getVillage } from '../villages/villages.ts'
-import { candidates, contests, elections, members, results } from '../elections/tables.ts'
-import type { Tx } from '../db/client.ts'
-import { strikeOut } from '../db/privacy.ts'
-import { textDeclarations } from './text-declarations.ts'
-import { erasedName, isErasedName } from '../people/erased.ts'
-import { boxCheckoffs } from '../elections/ballot-box-tables.ts'
-import { attendance, meetings } from '../meetings/tables.ts'
-import { resolutions } from '../resolutions/tables.ts'
 import { requireRole, type Ctx, type StaffCtx } from '../core/actor.ts'
+import type { Tx } from '../core/db.ts'
 import { NotFound } from '../core/errors.ts'
-import { todayIso } from '../core/dates.ts'
+import { strikeOut } from '../db/privacy.ts'
+import { electionPartOf, namesInFrozenCounts, unnameInFrozenCounts } from '../elections/child-record.ts'
+import { meetingPartOf } from '../meetings/child-record.ts'
+import { type Child, eraseFromRegister, erasureOf, registerPartOf } from '../people/child-record.ts'
+import { erasedName, isErasedName } from '../people/erased.ts'
+import { children } from '../people/tables.ts'
+import { resolutionPartOf } from '../resolutions/child-record.ts'
+import { getVillage } from '../villages/villages.ts'
+import { textDeclarations } from './text-declarations.ts'
 
 /** Exports and erasure are the coordinator's, for a child of a village they reach. */
 function coordinatorOf(ctx: Ctx, villageId: number, childId: number) {
@@ -28,9 +28,7 @@ function coordinatorOf(ctx: Ctx, villageId: number, childId: number) {
   return { staff, village, child }
 }
 
-export function erasureOf(db: StaffCtx['db'], childId: number) {
-  return db.select().from(erasures).where(eq(erasures.childId, childId)).get() ?? null
-}
+export { erasureOf }
 
 /**
  * Everything held about one child, as JSON: the register entry, consents, residence, candidacies,
@@ -46,82 +44,11 @@ export function exportChild(ctx: Ctx, villageId: number, childId: number) {
     village: { id: village.id, name: village.name },
     child: { ...child, createdAt: child.createdAt.toISOString(), updatedAt: child.updatedAt.toISOString() },
     erased: erasureOf(db, childId) !== null,
-    consents: db
-      .select({ givenOn: consents.givenOn, recordedAt: consents.recordedAt, withdrawnAt: consents.withdrawnAt })
-      .from(consents)
-      .where(eq(consents.childId, childId))
-      .orderBy(asc(consents.id))
-      .all(),
-    departure:
-      db
-        .select({ leftOn: departures.leftOn, note: departures.note })
-        .from(departures)
-        .where(eq(departures.childId, childId))
-        .get() ?? null,
-    candidacies: db
-      .select({
-        election: elections.title,
-        contest: contests.name,
-        symbol: candidates.symbol,
-        nominatedAt: candidates.nominatedAt,
-      })
-      .from(candidates)
-      .innerJoin(elections, eq(elections.id, candidates.electionId))
-      .innerJoin(contests, eq(contests.id, candidates.contestId))
-      .where(eq(candidates.childId, childId))
-      .orderBy(asc(candidates.id))
-      .all(),
-    seats: db
-      .select({
-        election: elections.title,
-        seat: members.seat,
-        seatTitle: members.seatTitle,
-        since: members.since,
-        leftOn: members.leftOn,
-        leftReason: members.leftReason,
-      })
-      .from(members)
-      .innerJoin(elections, eq(elections.id, members.electionId))
-      .where(eq(members.childId, childId))
-      .orderBy(asc(members.id))
-      .all(),
-    votedIn: db
-      .select({ election: elections.title })
-      .from(boxCheckoffs)
-      .innerJoin(elections, eq(elections.id, boxCheckoffs.electionId))
-      .where(and(eq(boxCheckoffs.childId, childId), eq(boxCheckoffs.voted, true)))
-      .all()
-      .map((r) => r.election),
-    meetings: db
-      .select({
-        number: meetings.number,
-        date: meetings.date,
-        present: sql<number>`${attendance.presentAt} IS NOT NULL`,
-      })
-      .from(attendance)
-      .innerJoin(meetings, eq(meetings.id, attendance.meetingId))
-      .where(eq(attendance.childId, childId))
-      .orderBy(asc(meetings.date))
-      .all()
-      .map((m) => ({ ...m, present: Boolean(m.present) })),
-    resolutions: db
-      .select({
-        number: resolutions.number,
-        title: resolutions.title,
-        proposer: sql<number>`${resolutions.proposerChildId} = ${childId}`,
-      })
-      .from(resolutions)
-      .where(or(eq(resolutions.proposerChildId, childId), eq(resolutions.seconderChildId, childId)))
-      .orderBy(asc(resolutions.id))
-      .all()
-      .map((r) => ({ number: r.number, title: r.title, role: r.proposer ? 'proposer' : 'seconder' })),
-    auditLog: db
-      .select({ at: auditLog.at, by: auditLog.actorName, action: auditLog.action, detail: auditLog.detail })
-      .from(auditLog)
-      .where(and(eq(auditLog.subject, 'child'), eq(auditLog.subjectId, childId)))
-      .orderBy(asc(auditLog.id))
-      .all()
-      .map((e) => ({ ...e, detail: JSON.parse(e.detail) as unknown })),
+    ...registerPartOf(db, childId),
+    ...electionPartOf(db, childId),
+    meetings: meetingPartOf(db, childId),
+    resolutions: resolutionPartOf(db, childId),
+    auditLog: childEntriesOf(db, childId),
   }
   recordAudit(db, staff.actor, { action: 'child.exported', subject: 'child', subjectId: childId, villageId })
   return data
@@ -131,29 +58,14 @@ export function exportChild(ctx: Ctx, villageId: number, childId: number) {
  * Every name the child went by and every guardian's name and phone on record: the register's
  * current values and what the child's own log entries recorded before (added as, renamed from).
  */
-function namesToStrike(tx: Tx, child: typeof children.$inferSelect): string[] {
-  const found = new Set([child.name, child.guardianName, child.guardianPhone])
-  const entries = tx
-    .select({ detail: auditLog.detail })
-    .from(auditLog)
-    .where(and(eq(auditLog.subject, 'child'), eq(auditLog.subjectId, child.id)))
-    .all()
-  for (const { detail } of entries) {
-    const parsed = JSON.parse(detail) as Record<string, unknown>
-    for (const key of ['name', 'guardianName', 'guardianPhone']) {
-      for (const value of [parsed[key]].flat()) if (typeof value === 'string') found.add(value)
-    }
-  }
-  // A frozen count keeps the name the child had when the result was published.
-  for (const { count } of tx
-    .select({ count: results.count })
-    .from(results)
-    .innerJoin(candidates, eq(candidates.electionId, results.electionId))
-    .where(eq(candidates.childId, child.id))
-    .all()) {
-    for (const c of (JSON.parse(count) as { candidates: { childId: number; name: string }[] }).candidates)
-      if (c.childId === child.id) found.add(c.name)
-  }
+function namesToStrike(tx: Tx, child: Child): string[] {
+  const found = new Set([
+    child.name,
+    child.guardianName,
+    child.guardianPhone,
+    ...valuesInChildEntries(tx, child.id, ['name', 'guardianName', 'guardianPhone']),
+    ...namesInFrozenCounts(tx, child.id),
+  ])
   return [...found].map((s) => s.trim()).filter((s) => s.length >= 2 && !isErasedName(s))
 }
 
@@ -184,26 +96,6 @@ function strikeFromFreeText(tx: Tx, villageId: number, names: string[]): void {
   }
 }
 
-/** A published result keeps its counts; the erased child's entry in it no longer has a name. */
-function unnameInFrozenCounts(tx: Tx, childId: number): void {
-  const rows = tx
-    .select({ contestId: results.contestId, count: results.count })
-    .from(results)
-    .where(
-      sql`${results.electionId} IN (SELECT ${candidates.electionId} FROM ${candidates} WHERE ${candidates.childId} = ${childId})`,
-    )
-    .all()
-  for (const row of rows) {
-    const count = JSON.parse(row.count) as { candidates: { childId: number; name: string }[] }
-    if (!count.candidates.some((c) => c.childId === childId)) continue
-    count.candidates = count.candidates.map((c) => (c.childId === childId ? { ...c, name: erasedName(childId) } : c))
-    tx.update(results)
-      .set({ count: JSON.stringify(count) })
-      .where(eq(results.contestId, row.contestId))
-      .run()
-  }
-}
-
 export { erasedName }
 
 /**
@@ -222,35 +114,9 @@ export function eraseChild(ctx: Ctx, villageId: number, childId: number): void {
   const now = new Date()
   staff.db.transaction((tx) => {
     const names = namesToStrike(tx, child)
-    tx.update(children)
-      .set({
-        name: erasedName(childId),
-        dateOfBirth: `${child.dateOfBirth.slice(0, 4)}-07-01`,
-        ward: '',
-        school: '',
-        schoolClass: '',
-        inSchool: true,
-        outOfSchoolReason: null,
-        guardianName: '',
-        guardianPhone: '',
-        updatedAt: now,
-      })
-      .where(eq(children.id, childId))
-      .run()
-    tx.update(consents)
-      .set({ withdrawnAt: now, withdrawnBy: staff.actor.id })
-      .where(and(eq(consents.childId, childId), isNull(consents.withdrawnAt)))
-      .run()
-    tx.insert(departures)
-      .values({ childId, leftOn: todayIso(), note: '', recordedBy: staff.actor.id, recordedAt: now })
-      .onConflictDoUpdate({ target: departures.childId, set: { note: '' } })
-      .run()
-    tx.insert(erasures).values({ childId, erasedBy: staff.actor.id, erasedAt: now }).run()
+    eraseFromRegister(tx, child, staff.actor.id, now)
     // The log's own entries about the child lose their details; elsewhere the names are struck out.
-    tx.update(auditLog)
-      .set({ detail: '{}' })
-      .where(and(eq(auditLog.subject, 'child'), eq(auditLog.subjectId, childId)))
-      .run()
+    blankChildEntries(tx, childId)
     unnameInFrozenCounts(tx, childId)
     strikeFromFreeText(tx, villageId, names)
     recordAudit(tx, staff.actor, { action: 'child.erased', subject: 'child', subjectId: childId, villageId })
@@ -286,24 +152,5 @@ export function backupsBefore(
   const { staff } = coordinatorOf(ctx, villageId, childId)
   const erasure = erasureOf(staff.db, childId)
   if (!erasure) return []
-  const fileOf = (detail: string) => String((JSON.parse(detail) as { file?: unknown }).file ?? '')
-  const removed = new Set(
-    staff.db
-      .select({ detail: auditLog.detail })
-      .from(auditLog)
-      .where(eq(auditLog.action, 'database.backup_removed'))
-      .all()
-      .map((e) => fileOf(e.detail)),
-  )
-  return staff.db
-    .select({ at: auditLog.at, detail: auditLog.detail })
-    .from(auditLog)
-    .where(and(eq(auditLog.action, 'database.backed_up'), lt(auditLog.at, erasure.erasedAt)))
-    .orderBy(asc(auditLog.id))
-    .all()
-    .map((e) => {
-      const detail = JSON.parse(e.detail) as { file?: unknown; encrypted?: unknown }
-      return { file: String(detail.file ?? ''), encrypted: detail.encrypted === true, at: e.at }
-    })
-    .filter((b) => !removed.has(b.file))
+  return backupsMadeBefore(staff.db, erasure.erasedAt)
 }

@@ -24,6 +24,13 @@ import {
 import { followUpRules, forwardings, resolutions, responses, type ResponseKind } from './tables.ts'
 import type { ActionInput, DecisionInput, ForwardingInput } from './schemas.ts'
 
+/** The village's follow-up rule, for its staff. */
+export function villageFollowUpRule(ctx: Ctx, villageId: number): FollowUpRule {
+  const staff = requireRole(ctx)
+  getVillage(staff, villageId)
+  return followUpRuleOf(staff.db, villageId)
+}
+
 export function followUpRuleOf(db: Db | Tx, villageId: number): FollowUpRule {
   const row = db.select().from(followUpRules).where(eq(followUpRules.villageId, villageId)).get()
   return row
@@ -343,6 +350,11 @@ export function board(db: Db, village: Pick<Village, 'id'>, status?: JourneyStat
 }
 
 /** The board of a village by its id, for anyone: its cards (in one status, or all) and how many stand in each status. */
+/** The children's board of a village: public, read by anyone who has its address. */
+export function boardOf(ctx: Ctx, villageId: number, status?: JourneyStatus) {
+  return publicBoard(ctx.db, villageId, status)
+}
+
 export function publicBoard(db: Db, villageId: number, status?: JourneyStatus) {
   const village = db
     .select({ id: villages.id, name: villages.name, gramPanchayat: villages.gramPanchayat })

@@ -24,10 +24,13 @@ export function redirectAfter(request: FastifyRequest, reply: FastifyReply, to: 
   return reply.redirect(to, 303)
 }
 
+type FormData = Record<string, unknown> & { values?: Record<string, unknown> }
+
 export type FormView = {
   page: string
   partial: string
-  data: Record<string, unknown> & { values?: Record<string, unknown> }
+  /** What the page shows around the form: a function when it costs reads, run only if the form comes back. */
+  data: FormData | (() => FormData)
 }
 export type { Done }
 
@@ -48,12 +51,13 @@ export async function submitForm(
   } catch (err) {
     if (!(err instanceof InvalidInput)) throw err
     reply.code(422)
+    const data = typeof form.data === 'function' ? form.data() : form.data
     return render(request, reply, form.page, form.partial, {
       // What was typed comes back even when the refusal came from a verb rather than the form's schema.
-      ...form.data,
+      ...data,
       errors: err.fields,
       values: {
-        ...(form.data.values ?? {}),
+        ...(data.values ?? {}),
         ...typedValues(isRecord(request.body) ? request.body : {}),
         ...err.values,
       },

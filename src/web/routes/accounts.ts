@@ -8,12 +8,12 @@ import { getVillage, listVillages } from '../../villages/villages.ts'
 import type { StaffCtx } from '../context.ts'
 import { beginSession, endSession, renewSession } from '../session-policy.ts'
 import {
-  authenticate,
+  logIn,
   changeOwnPassword,
-  createFirstCoordinator,
+  setUpFirstCoordinator,
   createUser,
   getUser,
-  hasAnyUser,
+  setupNeeded,
   listUsers,
   resetPassword,
   setUserActive,
@@ -41,21 +41,21 @@ export async function accountRoutes(app: FastifyInstance) {
   }
 
   app.get('/setup', pub, async (request, reply) => {
-    if (hasAnyUser(request.ctx.db)) return reply.redirect('/login', 303)
+    if (!setupNeeded(request.ctx)) return reply.redirect('/login', 303)
     return reply.view('accounts/setup', { values: {}, errors: {} })
   })
 
   app.post('/setup', pub, async (request, reply) => {
-    if (hasAnyUser(request.ctx.db)) return reply.redirect('/login', 303)
+    if (!setupNeeded(request.ctx)) return reply.redirect('/login', 303)
     return submitForm(request, reply, { page: 'accounts/setup', partial: 'accounts/setup', data: {} }, async () => {
-      const actor = await createFirstCoordinator(request.ctx.db, parseForm(setupSchema, request.body))
+      const actor = await setUpFirstCoordinator(request.ctx, parseForm(setupSchema, request.body))
       await beginSession(request, reply, actor.id)
       return { to: '/villages', flash: 'setup.done' }
     })
   })
 
   app.get('/login', pub, async (request, reply) => {
-    if (!hasAnyUser(request.ctx.db)) return reply.redirect('/setup', 303)
+    if (setupNeeded(request.ctx)) return reply.redirect('/setup', 303)
     if (request.ctx.actor) return reply.redirect('/', 303)
     const next = safeLocalPath((request.query as Record<string, unknown>).next, '')
     return reply.view('accounts/login', { values: { next }, errors: {} })
@@ -64,7 +64,7 @@ export async function accountRoutes(app: FastifyInstance) {
   app.post('/login', { config: { public: true, rateLimit: app.loginRateLimit } }, async (request, reply) =>
     submitForm(request, reply, { page: 'accounts/login', partial: 'accounts/login', data: {} }, async () => {
       const input = parseForm(loginSchema, request.body)
-      const actor = await authenticate(request.ctx.db, input.username, input.password)
+      const actor = await logIn(request.ctx, input.username, input.password)
       if (!actor)
         throw new InvalidInput({ _form: { key: 'login.failed' } }, { username: input.username, next: input.next ?? '' })
       await beginSession(request, reply, actor.id)

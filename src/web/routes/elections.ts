@@ -13,29 +13,26 @@ import {
   eligibleToStand,
   getContest,
   getElection,
-  listContests,
   listElections,
   nominate,
   openNominations,
   openPoll,
   removeContest,
-  timeline,
   updateContest,
   updateElection,
   withdrawCandidate,
+  type Contest,
 } from '../../elections/elections.ts'
 import {
   ballotBoxSeal,
   closePoll,
   countElection,
   enterPaperCount,
-  listPaperCounts,
   publishResult,
   voidPaperCount,
 } from '../../elections/counting.ts'
 import { balPanchayat, memberLeaves } from '../../elections/bal-panchayat.ts'
-import { isProtected } from '../../elections/allocation.ts'
-import { stationLockouts } from '../../elections/voting.ts'
+import { electionOverview } from '../../elections/overview.ts'
 import {
   closingSchema,
   contestSchema,
@@ -52,10 +49,9 @@ import {
   roundings,
   shareChoices,
   shortfalls,
-  stages,
   tieBreaks,
 } from '../../elections/tables.ts'
-import { describeRule, girlsNeeded, resultView, resultCsv, resultJson } from '../../elections/result-view.ts'
+import { describeRule, resultView, resultCsv, resultJson } from '../../elections/result-view.ts'
 
 const contestChoices = { methods, shareChoices, roundings, protections, tieBreaks, shortfalls }
 const electionDefaults = {
@@ -81,26 +77,11 @@ export async function electionRoutes(app: FastifyInstance) {
   const village = (request: FastifyRequest) =>
     getVillage(requireRole(request.ctx), routeId(request.params, 'villageId'))
   const electionOf = (request: FastifyRequest) => getElection(request.ctx, routeId(request.params))
-  const overview = (request: FastifyRequest, id: number) => {
-    const { election, stage } = getElection(request.ctx, id)
-    const contests = listContests(request.ctx, id)
-    const cands = electionCandidates(request.ctx, id)
-    return {
-      election,
-      stage,
-      stages,
-      contests,
-      candidates: cands,
-      timeline: timeline(request.ctx, id),
-      paperCounts: listPaperCounts(request.ctx, id),
-      stationLockouts: stationLockouts(request.ctx, id),
-      rule: (c: (typeof contests)[number]) => describeRule(c, request.ctx.t),
-      girlsNeeded,
-      /** How many of a contest's candidates the girls' rule protects (the rule: allocation.ts isProtected). */
-      protectedStanding: (c: (typeof contests)[number]) =>
-        cands.filter((x) => x.contestId === c.id && isProtected(x.gender, c.protect)).length,
-    }
-  }
+  /** The election's page (elections/overview.ts), with the rule of each contest in the reader's words. */
+  const overview = (request: FastifyRequest, id: number) => ({
+    ...electionOverview(request.ctx, id),
+    rule: (c: Contest) => describeRule(c, request.ctx.t),
+  })
 
   app.get('/villages/:villageId/elections', organisers, async (request, reply) => {
     const v = village(request)
@@ -233,7 +214,7 @@ export async function electionRoutes(app: FastifyInstance) {
       {
         page: 'elections/nominate',
         partial: 'elections/nominate',
-        data: nominationPage(request, election.id, contest.id, {}),
+        data: () => nominationPage(request, election.id, contest.id, {}),
       },
       () => {
         nominate(request.ctx, election.id, contest.id, parseForm(nominationSchema, request.body))
@@ -273,7 +254,7 @@ export async function electionRoutes(app: FastifyInstance) {
     return submitForm(
       request,
       reply,
-      { page: 'elections/closing', partial: 'elections/closing', data: overview(request, id) },
+      { page: 'elections/closing', partial: 'elections/closing', data: () => overview(request, id) },
       () => {
         const body = parseForm(closingSchema, request.body) as { source: 'random' | 'chits' } & Record<string, unknown>
         closePoll(
@@ -396,7 +377,7 @@ export async function electionRoutes(app: FastifyInstance) {
       {
         page: 'elections/bal-panchayat',
         partial: 'elections/bal-panchayat',
-        data: { village: v, terms: balPanchayat(request.ctx, v.id), memberId },
+        data: () => ({ village: v, terms: balPanchayat(request.ctx, v.id), memberId }),
       },
       () => {
         const { replacement } = memberLeaves(

@@ -8,32 +8,24 @@ import { requireRole, wantsFragment } from '../context.ts'
 import { formatInstant, todayIso } from '../../core/dates.ts'
 import { sheetWords } from '../view-helpers.ts'
 import { categories } from '../../resolutions/tables.ts'
-import { answersOnAgenda, resolutionCountsByMeeting } from '../../resolutions/answers.ts'
+import { meetingList, meetingPage as readMeetingPage } from '../../resolutions/meeting-page.ts'
 import { resolutionSchema } from '../../resolutions/schemas.ts'
-import { recordResolution, resolutionsOf } from '../../resolutions/resolutions.ts'
+import { recordResolution } from '../../resolutions/resolutions.ts'
 import {
-  actionPointsOf,
   addActionPoint,
   addAgendaItem,
   addAmendment,
-  agendaOf,
-  amendmentsOf,
   attendanceRecord,
-  balPanchayatOn,
+  balPanchayatFor,
   closeMeeting,
   getMeeting,
-  listMeetings,
-  meetingQuorum,
-  meetingTimeline,
-  minutesOf,
   moveAgendaItem,
-  quorumRuleOf,
+  villageQuorumRule,
   recordAttendance,
   recordGuests,
   removeActionPoint,
   removeAgendaItem,
   renameAgendaItem,
-  rollOf,
   saveMinutes,
   scheduleMeeting,
   setQuorumRule,
@@ -52,7 +44,7 @@ import {
   quorumRuleSchema,
   scheduleSchema,
 } from '../../meetings/schemas.ts'
-import { girlsQuorumShares, meetingStages, quorumShares } from '../../meetings/tables.ts'
+import { girlsQuorumShares, quorumShares } from '../../meetings/tables.ts'
 
 export async function meetingRoutes(app: FastifyInstance) {
   const keepers = { config: { roles: ['admin', 'facilitator'] as const } }
@@ -60,49 +52,23 @@ export async function meetingRoutes(app: FastifyInstance) {
     getVillage(requireRole(request.ctx), routeId(request.params, 'villageId'))
   const meetingOf = (request: FastifyRequest) => getMeeting(request.ctx, routeId(request.params))
   const members = (villageId: number, day: string, request: FastifyRequest) =>
-    balPanchayatOn(request.ctx.db, villageId, day)
+    balPanchayatFor(request.ctx, villageId, day)
 
-  /** Everything the meeting page shows, in whatever stage the meeting is. */
-  const meetingPage = (request: FastifyRequest, extra: Record<string, unknown> = {}) => {
-    const { meeting, stage } = meetingOf(request)
-    const db = request.ctx.db
-    const roll = rollOf(db, meeting.id)
-    const bp = stage === 'draft' ? members(meeting.villageId, meeting.date, request) : []
-    const chair = [...roll, ...bp].find((m) => m.childId === meeting.chairChildId) ?? null
-    return {
-      village: getVillage(requireRole(request.ctx), meeting.villageId),
-      meeting,
-      stage,
-      stages: meetingStages,
-      timeline: meetingTimeline(request.ctx, meeting.id),
-      agenda: agendaOf(db, meeting.id),
-      roll,
-      quorum: meetingQuorum(db, meeting),
-      chair,
-      members: bp,
-      minutes: minutesOf(db, meeting.id),
-      actions: actionPointsOf(db, meeting.id),
-      resolutions: resolutionsOf(db, meeting.id),
-      amendments: amendmentsOf(db, meeting.id),
-      answers: answersOnAgenda(db, meeting.id),
-      errors: {},
-      values: {},
-      ...extra,
-    }
-  }
+  /** The meeting's page (resolutions/meeting-page.ts), with the form state the route adds. */
+  const meetingPage = (request: FastifyRequest, extra: Record<string, unknown> = {}) => ({
+    ...readMeetingPage(request.ctx, routeId(request.params)),
+    errors: {},
+    values: {},
+    ...extra,
+  })
   const back = (request: FastifyRequest, anchor = '') => `/meetings/${routeId(request.params)}${anchor}`
 
   app.get('/villages/:villageId/meetings', keepers, async (request, reply) => {
     const v = village(request)
-    const list = listMeetings(request.ctx, v.id)
-    const counts = resolutionCountsByMeeting(
-      request.ctx.db,
-      list.map((m) => m.id),
-    )
     return reply.view('meetings/index', {
       village: v,
-      meetings: list.map((m) => ({ ...m, resolutions: counts.get(m.id) ?? { n: 0, passed: 0 } })),
-      rule: quorumRuleOf(request.ctx.db, v.id),
+      meetings: meetingList(request.ctx, v.id),
+      rule: villageQuorumRule(request.ctx, v.id),
       hasMembers: members(v.id, todayIso(), request).length > 0,
     })
   })
@@ -125,7 +91,7 @@ export async function meetingRoutes(app: FastifyInstance) {
       {
         page: 'meetings/new',
         partial: 'meetings/_form',
-        data: { village: v, members: members(v.id, todayIso(), request) },
+        data: () => ({ village: v, members: members(v.id, todayIso(), request) }),
       },
       () => {
         const meeting = scheduleMeeting(request.ctx, v.id, parseForm(scheduleSchema, request.body))
@@ -138,7 +104,7 @@ export async function meetingRoutes(app: FastifyInstance) {
     const v = village(request)
     return reply.view('meetings/quorum', {
       village: v,
-      values: quorumRuleOf(request.ctx.db, v.id),
+      values: villageQuorumRule(request.ctx, v.id),
       errors: {},
       quorumShares,
       girlsQuorumShares,
@@ -183,7 +149,7 @@ export async function meetingRoutes(app: FastifyInstance) {
       {
         page: 'meetings/edit',
         partial: 'meetings/_form',
-        data: { meeting, members: members(meeting.villageId, meeting.date, request) },
+        data: () => ({ meeting, members: members(meeting.villageId, meeting.date, request) }),
       },
       () => {
         updateMeeting(request.ctx, meeting.id, parseForm(meetingSchema, request.body))
@@ -273,7 +239,7 @@ export async function meetingRoutes(app: FastifyInstance) {
     submitForm(
       request,
       reply,
-      { page: 'meetings/show', partial: 'meetings/_attendance', data: meetingPage(request) },
+      { page: 'meetings/show', partial: 'meetings/_attendance', data: () => meetingPage(request) },
       () => {
         recordGuests(request.ctx, routeId(request.params), parseForm(guestsSchema, request.body))
         return { to: back(request, '#attendance'), flash: 'meetings.guestsSaved' }
@@ -296,7 +262,7 @@ export async function meetingRoutes(app: FastifyInstance) {
     return submitForm(
       request,
       reply,
-      { page: 'meetings/show', partial: 'meetings/show', data: meetingPage(request, { actionItem: itemId }) },
+      { page: 'meetings/show', partial: 'meetings/show', data: () => meetingPage(request, { actionItem: itemId }) },
       () => {
         addActionPoint(request.ctx, routeId(request.params), itemId, parseForm(actionPointSchema, request.body))
         return { to: back(request, `#item-${itemId}`), flash: 'actions.added' }
@@ -326,7 +292,11 @@ export async function meetingRoutes(app: FastifyInstance) {
     submitForm(
       request,
       reply,
-      { page: 'meetings/resolution-new', partial: 'meetings/_resolution-form', data: resolutionPage(request, {}) },
+      {
+        page: 'meetings/resolution-new',
+        partial: 'meetings/_resolution-form',
+        data: () => resolutionPage(request, {}),
+      },
       () => {
         const resolution = recordResolution(
           request.ctx,
@@ -348,10 +318,15 @@ export async function meetingRoutes(app: FastifyInstance) {
   })
 
   app.post('/meetings/:id/amendments', keepers, async (request, reply) =>
-    submitForm(request, reply, { page: 'meetings/show', partial: 'meetings/show', data: meetingPage(request) }, () => {
-      addAmendment(request.ctx, routeId(request.params), parseForm(amendmentSchema, request.body))
-      return { to: back(request, '#amendments'), flash: 'amendments.added' }
-    }),
+    submitForm(
+      request,
+      reply,
+      { page: 'meetings/show', partial: 'meetings/show', data: () => meetingPage(request) },
+      () => {
+        addAmendment(request.ctx, routeId(request.params), parseForm(amendmentSchema, request.body))
+        return { to: back(request, '#amendments'), flash: 'amendments.added' }
+      },
+    ),
   )
 
   /** The minutes as the village's paper register has them: Hindi unless English is asked for. */

@@ -160,7 +160,7 @@ function showForm(request: FastifyRequest, village: unknown, child: ReturnType<t
   return {
     page: 'people/show',
     partial: 'people/show',
-    data: { village, child, history: childHistory(request.ctx, child.villageId, child.id) },
+    data: () => ({ village, child, history: childHistory(request.ctx, child.villageId, child.id) }),
   }
 }
 

@@ -11,12 +11,12 @@ import { journeyStatuses } from '../../resolutions/journey.ts'
 import {
   acknowledgeResolution,
   decideResolution,
-  followUpRuleOf,
+  villageFollowUpRule,
   forwardResolution,
   getJourney,
   inbox,
   markDone,
-  publicBoard,
+  boardOf,
   recordAction,
   setFollowUpRule,
   villageResolutions,
@@ -74,7 +74,7 @@ export async function resolutionRoutes(app: FastifyInstance) {
     submitForm(
       request,
       reply,
-      { page: 'resolutions/show', partial: 'resolutions/show', data: journeyPage(request, { form }) },
+      { page: 'resolutions/show', partial: 'resolutions/show', data: () => journeyPage(request, { form }) },
       () => {
         act()
         return { to: back(request), flash }
@@ -89,7 +89,7 @@ export async function resolutionRoutes(app: FastifyInstance) {
       status: status ?? '',
       statuses: listStatuses,
       items: villageResolutions(request.ctx, village.id, status),
-      rule: followUpRuleOf(request.ctx.db, village.id),
+      rule: villageFollowUpRule(request.ctx, village.id),
     })
   })
 
@@ -169,7 +169,7 @@ export async function resolutionRoutes(app: FastifyInstance) {
     const village = getVillage(requireRole(request.ctx), routeId(request.params, 'villageId'))
     return reply.view('resolutions/follow-up', {
       village,
-      values: followUpRuleOf(request.ctx.db, village.id),
+      values: villageFollowUpRule(request.ctx, village.id),
       errors: {},
     })
   })
@@ -191,7 +191,7 @@ export async function resolutionRoutes(app: FastifyInstance) {
   app.get('/board/:villageId', { config: { public: true } }, async (request, reply) => {
     const status = pick((request.query as Record<string, unknown>).status, journeyStatuses)
     return reply.view('resolutions/board', {
-      ...publicBoard(request.ctx.db, routeId(request.params, 'villageId'), status),
+      ...boardOf(request.ctx, routeId(request.params, 'villageId'), status),
       status: status ?? '',
       statuses: journeyStatuses,
       icon: (category: Parameters<typeof categoryIcon>[0]) => categoryIcon(category, { size: 64 }),

@@ -9,6 +9,16 @@ import { Tablet } from '../tests/helpers/tablet-client.ts'
 
 export const root = path.resolve(import.meta.dirname, '..')
 
+/**
+ * Node's flags in `npm start` (package.json: the heap's bounds), given to every server a benchmark
+ * starts, so that each runs as the box runs it.
+ */
+export const startNodeFlags = (
+  JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }
+).scripts.start
+  .split(/\s+/)
+  .filter((word) => word.startsWith('--'))
+
 /** A throw-away folder, removed when the benchmark process ends however it ends. */
 export function tempDir(prefix: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix))
@@ -35,8 +45,9 @@ process.once('exit', () => {
 })
 
 /**
- * Starts `script` (a path from the project root) as `node --import tsx script`, in production mode on
- * a free loopback port (and a second one for HTTPS), and waits until GET /health answers 200. `startMs` is how long that took.
+ * Starts `script` (a path from the project root) as `node --import tsx script` (a compiled `.js`, such as
+ * dist/server.js, as `node script`), in production mode on a free loopback port (and a second one for
+ * HTTPS), and waits until GET /health answers 200. `startMs` is how long that took.
  */
 export async function startServer(script: string, env: Record<string, string>, timeoutMs = 30_000): Promise<Server> {
   const port = await freePort()
@@ -47,18 +58,22 @@ export async function startServer(script: string, env: Record<string, string>, t
   const t0 = performance.now()
   // BENCH_SERVER_LOG=file keeps the servers' own log (the app's warnings of slow requests) for a look afterwards.
   const log = process.env.BENCH_SERVER_LOG ? fs.openSync(process.env.BENCH_SERVER_LOG, 'a') : 'ignore'
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
-    cwd: root,
-    stdio: ['ignore', log, log],
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      HTTPS_PORT: String(httpsPort),
-      ...env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
+  const child = spawn(
+    process.execPath,
+    [...startNodeFlags, ...(script.endsWith('.js') ? [script] : ['--import', 'tsx', script])],
+    {
+      cwd: root,
+      stdio: ['ignore', log, log],
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        HTTPS_PORT: String(httpsPort),
+        ...env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+      },
     },
-  })
+  )
   if (typeof log === 'number') fs.closeSync(log)
   running.add(child)
   const base = `http://127.0.0.1:${port}`

@@ -1,7 +1,8 @@
 /**
  * Casting on the tablet, under load (issue: polling day). The app runs as `npm start` runs it, in
- * its own process; the load comes from this process over real HTTP, one keep-alive connection per
- * tablet (bench/http-client.ts).
+ * its own process (the compiled dist/server.js, built first from the current sources, untimed, with
+ * the start script's Node flags); the load comes from this process over real HTTP, one keep-alive
+ * connection per tablet (bench/http-client.ts).
  *
  * Set-up (not measured): a village, a contest of 10 seats and 20 candidates, and VOTES children
  * with their guardian's consent written while the poll is still in nominations; then the real
@@ -47,16 +48,20 @@
  *    No target on the ratio (see the comment where it is emitted); its failures fail the run;
  *  - rss_after_votes: the rest of VOTES votes cast the same way (50 tablets), then the server's
  *    resident memory, and a check that the box holds exactly the casts the tablets were thanked
- *    for (the cast requests' too). VOTES is 10,000 unless told (it was 100,000 when ballots were
- *    pre-issued into session rows): every vote is now four requests, and 100,000 of them take half
- *    an hour on the 2-core machine. The roll has VOTES children (and the 20 candidates) plus the
- *    reserve of the cast-request figure.
+ *    for (the cast requests' too). VOTES is 100,000 unless told; the roll has VOTES children (and
+ *    the 20 candidates) plus the reserve of the cast-request figure;
+ *  - rss_at_votes: the server's resident memory the moment the RSS_AT_VOTES-th (100,000th) vote
+ *    was thanked, whichever phase cast it, against RSS_LIMIT_MB (150 MB), with the figure read
+ *    every RSS_EVERY votes on the way (is it flat, or still growing?). Every one of those votes
+ *    is a real one: issue, page, cast through the same group commit with the same durability,
+ *    unlock. Not reached (fewer VOTES told) is said, and is not a miss.
  * Exits 1 if a target is missed or any request failed.
  */
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { randomBytes } from 'node:crypto'
+import { spawnSync } from 'node:child_process'
 import Sqlite from 'better-sqlite3'
 import cookie from '@fastify/cookie'
 import { ballotBoxPath } from '../src/db/client.ts'
@@ -66,13 +71,18 @@ import { children, consents } from '../src/people/tables.ts'
 import { bornYearsBefore, todayIso } from '../src/core/dates.ts'
 import { benchFixture } from './fixture.ts'
 import { Client, type Answer } from './http-client.ts'
-import { emit, mb, round1, rssOf, startServer, tempDir, type Server } from './harness.ts'
+import { emit, mb, round1, root, rssOf, startServer, tempDir, type Server } from './harness.ts'
 
 const SECONDS = Number(process.env.SECONDS ?? 10)
 /** Length of the paced run: 10 tablets × one cast every 2 s. */
 const PACED_SECONDS = Number(process.env.PACED_SECONDS ?? 60)
 /** Children on the roll, and votes cast in all over every phase; the memory figure is read after the last. */
-const VOTES = Number(process.env.VOTES ?? 10_000)
+const VOTES = Number(process.env.VOTES ?? 100_000)
+/** The memory target (issue 14): the server's RSS once this many votes have been thanked, at most this many MB. */
+const RSS_AT_VOTES = 100_000
+const RSS_LIMIT_MB = 150
+/** The RSS is also read every this many votes, to show whether it levels off. */
+const RSS_EVERY = 10_000
 const CLOSED_TABLETS = [1, 4, 10]
 const THROUGHPUT_TABLETS = 50
 const PACED_TABLETS = 10
@@ -86,6 +96,9 @@ const SETUP_CONCURRENCY = 8
 const PIN = '2468'
 const SESSION_SECRET = 'bench-secret-0123456789abcdefghijklmnop'
 const dir = tempDir('bp-bench-vote-')
+// npm start runs the compiled server: built from the sources as they are now (untimed).
+const built = spawnSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' })
+if (built.status !== 0) throw new Error(`npm run build failed (${built.status ?? built.signal})`)
 const loadAvg = () => Number(os.loadavg()[0].toFixed(2))
 
 /** What went wrong, kept as seen: the request and the answer. */
@@ -222,7 +235,7 @@ async function startApp(reserve: number) {
     .get(electionId) as number
   database.close()
   const setupS = (Date.now() - t0) / 1000
-  const server = await startServer('src/server.ts', { DATABASE_PATH: file, SESSION_SECRET }, 60_000)
+  const server = await startServer('dist/server.js', { DATABASE_PATH: file, SESSION_SECRET }, 60_000)
   return {
     server,
     file,
@@ -268,6 +281,18 @@ type Queue = ReturnType<typeof voterQueue>
 
 /** Every cast the tablets were thanked for, by child. */
 const thanked = new Set<number>()
+/** The server whose memory is read as the votes add up (set once the app runs). */
+let watchedPid = 0
+/** RSS (MB) after every RSS_EVERY votes thanked, and the figures at RSS_AT_VOTES. */
+const rssByVotes: Record<number, number> = {}
+let rssAtVotes: ReturnType<typeof rssOf> | null = null
+function thank(childId: number): void {
+  thanked.add(childId)
+  if (!watchedPid || thanked.size % RSS_EVERY !== 0) return
+  const rss = rssOf(watchedPid)
+  rssByVotes[thanked.size] = rss.rss_mb
+  if (thanked.size === RSS_AT_VOTES) rssAtVotes = rss
+}
 /** How long each step of a vote took (ms, as the tablet saw it), for the breakdown printed with the closed-loop figures. */
 const stepMs: Record<'issue' | 'page' | 'cast' | 'unlock', number[]> = { issue: [], page: [], cast: [], unlock: [] }
 const took = (name: keyof typeof stepMs, a: Answer) => {
@@ -336,7 +361,7 @@ async function vote(app: App, t: Client, childId: number, castAt?: number): Prom
   )
   if (!cast) return recover().then(() => null)
   took('cast', cast)
-  thanked.add(childId)
+  thank(childId)
   const unlocked = await step(
     'unlock',
     `POST /elections/${id}/station/unlock`,
@@ -570,7 +595,7 @@ async function castRequests(app: App, casts: PreIssued[], csrf: Csrf, seconds = 
         }
         if (a.status === 303 && a.location === `/elections/${id}/ballot/thanks`) {
           answers.push(a)
-          thanked.add(cast.childId)
+          thank(cast.childId)
         } else
           fail({ step: 'cast request', request, status: a.status, location: a.location, body: a.text.slice(0, 500) })
       }
@@ -653,6 +678,7 @@ const RESERVE =
     : Math.max(2_000, Math.ceil(bareBefore.perSecond * SECONDS * 1.25)))
 const app = await startApp(RESERVE)
 let server: Server | null = app.server
+watchedPid = app.server.pid
 let exit = 0
 try {
   const queue = voterQueue(app.voters)
@@ -827,6 +853,20 @@ try {
     setup_s: Math.round(app.setupS),
   })
   if (!consistent || failedCount) exit = 1
+  // The target: at most RSS_LIMIT_MB once RSS_AT_VOTES votes were thanked (only judged if that many were cast).
+  const reached = rssAtVotes !== null
+  const rssOk = reached ? rssAtVotes!.rss_mb <= RSS_LIMIT_MB : null
+  emit({
+    figure: 'rss_at_votes',
+    votes: RSS_AT_VOTES,
+    reached,
+    ...(rssAtVotes ?? {}),
+    limit_mb: RSS_LIMIT_MB,
+    ok: rssOk,
+    rss_before_votes_mb: rssStart.rss_mb,
+    rss_mb_by_votes: rssByVotes,
+  })
+  if (rssOk === false) exit = 1
   if (failures.length) emit({ figure: 'voting_failures', count: failedCount, first: failures })
 } finally {
   server?.stop()

@@ -4,23 +4,27 @@ import { createHmac } from 'node:crypto'
 import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify'
 import cookie from '@fastify/cookie'
 import session from '@fastify/session'
-import helmet from '@fastify/helmet'
 import compress from '@fastify/compress'
 import rateLimit from '@fastify/rate-limit'
 import formbody from '@fastify/formbody'
 import fastifyStatic from '@fastify/static'
 import view from '@fastify/view'
-import { Eta } from 'eta'
 import { projectRoot, type AppDatabase } from './db/client.ts'
 import { openDatabase } from './database.ts'
 import { SqliteSessionStore } from './web/session-store.ts'
+import { databaseVersion } from './db/read-cache.ts'
 import { applySessionLimits } from './web/session-policy.ts'
 import { registerCsrf } from './web/csrf.ts'
 import { setFlash } from './web/flash.ts'
 import { pickLanguage, translator } from './i18n/translator.ts'
 import { loadActor } from './web/context.ts'
 import { registerErrorHandling } from './web/error-handler.ts'
+import { registerSecurityHeaders } from './web/security-headers.ts'
+import { rememberingSigner } from './web/cookie-signer.ts'
 import { viewHelpers } from './web/view-helpers.ts'
+import { viewEngine } from './web/view-engine.ts'
+import { schemaCompilersOnFirstUse } from './web/schema-compilers.ts'
+import { FONT_DIR, fontVersions } from './web/fonts.ts'
 import { accountRoutes } from './web/routes/accounts.ts'
 import { villageRoutes } from './web/routes/villages.ts'
 import { peopleRoutes } from './web/routes/people.ts'
@@ -103,6 +107,8 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     // often runs on a small card, and a polling station makes many requests a minute.
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: false,
+    // Routes check their input with zod: ajv and fast-json-stringify load only if a route ever needs them.
+    schemaController: { compilersFactory: schemaCompilersOnFirstUse },
   })
   app.decorate('database', database)
   app.decorate('routeTable', [])
@@ -134,7 +140,8 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   })
   app.decorate('cookieSecure', (request: FastifyRequest) => options.secureCookies === true || overTls(request))
 
-  await app.register(helmet, {
+  // Helmet's headers, worked out once (web/security-headers.ts).
+  await registerSecurityHeaders(app, {
     hsts: false,
     contentSecurityPolicy: {
       directives: {
@@ -156,7 +163,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   await app.register(formbody, { bodyLimit: 256 * 1024 })
   // The secret signs the CSRF cookie (web/csrf.ts); the session cookie is signed by the session plugin.
   await app.register(cookie, {
-    secret: createHmac('sha256', options.sessionSecret).update('bp_csrf cookie').digest('base64url'),
+    secret: rememberingSigner(createHmac('sha256', options.sessionSecret).update('bp_csrf cookie').digest('base64url')),
   })
   const secure = options.https
   if (secure) {
@@ -169,9 +176,11 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     })
   }
   await app.register(session, {
-    secret: options.sessionSecret,
+    // Each request unsigns the cookie and signs the id again: remembered (web/cookie-signer.ts).
+    secret: rememberingSigner(options.sessionSecret),
     cookieName: 'bp_session',
-    store: new SqliteSessionStore(database.sessions, { now: app.now }),
+    // Each request's session is read again only after the database changed (web/session-store.ts).
+    store: new SqliteSessionStore(database.sessions, { now: app.now, version: () => databaseVersion(database.sqlite) }),
     saveUninitialized: false,
     // Saved when it changes, not on every request: a tablet's votes are not slowed by session writes.
     rolling: false,
@@ -195,7 +204,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   await app.register(rateLimit, { global: false })
   await registerStatic(app)
   await app.register(view, {
-    engine: { eta: new Eta({ autoEscape: true, autoTrim: [false, 'nl'] }) },
+    engine: { eta: viewEngine({ autoEscape: true, autoTrim: [false, 'nl'] }) },
     root: path.join(projectRoot, 'views'),
     production: process.env.NODE_ENV === 'production',
   })
@@ -262,7 +271,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   return app
 }
 
-/** Our own files, and htmx and the Devanagari font straight from their npm packages. */
+/** Our own files, htmx straight from its npm package, and the Devanagari font cut from its package. */
 async function registerStatic(app: FastifyInstance) {
   const pkgDir = (name: string) => path.dirname(require.resolve(`${name}/package.json`))
   const maxAge = 7 * 24 * 3600 * 1000
@@ -278,11 +287,17 @@ async function registerStatic(app: FastifyInstance) {
     maxAge,
     allowedPath: (p) => /^\/htmx(\.min)?\.js$/.test(p),
   })
+  // The font, cut from its package by scripts/subset-fonts.ts: its URLs carry the file's hash (?v=), kept for good.
+  const versions = fontVersions()
   await app.register(fastifyStatic, {
-    root: path.join(pkgDir('@fontsource/noto-sans-devanagari'), 'files'),
+    root: FONT_DIR,
     prefix: '/vendor/fonts/',
     decorateReply: false,
     maxAge,
     allowedPath: (p) => p.endsWith('.woff2'),
+    setHeaders: (reply, file) => {
+      if ((reply.request.query as { v?: string }).v === versions.get(path.basename(file)))
+        reply.header('cache-control', 'public, max-age=31536000, immutable')
+    },
   })
 }

@@ -1,5 +1,7 @@
-import { ZxcvbnFactory } from '@zxcvbn-ts/core'
-import { adjacencyGraphs, dictionary } from '@zxcvbn-ts/language-common'
+import { createRequire } from 'node:module'
+import type { ZxcvbnFactory } from '@zxcvbn-ts/core'
+
+const require = createRequire(import.meta.url)
 
 /** OWASP ASVS: at least this many characters, any characters, no rules about kinds of characters. */
 export const MIN_PASSWORD_LENGTH = 10
@@ -14,9 +16,16 @@ const MIN_SCORE = 3
 const WEIGHED_LENGTH = 64
 
 let checker: ZxcvbnFactory | undefined
-/** Made on first use: loading the dictionary of common passwords takes a tenth of a second. */
+/**
+ * Made on first use, and its packages loaded only then (synchronously, through require): loading the
+ * dictionary of common passwords takes a tenth of a second, which the server's start need not wait for.
+ */
 function zxcvbn(): ZxcvbnFactory {
-  return (checker ??= new ZxcvbnFactory({ dictionary, graphs: adjacencyGraphs, maxLength: WEIGHED_LENGTH }))
+  if (checker) return checker
+  const { ZxcvbnFactory } = require('@zxcvbn-ts/core') as typeof import('@zxcvbn-ts/core')
+  const { adjacencyGraphs, dictionary } =
+    require('@zxcvbn-ts/language-common') as typeof import('@zxcvbn-ts/language-common')
+  return (checker = new ZxcvbnFactory({ dictionary, graphs: adjacencyGraphs, maxLength: WEIGHED_LENGTH }))
 }
 
 export type PasswordProblem = 'v.passwordShort' | 'v.passwordCommon' | 'v.tooLong'

@@ -15,3 +15,28 @@ export function prepared<T>(build: (db: Db) => T): (db: Db) => T {
     return query
   }
 }
+
+/**
+ * The same for a query whose shape varies (which filters are set): one query built per shape and
+ * database, `key` naming the shape. Shapes are few and fixed by the code, never by input.
+ */
+export function preparedByKey<S, T>(
+  key: (shape: S) => string,
+  build: (db: Db, shape: S) => T,
+): (db: Db, shape: S) => T {
+  const built = new WeakMap<Db, Map<string, T>>()
+  return (db, shape) => {
+    let byKey = built.get(db)
+    if (!byKey) {
+      byKey = new Map()
+      built.set(db, byKey)
+    }
+    const k = key(shape)
+    let query = byKey.get(k)
+    if (!query) {
+      query = build(db, shape)
+      byKey.set(k, query)
+    }
+    return query
+  }
+}

@@ -2,6 +2,7 @@ import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm'
 import type { Db, Tx } from '../db/client.ts'
 import { recordAudit } from '../audit/audit.ts'
 import { prepared } from '../db/prepared.ts'
+import { readCache } from '../db/read-cache.ts'
 import { getVillage } from '../villages/villages.ts'
 import { changes } from '../core/diff.ts'
 import { children, consents, departures, type Gender } from '../people/tables.ts'
@@ -45,12 +46,16 @@ const eventsOf = prepared((db) =>
 
 export function getElection(ctx: Ctx, electionId: number) {
   const staff = requireRole(ctx, 'admin', 'facilitator')
-  const election = electionById(staff.db).get({ id: electionId })
-  if (!election) throw new NotFound()
-  organiser(staff, election.villageId)
-  const events = eventsOf(staff.db).all({ id: electionId })
-  return { election, stage: stageOf(events), staff }
+  const found = electionsById(staff.db, String(electionId), () => {
+    const election = electionById(staff.db).get({ id: electionId })
+    return election ? { election, stage: stageOf(eventsOf(staff.db).all({ id: electionId })) } : null
+  })
+  if (!found) throw new NotFound()
+  organiser(staff, found.election.villageId)
+  return { election: found.election, stage: found.stage, staff }
 }
+/** An election and its stage, asked several times by every page of it: kept while the database is unchanged. */
+const electionsById = readCache<{ election: Election; stage: Stage } | null>()
 
 export function listElections(ctx: Ctx, villageId: number) {
   const staff = organiser(ctx, villageId)

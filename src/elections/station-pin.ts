@@ -44,7 +44,10 @@ function derive(pin: string, salt: Buffer, options: ScryptOptions): Promise<Buff
 export async function hashPin(pin: string): Promise<string> {
   const salt = randomBytes(16)
   const key = await derive(pin, salt, params)
-  return ['scrypt', params.N, params.r, params.p, salt.toString('base64'), key.toString('base64')].join('$')
+  const stored = ['scrypt', params.N, params.r, params.p, salt.toString('base64'), key.toString('base64')].join('$')
+  // Made from this very PIN: proven already, so the station's first unlock needs no second scrypt.
+  remember(stored, pin)
+  return stored
 }
 
 /** Whether a stored PIN hash is of the kind written before scrypt (salted SHA-256) and should be written anew. */
@@ -60,9 +63,13 @@ export async function verifyPin(pin: string, stored: string): Promise<boolean> {
   const known = proven.get(stored)
   if (known) return same(mac(pin), known)
   if (!(await verifyStored(pin, stored))) return false
+  remember(stored, pin)
+  return true
+}
+
+function remember(stored: string, pin: string): void {
   if (proven.size >= 256) proven.delete(proven.keys().next().value!)
   proven.set(stored, mac(pin))
-  return true
 }
 
 /** In this process only: a random key, and the MAC of each station's proven PIN under it. */

@@ -563,5 +563,15 @@ const drawings: Record<SymbolId, string> = {
 
 export function symbolSvg(id: SymbolId, options: { size?: number; title?: string } = {}): string {
   if (!isSymbol(id)) throw new Error(`unknown ballot symbol: ${String(id)}`)
-  return pictureSvg(drawings[id], options.size ?? 96, options.title, ['symbol', id])
+  if (options.title !== undefined) return pictureSvg(drawings[id], options.size ?? 96, options.title, ['symbol', id])
+  // Every ballot page draws every candidate's symbol: the same few strings, made once instead of per page.
+  const key = `${id} ${options.size ?? 96}`
+  let svg = drawn.get(key)
+  if (svg === undefined) {
+    if (drawn.size >= 1000) drawn.clear()
+    svg = pictureSvg(drawings[id], options.size ?? 96, undefined, ['symbol', id])
+    drawn.set(key, svg)
+  }
+  return svg
 }
+const drawn = new Map<string, string>()

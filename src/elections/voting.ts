@@ -58,7 +58,7 @@ function pollOpen(ctx: Ctx, electionId: number) {
 export type Voter = ReturnType<typeof eligibleVoters>[number] & { voted: boolean }
 
 /** The roll laid out when the poll opened (and any child added since), with who has voted; or one child of it. */
-function rollOf(ctx: Ctx, electionId: number, childId?: number): Voter[] {
+function rollOf(ctx: Ctx, electionId: number): Voter[] {
   const { election, staff } = getElection(ctx, electionId)
   return staff.db
     .select({
@@ -72,19 +72,43 @@ function rollOf(ctx: Ctx, electionId: number, childId?: number): Voter[] {
     })
     .from(boxCheckoffs)
     .innerJoin(children, eq(children.id, boxCheckoffs.childId))
-    .where(
-      and(
-        eq(boxCheckoffs.electionId, electionId),
-        eq(children.villageId, election.villageId),
-        childId === undefined ? undefined : eq(boxCheckoffs.childId, childId),
-      ),
-    )
+    .where(and(eq(boxCheckoffs.electionId, electionId), eq(children.villageId, election.villageId)))
     .orderBy(asc(children.name))
     .all()
 }
 
+/** One child of the roll: asked for every ballot handed out, so the query is built once, not per request. */
+const voterById = prepared((db) =>
+  db
+    .select({
+      id: children.id,
+      name: children.name,
+      gender: children.gender,
+      ward: children.ward,
+      guardianName: children.guardianName,
+      dateOfBirth: children.dateOfBirth,
+      voted: boxCheckoffs.voted,
+    })
+    .from(boxCheckoffs)
+    .innerJoin(children, eq(children.id, boxCheckoffs.childId))
+    .where(
+      and(
+        eq(boxCheckoffs.electionId, sql.placeholder('electionId')),
+        eq(children.villageId, sql.placeholder('villageId')),
+        eq(boxCheckoffs.childId, sql.placeholder('childId')),
+      ),
+    )
+    .prepare(),
+)
+
+/** A child of the roll of an election already checked (permissions, stage): no second look. */
+function voterIn(db: Db, election: { id: number; villageId: number }, childId: number): Voter | null {
+  return voterById(db).get({ electionId: election.id, villageId: election.villageId, childId }) ?? null
+}
+
 export function voterOnRoll(ctx: Ctx, electionId: number, childId: number): Voter | null {
-  return rollOf(ctx, electionId, childId)[0] ?? null
+  const { election, staff } = getElection(ctx, electionId)
+  return voterIn(staff.db, election, childId)
 }
 
 /** The voter roll with who has voted — never how — and turnout by gender. */
@@ -344,9 +368,9 @@ export function stationPollOpen(db: Db, state: StationState): boolean {
 
 /** Hands the tablet to one child: the roll locks and the ballot is theirs until cast, abandoned or expired. */
 export function issueBallot(ctx: Ctx, state: StationState, childId: number): StationState {
-  const { staff } = pollOpen(ctx, state.electionId)
+  const { election, staff } = pollOpen(ctx, state.electionId)
   if (!state.unlocked) throw new Conflict('voting.stationLocked')
-  const voter = voterOnRoll(ctx, state.electionId, childId)
+  const voter = voterIn(staff.db, election, childId)
   if (!voter) throw new NotFound()
   if (voter.voted) throw new Conflict('voting.alreadyVoted', { name: voter.name })
   const held = issuedOf(staff.db)

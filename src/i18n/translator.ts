@@ -127,13 +127,18 @@ export type Translate = TFunction
  */
 function remembering(t: TFunction): TFunction {
   const known = new Map<string, string>()
+  const translate = t as (k: unknown, o?: unknown) => string
   return ((key: unknown, options?: unknown) => {
-    const params = options === undefined ? '' : simpleParams(options)
-    if (typeof key !== 'string' || params === null) return (t as (k: unknown, o?: unknown) => string)(key, options)
-    const id = params ? `${key}\u0000${params}` : key
+    if (typeof key !== 'string') return translate(key, options)
+    let id = key
+    if (options !== undefined) {
+      const params = simpleParams(options)
+      if (params === null) return translate(key, options)
+      if (params) id = `${key}\u0000${params}`
+    }
     let text = known.get(id)
     if (text === undefined) {
-      text = (t as (k: unknown, o?: unknown) => string)(key, options)
+      text = translate(key, options)
       if (known.size >= 20_000) known.clear()
       known.set(id, text)
     }
@@ -141,13 +146,22 @@ function remembering(t: TFunction): TFunction {
   }) as TFunction
 }
 
-/** Parameters made only of strings and numbers, as a key; null for anything else (left to i18next). */
+/**
+ * Parameters made only of strings and numbers, as a key ('' for none); null for anything else (left
+ * to i18next). Each name and string is written with its length first, so no two differ only in where
+ * one ends: asked hundreds of times a page, it builds one string and no array.
+ */
 function simpleParams(options: unknown): string | null {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) return null
-  const entries = Object.entries(options)
-  if (entries.length === 0) return ''
-  for (const [, v] of entries) if (typeof v !== 'string' && typeof v !== 'number') return null
-  return JSON.stringify(entries)
+  let id = ''
+  for (const name in options) {
+    if (!Object.hasOwn(options, name)) continue
+    const v = (options as Record<string, unknown>)[name]
+    if (typeof v === 'string') id += `${name.length}:${name}s${v.length}:${v}`
+    else if (typeof v === 'number') id += `${name.length}:${name}n${v};`
+    else return null
+  }
+  return id
 }
 
 const fixed = { hi: remembering(i18n.getFixedT('hi')), en: remembering(i18n.getFixedT('en')) }

@@ -8,6 +8,8 @@ import { changes } from '../core/diff.ts'
 import { requireRole, type Ctx, type StaffCtx } from '../core/actor.ts'
 import { Conflict, NotFound } from '../core/errors.ts'
 import { bornYearsBefore, todayIso } from '../core/dates.ts'
+import { prepared, preparedByKey } from '../db/prepared.ts'
+import { readCache } from '../db/read-cache.ts'
 import type { AgeBand, ChildFilter, ChildInput } from './schemas.ts'
 
 export const PAGE_SIZE = 50
@@ -22,81 +24,163 @@ function registerKeeper(ctx: Ctx, villageId: number): StaffCtx {
 const activeConsent = sql<number>`EXISTS (SELECT 1 FROM ${consents} k WHERE k.child_id = ${children.id} AND k.withdrawn_at IS NULL)`
 
 export function listChildren(ctx: Ctx, villageId: number, filter: ChildFilter) {
-  const staff = registerKeeper(ctx, villageId)
-  const where: SQL[] = [eq(children.villageId, villageId)]
-  if (filter.q) {
-    const pattern = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
-    where.push(
-      or(sql`${children.name} LIKE ${pattern} ESCAPE '\\'`, sql`${children.guardianName} LIKE ${pattern} ESCAPE '\\'`)!,
-    )
-  }
-  if (filter.gender) where.push(eq(children.gender, filter.gender))
-  if (filter.ward) where.push(eq(children.ward, filter.ward))
-  if (filter.school) where.push(eq(children.inSchool, filter.school === 'yes'))
-  if (filter.age) where.push(...ageBandWhere(filter.age))
-  if (filter.status === 'active') where.push(isNull(departures.childId))
-  if (filter.status === 'left') where.push(sql`${departures.childId} IS NOT NULL`)
+  registerKeeper(ctx, villageId)
+  // An age band is counted from today: the day is part of what was read.
+  const key = `${villageId}:${filter.age ? todayIso() : ''}:${JSON.stringify(filter)}`
+  return registerPages(ctx.db, key, () => readRegister(ctx.db, villageId, filter))
+}
 
-  const base = staff.db
-    .select({
-      id: children.id,
-      name: children.name,
-      gender: children.gender,
-      dateOfBirth: children.dateOfBirth,
-      ward: children.ward,
-      school: children.school,
-      schoolClass: children.schoolClass,
-      inSchool: children.inSchool,
-      outOfSchoolReason: children.outOfSchoolReason,
-      guardianName: children.guardianName,
-      hasConsent: activeConsent,
-      leftOn: departures.leftOn,
-    })
-    .from(children)
-    .leftJoin(departures, eq(departures.childId, children.id))
-    .where(and(...where))
-  const total =
-    staff.db
-      .select({ n: count() })
-      .from(children)
-      .leftJoin(departures, eq(departures.childId, children.id))
-      .where(and(...where))
-      .get()?.n ?? 0
+function readRegister(db: Ctx['db'], villageId: number, filter: ChildFilter) {
+  const { count: counted, rows: listed } = registerQueries(db, filterShape(filter))
+  const params = filterParams(villageId, filter)
+  const total = counted.get(params)?.n ?? 0
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE))
   const page = Math.min(filter.page, pages)
-  const rows = base
-    .orderBy(asc(children.name), asc(children.id))
-    .limit(PAGE_SIZE)
-    .offset((page - 1) * PAGE_SIZE)
-    .all()
+  const rows = listed.all({ ...params, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE })
   return { rows: rows.map((r) => ({ ...r, hasConsent: Boolean(r.hasConsent) })), total, page, pages }
 }
 
+/** The register as last read, while the database is unchanged (db/read-cache.ts). */
+const registerPages = readCache<ReturnType<typeof readRegister>>()
+const wardLists = readCache<string[]>()
+const summaries = readCache<ReturnType<typeof summaryRow>>()
+
+/** Which of the filters are set: each combination is its own query, built once per database (db/prepared.ts). */
+type FilterShape = {
+  q: boolean
+  gender: boolean
+  ward: boolean
+  school: boolean
+  age: boolean
+  status: ChildFilter['status']
+}
+
+function filterShape(filter: ChildFilter): FilterShape {
+  return {
+    q: Boolean(filter.q),
+    gender: Boolean(filter.gender),
+    ward: Boolean(filter.ward),
+    school: Boolean(filter.school),
+    age: Boolean(filter.age),
+    status: filter.status,
+  }
+}
+
+/** The values of the filters that are set, for the placeholders of their shape's queries. */
+function filterParams(villageId: number, filter: ChildFilter) {
+  const band = filter.age ? ageBandDates(filter.age) : null
+  return {
+    villageId,
+    pattern: filter.q ? `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : '',
+    gender: filter.gender ?? '',
+    ward: filter.ward ?? '',
+    inSchool: filter.school === 'yes' ? 1 : 0,
+    bornBy: band?.bornBy ?? '',
+    bornAfter: band?.bornAfter ?? '',
+  }
+}
+
+const registerQueries = preparedByKey(
+  (shape: FilterShape) => JSON.stringify(shape),
+  (db, shape: FilterShape) => {
+    const where: SQL[] = [eq(children.villageId, sql.placeholder('villageId'))]
+    if (shape.q) {
+      const pattern = sql.placeholder('pattern')
+      where.push(
+        or(
+          sql`${children.name} LIKE ${pattern} ESCAPE '\\'`,
+          sql`${children.guardianName} LIKE ${pattern} ESCAPE '\\'`,
+        )!,
+      )
+    }
+    if (shape.gender) where.push(eq(children.gender, sql.placeholder('gender')))
+    if (shape.ward) where.push(eq(children.ward, sql.placeholder('ward')))
+    if (shape.school) where.push(eq(children.inSchool, sql.placeholder('inSchool')))
+    if (shape.age)
+      where.push(
+        lte(children.dateOfBirth, sql.placeholder('bornBy')),
+        gt(children.dateOfBirth, sql.placeholder('bornAfter')),
+      )
+    if (shape.status === 'active') where.push(isNull(departures.childId))
+    if (shape.status === 'left') where.push(sql`${departures.childId} IS NOT NULL`)
+    return {
+      count: db
+        .select({ n: count() })
+        .from(children)
+        .leftJoin(departures, eq(departures.childId, children.id))
+        .where(and(...where))
+        .prepare(),
+      rows: db
+        .select({
+          id: children.id,
+          name: children.name,
+          gender: children.gender,
+          dateOfBirth: children.dateOfBirth,
+          ward: children.ward,
+          school: children.school,
+          schoolClass: children.schoolClass,
+          inSchool: children.inSchool,
+          outOfSchoolReason: children.outOfSchoolReason,
+          guardianName: children.guardianName,
+          hasConsent: activeConsent,
+          leftOn: departures.leftOn,
+        })
+        .from(children)
+        .leftJoin(departures, eq(departures.childId, children.id))
+        .where(and(...where))
+        .orderBy(asc(children.name), asc(children.id))
+        .limit(sql.placeholder('limit'))
+        .offset(sql.placeholder('offset'))
+        .prepare(),
+    }
+  },
+)
+
 /** Age on today's date falls in the band: born after (today - (hi+1) years) and on/before (today - lo years). */
-function ageBandWhere(band: AgeBand): SQL[] {
+function ageBandDates(band: AgeBand): { bornBy: string; bornAfter: string } {
   const [lo, hi] = band === '19+' ? [19, 200] : band.split('-').map(Number)
   const today = todayIso()
-  return [
-    lte(children.dateOfBirth, bornYearsBefore(lo, today)),
-    gt(children.dateOfBirth, bornYearsBefore(hi + 1, today)),
-  ]
+  return { bornBy: bornYearsBefore(lo, today), bornAfter: bornYearsBefore(hi + 1, today) }
 }
 
 export function listWards(ctx: Ctx, villageId: number): string[] {
-  const staff = registerKeeper(ctx, villageId)
-  return staff.db
+  registerKeeper(ctx, villageId)
+  return wardLists(ctx.db, String(villageId), () =>
+    wardsOf(ctx.db)
+      .all({ villageId })
+      .map((r) => r.ward),
+  )
+}
+
+const wardsOf = prepared((db) =>
+  db
     .selectDistinct({ ward: children.ward })
     .from(children)
-    .where(eq(children.villageId, villageId))
+    .where(eq(children.villageId, sql.placeholder('villageId')))
     .orderBy(asc(children.ward))
-    .all()
-    .map((r) => r.ward)
-}
+    .prepare(),
+)
 
 /** Girls, boys and others on the register, and how many lack consent or are out of school. */
 export function registerSummary(ctx: Ctx, villageId: number) {
-  const staff = registerKeeper(ctx, villageId)
-  const row = staff.db
+  registerKeeper(ctx, villageId)
+  return summaries(ctx.db, String(villageId), () => summaryRow(ctx.db, villageId))
+}
+
+function summaryRow(db: Ctx['db'], villageId: number) {
+  const row = summaryOf(db).get({ villageId })
+  return {
+    total: row?.total ?? 0,
+    girls: row?.girls ?? 0,
+    boys: row?.boys ?? 0,
+    others: row?.others ?? 0,
+    outOfSchool: row?.outOfSchool ?? 0,
+    noConsent: row?.noConsent ?? 0,
+  }
+}
+
+const summaryOf = prepared((db) =>
+  db
     .select({
       total: count(),
       girls: sql<number>`sum(${children.gender} = 'girl')`,
@@ -107,17 +191,9 @@ export function registerSummary(ctx: Ctx, villageId: number) {
     })
     .from(children)
     .leftJoin(departures, eq(departures.childId, children.id))
-    .where(and(eq(children.villageId, villageId), isNull(departures.childId)))
-    .get()
-  return {
-    total: row?.total ?? 0,
-    girls: row?.girls ?? 0,
-    boys: row?.boys ?? 0,
-    others: row?.others ?? 0,
-    outOfSchool: row?.outOfSchool ?? 0,
-    noConsent: row?.noConsent ?? 0,
-  }
-}
+    .where(and(eq(children.villageId, sql.placeholder('villageId')), isNull(departures.childId)))
+    .prepare(),
+)
 
 export function getChild(ctx: Ctx, villageId: number, childId: number) {
   const staff = registerKeeper(ctx, villageId)

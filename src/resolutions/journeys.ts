@@ -1,5 +1,7 @@
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm'
 import type { Db, Tx } from '../db/client.ts'
+import { prepared } from '../db/prepared.ts'
+import { readCache } from '../db/read-cache.ts'
 import { recordAudit } from '../audit/audit.ts'
 import { getVillage, type Village } from '../villages/villages.ts'
 import { changes } from '../core/diff.ts'
@@ -24,6 +26,14 @@ import {
 import { followUpRules, forwardings, resolutions, responses, type ResponseKind } from './tables.ts'
 import type { ActionInput, DecisionInput, ForwardingInput } from './schemas.ts'
 
+const ruleOf = prepared((db) =>
+  db
+    .select()
+    .from(followUpRules)
+    .where(eq(followUpRules.villageId, sql.placeholder('villageId')))
+    .prepare(),
+)
+
 /** The village's follow-up rule, for its staff. */
 export function villageFollowUpRule(ctx: Ctx, villageId: number): FollowUpRule {
   const staff = requireRole(ctx)
@@ -32,7 +42,7 @@ export function villageFollowUpRule(ctx: Ctx, villageId: number): FollowUpRule {
 }
 
 export function followUpRuleOf(db: Db | Tx, villageId: number): FollowUpRule {
-  const row = db.select().from(followUpRules).where(eq(followUpRules.villageId, villageId)).get()
+  const row = ruleOf(db as Db).get({ villageId })
   return row
     ? { acknowledgeDays: row.acknowledgeDays, decideDays: row.decideDays, boardShowsProposers: row.boardShowsProposers }
     : defaultFollowUpRule
@@ -86,30 +96,52 @@ function journeyOf(
   }
 }
 
+/** The journeys of some of a village's resolutions (one, or a list of the village's: all its forwardings and answers read at once). */
 function journeys(db: Db | Tx, villageId: number, rows: ResolutionRow[]) {
-  const ids = rows.map((r) => r.id)
-  if (ids.length === 0) return []
-  const sent = db.select().from(forwardings).where(inArray(forwardings.resolutionId, ids)).all()
-  const answers = db
-    .select({ r: responses, by: users.displayName })
-    .from(responses)
-    .innerJoin(users, eq(users.id, responses.recordedBy))
-    .where(inArray(responses.resolutionId, ids))
-    .orderBy(asc(responses.id))
-    .all()
-    .map(({ r, by }) => ({ ...r, by }))
+  if (rows.length === 0) return []
+  const q = rows.length === 1 ? journeyQueries(db as Db).one : journeyQueries(db as Db).village
+  const params = { id: rows[0].id, villageId }
+  const sent = new Map(q.sent.all(params).map((f) => [f.resolutionId, f]))
+  const answers = new Map<number, ResponseRow[]>()
+  for (const { r, by } of q.answers.all(params)) {
+    const list = answers.get(r.resolutionId)
+    if (list) list.push({ ...r, by })
+    else answers.set(r.resolutionId, [{ ...r, by }])
+  }
   const rule = followUpRuleOf(db, villageId)
   const today = todayIso()
-  return rows.map((r) =>
-    journeyOf(
-      r,
-      sent.find((f) => f.resolutionId === r.id),
-      answers.filter((a) => a.resolutionId === r.id),
-      rule,
-      today,
-    ),
-  )
+  return rows.map((r) => journeyOf(r, sent.get(r.id), answers.get(r.id) ?? [], rule, today))
 }
+
+/** Forwardings and answers (in the order recorded) of one resolution, or of every resolution of a village. */
+const journeyQueries = prepared((db) => {
+  const ofVillage = db
+    .select({ id: resolutions.id })
+    .from(resolutions)
+    .where(eq(resolutions.villageId, sql.placeholder('villageId')))
+  const answers = (which: SQL) =>
+    db
+      .select({ r: responses, by: users.displayName })
+      .from(responses)
+      .innerJoin(users, eq(users.id, responses.recordedBy))
+      .where(which)
+      .orderBy(asc(responses.id))
+      .prepare()
+  return {
+    one: {
+      sent: db
+        .select()
+        .from(forwardings)
+        .where(eq(forwardings.resolutionId, sql.placeholder('id')))
+        .prepare(),
+      answers: answers(eq(responses.resolutionId, sql.placeholder('id'))),
+    },
+    village: {
+      sent: db.select().from(forwardings).where(inArray(forwardings.resolutionId, ofVillage)).prepare(),
+      answers: answers(inArray(responses.resolutionId, ofVillage)),
+    },
+  }
+})
 
 /** Late first, then the most recently forwarded (or passed) first. */
 function newestAndLateFirst(a: Journey, b: Journey): number {
@@ -133,23 +165,34 @@ export function villageResolutions(ctx: Ctx, villageId: number, status?: Status)
     .sort(newestAndLateFirst)
 }
 
+/** The village's resolutions forwarded to its Gram Panchayat (the inbox, the board). */
+const forwardedOf = prepared((db) =>
+  db
+    .select()
+    .from(resolutions)
+    .where(
+      and(
+        eq(resolutions.villageId, sql.placeholder('villageId')),
+        sql`EXISTS (SELECT 1 FROM ${forwardings} f WHERE f.resolution_id = ${resolutions.id})`,
+      ),
+    )
+    .prepare(),
+)
+
 /** A Gram Panchayat member's inbox: what was forwarded to their village's panchayat, late and newest first. */
 export function inbox(ctx: Ctx) {
   const staff = requireRole(ctx, 'panchayat')
   if (!staff.actor.villageId) return { village: null, items: [] }
   const village = getVillage(staff, staff.actor.villageId)
-  const rows = staff.db
-    .select()
-    .from(resolutions)
-    .where(
-      and(
-        eq(resolutions.villageId, village.id),
-        sql`EXISTS (SELECT 1 FROM ${forwardings} f WHERE f.resolution_id = ${resolutions.id})`,
-      ),
-    )
-    .all()
-  return { village, items: journeys(staff.db, village.id, rows).sort(newestAndLateFirst) }
+  // What is late is counted from today: the day is part of what was read.
+  const items = inboxes(staff.db, `${village.id}:${todayIso()}`, () =>
+    journeys(staff.db, village.id, forwardedOf(staff.db).all({ villageId: village.id })).sort(newestAndLateFirst),
+  )
+  return { village, items }
 }
+
+/** Each village's inbox as last read, while the database is unchanged (db/read-cache.ts). */
+const inboxes = readCache<Journey[]>()
 
 /**
  * One resolution, for someone who may see it: the village's facilitators and coordinators see every
@@ -316,16 +359,7 @@ const publicAnswer = (a: ResponseRow | null | undefined): PublicAnswer | null =>
  * turned that on, and no one's account name.
  */
 export function board(db: Db, village: Pick<Village, 'id'>, status?: JourneyStatus): BoardCard[] {
-  const rows = db
-    .select()
-    .from(resolutions)
-    .where(
-      and(
-        eq(resolutions.villageId, village.id),
-        sql`EXISTS (SELECT 1 FROM ${forwardings} f WHERE f.resolution_id = ${resolutions.id})`,
-      ),
-    )
-    .all()
+  const rows = forwardedOf(db).all({ villageId: village.id })
   const rule = followUpRuleOf(db, village.id)
   return journeys(db, village.id, rows)
     .filter((j) => !status || j.status === status)

@@ -2,6 +2,7 @@ import { asc, count, eq, sql } from 'drizzle-orm'
 import { villages } from './tables.ts'
 import { recordAudit } from '../audit/audit.ts'
 import { prepared } from '../db/prepared.ts'
+import { readCache } from '../db/read-cache.ts'
 import { canReachVillage, requireRole, type StaffCtx } from '../core/actor.ts'
 import { NotFound } from '../core/errors.ts'
 import type { VillageInput } from './schemas.ts'
@@ -37,9 +38,12 @@ const villageById = prepared((db) =>
     .prepare(),
 )
 
+/** Asked several times by every page of a village: kept while the database is unchanged (db/read-cache.ts). */
+const villagesById = readCache<Village | null>()
+
 export function getVillage(ctx: StaffCtx, id: number): Village {
   requireRole(ctx)
-  const village = villageById(ctx.db).get({ id })
+  const village = villagesById(ctx.db, String(id), () => villageById(ctx.db).get({ id }) ?? null)
   if (!village || !canReachVillage(ctx.actor, village.id)) throw new NotFound()
   return village
 }

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { eq, sql } from 'drizzle-orm'
 import { prepared } from '../db/prepared.ts'
+import { readCache } from '../db/read-cache.ts'
 import type { Db } from '../db/client.ts'
 import { users } from '../accounts/tables.ts'
 import type { Actor, Ctx as DomainCtx, Role } from '../core/actor.ts'
@@ -46,12 +47,17 @@ const actorById = prepared((db) =>
     .prepare(),
 )
 
+/** Who is logged in, read on every request: kept while the database is unchanged (db/read-cache.ts). */
+const actors = readCache<Actor | null>()
+
 export function loadActor(db: Db, userId: number | undefined): Actor | null {
   if (!userId) return null
-  const row = actorById(db).get({ id: userId })
-  if (!row || row.disabledAt) return null
-  const { disabledAt: _, ...actor } = row
-  return actor
+  return actors(db, String(userId), () => {
+    const row = actorById(db).get({ id: userId })
+    if (!row || row.disabledAt) return null
+    const { disabledAt: _, ...actor } = row
+    return actor
+  })
 }
 
 /** htmx asks for a fragment unless the request is boosted or restores history. */

@@ -12,6 +12,12 @@ export type SessionStoreOptions = {
   perUser?: number
   /** At most this many in all; the oldest go first. */
   total?: number
+  /**
+   * The database's version (db/read-cache.ts, asked of the app's main connection, which sees this
+   * store's commits and any other process's as changes): rows read are kept while it stays the same.
+   * Without it every request reads its session from the file.
+   */
+  version?: () => string
 }
 
 /**
@@ -31,6 +37,10 @@ export class SqliteSessionStore {
   private readonly trimAllStmt: Sqlite.Statement<[number]>
   private readonly sweepStmt: Sqlite.Statement<[number]>
   private lastSweep = 0
+  private readonly version: (() => string) | undefined
+  /** Rows as read at `readAt` (null: no such session), forgotten at every write of this store. */
+  private read = new Map<string, { data: string; expires_at: number } | null>()
+  private readAt = ''
   /**
    * Sessions the disk had no room for, kept in memory until it has: on a full disk a facilitator can
    * still unlock the tablet and a thanked child is still thanked, while every vote and record is
@@ -42,6 +52,7 @@ export class SqliteSessionStore {
     this.now = options.now ?? Date.now
     this.perUser = options.perUser ?? 60
     this.total = options.total ?? 5000
+    this.version = options.version
     this.getStmt = sqlite.prepare('SELECT data, expires_at FROM sessions WHERE id = ?')
     this.updateStmt = sqlite.prepare('UPDATE sessions SET user_id = ?, data = ?, expires_at = ? WHERE id = ?')
     this.insertStmt = sqlite.prepare('INSERT INTO sessions (id, user_id, data, expires_at) VALUES (?, ?, ?, ?)')
@@ -61,7 +72,7 @@ export class SqliteSessionStore {
     try {
       const kept = this.unsaved.get(id)
       if (kept === 'ended') return callback(null, null)
-      const row = kept ? { data: kept.data, expires_at: kept.expires } : this.getStmt.get(id)
+      const row = kept ? { data: kept.data, expires_at: kept.expires } : this.row(id)
       if (!row) return callback(null, null)
       const now = this.now()
       const data = JSON.parse(row.data) as Session
@@ -73,7 +84,25 @@ export class SqliteSessionStore {
     }
   }
 
+  /** The stored row, read from the file unless read since the database last changed. */
+  private row(id: string): { data: string; expires_at: number } | undefined {
+    if (!this.version) return this.getStmt.get(id)
+    const version = this.version()
+    if (version !== this.readAt) {
+      this.read.clear()
+      this.readAt = version
+    }
+    let row = this.read.get(id)
+    if (row === undefined) {
+      row = this.getStmt.get(id) ?? null
+      if (this.read.size >= this.total) this.read.clear()
+      this.read.set(id, row)
+    }
+    return row ?? undefined
+  }
+
   set(id: string, session: Session, callback: (err?: unknown) => void): void {
+    this.read.clear()
     try {
       if (!session.userId) {
         // Not logged in: nothing to keep (a logout or an ended session leaves no row behind).
@@ -110,6 +139,7 @@ export class SqliteSessionStore {
   }
 
   private forget(id: string): void {
+    this.read.clear()
     try {
       this.destroyStmt.run(id)
       this.unsaved.delete(id)

@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import QRCode from 'qrcode'
 import { CA_FILE_NAME, boxIdentity, fingerprintLines } from '../box-certificate.ts'
 import { addressForUrl, hostOf, isLoopback, type SecureSetup } from '../plain-http.ts'
 import { escapeXml } from '../../core/svg.ts'
@@ -57,6 +56,8 @@ function boxNetworkHosts(): string[] {
 
 /** The QR code as inline SVG, drawn on the server (the page runs no script to draw it). */
 async function qrSvg(text: string, label: string): Promise<string> {
+  // Loaded on the first certificate page, not at start: the box starts faster without it.
+  const { default: QRCode } = await import('qrcode')
   const svg = await QRCode.toString(text, {
     type: 'svg',
     errorCorrectionLevel: 'M',

@@ -52,6 +52,12 @@ import {
   tieBreaks,
 } from '../../elections/tables.ts'
 import { describeRule, resultView, resultCsv, resultJson } from '../../elections/result-view.ts'
+import { readCache } from '../../db/read-cache.ts'
+
+/** The result pages as last counted (db/read-cache.ts): counting and explaining a result is a good part of its page. */
+const resultPages = readCache<{ counts: ReturnType<typeof resultView>; seal: ReturnType<typeof ballotBoxSeal> }>({
+  schemas: ['main', 'box'],
+})
 
 const contestChoices = { methods, shareChoices, roundings, protections, tieBreaks, shortfalls }
 const electionDefaults = {
@@ -309,12 +315,12 @@ export async function electionRoutes(app: FastifyInstance) {
 
   app.get('/elections/:id/result', organisers, async (request, reply) => {
     const { election, stage } = electionOf(request)
-    return reply.view('elections/result', {
-      election,
-      stage,
+    // The count and its sentences, in the reader's language, kept while the database is unchanged.
+    const { counts, seal } = resultPages(request.ctx.db, `${election.id}:${request.ctx.lang}`, () => ({
       counts: resultView(countElection(request.ctx, election.id), request.ctx.t),
       seal: ballotBoxSeal(request.ctx, election.id),
-    })
+    }))
+    return reply.view('elections/result', { election, stage, counts, seal })
   })
 
   app.get('/elections/:id/result/print', organisers, async (request, reply) => {

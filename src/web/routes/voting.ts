@@ -47,6 +47,8 @@ const reopenSchema = z
   })
   .refine((v) => v.newPin === v.newConfirm, { message: 'v.pinMismatch', path: ['newConfirm'] })
 const unlockSchema = z.object({ pin: z.string('v.required').trim().min(1, 'v.required').max(20, 'v.pinWrong') })
+/** The child a ballot is handed to, or added to the roll: built once, not per request (a zod schema costs more to build than to run). */
+const childForm = z.object({ childId: z.coerce.number('v.invalid').int().positive() })
 /** Where a tablet goes when its poll has closed under it: its session has ended, so this page needs none. */
 export const POLL_CLOSED_URL = '/station/closed'
 const rollQuery = z.object({
@@ -153,7 +155,7 @@ export async function votingRoutes(app: FastifyInstance) {
     const id = routeId(request.params)
     const state = stationOf(request, id)
     if (!state) return reply.redirect(stationUrl(id), 303)
-    const { childId } = parseForm(z.object({ childId: z.coerce.number('v.invalid').int().positive() }), request.body)
+    const { childId } = parseForm(childForm, request.body)
     request.session.set('station', issueBallot(request.ctx, state, childId))
     return reply.redirect(`/elections/${id}/ballot`, 303)
   })
@@ -199,7 +201,7 @@ export async function votingRoutes(app: FastifyInstance) {
 
   app.post('/elections/:id/roll', organisers, async (request, reply) => {
     const id = routeId(request.params)
-    const { childId } = parseForm(z.object({ childId: z.coerce.number('v.invalid').int().positive() }), request.body)
+    const { childId } = parseForm(childForm, request.body)
     const done = await once(request, () => {
       addToRoll(request.ctx, id, childId)
       return { to: `/elections/${id}/roll/additions`, flash: 'voting.addedToRoll' }

@@ -7,6 +7,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { spawn, spawnSync } from 'node:child_process'
+import net from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import Sqlite from 'better-sqlite3'
 import { build } from '../../src/app.ts'
@@ -443,7 +444,8 @@ function lastAudit(action: string): unknown {
 
 /** `npm start`'s server on its own database, plain HTTP on a free port, HTTPS on any. */
 async function startServer(databasePath: string) {
-  const port = 30_000 + Math.floor(Math.random() * 20_000)
+  // A port the system says is free, so the /health that answers is this server's and no other's.
+  const port = await freePort()
   const server = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: projectRoot,
     stdio: 'ignore',
@@ -473,4 +475,16 @@ async function startServer(databasePath: string) {
         server.kill('SIGTERM')
       }),
   }
+}
+
+/** A TCP port nothing listens on now (the system picks it; the probe is closed before it is used). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer()
+    probe.once('error', reject)
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo
+      probe.close(() => resolve(port))
+    })
+  })
 }

@@ -10,14 +10,19 @@ import { Tablet } from '../tests/helpers/tablet-client.ts'
 export const root = path.resolve(import.meta.dirname, '..')
 
 /**
- * Node's flags in `npm start` (package.json: the heap's bounds), given to every server a benchmark
- * starts, so that each runs as the box runs it.
+ * How `npm start` runs the server (package.json): the environment it sets (the allocator's arenas)
+ * and Node's flags (the heap's bounds), given to every server a benchmark starts, so that each runs
+ * as the box runs it.
  */
-export const startNodeFlags = (
+const startWords = (
   JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }
-).scripts.start
-  .split(/\s+/)
-  .filter((word) => word.startsWith('--'))
+).scripts.start.split(/\s+/)
+export const startEnv: Record<string, string> = Object.fromEntries(
+  startWords
+    .filter((w) => /^[A-Z_][A-Z0-9_]*=/.test(w))
+    .map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)]),
+)
+export const startNodeFlags = startWords.filter((word) => word.startsWith('--'))
 
 /** A throw-away folder, removed when the benchmark process ends however it ends. */
 export function tempDir(prefix: string): string {
@@ -66,6 +71,7 @@ export async function startServer(script: string, env: Record<string, string>, t
       stdio: ['ignore', log, log],
       env: {
         ...process.env,
+        ...startEnv,
         NODE_ENV: 'production',
         HTTPS_PORT: String(httpsPort),
         ...env,

@@ -7,7 +7,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { spawnSync } from 'node:child_process'
 
-const all = ['counting', 'voting', 'staff-pages', 'page-bytes', 'cold-start', 'lighthouse']
+const all = ['counting', 'voting', 'staff-pages', 'profile-pages', 'page-bytes', 'cold-start', 'lighthouse']
 const asked = process.argv.slice(2)
 const unknown = asked.filter((b) => !all.includes(b))
 if (unknown.length) throw new Error(`unknown benchmark ${unknown.join(', ')}; there are: ${all.join(', ')}`)

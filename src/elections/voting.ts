@@ -38,15 +38,31 @@ export const BALLOT_TTL_MS = 10 * 60 * 1000
 type Issued = { childId: number; electionId: number; stationId: number; issuedAt: number }
 
 /**
- * The ballots now in children's hands, by token, per database: in memory only, never in a
- * session or a file, so no stored byte ties a child to the moment of a cast. A restart forgets
- * them, which cancels them (the station says so).
+ * The ballots now in children's hands, per database: by token (in the order they were handed out),
+ * and the token each child holds. In memory only, never in a session or a file, so no stored byte
+ * ties a child to the moment of a cast. A restart forgets them, which cancels them (the station
+ * says so). Each is forgotten when cast, given up or handed out again, and once expired.
  */
-const issued = new WeakMap<Db, Map<string, Issued>>()
-function issuedOf(db: Db): Map<string, Issued> {
+type Held = { byToken: Map<string, Issued>; byChild: Map<string, string> }
+const issued = new WeakMap<Db, Held>()
+function issuedOf(db: Db): Held {
   let found = issued.get(db)
-  if (!found) issued.set(db, (found = new Map()))
+  if (!found) issued.set(db, (found = { byToken: new Map(), byChild: new Map() }))
   return found
+}
+const childKey = (electionId: number, childId: number) => `${electionId}:${childId}`
+
+function release(held: Held, token: string): void {
+  const ballot = held.byToken.get(token)
+  if (!ballot) return
+  held.byToken.delete(token)
+  const key = childKey(ballot.electionId, ballot.childId)
+  if (held.byChild.get(key) === token) held.byChild.delete(key)
+}
+
+/** How many ballots the server holds in its memory (children holding one, or expired and not yet forgotten). */
+export function ballotsHeld(db: Db): number {
+  return issuedOf(db).byToken.size
 }
 
 function pollOpen(ctx: Ctx, electionId: number) {
@@ -57,7 +73,7 @@ function pollOpen(ctx: Ctx, electionId: number) {
 
 export type Voter = ReturnType<typeof eligibleVoters>[number] & { voted: boolean }
 
-/** The roll laid out when the poll opened (and any child added since), with who has voted; or one child of it. */
+/** The roll laid out when the poll opened (and any child added since), with who has voted. */
 function rollOf(ctx: Ctx, electionId: number): Voter[] {
   const { election, staff } = getElection(ctx, electionId)
   return staff.db
@@ -375,13 +391,19 @@ export function issueBallot(ctx: Ctx, state: StationState, childId: number): Sta
   if (voter.voted) throw new Conflict('voting.alreadyVoted', { name: voter.name })
   const held = issuedOf(staff.db)
   const now = Date.now()
-  // Expired ballots go; so does this child's, if another tablet holds it: one live ballot per child
-  // (handing it out again, when the first tablet's battery died, cancels the first).
-  for (const [token, b] of held)
-    if (now - b.issuedAt > BALLOT_TTL_MS || (b.childId === childId && b.electionId === state.electionId))
-      held.delete(token)
+  // Expired ballots go (the oldest come first: no need to look past the first still valid); so does
+  // this child's, if another tablet holds it: one live ballot per child (handing it out again, when
+  // the first tablet's battery died, cancels the first). Neither looks at every ballot held.
+  for (const [token, b] of held.byToken) {
+    if (now - b.issuedAt <= BALLOT_TTL_MS) break
+    release(held, token)
+  }
+  const key = childKey(state.electionId, childId)
+  const earlier = held.byChild.get(key)
+  if (earlier) release(held, earlier)
   const token = randomUUID()
-  held.set(token, { childId, electionId: state.electionId, stationId: state.id, issuedAt: now })
+  held.byToken.set(token, { childId, electionId: state.electionId, stationId: state.id, issuedAt: now })
+  held.byChild.set(key, token)
   return { ...state, unlocked: false, ballot: { token } }
 }
 
@@ -391,7 +413,7 @@ export function issueBallot(ctx: Ctx, state: StationState, childId: number): Sta
  */
 export function ballotStatus(db: Db, state: StationState | undefined): 'active' | 'expired' | 'lost' | 'none' {
   if (!state?.ballot) return 'none'
-  const found = issuedOf(db).get(state.ballot.token)
+  const found = issuedOf(db).byToken.get(state.ballot.token)
   if (!found || found.stationId !== state.id) return 'lost'
   return Date.now() - found.issuedAt > BALLOT_TTL_MS ? 'expired' : 'active'
 }
@@ -402,7 +424,7 @@ export function activeBallot(db: Db, state: StationState | undefined): { token: 
 
 /** The tablet gives its ballot up (cancelled, expired or forgotten): nothing is cast, the child may vote again. */
 export function endBallot(db: Db, state: StationState): StationState {
-  if (state.ballot) issuedOf(db).delete(state.ballot.token)
+  if (state.ballot) release(issuedOf(db), state.ballot.token)
   return { ...state, unlocked: false, ballot: undefined }
 }
 
@@ -465,7 +487,8 @@ export async function castBallot(
 ): Promise<StationState> {
   const { staff } = pollOpen(ctx, state.electionId)
   const db = staff.db
-  const ballot = ballotStatus(db, state) === 'active' && state.ballot?.token === token ? issuedOf(db).get(token)! : null
+  const ballot =
+    ballotStatus(db, state) === 'active' && state.ballot?.token === token ? issuedOf(db).byToken.get(token)! : null
   if (!ballot || ballot.electionId !== state.electionId) throw new Conflict('voting.noBallot')
   const paper = paperOf(db, state.electionId)
   for (const contestId of choices.keys())
@@ -500,7 +523,7 @@ export async function castBallot(
     if (!(err instanceof Conflict)) forgetEmptySlots(db)
     throw err
   } finally {
-    issuedOf(db).delete(token)
+    release(issuedOf(db), token)
   }
   return { ...state, unlocked: false, ballot: undefined }
 }

@@ -1,19 +1,78 @@
+import path from 'node:path'
 import { Eta } from 'eta'
+import { todayIso } from '../core/dates.ts'
 
 type EtaOptions = ConstructorParameters<typeof Eta>[0]
-type ResolvePath = (template: string, options?: { filepath?: string }) => string
+type Data = Record<string, unknown>
+type Meta = { filepath?: string } | undefined
+type ResolvePath = (template: string, options?: Meta) => string
+type Render = (template: string, data: object, meta?: Meta) => string
 
 /**
- * Eta as the app renders with, finding each template's file once: Eta works out the path of every
- * page, layout and partial on every render (JSON, path.join, path.relative), several times a page.
- * The answer depends only on the views folder, the name asked for and the template asking, so it is
- * remembered by those; a name outside the views folder still throws, every time.
+ * A partial drawn only from rows the read cache keeps (db/read-cache.ts) and from words that depend
+ * on nothing but the language and the day: its HTML is kept with those rows and drawn again only
+ * when they are read anew. The staff pages' lists are most of their drawing (and of the garbage a
+ * request leaves), and they are drawn again and again from the same rows.
+ *
+ * `from` names the objects the partial draws, the first a kept (frozen) one: its HTML is remembered
+ * for those very objects, so rows read anew are drawn anew. `inputs` are all the partial may use of
+ * `it`; it is drawn from those alone, so a partial changed to use anything else (the person, the
+ * CSRF token) fails at once instead of showing one person's page to another. `key` adds what else
+ * the HTML depends on (the language; the day, for ages and lateness; the filters asked for).
+ * `unless`: when the partial draws something of the person's own after all (a form), and so is
+ * drawn afresh every time.
+ */
+type Fragment = {
+  from: readonly string[]
+  inputs: readonly string[]
+  key: (it: Data) => string
+  unless?: (it: Data) => boolean
+}
+
+export const fragments: Record<string, Fragment> = {
+  // The register page (people/index.eta draws nothing else): its figures, filters and table, all read
+  // together while the database is unchanged; ages are counted from today.
+  'people/_register.eta': {
+    from: ['list', 'village', 'wards', 'summary', 'genders', 'ageBands'],
+    inputs: ['t', 'lang', 'age', 'village', 'filter', 'list', 'wards', 'summary', 'genders', 'ageBands'],
+    key: (it) => `${it.lang}|${todayIso()}|${JSON.stringify(it.filter)}`,
+  },
+  // The register's table alone (htmx asks for it when a filter changes).
+  'people/_list.eta': {
+    from: ['list', 'village'],
+    inputs: ['t', 'lang', 'age', 'village', 'filter', 'list'],
+    key: (it) => `${it.lang}|${todayIso()}|${JSON.stringify(it.filter)}`,
+  },
+  // An election's result page (elections/result.eta draws nothing else), but for the form that
+  // publishes a closed poll's result: it carries the CSRF token.
+  'elections/_result.eta': {
+    from: ['counts', 'election'],
+    inputs: ['t', 'lang', 'symbol', 'instant', 'election', 'stage', 'counts', 'seal'],
+    key: (it) => `${it.lang}|${it.stage}|${JSON.stringify(it.seal)}`,
+    unless: (it) => it.stage === 'poll_closed',
+  },
+  // One contest of an election's result.
+  'elections/_result-contest.eta': { from: ['c'], inputs: ['t', 'lang', 'symbol', 'c'], key: (it) => String(it.lang) },
+  // The Gram Panchayat's inbox (resolutions/inbox.eta draws nothing else): what is late is counted from today.
+  'resolutions/_inbox.eta': {
+    from: ['items', 'village'],
+    inputs: ['t', 'lang', 'date', 'village', 'items'],
+    key: (it) => `${it.lang}|${todayIso()}`,
+  },
+}
+
+/**
+ * Eta as the app renders with. It finds each template's file once: Eta works out the path of every
+ * page, layout and partial on every render (JSON, path.join, path.relative), several times a page;
+ * the answer depends only on the views folder, the name asked for and the template asking, so it is
+ * remembered by those (a name outside the views folder still throws, every time). And it keeps the
+ * HTML of the `fragments` above.
  */
 export function viewEngine(options: EtaOptions): Eta {
   const eta = new Eta(options)
   const resolve = eta.resolvePath as unknown as ResolvePath
   const found = new Map<string, string>()
-  eta.resolvePath = function (this: Eta, template: string, opts?: { filepath?: string }) {
+  const resolvePath = function (this: Eta, template: string, opts?: Meta) {
     const key = `${this.config.views}\u0000${opts?.filepath ?? ''}\u0000${template}`
     let file = found.get(key)
     if (file === undefined) {
@@ -22,6 +81,65 @@ export function viewEngine(options: EtaOptions): Eta {
       found.set(key, file)
     }
     return file
-  } as typeof eta.resolvePath
+  }
+  eta.resolvePath = resolvePath as typeof eta.resolvePath
+
+  const render = eta.render as unknown as Render
+  const drawn = new WeakMap<object, Drawn>()
+  eta.render = function (this: Eta, template: string, data: object, meta?: Meta) {
+    const fragment = typeof template === 'string' && this.config.cache ? fragmentOf(this, template, meta) : undefined
+    const it = data as Data
+    const byKey = fragment && !fragment.unless?.(it) && drawnFrom(drawn, fragment.from, it)
+    // Only what is kept is frozen: anything else is drawn as it comes.
+    if (!fragment || !byKey) return render.call(this, template, data, meta)
+    const key = fragment.key(it)
+    let html = byKey.get(key)
+    if (html === undefined) {
+      const inputs: Data = {}
+      for (const name of fragment.inputs) inputs[name] = it[name]
+      html = render.call(this, template, inputs, meta)
+      // Kept as one flat string, not the thousands of pieces it was built from (a search flattens it).
+      html.indexOf('\u0000')
+      // A few languages and days at most for the same rows; more means old days: forgotten.
+      if (byKey.size >= 8) byKey.clear()
+      byKey.set(key, html)
+    }
+    return html
+  } as typeof eta.render
+
+  /** Which of the `fragments` a render draws, if any (remembered as the file is). */
+  const fragmentFiles = new Map<string, Fragment | null>()
+  function fragmentOf(self: Eta, template: string, meta: Meta): Fragment | undefined {
+    const views = self.config.views
+    if (!views) return undefined
+    const key = `${views}\u0000${meta?.filepath ?? ''}\u0000${template}`
+    let fragment = fragmentFiles.get(key)
+    if (fragment === undefined) {
+      const file = resolvePath.call(self, template, meta)
+      fragment = fragments[path.relative(views, file).split(path.sep).join('/')] ?? null
+      if (fragmentFiles.size >= 1000) fragmentFiles.clear()
+      fragmentFiles.set(key, fragment)
+    }
+    return fragment ?? undefined
+  }
   return eta
+}
+
+/** HTML kept by the objects it was drawn from, one WeakMap per object in turn, then by key. */
+type Drawn = { next: WeakMap<object, Drawn>; html: Map<string, string> }
+
+function drawnFrom(drawn: WeakMap<object, Drawn>, names: readonly string[], it: Data): Map<string, string> | null {
+  let level: Drawn | undefined
+  let map = drawn
+  for (let i = 0; i < names.length; i++) {
+    const from = it[names[i]]
+    if (typeof from !== 'object' || from === null || (i === 0 && !Object.isFrozen(from))) return null
+    level = map.get(from)
+    if (!level) {
+      level = { next: new WeakMap(), html: new Map() }
+      map.set(from, level)
+    }
+    map = level.next
+  }
+  return level?.html ?? null
 }

@@ -14,7 +14,9 @@ import {
   BALLOT_TTL_MS,
   addToRoll,
   ballotStatus,
+  ballotsHeld,
   castBallot,
+  endBallot,
   issueBallot,
   openStation,
   rollAdditions,
@@ -188,6 +190,29 @@ describe('casting a ballot', () => {
     await castBallot(ctx, b, b.ballot!.token, new Map([[members.id, [cand.Gopal]]]))
     expect(checkoffs()).toBe(2)
     expect(ballotsOf(members.id)).toEqual([`${cand.Gopal}`, `${cand.Ravi}`].sort())
+  })
+
+  it("keeps in memory only the ballots in children's hands: each is forgotten once cast, given up, handed out again or expired", async () => {
+    const s = await station()
+    const tablet2 = await station()
+    for (const child of [kids.Ravi, kids.Meena]) await vote(s, child, [[members.id, [cand.Ravi]]])
+    expect(ballotsHeld(database.db)).toBe(0)
+    endBallot(database.db, issueBallot(ctx, s, kids.Gopal))
+    expect(ballotsHeld(database.db)).toBe(0)
+    // Handed out again on another tablet: the first is forgotten, not kept beside it, however often.
+    for (let i = 0; i < 100; i++) issueBallot(ctx, i % 2 ? s : tablet2, kids.Sunita)
+    const second = issueBallot(ctx, tablet2, kids.Sunita)
+    expect(ballotsHeld(database.db)).toBe(1)
+    // Expired: forgotten when the next ballot is handed out.
+    const realNow = Date.now
+    try {
+      Date.now = () => realNow() + BALLOT_TTL_MS + 1
+      issueBallot(ctx, s, kids.Gopal)
+    } finally {
+      Date.now = realNow
+    }
+    expect(ballotsHeld(database.db)).toBe(1)
+    expect(ballotStatus(database.db, second)).toBe('lost')
   })
 
   it('fifty casts of one ballot, sent together, give exactly one ballot', async () => {

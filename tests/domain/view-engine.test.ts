@@ -1,0 +1,72 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { viewEngine } from '../../src/web/view-engine.ts'
+
+const views = fs.mkdtempSync(path.join(os.tmpdir(), 'bp-views-'))
+const write = (file: string, text: string) => {
+  fs.mkdirSync(path.dirname(path.join(views, file)), { recursive: true })
+  fs.writeFileSync(path.join(views, file), text)
+}
+afterAll(() => fs.rmSync(views, { recursive: true, force: true }))
+
+describe('the view engine', () => {
+  const engine = (cache = true) => viewEngine({ autoEscape: true, autoTrim: [false, 'nl'], views, cache })
+  const page = (list: object, extra: object = {}) => ({
+    t: (k: string) => k,
+    lang: 'hi',
+    age: () => 9,
+    village: Object.freeze({ id: 1 }),
+    filter: { q: '' },
+    list,
+    ...extra,
+  })
+
+  it('draws a kept list once, and again for rows read anew', () => {
+    write('people/_list.eta', '<%= it.list.rows.length %> <%= it.t("x") %> <%= it.count() %>')
+    let drawn = 0
+    const count = () => ++drawn
+    // `count` is not among the partial's inputs: drawn from its inputs alone, using it fails.
+    const kept = Object.freeze({ rows: Object.freeze([1, 2]) })
+    expect(() => engine().render('people/_list', page(kept, { count }))).toThrow(TypeError)
+    write('people/_list.eta', '<%= it.list.rows.length %> <%= it.t("x") %>')
+    const eta = engine()
+    expect(eta.render('people/_list', page(kept))).toBe('2 x')
+    expect(eta.render('people/_list', page(kept))).toBe('2 x')
+    // Rows that are not kept (not frozen) are drawn as they come, with all of `it`.
+    write('people/_list.eta', '<%= it.list.rows.length %> <%= it.count() %>')
+    const fresh = engine()
+    expect(fresh.render('people/_list', page({ rows: [1] }, { count }))).toBe('1 1')
+    expect(fresh.render('people/_list', page({ rows: [1] }, { count }))).toBe('1 2')
+  })
+
+  it('keeps nothing when templates are not kept either (development)', () => {
+    write('people/_list.eta', '<%= it.list.rows.length %> <%= it.count() %>')
+    let n = 0
+    const kept = Object.freeze({ rows: Object.freeze([1]) })
+    expect(engine(false).render('people/_list', page(kept, { count: () => ++n }))).toBe('1 1')
+  })
+
+  it("draws a closed poll's result afresh: its form is the reader's own", () => {
+    write('elections/_result.eta', '<%= it.stage %><% if (it.stage === "poll_closed") { %> <%= it.csrf() %><% } %>')
+    const eta = engine()
+    const data = (stage: string, token: string) => ({
+      t: (k: string) => k,
+      lang: 'hi',
+      stage,
+      counts: Object.freeze([]),
+      election: Object.freeze({ id: 1 }),
+      seal: null,
+      csrf: () => token,
+    })
+    expect(eta.render('elections/_result', data('poll_closed', 'a'))).toBe('poll_closed a')
+    expect(eta.render('elections/_result', data('poll_closed', 'b'))).toBe('poll_closed b')
+    expect(eta.render('elections/_result', data('result_published', 'c'))).toBe('result_published')
+  })
+
+  it('still refuses a template outside the views folder, every time', () => {
+    const eta = engine()
+    for (let i = 0; i < 2; i++) expect(() => eta.render('../outside', {})).toThrow(/not in the views directory/)
+  })
+})

@@ -7,7 +7,6 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { spawn, spawnSync } from 'node:child_process'
-import net from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import Sqlite from 'better-sqlite3'
 import { build } from '../../src/app.ts'
@@ -17,6 +16,7 @@ import { restoreBackup } from '../../src/backups/restore.ts'
 import { BackupRefused, MAGIC } from '../../src/backups/backup-crypto.ts'
 import { DEMO_PASSWORD } from '../../src/demo/seed.ts'
 import { Agent } from '../helpers/app.ts'
+import { freePort } from '../helpers/box-server.ts'
 import { seedEveryTable } from './migration-data.ts'
 
 const tsx = path.join(projectRoot, 'node_modules/.bin/tsx')
@@ -475,16 +475,4 @@ async function startServer(databasePath: string) {
         server.kill('SIGTERM')
       }),
   }
-}
-
-/** A TCP port nothing listens on now (the system picks it; the probe is closed before it is used). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer()
-    probe.once('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo
-      probe.close(() => resolve(port))
-    })
-  })
 }

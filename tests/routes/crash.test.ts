@@ -8,6 +8,7 @@ import { ballotBoxPath, projectRoot } from '../../src/db/client.ts'
 import { PASSWORD } from '../helpers/app.ts'
 import { openPollOnDisk } from '../helpers/elections.ts'
 import { Tablet } from '../helpers/tablet-client.ts'
+import { freePort } from '../helpers/box-server.ts'
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bp-crash-'))
 const dbFile = path.join(dir, 'crash.sqlite')
@@ -29,7 +30,7 @@ describe('a crash (the server process killed) during voting', () => {
     // The village, an open poll and 80 children on the roll, made through the domain verbs.
     const { election, contest, candidates, kids } = await openPollOnDisk(dbFile, 80)
 
-    const port = 20_000 + Math.floor(Math.random() * 30_000)
+    const port = await freePort()
     // node itself, not the tsx wrapper: SIGKILL must hit the process that holds the database.
     server = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
       cwd: projectRoot,

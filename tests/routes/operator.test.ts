@@ -15,6 +15,7 @@ import { villageResolutions } from '../../src/resolutions/journeys.ts'
 import { journeyStatuses } from '../../src/resolutions/journey.ts'
 import { loadActor } from '../../src/web/context.ts'
 import { todayIso } from '../../src/core/dates.ts'
+import { freePort } from '../helpers/box-server.ts'
 
 const tsx = path.join(projectRoot, 'node_modules/.bin/tsx')
 let dir: string
@@ -162,7 +163,7 @@ describe('the operator command line', () => {
 
   it("npm start's server creates and migrates a new database and answers /health", async () => {
     const fresh = path.join(dir, 'fresh', 'app.sqlite')
-    const port = 30_000 + Math.floor(Math.random() * 20_000)
+    const port = await freePort()
     const server = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
       cwd: projectRoot,
       env: {

@@ -1,8 +1,10 @@
 /// <reference path="./font-packages.d.ts" />
 /**
  * Cuts the font the app serves from @fontsource/noto-sans-devanagari (issue 14: it was 125 KB of every first visit).
- * One weight, 400: bold is drawn by the browser. Three files of one family, told apart by unicode-range, so that a
- * browser fetches only those whose characters the page shows (see FACES).
+ * One weight, 400: bold is drawn by the browser. Two files of one family, told apart by unicode-range, so that a
+ * browser fetches only those whose characters the page shows (see FACES). Only Devanagari is served: the Latin
+ * letters, digits and punctuation are drawn by the device's own sans-serif (Roboto on Android, whose shapes Noto's
+ * Latin follows), which every phone and tablet draws well; a sixth Latin face would add 6 KB to every first load.
  *
  * `npx tsx scripts/subset-fonts.ts` writes vendor/fonts/, the @font-face rules at the top of public/app.css and the
  * preload links in views/partials/_fonts.eta. Run it after upgrading the font package or changing the sets below;
@@ -75,13 +77,6 @@ export const FACES: FaceSpec[] = [
     codepoints: [...RARE_DEVANAGARI, ...span(0x1cd0, 0x1cf6), 0x1cf8, 0x1cf9, ...span(0xa8e0, 0xa8ff)],
     alsoInFile: [...ZWNJ_ZWJ, DOTTED_CIRCLE, 0x20, 0xa0],
     preload: false,
-  },
-  {
-    // Basic Latin, and the punctuation the dictionaries and templates use (or a phone's keyboard puts in: ‘ ’).
-    file: 'noto-sans-devanagari-latin-400-normal.woff2',
-    from: 'noto-sans-devanagari-latin-400-normal.woff2',
-    codepoints: [...span(0x20, 0x7e), 0xa0, 0xb7, 0x2013, 0x2014, 0x2018, 0x2019, 0x201c, 0x201d, 0x2026],
-    preload: true,
   },
 ]
 

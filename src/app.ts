@@ -5,7 +5,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyRequest } fro
 import cookie from '@fastify/cookie'
 import session from '@fastify/session'
 import compress from '@fastify/compress'
-import { oneShotZlib } from './web/one-shot-compression.ts'
+import { assetCompression, oneShotZlib } from './web/one-shot-compression.ts'
 import rateLimit from '@fastify/rate-limit'
 import formbody from '@fastify/formbody'
 import fastifyStatic from '@fastify/static'
@@ -161,6 +161,10 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   })
   // Pages, CSS and htmx go out compressed: a phone on the village Wi-Fi loads a third of the bytes.
   // Each answer in one go once it is complete (web/one-shot-compression.ts): the same bytes, less memory and CPU.
+  // Our own files and htmx, the same for everyone, as small as brotli makes them, compressed once and remembered.
+  app.addHook('onRoute', (route) => {
+    if (isAssetUrl(route.url)) route.config = { ...(route.config ?? {}), compress: assetCompression }
+  })
   await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip'], zlib: oneShotZlib })
   await app.register(formbody, { bodyLimit: 256 * 1024 })
   // The secret signs the CSRF cookie (web/csrf.ts); the session cookie is signed by the session plugin.
@@ -273,13 +277,14 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   return app
 }
 
+const isAssetUrl = (url: string) => url.startsWith('/static/') || url.startsWith('/vendor/')
+
 /** Our own files, htmx straight from its npm package, and the Devanagari font cut from its package. */
 async function registerStatic(app: FastifyInstance) {
   const pkgDir = (name: string) => path.dirname(require.resolve(`${name}/package.json`))
   const maxAge = 7 * 24 * 3600 * 1000
   app.addHook('onRoute', (route) => {
-    if (route.url.startsWith('/static/') || route.url.startsWith('/vendor/'))
-      route.config = { ...(route.config ?? {}), public: true }
+    if (isAssetUrl(route.url)) route.config = { ...(route.config ?? {}), public: true }
   })
   await app.register(fastifyStatic, { root: path.join(projectRoot, 'public'), prefix: '/static/', maxAge })
   await app.register(fastifyStatic, {

@@ -1,7 +1,6 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import Sqlite from 'better-sqlite3'
 import { drizzle } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
@@ -9,12 +8,13 @@ import { GroupCommit } from './group-commit.ts'
 import { ownerOnlyFile, ownerOnlyFiles, ownerOnlyFolder, sqliteCompanions } from './files.ts'
 
 import type { Db, Tx } from '../core/db.ts'
+import { projectRoot } from '../core/paths.ts'
 
 export type { Db, Tx }
 /** A step run once the migrations are applied, before anyone uses the file; true means it rewrote data. */
 export type Upgrade = (db: Db, sqlite: Sqlite.Database) => boolean
 
-export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+export { projectRoot }
 export const migrationsFolder = path.join(projectRoot, 'migrations')
 
 export type AppDatabase = {

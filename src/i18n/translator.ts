@@ -1,15 +1,15 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import i18next, { type TFunction } from 'i18next'
-import { fileURLToPath } from 'node:url'
 import { type Language, languages } from '../core/actor.ts'
+import { projectRoot } from '../core/paths.ts'
 import { namespaceOf, namespaces } from './namespaces.ts'
 
 /**
  * The dictionaries sit beside this file's source, src/i18n/, read from there also when this file runs
- * compiled (dist/i18n/translator.js): the same depth below the project root, so one path serves both.
+ * compiled (dist/i18n/translator.js, or bundled into dist/server.js).
  */
-const here = fileURLToPath(new URL('../../src/i18n/', import.meta.url))
+const here = path.join(projectRoot, 'src/i18n')
 
 export const defaultLanguage: Language = 'hi'
 

@@ -8,7 +8,7 @@ import { translator } from '../../src/i18n/translator.ts'
 import { freePort } from '../helpers/box-server.ts'
 
 /**
- * `npm start` runs the compiled JavaScript (dist/server.js, built by `npm install` through `prepare`).
+ * `npm start` runs the compiled JavaScript (dist/server.js, built by `npm install` through `prepare`, bundled into one file).
  * This builds it afresh with the same command and config, into a folder of its own beside dist/ (the
  * same depth below the project root, so the paths the code computes from its own file hold; never
  * dist/ itself, which a running server may be using), and starts the compiled server on an empty
@@ -43,10 +43,15 @@ function run(command: string, args: string[], env: Record<string, string> = {}) 
 
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bp-compiled-'))
-  // The build script, as package.json has it, into our own folder.
-  const [tsc, ...args] = pkg.scripts.build.split(' ')
+  // The build script, as package.json has it, into our own folder: tsc, then the server bundled.
+  const [compile, bundle] = pkg.scripts.build.split(' && ')
+  const [tsc, ...args] = compile.split(' ')
   const built = await run(path.join(projectRoot, 'node_modules/.bin', tsc), [...args, '--outDir', outDir])
   expect(built.code, `${built.out}${built.err}`).toBe(0)
+  const [node, script] = bundle.split(' ')
+  expect(node).toBe('node')
+  const bundled = await run(process.execPath, [script, outDir])
+  expect(bundled.code, `${bundled.out}${bundled.err}`).toBe(0)
 }, 180_000)
 
 afterAll(async () => {
@@ -60,7 +65,7 @@ afterAll(async () => {
 
 describe('the compiled server (what npm start runs)', () => {
   it('npm install builds it and npm start runs it in production mode', () => {
-    expect(pkg.scripts.build).toBe('tsc -p tsconfig.build.json')
+    expect(pkg.scripts.build).toBe('tsc -p tsconfig.build.json && node scripts/bundle-server.mjs')
     expect(pkg.scripts.prepare).toBe('npm run build')
     // Production mode, the compiled server (whatever else is set for node, or node is told).
     expect(pkg.scripts.start).toMatch(/^NODE_ENV=production (\w+=\S+ )*node( -\S+)* dist\/server\.js$/)
@@ -69,6 +74,16 @@ describe('the compiled server (what npm start runs)', () => {
     expect(build.compilerOptions.outDir).toBe('dist')
     expect(fs.existsSync(path.join(outDir, 'server.js'))).toBe(true)
     expect(fs.existsSync(path.join(outDir, 'cli.js'))).toBe(true)
+  })
+
+  it('is one file: the server imports none of the compiled files beside it (a cold start reads one file)', () => {
+    const server = fs.readFileSync(path.join(outDir, 'server.js'), 'utf8')
+    expect(server).not.toMatch(/\bfrom\s*["']\.\.?\//)
+    // (a type in a library's JSDoc, {import('../fastify').…}, is no import)
+    expect(server).not.toMatch(/(?<![{\w])import\s*\(\s*["']\.\.?\//)
+    // Control: the file tsc wrote for it did import them.
+    const compiled = fs.readFileSync(path.join(outDir, 'app.js'), 'utf8')
+    expect(compiled).toMatch(/\bfrom\s*["']\.\.?\//)
   })
 
   it('starts on an empty database and answers /health, in Hindi, with its files', async () => {

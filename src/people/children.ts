@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gt, isNull, lte, or, sql, type SQL } from 'drizzle-orm'
+import { and, asc, count, desc, eq, gt, isNull, lte, sql, type SQL } from 'drizzle-orm'
 import { children, consents, departures, erasures } from './tables.ts'
 import { users } from '../accounts/tables.ts'
 import { auditLog } from '../audit/tables.ts'
@@ -11,6 +11,7 @@ import { bornYearsBefore, todayIso } from '../core/dates.ts'
 import { prepared, preparedByKey } from '../db/prepared.ts'
 import { readCache } from '../db/read-cache.ts'
 import type { AgeBand, ChildFilter, ChildInput } from './schemas.ts'
+import { nameMatcher } from './name-search.ts'
 
 export const PAGE_SIZE = 50
 
@@ -32,7 +33,7 @@ export function listChildren(ctx: Ctx, villageId: number, filter: ChildFilter) {
 
 function readRegister(db: Ctx['db'], villageId: number, filter: ChildFilter) {
   const { count: counted, rows: listed } = registerQueries(db, filterShape(filter))
-  const params = filterParams(villageId, filter)
+  const params = filterParams(villageId, filter, filter.q ? foundByName(db, villageId, filter.q) : [])
   const total = counted.get(params)?.n ?? 0
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE))
   const page = Math.min(filter.page, pages)
@@ -67,11 +68,11 @@ function filterShape(filter: ChildFilter): FilterShape {
 }
 
 /** The values of the filters that are set, for the placeholders of their shape's queries. */
-function filterParams(villageId: number, filter: ChildFilter) {
+function filterParams(villageId: number, filter: ChildFilter, named: number[]) {
   const band = filter.age ? ageBandDates(filter.age) : null
   return {
     villageId,
-    pattern: filter.q ? `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : '',
+    named: JSON.stringify(named),
     gender: filter.gender ?? '',
     ward: filter.ward ?? '',
     inSchool: filter.school === 'yes' ? 1 : 0,
@@ -84,15 +85,8 @@ const registerQueries = preparedByKey(
   (shape: FilterShape) => JSON.stringify(shape),
   (db, shape: FilterShape) => {
     const where: SQL[] = [eq(children.villageId, sql.placeholder('villageId'))]
-    if (shape.q) {
-      const pattern = sql.placeholder('pattern')
-      where.push(
-        or(
-          sql`${children.name} LIKE ${pattern} ESCAPE '\\'`,
-          sql`${children.guardianName} LIKE ${pattern} ESCAPE '\\'`,
-        )!,
-      )
-    }
+    // The children the name search found (foundByName), as a JSON array of ids.
+    if (shape.q) where.push(sql`${children.id} IN (SELECT value FROM json_each(${sql.placeholder('named')}))`)
     if (shape.gender) where.push(eq(children.gender, sql.placeholder('gender')))
     if (shape.ward) where.push(eq(children.ward, sql.placeholder('ward')))
     if (shape.school) where.push(eq(children.inSchool, sql.placeholder('inSchool')))
@@ -134,6 +128,26 @@ const registerQueries = preparedByKey(
         .prepare(),
     }
   },
+)
+
+/**
+ * The village's children whose name or guardian's name the search finds, however it is spelled
+ * (people/name-search.ts): "meena" finds मीणा. Read as names and ids only, and matched here.
+ */
+function foundByName(db: Ctx['db'], villageId: number, q: string): number[] {
+  const matches = nameMatcher(q)
+  return namesOf(db)
+    .all({ villageId })
+    .filter((c) => matches(c.name, c.guardianName))
+    .map((c) => c.id)
+}
+
+const namesOf = prepared((db) =>
+  db
+    .select({ id: children.id, name: children.name, guardianName: children.guardianName })
+    .from(children)
+    .where(eq(children.villageId, sql.placeholder('villageId')))
+    .prepare(),
 )
 
 /** Age on today's date falls in the band: born after (today - (hi+1) years) and on/before (today - lo years). */

@@ -8,13 +8,21 @@ import {
   meetingQuorum,
   recordAttendance,
   recordGuests,
+  postponeMeeting,
   saveMinutes,
   scheduleMeeting,
   startMeeting,
   type BalPanchayatMember,
 } from '../meetings/meetings.ts'
 import { recordResolution } from '../resolutions/resolutions.ts'
-import { actionPointSchema, amendmentSchema, guestsSchema, minutesSchema, scheduleSchema } from '../meetings/schemas.ts'
+import {
+  actionPointSchema,
+  amendmentSchema,
+  guestsSchema,
+  minutesSchema,
+  postponeSchema,
+  scheduleSchema,
+} from '../meetings/schemas.ts'
 import { resolutionSchema } from '../resolutions/schemas.ts'
 import {
   actionPoints,
@@ -413,12 +421,13 @@ export function seedDemoMeetings(ctx: StaffCtx, villageId: number, today: string
 
   const held = [first, second, third].map((m) => holdPast(ctx, villageId, m))
 
+  // The next meeting was first planned for an earlier day, and postponed: its page shows the move and why.
   const next = scheduleMeeting(
     ctx,
     villageId,
     scheduleSchema.parse({
-      date: shiftDays(today, 7),
-      time: '11:00',
+      date: shiftDays(today, 5),
+      time: '16:00',
       place: 'राजकीय प्राथमिक विद्यालय, पापड़ी — बरामदा',
       chairChildId: '',
       agenda: [
@@ -427,6 +436,15 @@ export function seedDemoMeetings(ctx: StaffCtx, villageId: number, today: string
         'खेल का मैदान: स्कूल के पीछे की खाली ज़मीन',
         'अगली बैठकों का समय और स्थान',
       ].join('\n'),
+    }),
+  )
+  postponeMeeting(
+    ctx,
+    next.id,
+    postponeSchema.parse({
+      date: shiftDays(today, 7),
+      time: '11:00',
+      reason: 'उस दिन गाँव में शादी है; कई बच्चे नहीं आ पाएँगे। रविवार सुबह सब आ सकते हैं।',
     }),
   )
   return {
@@ -453,7 +471,15 @@ function holdPast(
     }),
   )
   const items = agendaOf(ctx.db, meeting.id)
-  startMeeting(ctx, meeting.id)
+  const length = 25 * items.length + 10
+  // Entered as held on its day, from its start to its end (the dating below makes it look stamped live).
+  startMeeting(ctx, meeting.id, {
+    way: 'paper',
+    heldOn: spec.date,
+    from: spec.time,
+    until: clockAfter(spec.time, length),
+    reason: '',
+  })
   for (const m of spec.present) recordAttendance(ctx, meeting.id, m.childId, true)
   const quorum = meetingQuorum(ctx.db, meeting)
   if (quorum.met !== spec.quorum)
@@ -517,14 +543,14 @@ function holdPast(
     new Date(new Date(`${date}T${time}:00+05:30`).getTime() + minutes * 60_000)
   const itemIds = items.map((i) => i.id)
   const scheduledAt = at(shiftDays(spec.date, -4), '10:00')
-  db.update(meetings).set({ createdAt: scheduledAt }).where(eq(meetings.id, meeting.id)).run()
+  db.update(meetings).set({ createdAt: scheduledAt, typedLater: false }).where(eq(meetings.id, meeting.id)).run()
   db.update(agendaItems).set({ addedAt: scheduledAt }).where(eq(agendaItems.meetingId, meeting.id)).run()
   db.update(meetingEvents)
     .set({ at: at(spec.date, spec.time) })
     .where(and(eq(meetingEvents.meetingId, meeting.id), eq(meetingEvents.stage, 'in_progress')))
     .run()
   db.update(meetingEvents)
-    .set({ at: at(spec.date, spec.time, 25 * items.length + 10) })
+    .set({ at: at(spec.date, spec.time, length) })
     .where(and(eq(meetingEvents.meetingId, meeting.id), eq(meetingEvents.stage, 'closed')))
     .run()
   db.update(attendance)
@@ -554,6 +580,13 @@ function holdPast(
       .run()
   }
   return { meetingId: meeting.id, resolutionIds: spec.resolutions.map((r, k) => [r.key, resolutionIds[k]]) }
+}
+
+/** "16:00" and 85 minutes: "17:25" (within the day). */
+function clockAfter(hhmm: string, minutes: number): string {
+  const [h, m] = hhmm.split(':').map(Number)
+  const total = Math.min(h * 60 + m + minutes, 23 * 60 + 59)
+  return `${String(Math.floor(total / 60)).padStart(2, '0')}:${String(total % 60).padStart(2, '0')}`
 }
 
 function shiftDays(iso: string, days: number): string {

@@ -5,8 +5,6 @@ import { getVillage } from '../villages/villages.ts'
 import { changes } from '../core/diff.ts'
 import { children } from '../people/tables.ts'
 import { users } from '../accounts/tables.ts'
-
-/** The same form sent again this soon is a double tap, not a second entry. */
 import { requireRole, type Ctx, type StaffCtx } from '../core/actor.ts'
 import { Conflict, InvalidInput, NotFound } from '../core/errors.ts'
 import { todayIso } from '../core/dates.ts'
@@ -24,7 +22,9 @@ import {
   agendaItems,
   amendments,
   attendance,
+  meetingCancellations,
   meetingEvents,
+  meetingPostponements,
   meetings,
   minutes,
   quorumRules,
@@ -34,11 +34,15 @@ import { type SeatedMember, seatedOn } from '../elections/seated.ts'
 import type {
   ActionPointInput,
   AmendmentInput,
+  CancelInput,
   GuestsInput,
   MeetingInput,
   MinutesInput,
+  PostponeInput,
   ScheduleInput,
+  StartInput,
 } from './schemas.ts'
+import { clockWords, villageClock } from './held.ts'
 
 export type Meeting = typeof meetings.$inferSelect
 export type BalPanchayatMember = SeatedMember
@@ -97,7 +101,39 @@ export function getMeeting(ctx: Ctx, meetingId: number) {
   if (!meeting) throw new NotFound()
   keeper(staff, meeting.villageId)
   const events = staff.db.select().from(meetingEvents).where(eq(meetingEvents.meetingId, meetingId)).all()
-  return { meeting, stage: meetingStageOf(events), staff }
+  const cancellation = cancellationOf(staff.db, meetingId)
+  return { meeting, stage: meetingStageOf(events), cancelled: cancellation !== null, staff }
+}
+
+/** Why and by whom a meeting was cancelled, or null while it is not. */
+export function cancellationOf(db: Db | Tx, meetingId: number) {
+  return (
+    db
+      .select({ reason: meetingCancellations.reason, at: meetingCancellations.at, by: users.displayName })
+      .from(meetingCancellations)
+      .innerJoin(users, eq(users.id, meetingCancellations.by))
+      .where(eq(meetingCancellations.meetingId, meetingId))
+      .get() ?? null
+  )
+}
+
+/** Each time the meeting was moved: from when, to when, why, by whom. */
+export function postponementsOf(db: Db | Tx, meetingId: number) {
+  return db
+    .select({
+      fromDate: meetingPostponements.fromDate,
+      fromTime: meetingPostponements.fromTime,
+      toDate: meetingPostponements.toDate,
+      toTime: meetingPostponements.toTime,
+      reason: meetingPostponements.reason,
+      at: meetingPostponements.at,
+      by: users.displayName,
+    })
+    .from(meetingPostponements)
+    .innerJoin(users, eq(users.id, meetingPostponements.by))
+    .where(eq(meetingPostponements.meetingId, meetingId))
+    .orderBy(asc(meetingPostponements.id))
+    .all()
 }
 
 export function listMeetings(ctx: Ctx, villageId: number) {
@@ -124,9 +160,32 @@ export function listMeetings(ctx: Ctx, villageId: number) {
         .groupBy(attendance.meetingId)
         .all()
     : []
+  const cancelled = new Set(
+    ids.length
+      ? staff.db
+          .select({ id: meetingCancellations.meetingId })
+          .from(meetingCancellations)
+          .where(inArray(meetingCancellations.meetingId, ids))
+          .all()
+          .map((c) => c.id)
+      : [],
+  )
+  const moved = new Set(
+    ids.length
+      ? staff.db
+          .selectDistinct({ id: meetingPostponements.meetingId })
+          .from(meetingPostponements)
+          .where(inArray(meetingPostponements.meetingId, ids))
+          .all()
+          .map((p) => p.id)
+      : [],
+  )
   return rows.map((m) => ({
     ...m,
     stage: meetingStageOf(events.filter((e) => e.meetingId === m.id)),
+    cancelled: cancelled.has(m.id),
+    postponed: moved.has(m.id),
+    clock: clockWords(m.time),
     attendance: counts.find((c) => c.meetingId === m.id) ?? null,
   }))
 }
@@ -215,8 +274,8 @@ export function onMeetingScheduled(hook: ScheduledHook): void {
 }
 
 /**
- * The meeting to hold next in a village (one not yet started, today or later; else the earliest not
- * started), or null when none is scheduled.
+ * The meeting to hold next in a village (one not yet started nor cancelled, today or later; else the
+ * earliest not started), or null when none is scheduled.
  */
 export function nextMeetingToHold(tx: Db | Tx, villageId: number): number | null {
   const next = tx
@@ -226,6 +285,7 @@ export function nextMeetingToHold(tx: Db | Tx, villageId: number): number | null
       and(
         eq(meetings.villageId, villageId),
         sql`NOT EXISTS (SELECT 1 FROM ${meetingEvents} e WHERE e.meeting_id = ${meetings.id})`,
+        sql`NOT EXISTS (SELECT 1 FROM ${meetingCancellations} c WHERE c.meeting_id = ${meetings.id})`,
       ),
     )
     .orderBy(sql`${meetings.date} < ${todayIso()}`, asc(meetings.date), asc(meetings.time), asc(meetings.id))
@@ -282,6 +342,7 @@ function draftOnly(ctx: Ctx, meetingId: number) {
   const found = getMeeting(ctx, meetingId)
   if (!canEditAgenda(found.stage))
     throw new Conflict(isClosed(found.stage) ? 'meetings.closedAlready' : 'meetings.agendaFixed')
+  if (found.cancelled) throw new Conflict('meetings.cancelledAlready')
   return found
 }
 
@@ -417,25 +478,86 @@ function moveTo(tx: Tx, staff: StaffCtx, meeting: Meeting, stage: MeetingStage):
   })
 }
 
+const startingNow: StartInput = { way: 'now', heldOn: '', from: '', until: '', reason: '' }
+
 /**
- * The meeting begins: the Bal Panchayat of that day becomes its roll (nobody ticked yet) and the
- * village's quorum rule is fixed for it. Safe to repeat.
+ * The meeting begins: now (the day and time stamped), or as typed in later from the paper register (the
+ * day and times it was held, none in the future). Held on another day than planned needs a reason. The
+ * Bal Panchayat of the day it was held becomes its roll (nobody ticked yet), the village's quorum rule
+ * is fixed for it, and the plan is kept beside what happened. Safe to repeat.
  */
-export function startMeeting(ctx: Ctx, meetingId: number): void {
-  const { meeting, stage, staff } = getMeeting(ctx, meetingId)
+export function startMeeting(ctx: Ctx, meetingId: number, input: StartInput = startingNow): void {
+  const { meeting, stage, cancelled, staff } = getMeeting(ctx, meetingId)
   if (stage === 'in_progress') return
   if (stage !== 'draft') throw new Conflict('meetings.closedAlready')
-  const roll = balPanchayatOn(staff.db, meeting.villageId, meeting.date)
-  if (roll.length === 0) throw new Conflict('meetings.noBalPanchayat')
+  if (cancelled) throw new Conflict('meetings.cancelledAlready')
+  const held = heldAsSaid(staff.db, meeting, input)
+  const roll = balPanchayatOn(staff.db, meeting.villageId, held.on)
   const rule = quorumRuleOf(staff.db, meeting.villageId)
+  const chairChildId = roll.some((m) => m.childId === meeting.chairChildId)
+    ? meeting.chairChildId
+    : (roll.find((m) => m.seatTitle)?.childId ?? roll[0].childId)
   staff.db.transaction((tx) => {
     for (const m of roll) tx.insert(attendance).values({ meetingId, childId: m.childId, seatTitle: m.seatTitle }).run()
     tx.update(meetings)
-      .set({ quorumMembers: rule.members, quorumGirls: rule.girls })
+      .set({
+        date: held.on,
+        time: held.from,
+        endTime: held.until,
+        scheduledDate: meeting.date,
+        scheduledTime: meeting.time,
+        typedLater: input.way === 'paper',
+        offScheduleReason: held.on === meeting.date ? null : input.reason,
+        chairChildId,
+        quorumMembers: rule.members,
+        quorumGirls: rule.girls,
+      })
       .where(eq(meetings.id, meetingId))
       .run()
-    moveTo(tx, staff, meeting, 'in_progress')
+    tx.insert(meetingEvents).values({ meetingId, stage: 'in_progress', at: new Date(), by: staff.actor.id }).run()
+    recordAudit(tx, staff.actor, {
+      action: 'meeting.in_progress',
+      subject: 'meeting',
+      subjectId: meetingId,
+      villageId: meeting.villageId,
+      detail: {
+        number: meeting.number,
+        date: held.on,
+        time: held.from,
+        ...(held.until ? { endTime: held.until } : {}),
+        ...(input.way === 'paper' ? { typedLater: true } : {}),
+        ...(held.on === meeting.date ? {} : { scheduledDate: meeting.date, reason: input.reason }),
+      },
+    })
   })
+}
+
+/**
+ * The day and times a meeting was held, from the start form, checked: typed from paper, not in the
+ * future, ending after it began, on a day the Bal Panchayat was seated; on another day than planned,
+ * with a reason. Every refusal names its field.
+ */
+function heldAsSaid(db: Db, meeting: Meeting, input: StartInput): { on: string; from: string; until: string | null } {
+  const now = villageClock()
+  const values = { ...input }
+  const refuse = (field: string, key: string, params?: Record<string, string | number>) => {
+    throw new InvalidInput({ [field]: { key, params } }, values)
+  }
+  const held =
+    input.way === 'paper'
+      ? { on: input.heldOn, from: input.from, until: input.until as string | null }
+      : { on: now.day, from: now.time, until: null }
+  if (input.way === 'paper') {
+    if (held.on > now.day) refuse('heldOn', 'v.dateFuture')
+    if (held.until! <= held.from) refuse('until', 'meetings.held.endBeforeStart')
+    if (held.on === now.day && held.until! > now.time) refuse('until', 'meetings.held.endInFuture')
+  }
+  if (balPanchayatOn(db, meeting.villageId, held.on).length === 0) {
+    if (input.way === 'paper') refuse('heldOn', 'meetings.held.noBalPanchayatThen')
+    throw new Conflict('meetings.noBalPanchayat')
+  }
+  if (held.on !== meeting.date && input.reason === '') refuse('reason', 'meetings.held.reasonRequired')
+  return held
 }
 
 export function rollOf(db: Db | Tx, meetingId: number) {
@@ -602,12 +724,121 @@ export function removeActionPoint(ctx: Ctx, meetingId: number, actionId: number)
   })
 }
 
-/** Closing freezes the minutes; what is found wrong later is added as a dated amendment. Safe to repeat. */
+/**
+ * Closing freezes the minutes; what is found wrong later is added as a dated amendment. Closed on the day
+ * it was held, the time stamps its end (a meeting closed days later, or typed from paper, keeps what it
+ * has). Safe to repeat.
+ */
 export function closeMeeting(ctx: Ctx, meetingId: number): void {
   const { meeting, stage, staff } = getMeeting(ctx, meetingId)
   if (stage === 'closed') return
   if (stage !== 'in_progress') throw new Conflict('meetings.notStarted')
-  staff.db.transaction((tx) => moveTo(tx, staff, meeting, 'closed'))
+  const now = villageClock()
+  staff.db.transaction((tx) => {
+    if (meeting.endTime === null && now.day === meeting.date && now.time >= meeting.time)
+      tx.update(meetings).set({ endTime: now.time }).where(eq(meetings.id, meetingId)).run()
+    moveTo(tx, staff, meeting, 'closed')
+  })
+}
+
+/**
+ * A scheduled meeting moves to another day or time, for a reason: the move is kept, the agenda goes with
+ * it. The chair stays when seated on the new day, else that day's Pradhan chairs.
+ */
+export function postponeMeeting(ctx: Ctx, meetingId: number, input: PostponeInput): void {
+  const found = getMeeting(ctx, meetingId)
+  if (found.stage !== 'draft')
+    throw new Conflict(isClosed(found.stage) ? 'meetings.closedAlready' : 'meetings.postponing.started')
+  if (found.cancelled) throw new Conflict('meetings.cancelledAlready')
+  const { meeting, staff } = found
+  const refuse = (field: string, key: string) => {
+    throw new InvalidInput({ [field]: { key } }, { ...input })
+  }
+  if (input.reason === '') refuse('reason', 'meetings.postponing.reasonRequired')
+  if (input.date < todayIso()) refuse('date', 'meetings.postponing.past')
+  if (input.date === meeting.date && input.time === meeting.time) refuse('date', 'meetings.postponing.same')
+  const members = balPanchayatOn(staff.db, meeting.villageId, input.date)
+  if (members.length === 0) refuse('date', 'meetings.postponing.noBalPanchayat')
+  const chairChildId = members.some((m) => m.childId === meeting.chairChildId)
+    ? meeting.chairChildId
+    : (members.find((m) => m.seatTitle)?.childId ?? members[0].childId)
+  staff.db.transaction((tx) => {
+    tx.insert(meetingPostponements)
+      .values({
+        meetingId,
+        fromDate: meeting.date,
+        fromTime: meeting.time,
+        toDate: input.date,
+        toTime: input.time,
+        reason: input.reason,
+        by: staff.actor.id,
+        at: new Date(),
+      })
+      .run()
+    tx.update(meetings)
+      .set({ date: input.date, time: input.time, chairChildId })
+      .where(eq(meetings.id, meetingId))
+      .run()
+    recordAudit(tx, staff.actor, {
+      action: 'meeting.postponed',
+      subject: 'meeting',
+      subjectId: meetingId,
+      villageId: meeting.villageId,
+      detail: {
+        number: meeting.number,
+        date: [meeting.date, input.date],
+        time: [meeting.time, input.time],
+        reason: input.reason,
+        ...(chairChildId === meeting.chairChildId ? {} : { chairChildId: [meeting.chairChildId, chairChildId] }),
+      },
+    })
+  })
+}
+
+type CancelledHook = (tx: Db | Tx, meeting: { id: number; villageId: number }, userId: number) => void
+const whenCancelled: CancelledHook[] = []
+
+/**
+ * A domain above this one takes its items off a cancelled meeting's agenda, inside the transaction that
+ * cancels it (Resolutions: the Gram Panchayat's answers move to the next meeting, in resolutions/answers.ts).
+ */
+export function onMeetingCancelled(hook: CancelledHook): void {
+  if (!whenCancelled.includes(hook)) whenCancelled.push(hook)
+}
+
+/** A scheduled meeting will not be held, for a reason. Safe to repeat. */
+export function cancelMeeting(ctx: Ctx, meetingId: number, input: CancelInput): void {
+  const found = getMeeting(ctx, meetingId)
+  if (found.cancelled) return
+  if (found.stage !== 'draft')
+    throw new Conflict(isClosed(found.stage) ? 'meetings.closedAlready' : 'meetings.cancelling.started')
+  if (input.reason === '')
+    throw new InvalidInput({ reason: { key: 'meetings.cancelling.reasonRequired' } }, { ...input })
+  const { meeting, staff } = found
+  staff.db.transaction((tx) => {
+    tx.insert(meetingCancellations)
+      .values({ meetingId, reason: input.reason, by: staff.actor.id, at: new Date() })
+      .run()
+    const answers = agendaOf(tx, meetingId).filter((i) => i.kind === 'answer').length
+    for (const hook of whenCancelled) hook(tx, meeting, staff.actor.id)
+    const next = answers ? nextMeetingToHold(tx, meeting.villageId) : null
+    recordAudit(tx, staff.actor, {
+      action: 'meeting.cancelled',
+      subject: 'meeting',
+      subjectId: meetingId,
+      villageId: meeting.villageId,
+      detail: {
+        number: meeting.number,
+        date: meeting.date,
+        reason: input.reason,
+        ...(answers ? { answers, movedTo: next === null ? null : numberOf(tx, next) } : {}),
+      },
+    })
+  })
+}
+
+function numberOf(db: Db | Tx, meetingId: number): number | null {
+  return db.select({ n: meetings.number }).from(meetings).where(eq(meetings.id, meetingId)).get()?.n ?? null
 }
 
 export function amendmentsOf(db: Db | Tx, meetingId: number) {

@@ -32,12 +32,26 @@ const agendaLines = z
       .filter(Boolean),
   )
 
-export const meetingSchema = z.object({
-  date: field.date(),
-  time: z
+const clock = () =>
+  z
     .string('v.required')
     .trim()
-    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'v.time'),
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'v.time')
+/** Empty, or what `valid` accepts: a field asked for only in one way of filling the form. */
+const emptyOr = (valid: z.ZodType, message: string) =>
+  z
+    .string('v.invalid')
+    .trim()
+    .max(20, message)
+    .optional()
+    .default('')
+    .refine((s) => s === '' || valid.safeParse(s).success, message)
+/** Why a meeting is moved, cancelled or held on another day: a line or two, asked for in the verb. */
+const reason = () => field.optionalText(500)
+
+export const meetingSchema = z.object({
+  date: field.date(),
+  time: clock(),
   place: field.name(120),
   chairChildId: optionalId(),
 })
@@ -81,4 +95,33 @@ export type AmendmentInput = z.output<typeof amendmentSchema>
 export const quorumRuleSchema = z.object({
   members: field.choice(quorumShares),
   girls: field.choice(girlsQuorumShares),
+})
+
+/** Started now (stamped), or typed in later from the paper register (the day and times as written there). */
+export const startWays = ['now', 'paper'] as const
+export const startSchema = z
+  .object({
+    way: field.choice(startWays).optional().default('now'),
+    heldOn: emptyOr(field.date(), 'v.date'),
+    from: emptyOr(clock(), 'v.time'),
+    until: emptyOr(clock(), 'v.time'),
+    reason: reason(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.way !== 'paper') return
+    for (const f of ['heldOn', 'from', 'until'] as const)
+      if (v[f] === '') ctx.addIssue({ code: 'custom', message: 'v.required', path: [f] })
+  })
+export type StartInput = z.output<typeof startSchema>
+
+export const postponeSchema = z.object({ date: field.date(), time: clock(), reason: reason() })
+export type PostponeInput = z.output<typeof postponeSchema>
+
+export const cancelSchema = z.object({ reason: reason() })
+export type CancelInput = z.output<typeof cancelSchema>
+
+/** The chair field of the meeting form, drawn again for the day typed (anything not a day: no members). */
+export const chairQuerySchema = z.object({
+  date: emptyOr(field.date(), 'v.date'),
+  chairChildId: z.string().max(12).optional().default(''),
 })

@@ -5,7 +5,10 @@ import { children } from '../people/tables.ts'
 import { sql } from 'drizzle-orm'
 import { declareText } from '../db/privacy.ts'
 
-/** A meeting is scheduled (draft), held (in progress) and closed; each move is a dated, signed event. */
+/**
+ * A meeting is scheduled (draft), held (in progress) and closed; each move is a dated, signed event. A
+ * scheduled meeting may also be postponed (moved, still scheduled) or cancelled: records of their own.
+ */
 export const meetingStages = ['draft', 'in_progress', 'closed'] as const
 export type MeetingStage = (typeof meetingStages)[number]
 
@@ -47,6 +50,21 @@ export const meetings = sqliteTable(
     /** The quorum rule in force when the meeting started: a later change of rule does not rewrite it. */
     quorumMembers: text('quorum_members', { enum: quorumShares }),
     quorumGirls: text('quorum_girls', { enum: girlsQuorumShares }),
+    /**
+     * `date` and `time` are the plan until the meeting starts, then the day and time it was actually held;
+     * the plan it started from is kept here (null for a meeting not started, or started before this was kept).
+     */
+    scheduledDate: text('scheduled_date'),
+    scheduledTime: text('scheduled_time'),
+    /** When it ended (HH:MM, India time): stamped by closing on the day it was held, or typed from paper. */
+    endTime: text('end_time'),
+    /**
+     * Typed in later from the paper register (the day and times entered, not stamped); null for a meeting
+     * not started, or started before this was kept.
+     */
+    typedLater: integer('typed_later', { mode: 'boolean' }),
+    /** Why it was held on another day than planned. */
+    offScheduleReason: text('off_schedule_reason'),
     otherChildren: integer('other_children').notNull().default(0),
     adults: integer('adults').notNull().default(0),
     guests: text('guests').notNull().default(''),
@@ -76,6 +94,39 @@ export const meetingEvents = sqliteTable(
   },
   (t) => [uniqueIndex('meeting_events_stage_idx').on(t.meetingId, t.stage)],
 )
+
+/** A scheduled meeting moved to another day or time: each move with its reason, who and when. */
+export const meetingPostponements = sqliteTable(
+  'meeting_postponements',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    meetingId: integer('meeting_id')
+      .notNull()
+      .references(() => meetings.id),
+    fromDate: text('from_date').notNull(),
+    fromTime: text('from_time').notNull(),
+    toDate: text('to_date').notNull(),
+    toTime: text('to_time').notNull(),
+    reason: text('reason').notNull(),
+    by: integer('by')
+      .notNull()
+      .references(() => users.id),
+    at: integer('at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [index('meeting_postponements_meeting_idx').on(t.meetingId)],
+)
+
+/** A scheduled meeting that will not be held: its reason, who and when. */
+export const meetingCancellations = sqliteTable('meeting_cancellations', {
+  meetingId: integer('meeting_id')
+    .primaryKey()
+    .references(() => meetings.id),
+  reason: text('reason').notNull(),
+  by: integer('by')
+    .notNull()
+    .references(() => users.id),
+  at: integer('at', { mode: 'timestamp_ms' }).notNull(),
+})
 
 export const agendaItems = sqliteTable(
   'agenda_items',
@@ -175,10 +226,31 @@ export const meetingsText = [
   declareText(quorumRules, { members: 'none', girls: 'none' }),
   declareText(
     meetings,
-    { date: 'none', time: 'none', place: 'typed', quorumMembers: 'none', quorumGirls: 'none', guests: 'typed' },
+    {
+      date: 'none',
+      time: 'none',
+      scheduledDate: 'none',
+      scheduledTime: 'none',
+      endTime: 'none',
+      offScheduleReason: 'typed',
+      place: 'typed',
+      quorumMembers: 'none',
+      quorumGirls: 'none',
+      guests: 'typed',
+    },
     (v) => sql`${meetings.villageId} = ${v}`,
   ),
   declareText(meetingEvents, { stage: 'none' }),
+  declareText(
+    meetingPostponements,
+    { fromDate: 'none', fromTime: 'none', toDate: 'none', toTime: 'none', reason: 'typed' },
+    (v) => sql`${meetingPostponements.meetingId} IN ${meetingsOfVillage(v)}`,
+  ),
+  declareText(
+    meetingCancellations,
+    { reason: 'typed' },
+    (v) => sql`${meetingCancellations.meetingId} IN ${meetingsOfVillage(v)}`,
+  ),
   declareText(
     agendaItems,
     { title: 'typed', kind: 'none' },

@@ -1,6 +1,12 @@
-import { and, asc, eq, ne, sql } from 'drizzle-orm'
+import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm'
 import type { Db, Tx } from '../core/db.ts'
-import { agendaOf, nextMeetingToHold, onMeetingScheduled, placeAnswerItem } from '../meetings/meetings.ts'
+import {
+  agendaOf,
+  nextMeetingToHold,
+  onMeetingCancelled,
+  onMeetingScheduled,
+  placeAnswerItem,
+} from '../meetings/meetings.ts'
 import { agendaItems } from '../meetings/tables.ts'
 import { resolutions, responses } from './tables.ts'
 
@@ -43,6 +49,31 @@ export function addAnswerItems(tx: Db | Tx, meetingId: number, villageId: number
 // A meeting scheduled while answers wait takes them onto its agenda, in the same transaction.
 onMeetingScheduled((tx, meeting, userId) => {
   addAnswerItems(tx, meeting.id, meeting.villageId, userId)
+})
+
+/**
+ * A cancelled meeting will not read its answers out: its answer items are taken off its agenda (they were
+ * put there by the app, not typed) and the answers go to the next meeting to hold, or wait for the next
+ * one scheduled, which takes them on like any answer not yet read out.
+ */
+export function moveAnswersOff(tx: Db | Tx, meetingId: number, villageId: number, userId: number): void {
+  const items = agendaOf(tx, meetingId).filter((i) => i.kind === 'answer')
+  if (items.length === 0) return
+  tx.delete(agendaItems)
+    .where(
+      inArray(
+        agendaItems.id,
+        items.map((i) => i.id),
+      ),
+    )
+    .run()
+  carryAnswersToNextMeeting(tx, villageId, userId)
+}
+
+// Cancelling a meeting moves its answers on, in the same transaction (the cancellation is written first,
+// so the next meeting to hold is another one).
+onMeetingCancelled((tx, meeting, userId) => {
+  moveAnswersOff(tx, meeting.id, meeting.villageId, userId)
 })
 
 /** For each answer item of the meeting, the answers it reads out: those after the resolution's previous item, up to its own mark. */

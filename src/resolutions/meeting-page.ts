@@ -4,13 +4,16 @@ import {
   agendaOf,
   amendmentsOf,
   balPanchayatOn,
+  cancellationOf,
   getMeeting,
   listMeetings,
   meetingQuorum,
   meetingTimeline,
   minutesOf,
+  postponementsOf,
   rollOf,
 } from '../meetings/meetings.ts'
+import { clockWords, heldOf } from '../meetings/held.ts'
 import { meetingStages } from '../meetings/tables.ts'
 import { getVillage } from '../villages/villages.ts'
 import { answersOnAgenda, resolutionCountsByMeeting } from './answers.ts'
@@ -31,6 +34,11 @@ export function meetingPage(ctx: Ctx, meetingId: number) {
     meeting,
     stage,
     stages: meetingStages,
+    /** When it was actually held (a started meeting), its moves and its cancellation. */
+    clock: clockWords(meeting.time),
+    held: stage === 'draft' ? null : heldOf(meeting),
+    postponements: postponementsOf(db, meeting.id),
+    cancellation: cancellationOf(db, meeting.id),
     timeline: meetingTimeline(ctx, meeting.id),
     agenda: agendaOf(db, meeting.id),
     roll,

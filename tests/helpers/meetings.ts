@@ -111,7 +111,12 @@ export function closedMeetingWithResolutions(
 ) {
   const ctx = ctxFor(database, actor)
   const meeting = scheduleMeeting(ctx, villageId, scheduleInput({ date, place: `Panchayat bhavan, room ${++rooms}` }))
-  startMeeting(ctx, meeting.id)
+  // A meeting of another day is entered as held on that day, from the paper register.
+  startMeeting(
+    ctx,
+    meeting.id,
+    date === todayIso() ? undefined : { way: 'paper', heldOn: date, from: '16:00', until: '17:15', reason: '' },
+  )
   for (const name of ['Meena', 'Sunita', 'Ravi', 'Sunil', 'Gopal', 'Mukesh'])
     recordAttendance(ctx, meeting.id, kids[name], true)
   const ids: number[] = []

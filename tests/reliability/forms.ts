@@ -238,7 +238,16 @@ export const validForms: Record<string, (c: FormContext) => Form> = {
   'POST /meetings/:id/agenda/:itemId': (_c) => ({ title: 'Renamed item' }),
   'POST /meetings/:id/agenda/:itemId/removal': () => ({}),
   'POST /meetings/:id/agenda/:itemId/move': (c) => ({ direction: c.rng.pick(['up', 'down']) }),
-  'POST /meetings/:id/start': () => ({}),
+  'POST /meetings/:id/start': (c): Form =>
+    c.rng.chance(0.5)
+      ? { way: 'now', reason: 'The school had exams that day' }
+      : { way: 'paper', heldOn: recentDay(c.rng), from: '16:00', until: '17:10', reason: 'Rain on the planned day' },
+  'POST /meetings/:id/postponement': (c) => ({
+    date: shiftDays(today(), 1 + c.rng.int(20)),
+    time: c.rng.pick(['10:00', '16:30']),
+    reason: c.rng.pick(['A wedding in the village', 'बारिश']),
+  }),
+  'POST /meetings/:id/cancellation': (c) => ({ reason: c.rng.pick(['Heavy rain', 'गाँव में शोक']) }),
   'POST /meetings/:id/attendance/:childId': (c): Form => (c.rng.chance(0.5) ? { present: 'on' } : {}),
   'POST /meetings/:id/guests': (c) => ({
     otherChildren: String(c.rng.int(20)),

@@ -290,6 +290,8 @@ const NOT_CREATING: Record<string, string> = {
   'POST /meetings/:id/agenda/:itemId/removal': 'removes',
   'POST /meetings/:id/agenda/:itemId/move': 'moves',
   'POST /meetings/:id/start': 'a stage',
+  'POST /meetings/:id/postponement': 'a move (its form carries a key: a double tap moves it once)',
+  'POST /meetings/:id/cancellation': 'once',
   'POST /meetings/:id/closing': 'a stage',
   'POST /meetings/:id/attendance/:childId': 'a tick',
   'POST /meetings/:id/guests': 'counts',

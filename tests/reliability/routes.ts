@@ -197,6 +197,8 @@ export const stateHints: Record<string, Hints> = {
   'POST /meetings/:id/agenda/:itemId/removal': { id: draftMeetings },
   'POST /meetings/:id/agenda/:itemId/move': { id: draftMeetings },
   'POST /meetings/:id/start': { id: draftMeetings },
+  'POST /meetings/:id/postponement': { id: draftMeetings },
+  'POST /meetings/:id/cancellation': { id: draftMeetings },
   'POST /meetings/:id/attendance/:childId': { id: heldMeetings },
   'POST /meetings/:id/guests': { id: heldMeetings },
   'POST /meetings/:id/items/:itemId/minutes': { id: heldMeetings },

@@ -17,9 +17,11 @@ import {
   addAmendment,
   attendanceRecord,
   balPanchayatFor,
+  cancelMeeting,
   closeMeeting,
   getMeeting,
   moveAgendaItem,
+  postponeMeeting,
   villageQuorumRule,
   recordAttendance,
   recordGuests,
@@ -37,12 +39,16 @@ import {
   agendaItemSchema,
   amendmentSchema,
   attendanceSchema,
+  cancelSchema,
+  chairQuerySchema,
   guestsSchema,
   meetingSchema,
   minutesSchema,
   moveSchema,
+  postponeSchema,
   quorumRuleSchema,
   scheduleSchema,
+  startSchema,
 } from '../../meetings/schemas.ts'
 import { girlsQuorumShares, quorumShares } from '../../meetings/tables.ts'
 
@@ -53,6 +59,12 @@ export async function meetingRoutes(app: FastifyInstance) {
   const meetingOf = (request: FastifyRequest) => getMeeting(request.ctx, routeId(request.params))
   const members = (villageId: number, day: string, request: FastifyRequest) =>
     balPanchayatFor(request.ctx, villageId, day)
+  /** The chair is chosen among the members seated on the day typed in the form (none for a day not valid). */
+  const chairsOn = (villageId: number, typed: unknown, request: FastifyRequest) => {
+    const { date } = chairQuerySchema.safeParse({ date: typed }).data ?? { date: '' }
+    return date ? members(villageId, date, request) : []
+  }
+  const bodyOf = (request: FastifyRequest) => (request.body ?? {}) as Record<string, unknown>
 
   /** The meeting's page (resolutions/meeting-page.ts), with the form state the route adds. */
   const meetingPage = (request: FastifyRequest, extra: Record<string, unknown> = {}) => ({
@@ -83,6 +95,18 @@ export async function meetingRoutes(app: FastifyInstance) {
     })
   })
 
+  /** The chair field again, for the day now typed in the meeting form (htmx swaps it in place). */
+  app.get('/villages/:villageId/meetings/chair', keepers, async (request, reply) => {
+    const v = village(request)
+    const query = chairQuerySchema.safeParse(request.query).data ?? { date: '', chairChildId: '' }
+    return reply.header('Vary', 'HX-Request').view('meetings/_chair', {
+      village: v,
+      members: query.date ? members(v.id, query.date, request) : [],
+      values: query,
+      errors: {},
+    })
+  })
+
   app.post('/villages/:villageId/meetings', keepers, async (request, reply) => {
     const v = village(request)
     return submitForm(
@@ -91,7 +115,7 @@ export async function meetingRoutes(app: FastifyInstance) {
       {
         page: 'meetings/new',
         partial: 'meetings/_form',
-        data: () => ({ village: v, members: members(v.id, todayIso(), request) }),
+        data: () => ({ village: v, members: chairsOn(v.id, bodyOf(request).date, request) }),
       },
       () => {
         const meeting = scheduleMeeting(request.ctx, v.id, parseForm(scheduleSchema, request.body))
@@ -149,7 +173,7 @@ export async function meetingRoutes(app: FastifyInstance) {
       {
         page: 'meetings/edit',
         partial: 'meetings/_form',
-        data: () => ({ meeting, members: members(meeting.villageId, meeting.date, request) }),
+        data: () => ({ meeting, members: chairsOn(meeting.villageId, bodyOf(request).date, request) }),
       },
       () => {
         updateMeeting(request.ctx, meeting.id, parseForm(meetingSchema, request.body))
@@ -222,10 +246,42 @@ export async function meetingRoutes(app: FastifyInstance) {
     ),
   )
 
-  app.post('/meetings/:id/start', keepers, async (request, reply) => {
-    startMeeting(request.ctx, routeId(request.params))
-    return redirectAfter(request, reply, back(request, '#attendance'), 'meetings.started')
-  })
+  /** Started now, or typed in from the paper register; on another day than planned, with a reason. */
+  app.post('/meetings/:id/start', keepers, async (request, reply) =>
+    submitForm(
+      request,
+      reply,
+      { page: 'meetings/show', partial: 'meetings/show', data: () => meetingPage(request, { form: 'start' }) },
+      () => {
+        startMeeting(request.ctx, routeId(request.params), parseForm(startSchema, request.body))
+        return { to: back(request, '#attendance'), flash: 'meetings.started' }
+      },
+    ),
+  )
+
+  app.post('/meetings/:id/postponement', keepers, async (request, reply) =>
+    submitForm(
+      request,
+      reply,
+      { page: 'meetings/show', partial: 'meetings/show', data: () => meetingPage(request, { form: 'postpone' }) },
+      () => {
+        postponeMeeting(request.ctx, routeId(request.params), parseForm(postponeSchema, request.body))
+        return { to: back(request), flash: 'meetings.postponing.done' }
+      },
+    ),
+  )
+
+  app.post('/meetings/:id/cancellation', keepers, async (request, reply) =>
+    submitForm(
+      request,
+      reply,
+      { page: 'meetings/show', partial: 'meetings/show', data: () => meetingPage(request, { form: 'cancel' }) },
+      () => {
+        cancelMeeting(request.ctx, routeId(request.params), parseForm(cancelSchema, request.body))
+        return { to: back(request), flash: 'meetings.cancelling.done' }
+      },
+    ),
+  )
 
   /** One tap per member: htmx swaps the roll and the quorum; without it the page reloads at the roll. */
   app.post('/meetings/:id/attendance/:childId', keepers, async (request, reply) => {

@@ -10,6 +10,7 @@ import { children } from '../people/tables.ts'
 import { users } from '../accounts/tables.ts'
 import { meetingEvents, meetings } from '../meetings/tables.ts'
 import { carryAnswersToNextMeeting } from './answers.ts'
+import { inboxSections } from './inbox.ts'
 import { requireRole, type Ctx } from '../core/actor.ts'
 import { Conflict, InvalidInput, NotFound } from '../core/errors.ts'
 import { todayIso } from '../core/dates.ts'
@@ -179,20 +180,27 @@ const forwardedOf = prepared((db) =>
     .prepare(),
 )
 
-/** A Gram Panchayat member's inbox: what was forwarded to their village's panchayat, late and newest first. */
+/**
+ * A Gram Panchayat member's inbox: what was forwarded to their village's panchayat, what still waits
+ * on it first (inbox.ts says in which order), the finished below; `items` is both in that order.
+ * Nothing in it depends on which member asks: the receipt and the decision are the Gram Panchayat's.
+ */
 export function inbox(ctx: Ctx) {
   const staff = requireRole(ctx, 'panchayat')
-  if (!staff.actor.villageId) return { village: null, items: [] }
+  if (!staff.actor.villageId) return { village: null, items: [], pending: [], finished: [] }
   const village = getVillage(staff, staff.actor.villageId)
   // What is late is counted from today: the day is part of what was read.
-  const items = inboxes(staff.db, `${village.id}:${todayIso()}`, () =>
-    journeys(staff.db, village.id, forwardedOf(staff.db).all({ villageId: village.id })).sort(newestAndLateFirst),
-  )
-  return { village, items }
+  const lists = inboxes(staff.db, `${village.id}:${todayIso()}`, () => {
+    const { pending, finished } = inboxSections(
+      journeys(staff.db, village.id, forwardedOf(staff.db).all({ villageId: village.id })),
+    )
+    return { pending, finished, items: [...pending, ...finished] }
+  })
+  return { village, ...lists }
 }
 
 /** Each village's inbox as last read, while the database is unchanged (db/read-cache.ts). */
-const inboxes = readCache<Journey[]>()
+const inboxes = readCache<{ pending: Journey[]; finished: Journey[]; items: Journey[] }>()
 
 /**
  * One resolution, for someone who may see it: the village's facilitators and coordinators see every
@@ -311,13 +319,22 @@ export function acknowledgeResolution(ctx: Ctx, resolutionId: number, on: string
   answer(found, { kind: 'acknowledged', on })
 }
 
-/** The decision, once: accepted with a plan and a target date, referred to an officer, or declined with a reason. */
-export function decideResolution(ctx: Ctx, resolutionId: number, input: DecisionInput): void {
+/**
+ * Everything deciding would refuse, checked without deciding: a member is asked to confirm only a
+ * decision that can be recorded as it stands.
+ */
+export function checkDecision(ctx: Ctx, resolutionId: number, input: DecisionInput) {
   const found = answerable(ctx, resolutionId, input.decision)
   const values = { ...input, targetDate: input.targetDate ?? '' }
   checkDay(found.journey, input.on, values)
   if (input.targetDate && input.targetDate < todayIso())
     throw new InvalidInput({ targetDate: { key: 'v.targetPast' } }, values)
+  return found
+}
+
+/** The decision, once: accepted with a plan and a target date, referred to an officer, or declined with a reason. */
+export function decideResolution(ctx: Ctx, resolutionId: number, input: DecisionInput): void {
+  const found = checkDecision(ctx, resolutionId, input)
   answer(found, { kind: input.decision, on: input.on, text: input.text, targetDate: input.targetDate })
 }
 
@@ -344,6 +361,8 @@ export type BoardCard = {
   category: string
   status: JourneyStatus
   forwardedOn: string
+  /** Which answer of the Gram Panchayat is late, by the village's rule: the children follow it up. */
+  overdue: 'acknowledge' | 'decide' | null
   decision: PublicAnswer | null
   lastAction: PublicAnswer | null
   doneOn: string | null
@@ -374,6 +393,7 @@ export function board(db: Db, village: Pick<Village, 'id'>, status?: JourneyStat
         category: j.category,
         status: j.status as JourneyStatus,
         forwardedOn: j.forwarding!.forwardedOn,
+        overdue: j.overdue,
         decision: publicAnswer(j.decision),
         lastAction: publicAnswer(j.actions.at(-1)),
         doneOn: j.answers.find((a) => a.kind === 'done')?.on ?? null,

@@ -54,9 +54,10 @@ export const fragments: Record<string, Fragment> = {
   // One contest of an election's result.
   'elections/_result-contest.eta': { from: ['c'], inputs: ['t', 'lang', 'symbol', 'c'], key: (it) => String(it.lang) },
   // The Gram Panchayat's inbox (resolutions/inbox.eta draws nothing else): what is late is counted from today.
+  // Nothing in it is the member's own: the receipt and the decision are the Gram Panchayat's, in the rows.
   'resolutions/_inbox.eta': {
-    from: ['items', 'village'],
-    inputs: ['t', 'lang', 'date', 'village', 'items'],
+    from: ['pending', 'finished', 'village'],
+    inputs: ['t', 'lang', 'date', 'village', 'pending', 'finished'],
     key: (it) => `${it.lang}|${todayIso()}`,
   },
 }

@@ -114,14 +114,19 @@ describe('a resolution goes to the Gram Panchayat and comes back answered', () =
     await member.getByLabel('अस्वीकार', { exact: true }).check()
     await expect.poll(() => member.getByLabel('अस्वीकार करने का कारण').isVisible()).toBe(true)
     expect(await member.getByLabel('क्या कार्रवाई होगी').isVisible()).toBe(false)
-    await submitExpectingMistakes(member, () => member.getByRole('button', { name: 'निर्णय दर्ज करें' }).click())
+    await submitExpectingMistakes(member, () => member.getByRole('button', { name: 'निर्णय जाँचें' }).click())
     expect(await errorAt(member, 'reason').innerText()).toBe('प्रस्ताव कारण बताकर ही अस्वीकार किया जा सकता है।')
     await shot(member, 'forwarding-05-decline-refused-phone')
     await member.getByLabel('स्वीकार', { exact: true }).check()
     await member.getByLabel('क्या कार्रवाई होगी').fill('15वें वित्त आयोग के पैसे से पानी वाला शौचालय बनेगा')
     await member.getByLabel('लक्ष्य तारीख').fill(inTwoMonths)
+    // The decision is made once: it is shown back first, to be confirmed.
+    await clickTo(member, new RegExp(`/resolutions/${ids.passed[0]}/decision$`), () =>
+      member.getByRole('button', { name: 'निर्णय जाँचें' }).click(),
+    )
+    expect(await text(member, '#confirm-decision')).toContain('15वें वित्त आयोग के पैसे से पानी वाला शौचालय बनेगा')
     await clickTo(member, new RegExp(`/resolutions/${ids.passed[0]}$`), () =>
-      member.getByRole('button', { name: 'निर्णय दर्ज करें' }).click(),
+      member.getByRole('button', { name: 'हाँ, यह निर्णय दर्ज करें' }).click(),
     )
     expect(await text(member, '#flash')).toBe('निर्णय दर्ज हो गया।')
     expect(await text(member, '.resolution-head .badge')).toBe('स्वीकार')

@@ -239,6 +239,8 @@ const CREATING: Record<string, Creating> = {
       targetDate: '',
       referredTo: 'Block education officer',
       reason: '',
+      // The decision is made once: its form is shown back, and this is the post that confirms it.
+      confirm: 'yes',
     }),
   },
   'POST /resolutions/:id/completion': {

@@ -99,6 +99,7 @@ describe('the Gram Panchayat’s answer over HTTP', () => {
           on: todayIso(),
           plan: 'A toilet with water, from the 15th Finance Commission grant',
           targetDate: tomorrow,
+          confirm: 'yes',
         })
       ).statusCode,
     ).toBe(303)

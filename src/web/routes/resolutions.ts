@@ -1,15 +1,16 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { parseForm, routeId } from '../forms.ts'
+import { parseForm, routeId, typedValues } from '../forms.ts'
 import { render, submitForm } from '../render.ts'
 import { getVillage } from '../../villages/villages.ts'
 import { requireRole } from '../context.ts'
 import { todayIso } from '../../core/dates.ts'
 import { sheetWords } from '../view-helpers.ts'
-import { NotFound } from '../../core/errors.ts'
+import { InvalidInput, NotFound } from '../../core/errors.ts'
 import { categoryIcon } from '../../resolutions/category-icons.ts'
 import { journeyStatuses } from '../../resolutions/journey.ts'
 import {
   acknowledgeResolution,
+  checkDecision,
   decideResolution,
   villageFollowUpRule,
   forwardResolution,
@@ -120,15 +121,37 @@ export async function resolutionRoutes(app: FastifyInstance) {
     ),
   )
 
-  app.post('/resolutions/:id/decision', answerers, async (request, reply) =>
-    answerForm(
-      request,
-      reply,
-      'decision',
-      () => decideResolution(request.ctx, routeId(request.params), parseForm(decisionSchema, request.body)),
-      'answers.decidedFlash',
-    ),
-  )
+  /**
+   * The decision is made once, so it is shown back before it is recorded: a post without `confirm`
+   * is checked as if recorded and answered with the page asking to confirm it (or the form's
+   * mistakes, 422); only the confirming post records it. Plain forms: no script needed.
+   */
+  const askToConfirm = (request: FastifyRequest, reply: Parameters<typeof render>[1], check: () => unknown) => {
+    const typed = typedValues((request.body ?? {}) as Record<string, unknown>)
+    try {
+      check()
+    } catch (err) {
+      if (!(err instanceof InvalidInput)) throw err
+      reply.code(422)
+      const refused = journeyPage(request, {
+        form: 'decision',
+        errors: err.fields,
+        values: { ...typed, ...err.values },
+      })
+      return render(request, reply, 'resolutions/show', 'resolutions/show', refused)
+    }
+    const asking = journeyPage(request, { form: 'decision', values: typed, confirming: true })
+    return render(request, reply, 'resolutions/show', 'resolutions/show', asking)
+  }
+
+  app.post('/resolutions/:id/decision', answerers, async (request, reply) => {
+    const id = routeId(request.params)
+    const decision = () => parseForm(decisionSchema, request.body)
+    if ((request.body as Record<string, unknown> | undefined)?.confirm !== 'yes')
+      return askToConfirm(request, reply, () => checkDecision(request.ctx, id, decision()))
+    const decide = () => decideResolution(request.ctx, id, decision())
+    return answerForm(request, reply, 'decision', decide, 'answers.decidedFlash')
+  })
 
   app.post('/resolutions/:id/actions', answerers, async (request, reply) =>
     answerForm(

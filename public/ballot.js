@@ -102,15 +102,182 @@
       speechSynthesis.speak(u)
     }
   })
-  // Nobody can cast twice by tapping twice.
-  form.addEventListener('submit', () => { form.querySelector('.cast').disabled = true })
   if (!('speechSynthesis' in window)) form.querySelectorAll('.speak').forEach((b) => { b.hidden = true })
 
-  // A child who walks away: after a while with no touch the ballot is abandoned and nothing is cast.
+  // --- Sending the vote: in the background, again and again until the box answers. The same one-time
+  // token makes every retry safe (the box answers "counted" to a retry of a ballot it counted), and
+  // the child is told "counted" only when the box said so.
+  const outcome = document.getElementById('cast-outcome')
+  const part = (name) => outcome.querySelector(`.outcome-${name}`)
+  let sending = false
+  let asked = null // resolves the current wait early (back online, or "ask again")
+
+  function showOutcome(name, detail) {
+    if (detail !== undefined) outcome.querySelector('.outcome-detail').textContent = detail
+    if (!outcome.hidden && !part(name).hidden) return
+    for (const p of ['sending', 'counted', 'failed']) part(p).hidden = p !== name
+    form.hidden = true
+    for (const other of document.querySelectorAll('.cancel-ballot')) other.hidden = true
+    outcome.hidden = false
+    outcome.focus()
+    window.scrollTo(0, 0)
+  }
+
+  /** The box sent this tablet elsewhere (its poll closed, its session ended): go there. */
+  function redirected(res) {
+    if (!res.redirected) return false
+    window.location.replace(res.url)
+    return true
+  }
+
+  /** One try of the cast: 'counted', { refused: message }, or null when there was no clear answer. */
+  async function post(body) {
+    try {
+      const res = await fetch(form.action, {
+        method: 'POST',
+        body,
+        headers: { Accept: 'application/json' },
+        credentials: 'same-origin',
+        signal: AbortSignal.timeout(15000),
+      })
+      if (redirected(res)) return new Promise(() => {})
+      const answer = await res.json().catch(() => null)
+      if (res.ok && answer?.status === 'counted') return 'counted'
+      if (answer?.error && res.status >= 400 && (res.status < 500 || res.status === 507)) return { refused: answer.error }
+    } catch {}
+    return null
+  }
+
+  /** After no answer: ask the box whether this ballot counted. 'counted', 'open', { refused }, or null. */
+  async function ask(token) {
+    try {
+      const res = await fetch(`${form.dataset.status}?token=${encodeURIComponent(token)}`, {
+        headers: { Accept: 'application/json' },
+        credentials: 'same-origin',
+        cache: 'no-store',
+        signal: AbortSignal.timeout(10000),
+      })
+      if (redirected(res)) return new Promise(() => {})
+      const answer = await res.json().catch(() => null)
+      if (res.ok && answer?.status === 'counted') return 'counted'
+      if (res.ok && answer?.status === 'open') return 'open'
+      if (res.ok && answer?.message) return { refused: answer.message }
+      if (answer?.error && res.status < 500) return { refused: answer.error }
+    } catch {}
+    return null
+  }
+
+  function pause(ms) {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms)
+      asked = () => { clearTimeout(timer); resolve() }
+    })
+  }
+  window.addEventListener('online', () => asked?.())
+  outcome.querySelector('.ask-again').addEventListener('click', () => asked?.())
+
+  async function send() {
+    const body = new URLSearchParams(new FormData(form))
+    const token = body.get('token')
+    showOutcome('sending')
+    let answer = await post(body)
+    let delay = 1000
+    const started = Date.now()
+    while (answer === null) {
+      part('sending').querySelector('.slow').hidden = false
+      // After a while without an answer the child is sent for help; the tablet keeps asking.
+      if (Date.now() - started > 20000) showOutcome('failed', outcome.querySelector('.outcome-detail').dataset.noAnswer)
+      await pause(delay)
+      delay = Math.min(delay * 2, 8000)
+      answer = await ask(token)
+      if (answer === 'open') answer = await post(body)
+    }
+    if (answer === 'counted') return counted()
+    showOutcome('failed', answer.refused)
+  }
+
+  function counted() {
+    // Nothing of the ballot stays in the page, for Back or a look over the shoulder.
+    showOutcome('counted')
+    form.remove()
+    document.querySelector('.cancel-ballot')?.remove()
+    history.replaceState(null, '', form.dataset.thanks)
+    // After the thank-you, the next-voter screen, once the box can be reached.
+    setTimeout(async function next() {
+      try {
+        const res = await fetch('/health', { cache: 'no-store', signal: AbortSignal.timeout(5000) })
+        // Read to the end first: a page left with an answer still coming counts that request as failed.
+        await res.text()
+        if (res.ok) return window.location.replace(form.dataset.next)
+      } catch {}
+      setTimeout(next, 3000)
+    }, 5000)
+  }
+
+  form.addEventListener('submit', (e) => {
+    if (!window.fetch || !window.AbortSignal?.timeout) {
+      // No background sending here: the plain form post, once.
+      form.querySelector('.cast').disabled = true
+      return
+    }
+    e.preventDefault()
+    if (sending) return
+    sending = true
+    stopIdle()
+    form.querySelector('.cast').disabled = true
+    send()
+  })
+
+  // --- A child who walks away: a warning 20 s before the ballot closes (a sound and the whole
+  // screen), and a tap keeps it open. When it closes, nothing is cast and the tablet says so.
   const timeout = Number(form.dataset.timeout) * 1000
-  let timer
-  const restart = () => { clearTimeout(timer); timer = setTimeout(() => document.getElementById('abandon').submit(), timeout) }
+  const warnFor = Number(form.dataset.warn) * 1000
+  const warning = document.getElementById('idle-warning')
+  const warningText = document.getElementById('idle-text')
+  let warnTimer, endTimer, tick, audio
+
+  function beep() {
+    try {
+      audio = audio || new (window.AudioContext || window.webkitAudioContext)()
+      audio.resume?.()?.catch?.(() => {})
+      for (const at of [0, 0.35]) {
+        const osc = audio.createOscillator()
+        const gain = audio.createGain()
+        osc.frequency.value = 880
+        gain.gain.value = 0.2
+        osc.connect(gain).connect(audio.destination)
+        osc.start(audio.currentTime + at)
+        osc.stop(audio.currentTime + at + 0.2)
+      }
+    } catch {}
+  }
+
+  function warn() {
+    let left = Math.round(warnFor / 1000)
+    const say = () => { warningText.textContent = warningText.dataset.text.replace('#', String(left)) }
+    say()
+    warning.hidden = false
+    warning.querySelector('.idle-stay').focus()
+    beep()
+    tick = setInterval(() => { left = Math.max(0, left - 1); say() }, 1000)
+  }
+
+  function stopIdle() {
+    clearTimeout(warnTimer)
+    clearTimeout(endTimer)
+    clearInterval(tick)
+    warning.hidden = true
+  }
+
+  function restart() {
+    if (sending) return
+    stopIdle()
+    warnTimer = setTimeout(warn, Math.max(0, timeout - warnFor))
+    endTimer = setTimeout(() => { if (!sending) document.getElementById('abandon').submit() }, timeout)
+  }
   ;['click', 'touchstart', 'keydown'].forEach((t) => document.addEventListener(t, restart, { passive: true }))
+  // The sound may only start after a first touch: the browser's rule. Prepared on the first one.
+  document.addEventListener('touchstart', () => { try { audio = audio || new (window.AudioContext || window.webkitAudioContext)() } catch {} }, { once: true, passive: true })
   restart()
   show(0)
 })()

@@ -14,7 +14,7 @@ import { contestCandidates, getElection } from './elections.ts'
 import { contests, electionEvents, stations } from './tables.ts'
 import { boxCheckoffs } from './ballot-box-tables.ts'
 import { addToBox, boxContestsOf, boxRoll, castIntoBox, encodeMarks, forgetEmptySlots } from './ballot-box.ts'
-import { eligibleVoters } from './roll.ts'
+import { childrenOffRoll, eligibleVoters } from './roll.ts'
 import { stageOf } from './stages.ts'
 import { hashPin, isLegacyPinHash, lockoutAfter, minutesLeft, verifyPin } from './station-pin.ts'
 
@@ -30,7 +30,13 @@ export type StationState = {
   failedPins: number
   lockedUntil?: number
   ballot?: { token: string }
+  /** How the last ballot ended, for the next-voter screen: never which ballot or whose. */
+  ended?: BallotEnd
 }
+
+/** How a ballot on the tablet ended, as the next-voter screen says it. */
+export const ballotEnds = ['counted', 'cancelled', 'timeout'] as const
+export type BallotEnd = (typeof ballotEnds)[number]
 
 /** A ballot not cast within this time is abandoned: nothing is cast, the child may vote again. */
 export const BALLOT_TTL_MS = 10 * 60 * 1000
@@ -38,26 +44,60 @@ export const BALLOT_TTL_MS = 10 * 60 * 1000
 type Issued = { childId: number; electionId: number; stationId: number; issuedAt: number }
 
 /**
+ * How long the server remembers whether a ballot it handed out was counted, so that a tablet whose
+ * answer was lost (Wi-Fi) can ask again. Longer than a ballot lives, short enough to be forgotten soon.
+ */
+export const OUTCOME_MEMORY_MS = 15 * 60 * 1000
+/** Whether a ballot (by its one-time token) was counted: no child, no choice, and in memory only. */
+type Outcome = { stationId: number; electionId: number; counted: boolean; at: number }
+
+/**
  * The ballots now in children's hands, per database: by token (in the order they were handed out),
  * and the token each child holds. In memory only, never in a session or a file, so no stored byte
  * ties a child to the moment of a cast. A restart forgets them, which cancels them (the station
  * says so). Each is forgotten when cast, given up or handed out again, and once expired.
  */
-type Held = { byToken: Map<string, Issued>; byChild: Map<string, string> }
+type Held = {
+  byToken: Map<string, Issued>
+  byChild: Map<string, string>
+  /** Ballots being cast now (waiting for the commit): a retry of the same token waits for the same answer. */
+  casting: Map<string, { stationId: number; done: Promise<unknown> }>
+  /** Ballots that ended, by token, oldest first: counted or not. Forgotten after OUTCOME_MEMORY_MS. */
+  outcomes: Map<string, Outcome>
+}
 const issued = new WeakMap<Db, Held>()
 function issuedOf(db: Db): Held {
   let found = issued.get(db)
-  if (!found) issued.set(db, (found = { byToken: new Map(), byChild: new Map() }))
+  if (!found)
+    issued.set(db, (found = { byToken: new Map(), byChild: new Map(), casting: new Map(), outcomes: new Map() }))
   return found
 }
 const childKey = (electionId: number, childId: number) => `${electionId}:${childId}`
 
-function release(held: Held, token: string): void {
+/** The ballot is no longer held: cast (`counted`) or given up. What remains is whether it counted, for a while. */
+function release(held: Held, token: string, counted = false, now = Date.now()): void {
   const ballot = held.byToken.get(token)
   if (!ballot) return
   held.byToken.delete(token)
   const key = childKey(ballot.electionId, ballot.childId)
   if (held.byChild.get(key) === token) held.byChild.delete(key)
+  forgetOldOutcomes(held, now)
+  held.outcomes.set(token, { stationId: ballot.stationId, electionId: ballot.electionId, counted, at: now })
+}
+
+/** The oldest come first: no need to look past the first still remembered. */
+function forgetOldOutcomes(held: Held, now: number): void {
+  for (const [token, outcome] of held.outcomes) {
+    if (now - outcome.at <= OUTCOME_MEMORY_MS) break
+    held.outcomes.delete(token)
+  }
+}
+
+/** What this station's tablet may learn of a token: only of its own ballots, and only for a while. */
+function outcomeFor(held: Held, state: StationState, token: string, now = Date.now()): Outcome | undefined {
+  forgetOldOutcomes(held, now)
+  const outcome = held.outcomes.get(token)
+  return outcome && outcome.stationId === state.id && outcome.electionId === state.electionId ? outcome : undefined
 }
 
 /** How many ballots the server holds in its memory (children holding one, or expired and not yet forgotten). */
@@ -157,6 +197,16 @@ export function rollAdditions(ctx: Ctx, electionId: number) {
   return eligibleVoters(staff.db, election, todayIso()).filter((c) => !onRoll.has(c.id))
 }
 
+/**
+ * The register beside an open poll's roll: every child of the village not on it, with why (left, too
+ * young or old, no consent) or that they may be added now (registered or given consent since it opened).
+ */
+export function notOnRoll(ctx: Ctx, electionId: number) {
+  const { election, staff } = pollOpen(ctx, electionId)
+  const onRoll = new Set(boxRoll(staff.db, electionId).map((r) => r.childId))
+  return childrenOffRoll(staff.db, election, todayIso(), onRoll)
+}
+
 /** Adds a child to an open poll's roll: a deliberate, logged act, laid out in the box as at opening. */
 export function addToRoll(ctx: Ctx, electionId: number, childId: number): void {
   const { election, staff } = pollOpen(ctx, electionId)
@@ -245,7 +295,22 @@ export async function unlockStation(
       .set({ pinHash: await hashPin(pin) })
       .where(eq(stations.id, station.id))
       .run()
-  return { ...endBallot(staff.db, state), unlocked: true, failedPins: 0, lockedUntil: undefined }
+  return { ...endBallot(staff.db, state), unlocked: true, failedPins: 0, lockedUntil: undefined, ended: undefined }
+}
+
+/**
+ * The facilitator takes the ballot back from the child's screen: only with the station's PIN (wrong
+ * tries count towards the lockout, as on the next-voter screen), so no tap of a child's ends it.
+ */
+export async function cancelBallot(
+  ctx: Ctx,
+  state: StationState,
+  pin: string,
+  now = Date.now(),
+): Promise<StationState> {
+  const { staff } = getElection(ctx, state.electionId)
+  await guardedTry(staff, state, now, 'pin', (row) => verifyPin(pin, row.pinHash), { key: 'v.pinWrong' })
+  return endBallot(staff.db, { ...state, failedPins: 0, lockedUntil: undefined }, 'cancelled')
 }
 
 /** A wrong PIN or password, or a try during a lockout: the message, and the station's state to keep in the session. */
@@ -404,7 +469,7 @@ export function issueBallot(ctx: Ctx, state: StationState, childId: number): Sta
   const token = randomUUID()
   held.byToken.set(token, { childId, electionId: state.electionId, stationId: state.id, issuedAt: now })
   held.byChild.set(key, token)
-  return { ...state, unlocked: false, ballot: { token } }
+  return { ...state, unlocked: false, ballot: { token }, ended: undefined }
 }
 
 /**
@@ -422,10 +487,34 @@ export function activeBallot(db: Db, state: StationState | undefined): { token: 
   return ballotStatus(db, state) === 'active' ? state!.ballot! : null
 }
 
-/** The tablet gives its ballot up (cancelled, expired or forgotten): nothing is cast, the child may vote again. */
-export function endBallot(db: Db, state: StationState): StationState {
+/**
+ * The tablet gives its ballot up (cancelled, timed out, expired or forgotten): nothing is cast, the
+ * child may vote again. `ended` says why, for the next-voter screen.
+ */
+export function endBallot(db: Db, state: StationState, ended?: BallotEnd): StationState {
   if (state.ballot) release(issuedOf(db), state.ballot.token)
-  return { ...state, unlocked: false, ballot: undefined }
+  return { ...state, unlocked: false, ballot: undefined, ended: state.ballot || ended ? ended : state.ended }
+}
+
+/** Where a ballot stands, as the tablet may ask after a lost answer. */
+export const ballotOutcomes = ['counted', 'not_counted', 'open', 'unknown'] as const
+export type BallotOutcome = (typeof ballotOutcomes)[number]
+
+/**
+ * Was this tablet's ballot `token` counted? Asked by the tablet when the answer to its cast was lost.
+ * Only this station's own ballots are known to it (another's, or one forgotten, is 'unknown'); the
+ * answer comes from the server's memory, never from the box, so it says nothing about any child.
+ */
+export function ballotOutcome(ctx: Ctx, state: StationState, token: string, now = Date.now()): BallotOutcome {
+  getElection(ctx, state.electionId)
+  const held = issuedOf(ctx.db)
+  const casting = held.casting.get(token)
+  if (casting && casting.stationId === state.id) return 'open'
+  const outcome = outcomeFor(held, state, token, now)
+  if (outcome) return outcome.counted ? 'counted' : 'not_counted'
+  const ballot = held.byToken.get(token)
+  if (!ballot || ballot.stationId !== state.id || ballot.electionId !== state.electionId) return 'unknown'
+  return now - ballot.issuedAt > BALLOT_TTL_MS ? 'not_counted' : 'open'
 }
 
 /** The ballot paper: every contest with its candidates and how many a child may mark. */
@@ -476,8 +565,9 @@ function readPaper(db: Ctx['db'], electionId: number) {
 
 /**
  * Casts the ballot in the box: the child's check-off and, for every contest, the marks in a
- * random empty slot (skipped contests too, as a blank), both overwritten in place. A second cast
- * for the same child — double tap, second tablet, replay — writes nothing.
+ * random empty slot (skipped contests too, as a blank), both overwritten in place. The same ballot
+ * sent again (a retry after a lost answer, a double tap) writes nothing and answers as the first did:
+ * counted. Another ballot for a child who has voted (a second tablet) writes nothing and is refused.
  */
 export async function castBallot(
   ctx: Ctx,
@@ -485,10 +575,19 @@ export async function castBallot(
   token: string,
   choices: Map<number, number[]>,
 ): Promise<StationState> {
-  const { staff } = pollOpen(ctx, state.electionId)
-  const db = staff.db
-  const ballot =
-    ballotStatus(db, state) === 'active' && state.ballot?.token === token ? issuedOf(db).byToken.get(token)! : null
+  const found = getElection(ctx, state.electionId)
+  const db = found.staff.db
+  const held = issuedOf(db)
+  // A retry of a cast (its answer lost on the way, or a double tap) gets the first one's answer. A late
+  // one, from after the tablet moved on to the next child, leaves the station as it is now.
+  const counted = { ...state, unlocked: false, ballot: undefined, ended: 'counted' as const }
+  const retried = state.ballot?.token === token || (!state.ballot && !state.unlocked) ? counted : state
+  const casting = held.casting.get(token)
+  if (casting && casting.stationId === state.id) return casting.done.then(() => retried)
+  if (outcomeFor(held, state, token)?.counted) return retried
+  if (found.stage !== 'poll_open') throw new Conflict('voting.pollNotOpen')
+  const staff = found.staff
+  const ballot = ballotStatus(db, state) === 'active' && state.ballot?.token === token ? held.byToken.get(token)! : null
   if (!ballot || ballot.electionId !== state.electionId) throw new Conflict('voting.noBallot')
   const paper = paperOf(db, state.electionId)
   for (const contestId of choices.keys())
@@ -505,8 +604,26 @@ export async function castBallot(
     }
     marks.set(contest.id, encodeMarks(bitOrder, marked))
   }
-  // Casts from several tablets at once share one durable commit (each in its own savepoint,
-  // so a refused one leaves no trace); each answer waits for that commit.
+  const done = commitCast(staff, state, token, ballot, marks)
+  held.casting.set(token, { stationId: state.id, done })
+  try {
+    await done
+  } finally {
+    held.casting.delete(token)
+  }
+  return counted
+}
+
+/** Casts from several tablets at once share one durable commit (each in its own savepoint, so a refused one leaves no trace); each answer waits for that commit. */
+async function commitCast(
+  staff: StaffCtx,
+  state: StationState,
+  token: string,
+  ballot: Issued,
+  marks: Map<number, Buffer>,
+): Promise<void> {
+  const db = staff.db
+  let counted = false
   try {
     const outcome = await groupCommit(db).run(() => {
       // Asked again inside the commit: the poll may have closed while this cast waited for it.
@@ -519,11 +636,11 @@ export async function castBallot(
         name: voterOnRoll(staff, state.electionId, ballot.childId)?.name ?? '',
       })
     if (outcome === 'not-on-roll') throw new Conflict('voting.noBallot')
+    counted = true
   } catch (err) {
     if (!(err instanceof Conflict)) forgetEmptySlots(db)
     throw err
   } finally {
-    release(issuedOf(db), token)
+    release(issuedOf(db), token, counted)
   }
-  return { ...state, unlocked: false, ballot: undefined }
 }

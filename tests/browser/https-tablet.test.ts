@@ -141,7 +141,7 @@ describe('election day over HTTPS on the shared tablet (800x1280, Hindi)', () =>
     expect(await current(page).locator('h1').innerText()).toBe('क्या यही आपका वोट है?')
     await shot(page, 'https-03-confirm-tablet')
     await cast(page)
-    expect(await mainText(page)).toContain('आपका वोट गिन लिया गया।')
+    expect(await mainText(page)).toContain('धन्यवाद! आपका वोट गुप्त है')
     await shot(page, 'https-04-thanks-tablet')
     // By itself, after a few seconds: the next-voter screen, asking for the PIN.
     await page.waitForURL(`${box.https}${base()}/station`, { timeout: 20_000 })

@@ -132,7 +132,7 @@ describe('the tablet when PINs are guessed and when the poll closes', () => {
     await page.getByLabel('केंद्र का पिन').fill(PIN)
     await clickTo(page, '/station/closed', () => page.getByRole('button', { name: 'मतदाता सूची खोलें' }).click())
     expect(await text(page, 'h1')).toBe('मतदान खत्म हो गया')
-    expect(await mainText(page)).toContain('धन्यवाद! मतदान बंद हो गया है। यह टैबलेट सहजकर्ता को वापस दे दें।')
+    expect(await mainText(page)).toContain('धन्यवाद! मतदान बंद हो गया है। यह टैबलेट दीदी/भैया को वापस दे दें।')
     expect(await page.getByRole('navigation').count()).toBe(0)
     await expectAccessible(page, 'the poll-closed page')
     await shot(page, 'lockout-03-poll-closed-tablet')

@@ -133,9 +133,9 @@ describe('voting on the shared tablet, in Hindi, on an 800x1280 tablet', () => {
     await startBallot(page, reena, 'voting-04-is-this-the-child-tablet')
     // Screen 1: Members. Big cards with picture, name and a speaker button each.
     expect(await current(page).locator('h1').innerText()).toBe('सदस्य')
-    expect(await current(page).locator('.step-count').innerText()).toBe('वोट 1 / 2')
-    expect(await current(page).locator('.choose').innerText()).toBe('3 तक चुनें')
-    expect(await remaining(page)).toEqual({ text: 'आप 3 और चुन सकते हैं', filled: 0, dots: 3 })
+    expect(await current(page).locator('.step-count').innerText()).toBe('पन्ना 1 (कुल 2)')
+    expect(await current(page).locator('.choose').innerText()).toBe('3 बच्चे चुनें')
+    expect(await remaining(page)).toEqual({ text: 'चाहें तो 3 और चुनें', filled: 0, dots: 3 })
     expect(await current(page).locator('.card-name').allInnerTexts()).toEqual(expect.arrayContaining(Object.values(m)))
     expect(await current(page).locator('.card svg[data-symbol]').count()).toBe(5)
     for (const name of Object.values(m)) {
@@ -157,7 +157,7 @@ describe('voting on the shared tablet, in Hindi, on an 800x1280 tablet', () => {
     await tapCard(page, m.rahul)
     await tapCard(page, m.seema)
     expect((await isMarked(page, m.rahul)) && (await isMarked(page, m.seema))).toBe(true)
-    expect(await remaining(page)).toEqual({ text: 'आप 1 और चुन सकते हैं', filled: 2, dots: 3 })
+    expect(await remaining(page)).toEqual({ text: 'चाहें तो 1 और चुनें', filled: 2, dots: 3 })
     // Marked: another colour AND a tick (white on colour), not colour alone.
     const marked = await cardLook(page, m.rahul)
     expect(marked.background).toBe(TEAL)
@@ -169,23 +169,23 @@ describe('voting on the shared tablet, in Hindi, on an 800x1280 tablet', () => {
     await tapCard(page, m.seema)
     expect(await isMarked(page, m.seema)).toBe(false)
     expect((await cardLook(page, m.seema)).background).toBe(unmarked.background)
-    expect(await remaining(page)).toEqual({ text: 'आप 2 और चुन सकते हैं', filled: 1, dots: 3 })
+    expect(await remaining(page)).toEqual({ text: 'चाहें तो 2 और चुनें', filled: 1, dots: 3 })
     // Up to the maximum; a tap on another card then does not mark it, and says to take a mark off first.
     await tapCard(page, m.seema)
     await tapCard(page, m.amit)
-    expect(await remaining(page)).toEqual({ text: 'आपने जितने चुन सकते थे, चुन लिए', filled: 3, dots: 3 })
+    expect(await remaining(page)).toEqual({ text: 'सब चुन लिए। अब “आगे” दबाएँ।', filled: 3, dots: 3 })
     expect(Number((await cardLook(page, m.pooja)).opacity)).toBeLessThan(1)
     await tapCard(page, m.pooja)
     expect(await isMarked(page, m.pooja)).toBe(false)
-    expect((await remaining(page)).text).toBe('आप जितने चुन सकते थे, चुन लिए: पहले कोई एक निशान हटाएँ')
+    expect((await remaining(page)).text).toBe('सब चुन लिए। किसी और को चुनना है? पहले किसी एक का निशान हटाएँ।')
     await shot(page, 'voting-07-ballot-max-reached-tablet')
 
     // Screen 2: Leaders, one mark.
     await stepButton(page, 'आगे →').click()
     expect(await current(page).locator('h1').innerText()).toBe('प्रधान')
-    expect(await current(page).locator('.step-count').innerText()).toBe('वोट 2 / 2')
-    expect(await current(page).locator('.choose').innerText()).toBe('1 को चुनें')
-    expect(await remaining(page)).toEqual({ text: 'आप 1 और चुन सकते हैं', filled: 0, dots: 1 })
+    expect(await current(page).locator('.step-count').innerText()).toBe('पन्ना 2 (कुल 2)')
+    expect(await current(page).locator('.choose').innerText()).toBe('एक बच्चा चुनें')
+    expect(await remaining(page)).toEqual({ text: 'चाहें तो 1 और चुनें', filled: 0, dots: 1 })
     await tapCard(page, l.anita)
     expect(await isMarked(page, l.anita)).toBe(true)
     // With one mark to give, tapping another candidate moves the mark there, and back.
@@ -225,7 +225,7 @@ describe('voting on the shared tablet, in Hindi, on an 800x1280 tablet', () => {
     expect(await isMarked(page, m.amit)).toBe(true)
     await tapCard(page, m.amit)
     await tapCard(page, m.pooja)
-    expect(await remaining(page)).toEqual({ text: 'आपने जितने चुन सकते थे, चुन लिए', filled: 3, dots: 3 })
+    expect(await remaining(page)).toEqual({ text: 'सब चुन लिए। अब “आगे” दबाएँ।', filled: 3, dots: 3 })
     await toConfirm(page)
     expect((await summary(page)).map((s) => s.chosen.map((c) => c.name))).toEqual([
       [m.pooja, m.rahul, m.seema],
@@ -234,7 +234,7 @@ describe('voting on the shared tablet, in Hindi, on an 800x1280 tablet', () => {
     await shot(page, 'voting-10-confirm-changed-tablet')
 
     await cast(page)
-    expect(await mainText(page)).toContain('आपका वोट गिन लिया गया।')
+    expect(await mainText(page)).toContain('धन्यवाद! आपका वोट गुप्त है')
     const thanksAt = Date.now()
     await expectAccessible(page, 'the thank-you screen')
     await shot(page, 'voting-11-thanks-tablet')
@@ -242,7 +242,8 @@ describe('voting on the shared tablet, in Hindi, on an 800x1280 tablet', () => {
     await page.waitForURL(`${base()}/station`, { timeout: 10_000 })
     expect(Date.now() - thanksAt).toBeGreaterThanOrEqual(4_000)
     expect(await text(page, 'h1')).toBe('अगला मतदाता')
-    expect(await mainText(page)).toContain('कृपया सहजकर्ता को बुलाएँ।')
+    expect(await mainText(page)).toContain('वोट गिना गया ✓')
+    expect(await mainText(page)).toContain('दीदी/भैया को बुलाएँ।')
     expect(await mainText(page)).not.toContain(manoj)
     await expectAccessible(page, 'the next-voter screen')
     await shot(page, 'voting-12-locked-tablet')

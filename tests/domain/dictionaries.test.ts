@@ -19,10 +19,11 @@ import {
   tieBreaks,
 } from '../../src/elections/tables.ts'
 import { symbols } from '../../src/elections/symbols.ts'
+import { ballotEnds, ballotOutcomes } from '../../src/elections/voting.ts'
+import { notOnRollReasons } from '../../src/elections/roll.ts'
 import { girlsQuorumShares, meetingStages, quorumShares } from '../../src/meetings/tables.ts'
 import { categories, decisions, forwardingWays, responseKinds } from '../../src/resolutions/tables.ts'
 import { journeyStatuses, nextSteps, type overdue, type Status } from '../../src/resolutions/journey.ts'
-import { finishedStatuses, waitingStatuses } from '../../src/resolutions/inbox.ts'
 import { listStatuses } from '../../src/web/routes/resolutions.ts'
 import { outcomes } from '../../src/figures/figures.ts'
 import { failureKinds } from '../../src/backups/backup-folder.ts'
@@ -325,6 +326,24 @@ const builtKeys: Built[] = [
     ],
   },
   {
+    key: 'voting.ended.*',
+    values: ballotEnds,
+    from: 'elections/voting.ts ballotEnds',
+    at: ['views/voting/locked.eta'],
+  },
+  {
+    key: 'voting.outcome.*',
+    values: ballotOutcomes,
+    from: 'elections/voting.ts ballotOutcomes',
+    at: ['src/web/routes/voting.ts'],
+  },
+  {
+    key: 'voting.offRoll.*',
+    values: notOnRollReasons,
+    from: 'elections/roll.ts notOnRollReasons',
+    at: ['views/voting/additions.eta'],
+  },
+  {
     key: 'explain.group.*',
     values: protections.map(camel),
     from: 'elections/tables.ts protections, in camelCase (explain.ts groupKey)',
@@ -416,6 +435,7 @@ const builtKeys: Built[] = [
     values: listStatuses,
     from: 'web/routes/resolutions.ts listStatuses (every Status of resolutions/journey.ts)',
     at: [
+      'views/resolutions/_inbox.eta',
       'views/resolutions/_list.eta',
       'views/resolutions/board.eta',
       'views/resolutions/index.eta',
@@ -426,37 +446,7 @@ const builtKeys: Built[] = [
     key: 'overdue.*',
     values: overdueKinds,
     from: 'what resolutions/journey.ts overdue() returns',
-    at: ['views/resolutions/_list.eta', 'views/resolutions/show.eta'],
-  },
-  {
-    key: 'board.late.*',
-    values: overdueKinds,
-    from: 'what resolutions/journey.ts overdue() returns',
-    at: ['views/resolutions/board.eta'],
-  },
-  {
-    key: 'inbox.late.*',
-    values: overdueKinds,
-    from: 'what resolutions/journey.ts overdue() returns',
-    at: ['views/resolutions/_inbox.eta'],
-  },
-  {
-    key: 'inbox.state.*',
-    values: journeyStatuses,
-    from: 'resolutions/journey.ts journeyStatuses (a forwarded resolution, as its inbox card says it)',
-    at: ['views/resolutions/_inbox.eta'],
-  },
-  {
-    key: 'inbox.next.*',
-    values: waitingStatuses,
-    from: 'resolutions/inbox.ts waitingStatuses',
-    at: ['views/resolutions/_inbox.eta'],
-  },
-  {
-    key: 'inbox.finishedOn.*',
-    values: finishedStatuses,
-    from: 'resolutions/inbox.ts finishedStatuses',
-    at: ['views/resolutions/_inbox.eta'],
+    at: ['views/resolutions/_inbox.eta', 'views/resolutions/_list.eta', 'views/resolutions/show.eta'],
   },
   {
     key: 'way.*',
@@ -468,7 +458,7 @@ const builtKeys: Built[] = [
     key: 'decision.*',
     values: decisions,
     from: 'resolutions/tables.ts decisions',
-    at: ['views/resolutions/_decision-form.eta', 'views/resolutions/show.eta'],
+    at: ['views/resolutions/show.eta'],
   },
   {
     key: 'journey.*',

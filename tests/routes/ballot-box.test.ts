@@ -173,6 +173,7 @@ describe('a tablet a child cannot escape', () => {
       `${base}/station/unlock`,
       `${base}/ballot`,
       `${base}/ballot/thanks`,
+      `${base}/ballot/status`,
       `${base}/ballot/abandonment`,
       '/logout',
       '/language',

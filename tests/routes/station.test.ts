@@ -213,7 +213,7 @@ describe('the poll closing under an open station', () => {
     expect(closed.statusCode).toBe(200)
     const words = textOf(closed.body)
     expect(words).toContain('मतदान खत्म हो गया')
-    expect(words).toContain('धन्यवाद! मतदान बंद हो गया है। यह टैबलेट सहजकर्ता को वापस दे दें।')
+    expect(words).toContain('धन्यवाद! मतदान बंद हो गया है। यह टैबलेट दीदी/भैया को वापस दे दें।')
     expect(closed.body).not.toMatch(/href="\/(villages|elections|users|audit)/)
     // Logged out: the station and the staff's pages are behind the login now.
     for (const url of [`${base}/station`, `/villages/${t.fx.villages.papdi.id}/children`, base]) {

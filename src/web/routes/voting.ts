@@ -9,15 +9,17 @@ import { getElection } from '../../elections/elections.ts'
 import {
   activeBallot,
   addToRoll,
+  ballotOutcome,
   ballotPaper,
   ballotStatus,
+  cancelBallot,
   castBallot,
   endBallot,
+  notOnRoll,
   issueBallot,
   lockoutMinutes,
   openStation,
   reopenStation,
-  rollAdditions,
   stationPollOpen,
   StationTryRefused,
   unlockStation,
@@ -51,6 +53,17 @@ const unlockSchema = z.object({ pin: z.string('v.required').trim().min(1, 'v.req
 const childForm = z.object({ childId: z.coerce.number('v.invalid').int().positive() })
 /** Where a tablet goes when its poll has closed under it: its session has ended, so this page needs none. */
 export const POLL_CLOSED_URL = '/station/closed'
+/** The ballot a tablet asks about after a lost answer: its one-time token, as the ballot page holds it. */
+const statusQuery = z.object({ token: z.uuid() })
+/** Why a ballot is given up: the idle timeout (the default), or the facilitator's cancel, with the station's PIN. */
+const abandonSchema = z
+  .object({
+    reason: z.enum(['cancel', 'timeout'], 'v.invalid').default('timeout'),
+    pin: z.string('v.required').trim().max(20, 'v.pinWrong').optional(),
+  })
+  .refine((v) => v.reason !== 'cancel' || Boolean(v.pin), { message: 'v.required', path: ['pin'] })
+/** The tablet's script sends the cast in the background and wants a word back, not a page. */
+const wantsJson = (request: FastifyRequest) => (request.headers.accept ?? '').startsWith('application/json')
 const rollQuery = z.object({
   q: z.string().max(100).optional().catch(undefined),
   ward: z.string().max(40).optional().catch(undefined),
@@ -84,6 +97,7 @@ export async function votingRoutes(app: FastifyInstance) {
         values: {},
         errors: wait ? { pin: { key: 'v.pinWait', params: { count: wait } } } : {},
         cancelled: status === 'none' ? null : status,
+        ended: status === 'none' ? state.ended : undefined,
       })
     }
     const query = rollQuery.parse(request.query ?? {})
@@ -165,16 +179,21 @@ export async function votingRoutes(app: FastifyInstance) {
     const ballot = activeBallot(request.ctx.db, stationOf(request, id))
     if (!ballot) return reply.redirect(stationUrl(id), 303)
     reply.header('Cache-Control', 'no-store')
-    return reply.view('voting/ballot', {
-      election: getElection(request.ctx, id).election,
-      paper: ballotPaper(request.ctx, id),
-      token: ballot.token,
-    })
+    return reply.view('voting/ballot', ballotPage(request, id, ballot.token))
+  })
+
+  const ballotPage = (request: FastifyRequest, id: number, token: string) => ({
+    election: getElection(request.ctx, id).election,
+    paper: ballotPaper(request.ctx, id),
+    token,
+    values: {},
+    errors: {},
   })
 
   app.post('/elections/:id/ballot', organisers, async (request, reply) => {
     const id = routeId(request.params)
     const state = stationOf(request, id)
+    if (!state && wantsJson(request)) throw new Conflict('voting.noBallot')
     if (!state) return reply.redirect(stationUrl(id), 303)
     const body = (request.body ?? {}) as Record<string, unknown>
     try {
@@ -185,7 +204,22 @@ export async function votingRoutes(app: FastifyInstance) {
       if (!(err instanceof InvalidInput)) request.session.set('station', endBallot(request.ctx.db, state))
       throw err
     }
+    // Only now, with the cast committed, may the child be told it counted.
+    if (wantsJson(request)) return { status: 'counted', message: request.ctx.t('voting.outcome.counted') }
     return reply.redirect(`/elections/${id}/ballot/thanks`, 303)
+  })
+
+  // After a lost answer: was this tablet's ballot counted? Asked by the ballot's script, answered in words.
+  app.get('/elections/:id/ballot/status', organisers, async (request, reply) => {
+    const id = routeId(request.params)
+    getElection(request.ctx, id)
+    const state = stationOf(request, id)
+    const query = statusQuery.safeParse(request.query ?? {})
+    if (!query.success) throw new InvalidInput({ _form: { key: 'voting.badToken' } })
+    if (!state) throw new Conflict('voting.noStation')
+    const status = ballotOutcome(request.ctx, state, query.data.token)
+    reply.header('Cache-Control', 'no-store')
+    return { status, message: request.ctx.t(`voting.outcome.${status}`) }
   })
 
   // Children who may vote but were not on the roll when the poll opened: added one by one, logged.
@@ -195,7 +229,8 @@ export async function votingRoutes(app: FastifyInstance) {
     return reply.view('voting/additions', {
       election,
       open: stage === 'poll_open',
-      children: stage === 'poll_open' ? rollAdditions(request.ctx, id) : [],
+      children: stage === 'poll_open' ? notOnRoll(request.ctx, id) : [],
+      kiosk: Boolean(request.session.get('station')),
     })
   })
 
@@ -209,18 +244,37 @@ export async function votingRoutes(app: FastifyInstance) {
     return redirectAfter(request, reply, done.to, done.flash)
   })
 
-  app.get('/elections/:id/ballot/thanks', organisers, async (request, reply) =>
-    reply.header('Cache-Control', 'no-store').view('voting/thanks', { next: stationUrl(routeId(request.params)) }),
-  )
+  // The thank-you only after a cast that counted: typed in, or reloaded after anything else, it is the next-voter screen.
+  app.get('/elections/:id/ballot/thanks', organisers, async (request, reply) => {
+    const id = routeId(request.params)
+    if (stationOf(request, id)?.ended !== 'counted') return reply.redirect(stationUrl(id), 303)
+    return reply.header('Cache-Control', 'no-store').view('voting/thanks', { next: stationUrl(id) })
+  })
 
   // The tablet after its poll closed: its session is over (see kioskRedirect), so the page is public and names nothing.
   app.get(POLL_CLOSED_URL, { config: { public: true } }, async (_request, reply) => reply.view('voting/closed'))
 
+  // The ballot given up: by the idle timeout (nothing asked), or cancelled by the facilitator with the PIN.
   app.post('/elections/:id/ballot/abandonment', organisers, async (request, reply) => {
     const id = routeId(request.params)
     const state = stationOf(request, id)
-    if (state) request.session.set('station', endBallot(request.ctx.db, state))
-    return reply.redirect(stationUrl(id), 303)
+    if (!state) return reply.redirect(stationUrl(id), 303)
+    const token = state.ballot?.token ?? ''
+    const page = {
+      page: 'voting/ballot',
+      partial: 'voting/ballot',
+      data: () => ({ ...ballotPage(request, id, token), cancelling: true }),
+    }
+    return submitForm(request, reply, page, async () => {
+      const input = parseForm(abandonSchema, request.body)
+      request.session.set(
+        'station',
+        input.reason === 'cancel'
+          ? await keepingTries(request, () => cancelBallot(request.ctx, state, input.pin ?? ''))
+          : endBallot(request.ctx.db, state, 'timeout'),
+      )
+      return { to: stationUrl(id) }
+    })
   })
 }
 
@@ -269,6 +323,7 @@ export async function kioskRedirect(request: FastifyRequest, reply: FastifyReply
     `${base}/station/unlock`,
     `${base}/ballot`,
     `${base}/ballot/thanks`,
+    `${base}/ballot/status`,
     `${base}/ballot/abandonment`,
     '/language',
     '/health',

@@ -302,6 +302,8 @@ export const validForms: Record<string, (c: FormContext) => Form> = {
     targetDate: shiftDays(today(), 60),
     referredTo: 'Block officer',
     reason: 'No money this year',
+    // Mostly the post that confirms the decision; sometimes the first one, which only asks.
+    confirm: c.rng.pick(['yes', 'yes', '']),
   }),
   'POST /resolutions/:id/actions': (c) => ({
     on: answerDay(c),

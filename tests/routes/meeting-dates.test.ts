@@ -191,6 +191,8 @@ describe('postponing and cancelling over HTTP', () => {
     const page = textOf((await rekha.get(`/meetings/${id}`)).body)
     expect(page).toContain('यह बैठक रद्द की गई। कारण: “भारी बारिश”')
     expect(page).not.toContain('बैठक शुरू करें')
+    // Its steps are not drawn as if it might still be held.
+    expect(page).not.toContain('चल रही है')
     expect((await rekha.post(`/meetings/${id}/start`, { way: 'now', reason: 'x' })).statusCode).toBe(409)
     expect(textOf((await rekha.get(`/villages/${papdi()}/meetings`)).body)).toContain('रद्द')
 

@@ -24,6 +24,7 @@ import { notOnRollReasons } from '../../src/elections/roll.ts'
 import { girlsQuorumShares, meetingStages, quorumShares } from '../../src/meetings/tables.ts'
 import { categories, decisions, forwardingWays, responseKinds } from '../../src/resolutions/tables.ts'
 import { journeyStatuses, nextSteps, type overdue, type Status } from '../../src/resolutions/journey.ts'
+import { finishedStatuses, waitingStatuses } from '../../src/resolutions/inbox.ts'
 import { listStatuses } from '../../src/web/routes/resolutions.ts'
 import { outcomes } from '../../src/figures/figures.ts'
 import { failureKinds } from '../../src/backups/backup-folder.ts'
@@ -435,7 +436,6 @@ const builtKeys: Built[] = [
     values: listStatuses,
     from: 'web/routes/resolutions.ts listStatuses (every Status of resolutions/journey.ts)',
     at: [
-      'views/resolutions/_inbox.eta',
       'views/resolutions/_list.eta',
       'views/resolutions/board.eta',
       'views/resolutions/index.eta',
@@ -446,7 +446,37 @@ const builtKeys: Built[] = [
     key: 'overdue.*',
     values: overdueKinds,
     from: 'what resolutions/journey.ts overdue() returns',
-    at: ['views/resolutions/_inbox.eta', 'views/resolutions/_list.eta', 'views/resolutions/show.eta'],
+    at: ['views/resolutions/_list.eta', 'views/resolutions/show.eta'],
+  },
+  {
+    key: 'board.late.*',
+    values: overdueKinds,
+    from: 'what resolutions/journey.ts overdue() returns',
+    at: ['views/resolutions/board.eta'],
+  },
+  {
+    key: 'inbox.late.*',
+    values: overdueKinds,
+    from: 'what resolutions/journey.ts overdue() returns',
+    at: ['views/resolutions/_inbox.eta'],
+  },
+  {
+    key: 'inbox.state.*',
+    values: journeyStatuses,
+    from: 'resolutions/journey.ts journeyStatuses (a forwarded resolution, as its inbox card says it)',
+    at: ['views/resolutions/_inbox.eta'],
+  },
+  {
+    key: 'inbox.next.*',
+    values: waitingStatuses,
+    from: 'resolutions/inbox.ts waitingStatuses',
+    at: ['views/resolutions/_inbox.eta'],
+  },
+  {
+    key: 'inbox.finishedOn.*',
+    values: finishedStatuses,
+    from: 'resolutions/inbox.ts finishedStatuses',
+    at: ['views/resolutions/_inbox.eta'],
   },
   {
     key: 'way.*',
@@ -458,7 +488,7 @@ const builtKeys: Built[] = [
     key: 'decision.*',
     values: decisions,
     from: 'resolutions/tables.ts decisions',
-    at: ['views/resolutions/show.eta'],
+    at: ['views/resolutions/_decision-form.eta', 'views/resolutions/show.eta'],
   },
   {
     key: 'journey.*',

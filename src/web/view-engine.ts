@@ -1,6 +1,7 @@
 import path from 'node:path'
 import { Eta } from 'eta'
 import { todayIso } from '../core/dates.ts'
+import { hasErrors, linkErrorSummary } from './error-summary.ts'
 
 type EtaOptions = ConstructorParameters<typeof Eta>[0]
 type Data = Record<string, unknown>
@@ -91,8 +92,11 @@ export function viewEngine(options: EtaOptions): Eta {
     const fragment = typeof template === 'string' && this.config.cache ? fragmentOf(this, template, meta) : undefined
     const it = data as Data
     const byKey = fragment && !fragment.unless?.(it) && drawnFrom(drawn, fragment.from, it)
-    // Only what is kept is frozen: anything else is drawn as it comes.
-    if (!fragment || !byKey) return render.call(this, template, data, meta)
+    // Only what is kept is frozen: anything else is drawn as it comes. A refused form's summary links its fields.
+    if (!fragment || !byKey) {
+      const html = render.call(this, template, data, meta)
+      return hasErrors(it) ? linkErrorSummary(html) : html
+    }
     const key = fragment.key(it)
     let html = byKey.get(key)
     if (html === undefined) {

@@ -132,7 +132,7 @@ describe('a facilitator runs a Bal Panchayat election on a 360px phone', () => {
     await submitExpectingMistakes(page, () => page.getByRole('button', { name: 'Save' }).click())
     expect(await errorAt(page, 'seats').innerText()).toBe('A number from 1–50.')
     expect(await page.locator('.field .error').count()).toBe(1)
-    expect(await text(page, '[role="alert"]')).toBe('Please correct the marked fields.')
+    expect(await text(page, '[role="alert"] h2')).toBe('Please correct the marked fields.')
     expect(await page.getByLabel('Name of the contest').inputValue()).toBe('Members')
     await expectNoSidewaysScroll(page)
     await shot(page, 'election-05-contest-seats-error-phone')
@@ -206,7 +206,7 @@ describe('a facilitator runs a Bal Panchayat election on a 360px phone', () => {
     expect(await errorAt(tab, 'childId').innerText()).toBe(
       'सीमा मीणा already stands in “Members”: a child stands in one contest only.',
     )
-    expect(await text(tab, '[role="alert"]')).toBe('Please correct the marked fields.')
+    expect(await text(tab, '[role="alert"] h2')).toBe('Please correct the marked fields.')
     await expectNoSidewaysScroll(tab)
     await shot(tab, 'election-10-nominate-twice-refused-phone')
     // Loaded afresh, the list no longer offers her.

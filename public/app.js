@@ -92,9 +92,11 @@ document.addEventListener('htmx:config:request', (event) => {
   document.addEventListener('htmx:after:swap', () => {
     for (const tap of readQueue()) markQueued(tap)
   })
+  // Not on the voting tablet: its own scripts tell a child what happened, in a child's words.
   document.addEventListener('submit', (event) => {
     const form = event.target
     if (!(form instanceof HTMLFormElement) || form.method !== 'post' || navigator.onLine !== false) return
+    if (event.defaultPrevented || document.documentElement.classList.contains('kiosk-page')) return
     if (form.hasAttribute('hx-post') || form.hasAttribute('data-autosave')) return
     event.preventDefault()
     sayNotSent(form.querySelector('[type="submit"]') ?? form)

@@ -119,7 +119,7 @@ describe('asking whether a ballot counted', () => {
     await a.post(`${base}/ballot/abandonment`, {})
   })
 
-  it('refuses bad input with a message, and answers only organisers with a station', async () => {
+  it('refuses bad input with a message, answers only organisers, and sends a device without a station to the station page', async () => {
     const a = await tablet()
     for (const bad of ['', 'not-a-token', 'x'.repeat(5000), `${crypto.randomUUID()}'<script>`]) {
       const res = await status(a, bad)
@@ -133,8 +133,8 @@ describe('asking whether a ballot counted', () => {
       `${base}/ballot/status?token=${crypto.randomUUID()}`,
       json,
     )
-    expect(noStation.statusCode).toBe(409)
-    expect(noStation.json().error).toBe('यह टैबलेट अभी मतदान केंद्र नहीं है।')
+    expect(noStation.statusCode).toBe(303)
+    expect(noStation.headers.location).toBe(`${base}/station`)
     const member = await (await t.agent().login('sarpanch')).get(
       `${base}/ballot/status?token=${crypto.randomUUID()}`,
       json,

@@ -214,9 +214,10 @@ export async function votingRoutes(app: FastifyInstance) {
     const id = routeId(request.params)
     getElection(request.ctx, id)
     const state = stationOf(request, id)
+    // Not a station (a laptop, a station closed meanwhile): to the station's page, as every ballot route does.
+    if (!state) return reply.redirect(stationUrl(id), 303)
     const query = statusQuery.safeParse(request.query ?? {})
     if (!query.success) throw new InvalidInput({ _form: { key: 'voting.badToken' } })
-    if (!state) throw new Conflict('voting.noStation')
     const status = ballotOutcome(request.ctx, state, query.data.token)
     reply.header('Cache-Control', 'no-store')
     return { status, message: request.ctx.t(`voting.outcome.${status}`) }

@@ -88,6 +88,22 @@ describe('the chair offered for the meeting’s day', () => {
     expect(t.db.select().from(meetings).all()).toHaveLength(0)
   })
 
+  it('takes a day that is not a day (typed anyhow) as a mistake to show, not a failure', async () => {
+    for (const date of ['2026-02-30', 'kal', '9999-99-99']) {
+      const res = await rekha.post(`/villages/${papdi()}/meetings`, {
+        date,
+        time: '16:00',
+        place: 'School verandah',
+        chairChildId: '',
+        agenda: '',
+      })
+      expect(res.statusCode, date).toBe(422)
+      expect(res.body).toContain('सही तारीख़ लिखें।')
+      expect(textOf(res.body)).toContain('पहले तारीख चुनें')
+    }
+    expect(t.db.select().from(meetings).all()).toHaveLength(0)
+  })
+
   it('is only for the village’s keepers', async () => {
     const url = `/villages/${papdi()}/meetings/chair?date=${today}`
     expect((await kamla.get(url)).statusCode).toBe(404)

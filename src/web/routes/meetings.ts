@@ -59,10 +59,13 @@ export async function meetingRoutes(app: FastifyInstance) {
   const meetingOf = (request: FastifyRequest) => getMeeting(request.ctx, routeId(request.params))
   const members = (villageId: number, day: string, request: FastifyRequest) =>
     balPanchayatFor(request.ctx, villageId, day)
-  /** The chair is chosen among the members seated on the day typed in the form (none for a day not valid). */
+  /**
+   * The chair is chosen among the members seated on the day typed in the form: that day (only a real
+   * one: what was typed may be anything) and its members, none for a day not valid.
+   */
   const chairsOn = (villageId: number, typed: unknown, request: FastifyRequest) => {
     const { date } = chairQuerySchema.safeParse({ date: typed }).data ?? { date: '' }
-    return date ? members(villageId, date, request) : []
+    return { chairDay: date, members: date ? members(villageId, date, request) : [] }
   }
   const bodyOf = (request: FastifyRequest) => (request.body ?? {}) as Record<string, unknown>
 
@@ -89,7 +92,7 @@ export async function meetingRoutes(app: FastifyInstance) {
     const v = village(request)
     return reply.view('meetings/new', {
       village: v,
-      members: members(v.id, todayIso(), request),
+      ...chairsOn(v.id, todayIso(), request),
       values: { date: todayIso(), time: '16:00' },
       errors: {},
     })
@@ -101,7 +104,7 @@ export async function meetingRoutes(app: FastifyInstance) {
     const query = chairQuerySchema.safeParse(request.query).data ?? { date: '', chairChildId: '' }
     return reply.header('Vary', 'HX-Request').view('meetings/_chair', {
       village: v,
-      members: query.date ? members(v.id, query.date, request) : [],
+      ...chairsOn(v.id, query.date, request),
       values: query,
       errors: {},
     })
@@ -115,7 +118,7 @@ export async function meetingRoutes(app: FastifyInstance) {
       {
         page: 'meetings/new',
         partial: 'meetings/_form',
-        data: () => ({ village: v, members: chairsOn(v.id, bodyOf(request).date, request) }),
+        data: () => ({ village: v, ...chairsOn(v.id, bodyOf(request).date, request) }),
       },
       () => {
         const meeting = scheduleMeeting(request.ctx, v.id, parseForm(scheduleSchema, request.body))
@@ -159,7 +162,7 @@ export async function meetingRoutes(app: FastifyInstance) {
     const { meeting } = meetingOf(request)
     return reply.view('meetings/edit', {
       meeting,
-      members: members(meeting.villageId, meeting.date, request),
+      ...chairsOn(meeting.villageId, meeting.date, request),
       values: meeting,
       errors: {},
     })
@@ -173,7 +176,7 @@ export async function meetingRoutes(app: FastifyInstance) {
       {
         page: 'meetings/edit',
         partial: 'meetings/_form',
-        data: () => ({ meeting, members: chairsOn(meeting.villageId, bodyOf(request).date, request) }),
+        data: () => ({ meeting, ...chairsOn(meeting.villageId, bodyOf(request).date, request) }),
       },
       () => {
         updateMeeting(request.ctx, meeting.id, parseForm(meetingSchema, request.body))

@@ -54,37 +54,62 @@ export function bornYearsBefore(age: number, day: string = todayIso()): string {
 
 // Building a formatter costs far more than using one: one per language, made once.
 const dayFormats = { hi: dayFormat('hi'), en: dayFormat('en') }
-const instantFormats = { hi: instantFormat('hi'), en: instantFormat('en') }
 function dayFormat(lang: Language) {
   return new Intl.DateTimeFormat(locales[lang], { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' })
 }
-function instantFormat(lang: Language) {
-  return new Intl.DateTimeFormat(locales[lang], {
-    day: '2-digit',
-    month: '2-digit',
-    year: 'numeric',
-    hour: 'numeric',
-    minute: '2-digit',
-    timeZone: 'Asia/Kolkata',
-  })
-}
+// The clock in India time, as 24-hour figures ("16:05"), which formatTime then says in words.
+const istClock = new Intl.DateTimeFormat('en-GB', {
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+  timeZone: 'Asia/Kolkata',
+})
+// Hindi names the part of the day (सुबह, दोपहर, शाम, रात), as CLDR's day periods do; English says am/pm.
+const dayPeriods = new Intl.DateTimeFormat('hi-IN', { hour: 'numeric', dayPeriod: 'long', timeZone: 'UTC' })
 
-/** 23 नवंबर 2026 / 23 November 2026 */
+/** 23 नवंबर 2026 / 23 November 2026: the one date style of every page and paper. */
 export function formatDate(iso: string | null | undefined, lang: Language): string {
   if (!iso) return ''
   return remembered(formattedDays[lang], iso, () => dayFormats[lang].format(new Date(`${iso}T00:00:00Z`)))
 }
 
-/** 23/11/2026, 4:05 pm in India time. */
+/**
+ * A clock time as it is said, from a 24-hour "16:30": "शाम 4:30 बजे", "सुबह 6:47 बजे", "शाम 4 बजे" in
+ * Hindi; "4:30 pm", "6:47 am", "4 pm" in English. The one time style of every page and paper; a value that
+ * is not a time is shown as it is.
+ */
+export function formatTime(hhmm: string | null | undefined, lang: Language): string {
+  if (!hhmm) return ''
+  const m = /^(\d{1,2}):(\d{2})(?::\d{2})?$/.exec(hhmm)
+  if (!m || Number(m[1]) > 23 || Number(m[2]) > 59) return hhmm
+  return remembered(formattedTimes[lang], hhmm, () => sayClock(Number(m[1]), Number(m[2]), lang))
+}
+
+function sayClock(h: number, minute: number, lang: Language): string {
+  const twelve = h % 12 === 0 ? 12 : h % 12
+  const figures = minute === 0 ? String(twelve) : `${twelve}:${String(minute).padStart(2, '0')}`
+  if (lang === 'en') return `${figures} ${h < 12 ? 'am' : 'pm'}`
+  const part = dayPeriods
+    .formatToParts(new Date(Date.UTC(2026, 0, 1, h, minute)))
+    .find((p) => p.type === 'dayPeriod')?.value
+  return `${part ? `${part} ` : ''}${figures} बजे`
+}
+
+/** 23 नवंबर 2026, शाम 4:05 बजे / 23 November 2026, 4:05 pm, in India time. */
 export function formatInstant(at: Date | null | undefined, lang: Language): string {
-  if (!at) return ''
-  return remembered(formattedInstants[lang], at.getTime(), () => instantFormats[lang].format(at))
+  if (!at || Number.isNaN(at.getTime())) return ''
+  return remembered(
+    formattedInstants[lang],
+    at.getTime(),
+    () => `${formatDate(todayIso(at), lang)}, ${formatTime(istClock.format(at), lang)}`,
+  )
 }
 
 // Formatting a date is dear too (Intl), and a list shows the same few days on every row and page:
 // each formatted one is kept, per language, up to a bound.
 const formattedDays = { hi: new Map<string, string>(), en: new Map<string, string>() }
 const formattedInstants = { hi: new Map<number, string>(), en: new Map<number, string>() }
+const formattedTimes = { hi: new Map<string, string>(), en: new Map<string, string>() }
 function remembered<K>(known: Map<K, string>, key: K, format: () => string): string {
   let text = known.get(key)
   if (text === undefined) {

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { ageOn, formatDate, formatInstant, todayIso } from '../core/dates.ts'
+import { ageOn, formatDate, formatInstant, formatTime, todayIso } from '../core/dates.ts'
 import { translator } from '../i18n/translator.ts'
 import type { Language } from '../accounts/tables.ts'
 import type { Message } from '../core/errors.ts'
@@ -27,6 +27,8 @@ export function viewHelpers(request: FastifyRequest, reply: FastifyReply) {
     msg: (m: Message | undefined) => (m ? t(m.key, m.params ?? {}) : ''),
     date: (iso: string | null | undefined) => formatDate(iso, lang),
     instant: (at: Date | null | undefined) => formatInstant(at, lang),
+    /** A 24-hour "16:30" as said: "शाम 4:30 बजे" / "4:30 pm". */
+    time: (hhmm: string | null | undefined) => formatTime(hhmm, lang),
     age: (dob: string) => ageOn(dob),
     today: todayIso,
     /** Staff are warned when the box's disk runs low: the words, or '' while there is room. */
@@ -54,5 +56,6 @@ export function sheetWords(query: unknown) {
     t: translator(lang),
     date: (iso: string | null) => formatDate(iso, lang),
     instant: (at: Date | null) => formatInstant(at, lang),
+    time: (hhmm: string | null) => formatTime(hhmm, lang),
   }
 }

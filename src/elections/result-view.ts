@@ -6,6 +6,11 @@ import type { Contest, Election } from './elections.ts'
 import { explainResult } from './explain.ts'
 import type { Stage } from './tables.ts'
 import { isErasedName } from '../people/erased.ts'
+import type { Ctx } from '../core/actor.ts'
+import { todayIso } from '../core/dates.ts'
+import { getVillage } from '../villages/villages.ts'
+import { ballotBoxSeal, countElection } from './counting.ts'
+import { getElection, timelineOf } from './elections.ts'
 
 /** A candidate whose data was erased is "a candidate (erased)" on every result; the count stays. */
 function shown<C extends { name: string }>(c: C, t: Translate): C {
@@ -90,6 +95,23 @@ export function resultView(counts: ContestCount[], t: Translate) {
       explanation,
     }
   })
+}
+
+/**
+ * The printed result sheet: the count of every contest in the reader's words, the sealed box, the village
+ * named in full, and the day the result was published (none before: the sheet then says it may change).
+ */
+export function resultSheet(ctx: Ctx, electionId: number, t: Translate) {
+  const { election, stage, staff } = getElection(ctx, electionId)
+  const published = timelineOf(staff.db, election.id).find((e) => e.stage === 'result_published')
+  return {
+    election,
+    stage,
+    village: getVillage(staff, election.villageId),
+    counts: resultView(countElection(staff, election.id), t),
+    seal: ballotBoxSeal(staff, election.id),
+    publishedOn: published ? todayIso(published.at) : null,
+  }
 }
 
 export function resultJson(

@@ -36,7 +36,7 @@ describe('forwarding over HTTP', () => {
     expect(letter).toContain('सेवा में,')
     expect(letter).toContain(`बाल पंचायत का प्रस्ताव क्रमांक Papdi/${todayIso().slice(0, 4)}/1`)
     expect(letter).toContain('5 पक्ष, 1 विपक्ष और 0 तटस्थ मतों से पारित हुआ')
-    expect(letter).toContain('प्रधान, बाल पंचायत (हस्ताक्षर या अँगूठा निशान)')
+    expect(letter).toContain('बाल पंचायत प्रधान (हस्ताक्षर या अँगूठा निशान)')
     expect(letter).not.toContain('Meena')
     expect(textOf((await rekha.get(`${url()}/letter?lang=en`)).body)).toContain('Respected Sir/Madam,')
     expect((await rekha.get(`/resolutions/${ids.failed}/letter`)).statusCode).toBe(404)

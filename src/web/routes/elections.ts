@@ -51,7 +51,7 @@ import {
   shortfalls,
   tieBreaks,
 } from '../../elections/tables.ts'
-import { describeRule, resultView, resultCsv, resultJson } from '../../elections/result-view.ts'
+import { describeRule, resultView, resultCsv, resultJson, resultSheet } from '../../elections/result-view.ts'
 import { readCache } from '../../db/read-cache.ts'
 
 /** The result pages as last counted (db/read-cache.ts): counting and explaining a result is a good part of its page. */
@@ -323,17 +323,9 @@ export async function electionRoutes(app: FastifyInstance) {
     return reply.view('elections/result', { election, stage, counts, seal })
   })
 
-  app.get('/elections/:id/result/print', organisers, async (request, reply) => {
-    const { election, stage } = electionOf(request)
-    const village = getVillage(requireRole(request.ctx), election.villageId)
-    return reply.view('elections/result-print', {
-      election,
-      village,
-      stage,
-      counts: resultView(countElection(request.ctx, election.id), request.ctx.t),
-      seal: ballotBoxSeal(request.ctx, election.id),
-    })
-  })
+  app.get('/elections/:id/result/print', organisers, async (request, reply) =>
+    reply.view('elections/result-print', resultSheet(request.ctx, routeId(request.params), request.ctx.t)),
+  )
 
   app.get('/elections/:id/result.json', organisers, async (request, reply) => {
     const { election, stage } = electionOf(request)

@@ -5,8 +5,9 @@ import { getVillage } from '../../villages/villages.ts'
 import { requireRole } from '../context.ts'
 import { todayIso } from '../../core/dates.ts'
 import { sheetWords } from '../view-helpers.ts'
-import { InvalidInput, NotFound } from '../../core/errors.ts'
+import { InvalidInput } from '../../core/errors.ts'
 import { categoryIcon } from '../../resolutions/category-icons.ts'
+import { letterPage } from '../../resolutions/letter.ts'
 import { journeyStatuses } from '../../resolutions/journey.ts'
 import {
   acknowledgeResolution,
@@ -174,19 +175,12 @@ export async function resolutionRoutes(app: FastifyInstance) {
   )
 
   /** The formal letter to the Sarpanch: Hindi unless English is asked for. */
-  app.get('/resolutions/:id/letter', keepers, async (request, reply) => {
-    const page = journeyPage(request)
-    if (!page.journey.passed) throw new NotFound()
-    const sheet = sheetWords(request.query)
-    return reply.view('resolutions/letter', {
-      ...page,
-      ...sheet,
-      forwardDefaults: {
-        ...page.forwardDefaults,
-        addressedTo: sheet.t('forwarding.defaultTo', { gp: page.village.gramPanchayat }),
-      },
-    })
-  })
+  app.get('/resolutions/:id/letter', keepers, async (request, reply) =>
+    reply.view('resolutions/letter', {
+      ...letterPage(request.ctx, routeId(request.params)),
+      ...sheetWords(request.query),
+    }),
+  )
 
   app.get('/villages/:villageId/follow-up', keepers, async (request, reply) => {
     const village = getVillage(requireRole(request.ctx), routeId(request.params, 'villageId'))

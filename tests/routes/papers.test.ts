@@ -127,8 +127,7 @@ describe('the printed result sheet', () => {
     expect(text).not.toContain('ब्लॉक')
     expect(res.body).toContain('data-print')
     // The box's fingerprint and the recount's command are marked as English code, for the screen reader too.
-    // The time of day is written by core/dates.ts for every page ("5:01 pm"): its Hindi wording is the Words part's.
-    const words = textOf(res.body.replace(/<code lang="en">[^<]*<\/code>/g, '')).replace(/\d{1,2}:\d{2} [ap]m/g, '')
+    const words = textOf(res.body.replace(/<code lang="en">[^<]*<\/code>/g, ''))
     expect(words).toContain('कंप्यूटर पर यह आदेश चलाकर:')
     expect(wordsOfTheSheet(words, [...children, ...village, 'Pradhan', 'Members', 'Bal Panchayat 2026'])).not.toMatch(
       /[A-Za-z]+/,

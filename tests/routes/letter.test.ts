@@ -175,6 +175,7 @@ describe('the letter in English', () => {
       'Respected Sir/Madam,',
       'I have the honour to inform you that at meeting no. 1 of the Bal Panchayat of Papdi',
       'was passed (for: 5, against: 1, abstaining: 0):',
+      'On behalf of the Bal Panchayat, I therefore request the Gram Panchayat to acknowledge receipt',
       'Enclosure: a copy of the minutes of meeting no. 1.',
       'Yours faithfully,',
       'Bal Panchayat Pradhan (signature or thumbprint)',

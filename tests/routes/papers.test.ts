@@ -5,7 +5,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { eq } from 'drizzle-orm'
 import { ctxFor, testApp, textOf, type Agent, type TestApp } from '../helpers/app.ts'
-import { closedMeetingWithResolutions, commonBalPanchayat, seatBalPanchayat } from '../helpers/meetings.ts'
+import {
+  closedMeetingWithResolutions,
+  commonBalPanchayat,
+  scheduleInput,
+  seatBalPanchayat,
+} from '../helpers/meetings.ts'
+import { scheduleMeeting } from '../../src/meetings/meetings.ts'
 import { contestInput, electionInput, villageChildren } from '../helpers/elections.ts'
 import { addContest, createElection, nominate, openNominations, openPoll } from '../../src/elections/elections.ts'
 import { closePoll, enterPaperCount } from '../../src/elections/counting.ts'
@@ -104,6 +110,14 @@ describe('the printed minutes', () => {
     expect(english).toContain('No. Member (seat) Signature or thumbprint')
     expect(english).toContain('Panchayat Samiti (block) Viratnagar')
     expect(english).not.toMatch(/[\u0900-\u097F]/)
+  })
+
+  it('of a meeting not yet closed say that they may still change', async () => {
+    const ctx = ctxFor(t.database, t.fx.users.facilitator)
+    const draft = scheduleMeeting(ctx, t.fx.villages.papdi.id, scheduleInput({ place: 'Library' }))
+    const text = textOf((await rekha.get(`/meetings/${draft.id}/minutes`)).body)
+    expect(text).toContain('यह बैठक अभी समाप्त नहीं हुई है: यह कार्यवाही विवरण अभी बदल सकता है।')
+    expect(textOf((await rekha.get(`/meetings/${meetingId}/minutes`)).body)).not.toContain('अभी बदल सकता है')
   })
 
   it('are for the village’s keepers only', async () => {

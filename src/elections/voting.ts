@@ -295,7 +295,7 @@ export async function unlockStation(
       .set({ pinHash: await hashPin(pin) })
       .where(eq(stations.id, station.id))
       .run()
-  return { ...endBallot(staff.db, state), unlocked: true, failedPins: 0, lockedUntil: undefined, ended: undefined }
+  return { ...endBallot(staff, state), unlocked: true, failedPins: 0, lockedUntil: undefined, ended: undefined }
 }
 
 /**
@@ -310,7 +310,7 @@ export async function cancelBallot(
 ): Promise<StationState> {
   const { staff } = getElection(ctx, state.electionId)
   await guardedTry(staff, state, now, 'pin', (row) => verifyPin(pin, row.pinHash), { key: 'v.pinWrong' })
-  return endBallot(staff.db, { ...state, failedPins: 0, lockedUntil: undefined }, 'cancelled')
+  return endBallot(staff, { ...state, failedPins: 0, lockedUntil: undefined }, 'cancelled')
 }
 
 /** A wrong PIN or password, or a try during a lockout: the message, and the station's state to keep in the session. */
@@ -408,7 +408,7 @@ const waitMessage = (lockedUntil: number | undefined, now: number) => ({
 })
 
 /** Whole minutes the station stays locked after wrong tries, as the tablet tells it; 0 when not locked. */
-export function lockoutMinutes(db: Db, state: StationState, now = Date.now()): number {
+export function lockoutMinutes({ db }: Pick<Ctx, 'db'>, state: StationState, now = Date.now()): number {
   return minutesLeft(guardOf(db, state).lockedUntil, now)
 }
 
@@ -443,7 +443,7 @@ export function stationLockouts(ctx: Ctx, electionId: number) {
  * A station lives as long as its poll is open: once the poll is closed (or the result published),
  * the tablet's session ends. Asked on every request of a station session, so one indexed read.
  */
-export function stationPollOpen(db: Db, state: StationState): boolean {
+export function stationPollOpen({ db }: Pick<Ctx, 'db'>, state: StationState): boolean {
   return stageOf(stagesReached(db).all({ id: state.electionId })) === 'poll_open'
 }
 
@@ -476,22 +476,25 @@ export function issueBallot(ctx: Ctx, state: StationState, childId: number): Sta
  * Where the tablet's ballot stands: held by a child, expired, lost (the server restarted, so
  * the memory of who held it is gone), or none.
  */
-export function ballotStatus(db: Db, state: StationState | undefined): 'active' | 'expired' | 'lost' | 'none' {
+export function ballotStatus(
+  { db }: Pick<Ctx, 'db'>,
+  state: StationState | undefined,
+): 'active' | 'expired' | 'lost' | 'none' {
   if (!state?.ballot) return 'none'
   const found = issuedOf(db).byToken.get(state.ballot.token)
   if (!found || found.stationId !== state.id) return 'lost'
   return Date.now() - found.issuedAt > BALLOT_TTL_MS ? 'expired' : 'active'
 }
 
-export function activeBallot(db: Db, state: StationState | undefined): { token: string } | null {
-  return ballotStatus(db, state) === 'active' ? state!.ballot! : null
+export function activeBallot({ db }: Pick<Ctx, 'db'>, state: StationState | undefined): { token: string } | null {
+  return ballotStatus({ db }, state) === 'active' ? state!.ballot! : null
 }
 
 /**
  * The tablet gives its ballot up (cancelled, timed out, expired or forgotten): nothing is cast, the
  * child may vote again. `ended` says why, for the next-voter screen.
  */
-export function endBallot(db: Db, state: StationState, ended?: BallotEnd): StationState {
+export function endBallot({ db }: Pick<Ctx, 'db'>, state: StationState, ended?: BallotEnd): StationState {
   if (state.ballot) release(issuedOf(db), state.ballot.token)
   return { ...state, unlocked: false, ballot: undefined, ended: state.ballot || ended ? ended : state.ended }
 }
@@ -587,7 +590,8 @@ export async function castBallot(
   if (outcomeFor(held, state, token)?.counted) return retried
   if (found.stage !== 'poll_open') throw new Conflict('voting.pollNotOpen')
   const staff = found.staff
-  const ballot = ballotStatus(db, state) === 'active' && state.ballot?.token === token ? held.byToken.get(token)! : null
+  const ballot =
+    ballotStatus({ db }, state) === 'active' && state.ballot?.token === token ? held.byToken.get(token)! : null
   if (!ballot || ballot.electionId !== state.electionId) throw new Conflict('voting.noBallot')
   const paper = paperOf(db, state.electionId)
   for (const contestId of choices.keys())

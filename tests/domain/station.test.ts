@@ -96,7 +96,7 @@ describe('opening the roll again with the station PIN', () => {
       minutes: 1,
       state: { failedPins: 5 },
     })
-    expect(lockoutMinutes(database.db, s, t0 + 30_000)).toBe(1)
+    expect(lockoutMinutes(database, s, t0 + 30_000)).toBe(1)
 
     // The minute is over: five more wrong tries lock it for two.
     const t1 = t0 + MIN
@@ -114,8 +114,8 @@ describe('opening the roll again with the station PIN', () => {
       key: 'v.pinWait',
       minutes: 1,
     })
-    expect(lockoutMinutes(database.db, s, t1 + 1)).toBe(2)
-    expect(lockoutMinutes(database.db, s, t1 + 2 * MIN)).toBe(0)
+    expect(lockoutMinutes(database, s, t1 + 1)).toBe(2)
+    expect(lockoutMinutes(database, s, t1 + 2 * MIN)).toBe(0)
 
     // After it, the right PIN opens the roll and the count starts again.
     expect(await unlockStation(ctx, s, '4321', t1 + 2 * MIN)).toMatchObject({ unlocked: true, failedPins: 0 })
@@ -214,8 +214,8 @@ describe('a forgotten PIN', () => {
 describe('the station and its poll', () => {
   it('lives while the poll is open, and no longer once it is closed', async () => {
     const s = await openStation(ctx, electionId, '4321')
-    expect(stationPollOpen(database.db, s)).toBe(true)
+    expect(stationPollOpen(database, s)).toBe(true)
     closePoll(ctx, electionId, { source: 'random' })
-    expect(stationPollOpen(database.db, s)).toBe(false)
+    expect(stationPollOpen(database, s)).toBe(false)
   })
 })

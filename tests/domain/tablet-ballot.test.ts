@@ -94,7 +94,7 @@ describe('a cast sent again', () => {
       messageKey: 'voting.noBallot',
     })
     const cancelled = issueBallot(ctx, await station(), kids.Ravi)
-    const after = endBallot(database.db, cancelled, 'timeout')
+    const after = endBallot(database, cancelled, 'timeout')
     await expect(castBallot(ctx, after, cancelled.ballot!.token, marks())).rejects.toMatchObject({
       messageKey: 'voting.noBallot',
     })
@@ -116,7 +116,7 @@ describe('asking whether a ballot counted', () => {
     expect(ballotOutcome(ctx, issued, crypto.randomUUID())).toBe('unknown')
 
     const timedOut = issueBallot(ctx, s, kids.Ravi)
-    endBallot(database.db, timedOut, 'timeout')
+    endBallot(database, timedOut, 'timeout')
     expect(ballotOutcome(ctx, timedOut, timedOut.ballot!.token)).toBe('not_counted')
     // Expired in the tablet's hands: not counted either.
     const late = issueBallot(ctx, s, kids.Meena)
@@ -140,10 +140,10 @@ describe('how a ballot ends, as the next-voter screen says it', () => {
   it('the cancel on the child’s screen needs the PIN: a wrong one leaves the ballot with the child', async () => {
     const s = issueBallot(ctx, await station(), kids.Sunita)
     await expect(cancelBallot(ctx, s, '0000')).rejects.toThrow(InvalidInput)
-    expect(ballotStatus(database.db, s)).toBe('active')
+    expect(ballotStatus(database, s)).toBe('active')
     const cancelled = await cancelBallot(ctx, s, '4321')
     expect(cancelled).toMatchObject({ ended: 'cancelled', ballot: undefined, unlocked: false })
-    expect(ballotStatus(database.db, cancelled)).toBe('none')
+    expect(ballotStatus(database, cancelled)).toBe('none')
     expect(ballotOutcome(ctx, s, s.ballot!.token)).toBe('not_counted')
     // Nothing counted: she gets a ballot again and votes.
     const again = issueBallot(ctx, await unlockStation(ctx, cancelled, '4321'), kids.Sunita)
@@ -154,10 +154,10 @@ describe('how a ballot ends, as the next-voter screen says it', () => {
 
   it('the idle timeout ends it as "timeout"; unlocking for the next child forgets how the last one ended', async () => {
     const s = issueBallot(ctx, await station(), kids.Ravi)
-    const timedOut = endBallot(database.db, s, 'timeout')
+    const timedOut = endBallot(database, s, 'timeout')
     expect(timedOut).toMatchObject({ ended: 'timeout', ballot: undefined })
     // A second timeout sent by a slow tablet after the first does not change what happened.
-    expect(endBallot(database.db, timedOut).ended).toBe('timeout')
+    expect(endBallot(database, timedOut).ended).toBe('timeout')
     expect((await unlockStation(ctx, timedOut, '4321')).ended).toBeUndefined()
     expect(checkoffs()).toBe(0)
   })

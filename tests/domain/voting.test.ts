@@ -199,7 +199,7 @@ describe('casting a ballot', () => {
     const tablet2 = await station()
     for (const child of [kids.Ravi, kids.Meena]) await vote(s, child, [[members.id, [cand.Ravi]]])
     expect(ballotsHeld(database.db)).toBe(0)
-    endBallot(database.db, issueBallot(ctx, s, kids.Gopal))
+    endBallot(database, issueBallot(ctx, s, kids.Gopal))
     expect(ballotsHeld(database.db)).toBe(0)
     // Handed out again on another tablet: the first is forgotten, not kept beside it, however often.
     for (let i = 0; i < 100; i++) issueBallot(ctx, i % 2 ? s : tablet2, kids.Sunita)
@@ -214,7 +214,7 @@ describe('casting a ballot', () => {
       Date.now = realNow
     }
     expect(ballotsHeld(database.db)).toBe(1)
-    expect(ballotStatus(database.db, second)).toBe('lost')
+    expect(ballotStatus(database, second)).toBe('lost')
   })
 
   it('fifty casts of one ballot, sent together, give exactly one ballot, and each is told it counted', async () => {
@@ -252,7 +252,7 @@ describe('casting a ballot', () => {
     const realNow = Date.now
     try {
       Date.now = () => realNow() + BALLOT_TTL_MS + 1
-      expect(ballotStatus(database.db, issued)).toBe('expired')
+      expect(ballotStatus(database, issued)).toBe('expired')
       await expect(castBallot(ctx, issued, issued.ballot!.token, new Map())).rejects.toMatchObject({
         messageKey: 'voting.noBallot',
       })
@@ -264,7 +264,7 @@ describe('casting a ballot', () => {
     const restarted = openDatabase(database.sqlite.name)
     try {
       const after = ctxFor(restarted, ctx.actor)
-      expect(ballotStatus(restarted.db, again)).toBe('lost')
+      expect(ballotStatus(restarted, again)).toBe('lost')
       await expect(castBallot(after, again, again.ballot!.token, new Map())).rejects.toMatchObject({
         messageKey: 'voting.noBallot',
       })

@@ -86,12 +86,12 @@ export async function votingRoutes(app: FastifyInstance) {
     const { election, stage } = getElection(request.ctx, id)
     const state = stationOf(request, id)
     if (!state) return reply.view('voting/open', { election, stage, values: {}, errors: {} })
-    const status = ballotStatus(request.ctx.db, state)
+    const status = ballotStatus(request.ctx, state)
     if (status === 'active') return reply.redirect(`/elections/${id}/ballot`, 303)
     // A ballot the server no longer knows of (it restarted) or that expired was cancelled: say so.
-    if (status !== 'none') request.session.set('station', endBallot(request.ctx.db, state))
+    if (status !== 'none') request.session.set('station', endBallot(request.ctx, state))
     if (!state.unlocked) {
-      const wait = lockoutMinutes(request.ctx.db, state)
+      const wait = lockoutMinutes(request.ctx, state)
       return reply.view('voting/locked', {
         election,
         values: {},
@@ -114,7 +114,7 @@ export async function votingRoutes(app: FastifyInstance) {
     const { election, stage } = getElection(request.ctx, id)
     // A tablet already a station (its roll locked for the next child) opens anew only with the account's password.
     const existing = stationOf(request, id)
-    if (existing && activeBallot(request.ctx.db, existing)) throw new Conflict('voting.stationLocked')
+    if (existing && activeBallot(request.ctx, existing)) throw new Conflict('voting.stationLocked')
     const page = existing ? 'voting/locked' : 'voting/open'
     return submitForm(request, reply, { page, partial: page, data: { election, stage, reopening: true } }, async () => {
       if (!existing)
@@ -150,7 +150,7 @@ export async function votingRoutes(app: FastifyInstance) {
   app.post('/elections/:id/station/closing', organisers, async (request, reply) => {
     const id = routeId(request.params)
     const state = stationOf(request, id)
-    if (state && (!state.unlocked || activeBallot(request.ctx.db, state))) throw new Conflict('voting.stationLocked')
+    if (state && (!state.unlocked || activeBallot(request.ctx, state))) throw new Conflict('voting.stationLocked')
     request.session.set('station', undefined)
     return redirectAfter(request, reply, `/elections/${id}`, 'voting.stationClosed')
   })
@@ -176,7 +176,7 @@ export async function votingRoutes(app: FastifyInstance) {
 
   app.get('/elections/:id/ballot', organisers, async (request, reply) => {
     const id = routeId(request.params)
-    const ballot = activeBallot(request.ctx.db, stationOf(request, id))
+    const ballot = activeBallot(request.ctx, stationOf(request, id))
     if (!ballot) return reply.redirect(stationUrl(id), 303)
     reply.header('Cache-Control', 'no-store')
     return reply.view('voting/ballot', ballotPage(request, id, ballot.token))
@@ -201,7 +201,7 @@ export async function votingRoutes(app: FastifyInstance) {
     } catch (err) {
       // A refused cast (or one the full disk could not keep) ends this ballot too: the tablet goes
       // back to the next-voter screen, which says the ballot was cancelled.
-      if (!(err instanceof InvalidInput)) request.session.set('station', endBallot(request.ctx.db, state))
+      if (!(err instanceof InvalidInput)) request.session.set('station', endBallot(request.ctx, state))
       throw err
     }
     // Only now, with the cast committed, may the child be told it counted.
@@ -272,7 +272,7 @@ export async function votingRoutes(app: FastifyInstance) {
         'station',
         input.reason === 'cancel'
           ? await keepingTries(request, () => cancelBallot(request.ctx, state, input.pin ?? ''))
-          : endBallot(request.ctx.db, state, 'timeout'),
+          : endBallot(request.ctx, state, 'timeout'),
       )
       return { to: stationUrl(id) }
     })
@@ -312,8 +312,8 @@ export async function kioskRedirect(request: FastifyRequest, reply: FastifyReply
   if (!state) return null
   const path = request.url.split('?')[0]
   if (path.startsWith('/static/') || path.startsWith('/vendor/')) return null
-  if (!stationPollOpen(request.ctx.db, state)) {
-    endBallot(request.ctx.db, state)
+  if (!stationPollOpen(request.ctx, state)) {
+    endBallot(request.ctx, state)
     await endSession(request, reply)
     return POLL_CLOSED_URL
   }
@@ -336,7 +336,7 @@ export async function kioskRedirect(request: FastifyRequest, reply: FastifyReply
     `${base}/roll/additions`,
     '/logout',
   ]
-  const rollOpen = state.unlocked && !activeBallot(request.ctx.db, state)
+  const rollOpen = state.unlocked && !activeBallot(request.ctx, state)
   if (child.includes(path) || (rollOpen && (facilitator.includes(path) || path.startsWith(`${base}/station/voters/`))))
     return null
   return `${base}/station`

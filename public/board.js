@@ -3,11 +3,13 @@
 // - every two minutes the page is fetched again and its cards put in place of these;
 // - on a wide screen (a TV: 1,600 px and more) the cards are shown a screenful at a time and turn by themselves
 //   every `data-turn-seconds`, so nobody has to scroll; a phone or tablet scrolls as usual. The turn fades in
-//   unless the viewer asked for less motion (the CSS leaves the animation out then).
+//   unless the viewer asked for less motion (the CSS leaves the animation out then), and a button stops the
+//   turning for whoever wants to read a page at leisure (and starts it again).
 const wide = matchMedia('(min-width: 1600px)')
 let pages = []
 let shown = 0
 let timer = 0
+let paused = false
 
 /** Groups the cards into pages of whole rows that fit the room the list has on screen. */
 function paginate() {
@@ -63,12 +65,24 @@ function show(n) {
   document.querySelectorAll('#board-pager .board-dots li').forEach((dot, i) => {
     dot.classList.toggle('current', i === shown)
   })
-  clearTimeout(timer)
-  if (pages.length > 1) {
-    const seconds = Number(list.dataset.turnSeconds) || 15
-    timer = setTimeout(() => show(shown + 1), seconds * 1000)
-  }
+  turnLater()
 }
+
+/** The next turn, unless there is one page only or the turning is stopped. */
+function turnLater() {
+  clearTimeout(timer)
+  const list = document.getElementById('board-cards')
+  if (!list || paused || pages.length < 2) return
+  const seconds = Number(list.dataset.turnSeconds) || 15
+  timer = setTimeout(() => show(shown + 1), seconds * 1000)
+}
+
+const pause = document.getElementById('board-pause')
+pause?.addEventListener('click', () => {
+  paused = !paused
+  pause.textContent = paused ? pause.dataset.play : pause.dataset.pause
+  turnLater()
+})
 
 let resized = 0
 addEventListener('resize', () => {

@@ -13,6 +13,7 @@ import {
   type Server,
 } from '../helpers/browser.ts'
 import { expectNoSidewaysScroll } from '../helpers/election-browser.ts'
+import { expectAccessible } from '../helpers/voting-browser.ts'
 import { ctxFor } from '../helpers/app.ts'
 import { closedMeetingWithResolutions, commonBalPanchayat, seatBalPanchayat } from '../helpers/meetings.ts'
 import {
@@ -121,6 +122,8 @@ const pageNumber = (page: Page) => page.evaluate(() => document.getElementById('
 describe('the children’s board on a TV', () => {
   it('fills the screen in large type and shows every card in turn, none needing a scroll', async () => {
     const { context, page, problems } = await openPage(b.browser, server.base, 'tablet', tv)
+    // A 1920x1080 screenshot can take long on a busy machine.
+    context.setDefaultTimeout(90_000)
     try {
       await openBoard(page, 2)
       await expect.poll(() => pageNumber(page)).toBe('1')
@@ -170,18 +173,10 @@ describe('the children’s board on a TV', () => {
       })
       type Turn = { page: string; cards: { title: string; inside: boolean }[]; scroll: number }
       const turns = () => page.evaluate(() => (window as unknown as { turns: Turn[] }).turns)
-      const shots = new Set<string>()
-      // Every page in turn, until the first comes round again; a screenshot of each as it shows.
+      // Every page in turn, until the first comes round again.
       await expect
         .poll(
           async () => {
-            const n = await pageNumber(page)
-            if (!shots.has(n)) {
-              shots.add(n)
-              // The page as a child sees it once the fade is over.
-              await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished)))
-              await shot(page, `board-tv-page-${n}`)
-            }
             const seen = (await turns()).map((t) => t.page)
             const last = seen.indexOf(String(layout.pages))
             return last >= 0 && seen.lastIndexOf('1') > last
@@ -196,11 +191,28 @@ describe('the children’s board on a TV', () => {
       expect(all.flatMap((t) => t.cards.filter((c) => !c.inside))).toEqual([])
       expect(await page.locator('#board-pager').isVisible()).toBe(true)
       expect(await page.locator('#board-pager .board-dots li').count()).toBe(layout.pages)
+      // A screenshot of each page as a child sees it: the turning stopped with the page's own button, the fade over.
+      const pause = page.locator('#board-pause')
+      const shots = new Set<string>()
+      for (let n = 1; n <= layout.pages; n++) {
+        await expect.poll(() => pageNumber(page), { timeout: 60_000 }).toBe(String(n))
+        await pause.click()
+        expect(await pause.innerText()).toBe('फिर से चलाएँ')
+        const shown = await pageNumber(page)
+        await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished)))
+        await shot(page, `board-tv-page-${shown}`)
+        // axe reads colours as drawn: on a still page, not halfway through a fade.
+        if (shots.size === 0) await expectAccessible(page, 'the children’s board on a TV')
+        shots.add(shown)
+        await pause.click()
+        expect(await pause.innerText()).toBe('रोकें')
+      }
+      expect(shots.size).toBeGreaterThan(1)
       expect(unexpectedProblems(problems)).toEqual(NO_PROBLEMS)
     } finally {
       await context.close()
     }
-  }, 180_000)
+  }, 360_000)
 
   it('shows a late answer as late, not only as “sent”', async () => {
     const { context, page } = await openPage(b.browser, server.base, 'tablet', tv)
@@ -234,6 +246,25 @@ describe('the children’s board on a TV', () => {
       } finally {
         await context.close()
       }
+    }
+  }, 120_000)
+
+  it('stops turning while paused, and turns again when asked', async () => {
+    const { context, page } = await openPage(b.browser, server.base, 'tablet', tv)
+    try {
+      await page.clock.install()
+      await openBoard(page, 5)
+      expect(await pageNumber(page)).toBe('1')
+      await page.clock.runFor(5_000)
+      expect(await pageNumber(page)).toBe('2')
+      await page.getByRole('button', { name: 'रोकें' }).click()
+      await page.clock.runFor(60_000)
+      expect(await pageNumber(page)).toBe('2')
+      await page.getByRole('button', { name: 'फिर से चलाएँ' }).click()
+      await page.clock.runFor(5_000)
+      expect(await pageNumber(page)).toBe('3')
+    } finally {
+      await context.close()
     }
   }, 120_000)
 

@@ -42,7 +42,7 @@ import type {
   ScheduleInput,
   StartInput,
 } from './schemas.ts'
-import { clockWords, villageClock } from './held.ts'
+import { villageClock } from './held.ts'
 
 export type Meeting = typeof meetings.$inferSelect
 export type BalPanchayatMember = SeatedMember
@@ -185,7 +185,6 @@ export function listMeetings(ctx: Ctx, villageId: number) {
     stage: meetingStageOf(events.filter((e) => e.meetingId === m.id)),
     cancelled: cancelled.has(m.id),
     postponed: moved.has(m.id),
-    clock: clockWords(m.time),
     attendance: counts.find((c) => c.meetingId === m.id) ?? null,
   }))
 }

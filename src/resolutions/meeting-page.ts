@@ -13,7 +13,7 @@ import {
   postponementsOf,
   rollOf,
 } from '../meetings/meetings.ts'
-import { clockWords, heldOf } from '../meetings/held.ts'
+import { heldOf } from '../meetings/held.ts'
 import { meetingStages } from '../meetings/tables.ts'
 import { getVillage } from '../villages/villages.ts'
 import { answersOnAgenda, resolutionCountsByMeeting } from './answers.ts'
@@ -35,7 +35,6 @@ export function meetingPage(ctx: Ctx, meetingId: number) {
     stage,
     stages: meetingStages,
     /** When it was actually held (a started meeting), its moves and its cancellation. */
-    clock: clockWords(meeting.time),
     held: stage === 'draft' ? null : heldOf(meeting),
     postponements: postponementsOf(db, meeting.id),
     cancellation: cancellationOf(db, meeting.id),

@@ -23,7 +23,7 @@ import {
   startMeeting,
   updateMeeting,
 } from '../../src/meetings/meetings.ts'
-import { clockWords, heldOf } from '../../src/meetings/held.ts'
+import { heldOf } from '../../src/meetings/held.ts'
 import { startSchema } from '../../src/meetings/schemas.ts'
 import {
   attendance,
@@ -89,22 +89,23 @@ const fieldOf = (e: unknown) => {
   return Object.fromEntries(Object.entries((e as InvalidInput).fields).map(([f, m]) => [f, m.key]))
 }
 
-describe('the clock as it is said', () => {
-  it('says a 24-hour time in twelve hours with its part of the day', () => {
-    expect(clockWords('16:00')).toEqual({ time: '4', context: 'evening' })
-    expect(clockWords('16:30')).toEqual({ time: '4:30', context: 'evening' })
-    expect(clockWords('11:05')).toEqual({ time: '11:05', context: 'morning' })
-    expect(clockWords('12:00')).toEqual({ time: '12', context: 'afternoon' })
-    expect(clockWords('00:30')).toEqual({ time: '12:30', context: 'smallHours' })
-    expect(clockWords('20:15')).toEqual({ time: '8:15', context: 'night' })
-  })
-
+describe('when a meeting was held, as its page says it', () => {
   it('tells the plan only when the meeting was held on another day', () => {
     const base = { endTime: '17:20', offScheduleReason: null, typedLater: false }
     const asPlanned = { ...base, date: TODAY, time: '16:05', scheduledDate: TODAY, scheduledTime: '16:00' }
-    expect(heldOf(asPlanned)).toMatchObject({ on: TODAY, planned: null, until: { time: '5:20' } })
+    expect(heldOf(asPlanned)).toEqual({
+      on: TODAY,
+      from: '16:05',
+      until: '17:20',
+      planned: null,
+      reason: '',
+      typedLater: false,
+    })
     const moved = { ...asPlanned, scheduledDate: day(7), offScheduleReason: 'Exams' }
-    expect(heldOf(moved)).toMatchObject({ planned: { date: day(7) }, reason: 'Exams' })
+    expect(heldOf(moved)).toMatchObject({ planned: { date: day(7), time: '16:00' }, reason: 'Exams' })
+    // A meeting started before the plan was kept: held as its row says, no plan to tell.
+    const older = { ...base, date: TODAY, time: '16:00', scheduledDate: null, scheduledTime: null, typedLater: null }
+    expect(heldOf(older)).toMatchObject({ planned: null, typedLater: false })
   })
 })
 

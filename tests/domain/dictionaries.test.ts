@@ -28,6 +28,7 @@ import { finishedStatuses, waitingStatuses } from '../../src/resolutions/inbox.t
 import { listStatuses } from '../../src/web/routes/resolutions.ts'
 import { outcomes } from '../../src/figures/figures.ts'
 import { failureKinds } from '../../src/backups/backup-folder.ts'
+import { auditFields } from '../../src/audit/details.ts'
 
 const languages = ['hi', 'en'] as const
 const i18nDir = path.join(projectRoot, 'src/i18n')
@@ -516,6 +517,12 @@ const builtKeys: Built[] = [
   },
   { key: 'outcome.*', values: outcomes, from: 'figures/figures.ts outcomes', at: ['views/figures/index.eta'] },
   {
+    key: 'audit.field.*',
+    values: Object.keys(auditFields),
+    from: 'audit/details.ts auditFields (the fields an audit entry may hold)',
+    at: ['src/audit/details.ts'],
+  },
+  {
     key: 'audit.action.*',
     get values() {
       return writtenActions()
@@ -537,8 +544,8 @@ const passedThrough: { call: string; at: string[]; why: string }[] = [
   },
   {
     call: 't(key)',
-    at: ['src/elections/explain.ts', 'src/web/error-handler.ts', 'src/web/flash.ts'],
-    why: "explain.ts's say() itself; a DomainError's key; a flash message",
+    at: ['src/audit/details.ts', 'src/elections/explain.ts', 'src/web/error-handler.ts', 'src/web/flash.ts'],
+    why: "an enum's words in an audit detail (every group and value checked in tests/domain/audit-details.test.ts); explain.ts's say() itself; a DomainError's key; a flash message",
   },
   { call: 't(inSession)', at: ['src/web/flash.ts'], why: 'a flash message kept in the session' },
 ]

@@ -4,6 +4,7 @@ import { requireRole } from '../context.ts'
 import { listVillages } from '../../villages/villages.ts'
 import { render } from '../render.ts'
 import { listAudit } from '../../audit/audit.ts'
+import { auditDetailLines } from '../../audit/details.ts'
 
 const auditQuery = z.object({
   village: z.coerce.number().int().positive().optional().catch(undefined),
@@ -15,6 +16,13 @@ export async function auditRoutes(app: FastifyInstance) {
     const ctx = requireRole(request.ctx, 'admin')
     const query = auditQuery.parse(request.query ?? {})
     const page = listAudit(ctx, { villageId: query.village, before: query.before })
-    return render(request, reply, 'audit/index', 'audit/_entries', { ...page, query, villages: listVillages(ctx) })
+    const { t, lang } = request.ctx
+    const entries = page.entries.map((e) => ({ ...e, lines: auditDetailLines(e.detail, t, lang) }))
+    return render(request, reply, 'audit/index', 'audit/_entries', {
+      ...page,
+      entries,
+      query,
+      villages: listVillages(ctx),
+    })
   })
 }

@@ -26,7 +26,8 @@ export function fieldErrors(error: z.ZodError): FieldErrors {
 function messageOf(issue: z.core.$ZodIssue): FieldErrors[string] {
   if (issue.message.startsWith('v.')) {
     const [key, param] = issue.message.split('|')
-    return { key, params: param ? { n: param } : {} }
+    // The figure is handed on as `count` too, so that the words take its plural form ("1 पंक्ति", "3 पंक्तियाँ").
+    return { key, params: param ? { n: param, ...(/^\d+$/.test(param) ? { count: Number(param) } : {}) } : {} }
   }
   switch (issue.code) {
     case 'too_big':

@@ -17,6 +17,7 @@ import { villages } from './villages/tables.ts'
 import { seedDemo } from './demo/seed.ts'
 import { translator } from './i18n/translator.ts'
 import { Conflict, InvalidInput, NotFound } from './core/errors.ts'
+import type { Role } from './core/actor.ts'
 import { verifyCount } from './elections/counting.ts'
 import { fieldErrors } from './web/forms.ts'
 import { certificateReport, tlsFolder } from './web/box-certificate.ts'
@@ -129,13 +130,25 @@ function findVillage(db: Db, idOrName: string) {
   return byId ?? db.select().from(villages).where(eq(villages.name, idOrName)).get()
 }
 
+const demoRoles: Record<Role, string> = {
+  admin: 'coordinator (admin)',
+  facilitator: 'facilitator',
+  panchayat: 'Gram Panchayat member',
+}
+
 async function seedDemoCommand(db: Db): Promise<number> {
   const result = await seedDemo(db)
   console.log(
     result.created ? `Demo village created with ${result.children} children.` : 'The demo village is already there.',
   )
-  console.log(`Demo logins (password for each: ${result.password}):`)
-  for (const login of result.logins) console.log(`  ${login.role.padEnd(12)} ${login.username}`)
+  // A table with its own headings, so that nobody types the role as the username.
+  const rows = [
+    ['role', 'username', 'password'],
+    ...result.logins.map((login) => [demoRoles[login.role], login.username, result.password]),
+  ]
+  const width = (i: number) => Math.max(...rows.map((r) => r[i].length)) + 3
+  console.log('Demo logins: on the login page, type the username and the password exactly as shown.')
+  for (const r of rows) console.log(`  ${r[0].padEnd(width(0))}${r[1].padEnd(width(1))}${r[2]}`.trimEnd())
   return 0
 }
 

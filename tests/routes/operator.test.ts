@@ -57,10 +57,14 @@ describe('the operator command line', () => {
     expect(one("SELECT count(*) FROM children WHERE gender = 'boy'")).toBeGreaterThan(20)
     expect(one('SELECT count(*) FROM children WHERE in_school = 0')).toBeGreaterThan(2)
     expect(one("SELECT count(*) FROM children WHERE name GLOB '*[क-ह]*'")).toBe(one('SELECT count(*) FROM children'))
-    const password = /password for each: (\S+)\)/.exec(first.out)![1]
+    // Which is the username and which the password is said, in a table with headings.
+    expect(first.out).toMatch(/^ {2}role +username +password$/m)
+    expect(first.out).toMatch(/^ {2}coordinator \(admin\) +coordinator +\S+$/m)
+    const [, username, password] = /^ {2}facilitator +(\S+) +(\S+)$/m.exec(first.out)!
+    expect(username).toBe('facilitator')
     const database = openDatabase(dbFile)
     try {
-      expect(await authenticate(database.db, 'facilitator', password)).toMatchObject({ role: 'facilitator' })
+      expect(await authenticate(database.db, username, password)).toMatchObject({ role: 'facilitator' })
     } finally {
       database.close()
     }

@@ -58,7 +58,7 @@ describe('first run on an empty database (phone)', () => {
       await page.waitForURL('**/villages/new')
       await page.getByLabel('गाँव', { exact: true }).fill('पापड़ी')
       await page.getByLabel('ग्राम पंचायत').fill('सोठाना')
-      await page.getByLabel('ब्लॉक').fill('विराटनगर')
+      await page.getByLabel('पंचायत समिति').fill('विराटनगर')
       await page.getByLabel('ज़िला').fill('जयपुर')
       await page.getByLabel('राज्य').fill('राजस्थान')
       await shot(page, 'first-run-4-village-form-phone')

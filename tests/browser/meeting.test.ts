@@ -176,7 +176,7 @@ describe('a facilitator holds a Bal Panchayat meeting on a 360px phone', () => {
     await page.getByLabel('समर्थक').selectOption({ label: boys[0] })
     await page.getByLabel('पक्ष में', { exact: true }).fill('7')
     await submitExpectingMistakes(page, () => page.getByRole('button', { name: 'प्रस्ताव और मतदान दर्ज करें' }).click())
-    expect(await errorAt(page, 'votesFor').innerText()).toBe('मतों का जोड़ उपस्थित 6 सदस्यों से अधिक है।')
+    expect(await errorAt(page, 'votesFor').innerText()).toBe('वोटों का जोड़ उपस्थित 6 सदस्यों से अधिक है।')
     expect(await page.getByLabel('शीर्षक').inputValue()).toBe('प्राथमिक विद्यालय में लड़कियों का अलग शौचालय')
     await expectNoSidewaysScroll(page)
     await shot(page, 'meeting-06-resolution-mistake-phone')
@@ -216,7 +216,7 @@ describe('a facilitator holds a Bal Panchayat meeting on a 360px phone', () => {
   it('closes the meeting, freezing the minutes, and prints them in Hindi', async () => {
     await page.locator('summary', { hasText: 'बैठक समाप्त करें' }).click()
     await clickTo(page, new RegExp(`${meetingPath}$`), () =>
-      page.getByRole('button', { name: 'हाँ, समाप्त करें और विवरण बंद करें' }).click(),
+      page.getByRole('button', { name: 'हाँ, समाप्त करें और कार्यवाही विवरण बंद करें' }).click(),
     )
     expect(await text(page, '#flash')).toBe('बैठक समाप्त हुई। कार्यवाही विवरण छापने के लिए तैयार है।')
     expect(await page.locator('textarea[name="discussion"]').count()).toBe(0)

@@ -118,7 +118,7 @@ describe('holding the meeting over HTTP', () => {
       resolutionForm({ proposerChildId: String(kids.Meena), seconderChildId: String(kids.Ravi), votesFor: '7' }),
     )
     expect(many.statusCode).toBe(422)
-    expect(many.body).toContain('मतों का जोड़ उपस्थित 6 सदस्यों से अधिक है।')
+    expect(many.body).toContain('वोटों का जोड़ उपस्थित 6 सदस्यों से अधिक है।')
     const garbage = await rekha.post(`${url}/resolutions`, {
       title: 'x'.repeat(10_000),
       category: 'politics',

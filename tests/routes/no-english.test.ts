@@ -1,0 +1,136 @@
+import type Sqlite from 'better-sqlite3'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { FastifyInstance } from 'fastify'
+import { build } from '../../src/app.ts'
+import { DEMO_PASSWORD, seedDemo } from '../../src/demo/seed.ts'
+import { Agent, freshDatabase } from '../helpers/app.ts'
+
+/**
+ * No Hindi page of the demo village shows an English word outside what people typed. Each role's pages
+ * are walked from its home page by following links (as a person clicking through), and every page's
+ * visible text, with its labels for the blind (aria-label, title, placeholder, alt), is read for Latin
+ * words. Words of the village's own data (names, places, the demo's texts, anything in the database)
+ * are struck out first.
+ */
+const allowed: Record<string, string> = {
+  CSV: 'a file format: a download says "तालिका (CSV)", the name a computer shows for the file',
+  JSON: 'a file format, as CSV',
+  PIN: 'the word every phone and bank card uses for a short secret number; पिन is written too',
+  English: 'the language switch names the other language in that language, so a reader of it finds it',
+  HTTPS: 'the certificate page explains the box’s secure connection by the name browsers show',
+  password: 'the example of a common password not to choose ("password1") is shown as people type it',
+}
+
+const database = freshDatabase()
+let app: FastifyInstance
+let userWords: Set<string>
+
+/**
+ * Every Latin word of what people (or the demo) typed into the database. Not the codes the app stores
+ * (an enum's value such as 'letter', an audit detail's field names, hashes and tokens): a code shown on a
+ * page is exactly the English this test is for.
+ */
+function wordsInDatabase(db: Sqlite.Database): Set<string> {
+  const words = new Set<string>()
+  const add = (v: unknown) => {
+    if (typeof v === 'string') for (const w of v.match(/[A-Za-z]+/g) ?? []) words.add(w)
+  }
+  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[]
+  for (const table of tables) {
+    const columns = (db.prepare(`PRAGMA table_info("${table}")`).all() as { name: string }[]).map((c) => c.name)
+    for (const row of db.prepare(`SELECT * FROM "${table}"`).all() as Record<string, unknown>[])
+      for (const column of columns) {
+        const v = row[column]
+        if (typeof v !== 'string' || /hash|secret|token|salt|digest|key|sess/i.test(column)) continue
+        if (column === 'username') add(v)
+        else if (/^[[{]/.test(v)) add(JSON.stringify(Object.values(JSON.parse(v) as object)))
+        else if (!/^[a-z0-9_/.-]+$/.test(v)) add(v)
+      }
+  }
+  return words
+}
+
+/** What a reader sees or hears of a page: its text and its labels, without markup, scripts and styles. */
+function readable(html: string): string {
+  const labels = [...html.matchAll(/\s(?:aria-label|title|placeholder|alt)="([^"]*)"/g)].map((m) => m[1])
+  const text = html
+    // A command to type at the box (<code>, as "npm run cli -- verify-count 1") is typed as it is.
+    .replace(/<(script|style|svg|template|code)\b[\s\S]*?<\/\1>/g, ' ')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&[a-z]+;|&#\d+;/g, ' ')
+    // A digest or fingerprint (hex, to compare figure by figure) is not words.
+    .replace(/\b[0-9a-fA-F:]{16,}\b/g, ' ')
+  return `${text} ${labels.join(' ')}`
+}
+
+export function englishWords(html: string, known: Set<string>): string[] {
+  const words = readable(html).match(/[A-Za-z]{2,}/g) ?? []
+  return [...new Set(words.filter((w) => !known.has(w) && !Object.hasOwn(allowed, w)))]
+}
+
+const kindOf = (url: string) => url.replace(/\d+/g, 'N').replace(/\?.*$/, '')
+
+/** Pages reachable by links from `start`, as one role (GET only; no downloads, no English, no logout). */
+async function walk(agent: Agent, start: string, limit = 250): Promise<Map<string, string>> {
+  const pages = new Map<string, string>()
+  const queue = [start]
+  while (queue.length > 0 && pages.size < limit) {
+    const url = queue.shift()!
+    if (pages.has(url)) continue
+    const res = await agent.get(url)
+    const to = res.headers.location
+    if (res.statusCode >= 300 && res.statusCode < 400 && typeof to === 'string' && to.startsWith('/')) queue.push(to)
+    if (res.statusCode !== 200 || !String(res.headers['content-type']).startsWith('text/html')) {
+      pages.set(url, '')
+      continue
+    }
+    pages.set(url, res.body)
+    for (const m of res.body.matchAll(/<a\s[^>]*href="(\/[^"#]*)"/g)) {
+      const href = m[1].replace(/&amp;/g, '&')
+      if (/\.(csv|json|pdf|svg|png|js|css)(\?|$)|lang=en|\/logout|\/language/.test(href)) continue
+      // A few pages of each kind: /meetings/3 and /meetings/4 are one template, in different stages.
+      const kind = kindOf(href)
+      if (pages.has(href) || queue.includes(href)) continue
+      if ([...pages.keys(), ...queue].filter((seen) => kindOf(seen) === kind).length >= 4) continue
+      queue.push(href)
+    }
+  }
+  return pages
+}
+
+beforeAll(async () => {
+  await seedDemo(database.db)
+  app = await build({ database, sessionSecret: 'test-secret-that-is-long-enough-0123456789' })
+  userWords = wordsInDatabase(database.sqlite)
+})
+afterAll(async () => {
+  await app?.close()
+  database.close()
+})
+
+describe('Hindi pages of the demo village', () => {
+  for (const [role, username] of [
+    ['coordinator', 'coordinator'],
+    ['facilitator', 'facilitator'],
+    ['Gram Panchayat member', 'panchayat'],
+    ['anyone (the board, the login page)', null],
+  ] as const)
+    it(`show no English word outside the village’s data, as ${role}`, async () => {
+      const agent = new Agent(app)
+      if (username) await agent.login(username, DEMO_PASSWORD)
+      const pages = await walk(agent, username ? '/' : '/board')
+      if (!username) for (const [url, res] of [['/login', await agent.get('/login')]] as const) pages.set(url, res.body)
+      const shown = [...pages].filter(([, html]) => html !== '')
+      expect(shown.length).toBeGreaterThan(username === null ? 1 : 5)
+      const found = shown.flatMap(([url, html]) => englishWords(html, userWords).map((w) => `${url}: ${w}`))
+      if (process.env.SHOW_WALK) console.log(role, [...pages.keys()].join(' '), found)
+      expect(found).toEqual([])
+    })
+
+  it('control: an English word planted in a page is found, a word of the village’s data is not', () => {
+    const known = new Set(['Papdi'])
+    expect(englishWords('<p>पापड़ी (Papdi) — Minutes in English</p>', known)).toEqual(['Minutes', 'in'])
+    expect(englishWords('<a href="/x" title="Letter">पत्र</a>', known)).toEqual(['Letter'])
+    expect(englishWords('<p>तालिका (CSV) डाउनलोड करें</p><script>var x = "code"</script>', known)).toEqual([])
+  })
+})

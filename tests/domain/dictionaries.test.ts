@@ -29,6 +29,7 @@ import { listStatuses } from '../../src/web/routes/resolutions.ts'
 import { outcomes } from '../../src/figures/figures.ts'
 import { failureKinds } from '../../src/backups/backup-folder.ts'
 import { auditFields } from '../../src/audit/details.ts'
+import { figureColumns } from '../../src/web/routes/figures.ts'
 
 const languages = ['hi', 'en'] as const
 const i18nDir = path.join(projectRoot, 'src/i18n')
@@ -515,7 +516,20 @@ const builtKeys: Built[] = [
     from: 'resolutions/tables.ts responseKinds (answer())',
     at: ['src/resolutions/journeys.ts'],
   },
-  { key: 'outcome.*', values: outcomes, from: 'figures/figures.ts outcomes', at: ['views/figures/index.eta'] },
+  {
+    key: 'outcome.*',
+    values: outcomes,
+    from: 'figures/figures.ts outcomes',
+    at: ['src/web/routes/figures.ts', 'views/figures/index.eta'],
+  },
+  {
+    key: 'figures.column.*',
+    values: [...new Set(Object.values(figureColumns).flat())].filter(
+      (c) => !(outcomes as readonly string[]).includes(c),
+    ),
+    from: 'web/routes/figures.ts figureColumns (the CSV headings), less the outcomes',
+    at: ['src/web/routes/figures.ts'],
+  },
   {
     key: 'audit.field.*',
     values: Object.keys(auditFields),

@@ -38,9 +38,16 @@ describe('the figures page', () => {
     const csv = await coordinator.get('/figures.csv?table=attendance')
     expect(csv.statusCode).toBe(200)
     expect(csv.headers['content-type']).toContain('text/csv')
-    expect(csv.body.split('\r\n')[0]).toBe('\uFEFFvillage,meetings,girlsPresent,girlsExpected,boysPresent,boysExpected')
+    // The headings are in the reader's language (the figures' words); the cells are the figures.
+    expect(csv.body.split('\r\n')[0]).toBe('\uFEFFगाँव,बैठकें,उपस्थित लड़कियाँ,बुलाई गई लड़कियाँ,उपस्थित लड़के,बुलाए गए लड़के')
     expect(csv.body).toContain('Papdi,1,2,6,4,4')
     expect((await coordinator.get('/figures.csv?table=children')).statusCode).toBe(404)
+    const english = await t.agent().login('coordinator')
+    await english.post('/language', { lang: 'en', back: '/figures' })
+    const inEnglish = await english.get('/figures.csv?table=resolutions')
+    expect(inEnglish.body.split('\r\n')[0]).toBe(
+      '\uFEFFSubject,Not passed,Waiting for the Gram Panchayat,Being acted on,Done,Declined,Total',
+    )
   })
 
   it('is not for facilitators or panchayat members', async () => {

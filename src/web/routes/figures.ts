@@ -6,7 +6,8 @@ import { NotFound } from '../../core/errors.ts'
 import { figures, figureTables, outcomes, type FigureTable } from '../../figures/figures.ts'
 import { barChart, percent, stackedChart } from '../../figures/charts.ts'
 
-const columns: Record<FigureTable, string[]> = {
+/** The columns of each figures table, in order: its CSV headings are their words (figures.column.*, outcome.*). */
+export const figureColumns: Record<FigureTable, string[]> = {
   representation: [
     'village',
     'election',
@@ -24,6 +25,11 @@ const columns: Record<FigureTable, string[]> = {
   attendance: ['village', 'meetings', 'girlsPresent', 'girlsExpected', 'boysPresent', 'boysExpected'],
   resolutions: ['category', ...outcomes, 'total'],
   answers: ['village', 'forwarded', 'acknowledged', 'decided', 'medianDaysToAcknowledge', 'medianDaysToDecide'],
+}
+
+/** A column's heading in the reader's language: a resolution's outcome by its words, any other by figures.column.*. */
+function columnName(column: string, t: (key: string) => string): string {
+  return (outcomes as readonly string[]).includes(column) ? t(`outcome.${column}`) : t(`figures.column.${column}`)
 }
 
 export async function figureRoutes(app: FastifyInstance) {
@@ -63,8 +69,8 @@ export async function figureRoutes(app: FastifyInstance) {
       )
       .send(
         toCsv(
-          columns[table as FigureTable],
-          rows.map((r) => columns[table as FigureTable].map((c) => r[c])),
+          figureColumns[table as FigureTable].map((c) => columnName(c, request.ctx.t)),
+          rows.map((r) => figureColumns[table as FigureTable].map((c) => r[c])),
         ),
       )
   })

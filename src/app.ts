@@ -1,5 +1,4 @@
 import path from 'node:path'
-import { createRequire } from 'node:module'
 import { createHmac } from 'node:crypto'
 import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify'
 import cookie from '@fastify/cookie'
@@ -26,6 +25,7 @@ import { viewHelpers } from './web/view-helpers.ts'
 import { viewEngine } from './web/view-engine.ts'
 import { schemaCompilersOnFirstUse } from './web/schema-compilers.ts'
 import { FONT_DIR, fontVersions } from './web/fonts.ts'
+import { assetCacheControl, assetFolders, assetUrl } from './web/assets.ts'
 import { accountRoutes } from './web/routes/accounts.ts'
 import { villageRoutes } from './web/routes/villages.ts'
 import { peopleRoutes } from './web/routes/people.ts'
@@ -88,7 +88,6 @@ declare module 'fastify' {
   }
 }
 
-const require = createRequire(import.meta.url)
 const SESSION_DAYS = 7
 
 export async function build(options: BuildOptions): Promise<FastifyInstance> {
@@ -213,6 +212,9 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     engine: { eta: viewEngine({ autoEscape: true, autoTrim: [false, 'nl'] }) },
     root: path.join(projectRoot, 'views'),
     production: process.env.NODE_ENV === 'production',
+    // it.asset('/static/app.css'): a file of ours by its version (web/assets.ts), in every template, also those
+    // drawn before a request has its helpers (the plain-HTTP refusal).
+    defaultContext: { asset: assetUrl },
   })
 
   app.decorateRequest('ctx', null as never)
@@ -281,18 +283,27 @@ const isAssetUrl = (url: string) => url.startsWith('/static/') || url.startsWith
 
 /** Our own files, htmx straight from its npm package, and the Devanagari font cut from its package. */
 async function registerStatic(app: FastifyInstance) {
-  const pkgDir = (name: string) => path.dirname(require.resolve(`${name}/package.json`))
   const maxAge = 7 * 24 * 3600 * 1000
   app.addHook('onRoute', (route) => {
     if (isAssetUrl(route.url)) route.config = { ...(route.config ?? {}), public: true }
   })
-  await app.register(fastifyStatic, { root: path.join(projectRoot, 'public'), prefix: '/static/', maxAge })
+  // Pages name our files by their version (web/assets.ts): kept for good when so asked, else checked again.
+  const versioned = (reply: { request: FastifyRequest; header: (name: string, value: string) => unknown }) => {
+    reply.header('cache-control', assetCacheControl(reply.request.url, (reply.request.query as { v?: string }).v))
+  }
   await app.register(fastifyStatic, {
-    root: path.join(pkgDir('htmx.org'), 'dist'),
+    root: assetFolders['/static/'],
+    prefix: '/static/',
+    maxAge,
+    setHeaders: versioned,
+  })
+  await app.register(fastifyStatic, {
+    root: assetFolders['/vendor/htmx/'],
     prefix: '/vendor/htmx/',
     decorateReply: false,
     maxAge,
     allowedPath: (p) => /^\/htmx(\.min)?\.js$/.test(p),
+    setHeaders: versioned,
   })
   // The font, cut from its package by scripts/subset-fonts.ts: its URLs carry the file's hash (?v=), kept for good.
   const versions = fontVersions()

@@ -1,6 +1,7 @@
 import type { Language } from '../core/actor.ts'
 import { formatDate, formatInstant, formatTime } from '../core/dates.ts'
 import type { Translate } from '../core/translate.ts'
+import { operatorActor } from './audit.ts'
 
 /**
  * How each field an audit entry's detail may hold is read: its words are `audit.field.<field>` in the
@@ -165,4 +166,9 @@ function shownValue(v: unknown, kind: Kind | undefined, t: Translate, lang: Lang
   // An instant written as ISO text (a stamp inside a detail) is shown as every other instant.
   if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(s) && !Number.isNaN(Date.parse(s))) return formatInstant(new Date(s), lang)
   return s
+}
+
+/** Who acted, as the reader calls them: a person by their name, the operator's command line in words. */
+export function auditActorName(entry: { actorId: number | null; actorName: string }, t: Translate): string {
+  return entry.actorId === null && entry.actorName === operatorActor.displayName ? t('audit.operator') : entry.actorName
 }

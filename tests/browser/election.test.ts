@@ -289,7 +289,7 @@ describe('a facilitator runs a Bal Panchayat election on a 360px phone', () => {
 
     // 5. Close the poll with the chits drawn in public: Amit 1 before Vikas 2 decides their tie.
     await clickTo(page, /\/closing$/, () => page.getByRole('link', { name: 'Close the poll and count' }).click())
-    await page.getByRole('radio', { name: "We drew chits in public: I will type each candidate's number" }).check()
+    await page.getByRole('radio', { name: "We drew chits in public: type each candidate's chit number here" }).check()
     const lots = {
       [members.amit]: 1,
       [members.vikas]: 2,

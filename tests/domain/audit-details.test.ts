@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { auditLog } from '../../src/audit/tables.ts'
-import { auditDetailLines, auditFields } from '../../src/audit/details.ts'
+import { auditActorName, auditDetailLines, auditFields } from '../../src/audit/details.ts'
+import { operatorActor } from '../../src/audit/audit.ts'
 import { seedDemo } from '../../src/demo/seed.ts'
 import { translator } from '../../src/i18n/translator.ts'
 import { genders, outOfSchoolReasons } from '../../src/people/tables.ts'
@@ -62,6 +63,14 @@ describe('an audit entry’s details as a reader sees them', () => {
     ])
     // An enum value the dictionaries do not know is shown as it is, not as a dictionary key.
     expect(lines({ way: 'pigeon' })).toEqual(['कैसे भेजा: pigeon'])
+  })
+
+  it('names the operator’s command line in words, and a person by their name', () => {
+    expect(auditActorName({ actorId: null, actorName: operatorActor.displayName }, hi)).toBe(
+      'संचालक (बॉक्स की कमांड लाइन से)',
+    )
+    expect(auditActorName({ actorId: null, actorName: operatorActor.displayName }, en)).toBe('operator (command line)')
+    expect(auditActorName({ actorId: 3, actorName: 'रेखा मीणा' }, hi)).toBe('रेखा मीणा')
   })
 
   it('has words for every field and every value of its enums in both languages', () => {

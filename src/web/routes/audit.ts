@@ -4,7 +4,7 @@ import { requireRole } from '../context.ts'
 import { listVillages } from '../../villages/villages.ts'
 import { render } from '../render.ts'
 import { listAudit } from '../../audit/audit.ts'
-import { auditDetailLines } from '../../audit/details.ts'
+import { auditActorName, auditDetailLines } from '../../audit/details.ts'
 
 const auditQuery = z.object({
   village: z.coerce.number().int().positive().optional().catch(undefined),
@@ -17,7 +17,11 @@ export async function auditRoutes(app: FastifyInstance) {
     const query = auditQuery.parse(request.query ?? {})
     const page = listAudit(ctx, { villageId: query.village, before: query.before })
     const { t, lang } = request.ctx
-    const entries = page.entries.map((e) => ({ ...e, lines: auditDetailLines(e.detail, t, lang) }))
+    const entries = page.entries.map((e) => ({
+      ...e,
+      who: auditActorName(e, t),
+      lines: auditDetailLines(e.detail, t, lang),
+    }))
     return render(request, reply, 'audit/index', 'audit/_entries', {
       ...page,
       entries,

@@ -128,7 +128,10 @@ export function disagreements(text: string, lang: Language): Problem[] {
     const n = Number(m[1])
     const noun = m[2]
     if (n === 1 && nouns[lang].many.includes(noun)) out.push(`“${m[0]}”: a plural noun after 1`)
-    if (n !== 1 && nouns[lang].one.includes(noun)) out.push(`“${m[0]}”: a singular noun after ${n}`)
+    // "5 लड़की सदस्यों", "5 girl members": the noun is an adjective of the next one, which takes the number.
+    const next = /^\s+([\p{L}\p{M}]+)/u.exec(text.slice((m.index ?? 0) + m[0].length))?.[1] ?? ''
+    const adjective = ['सदस्य', 'सदस्यों', 'उम्मीदवार', 'उम्मीदवारों', 'members', 'candidates'].includes(next)
+    if (n !== 1 && nouns[lang].one.includes(noun) && !adjective) out.push(`“${m[0]}”: a singular noun after ${n}`)
     if (sameInBoth[lang].includes(noun)) {
       // The clause after the noun, up to its end: its first verb says the number.
       const rest = text.slice((m.index ?? 0) + m[0].length).split(/[।.,;:!?(]/)[0]

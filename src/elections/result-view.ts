@@ -167,8 +167,23 @@ export function resultJson(
   }
 }
 
+/** The result's CSV columns, in order; a spreadsheet's headings are their words (results.column.*). */
+export const resultCsvColumns = [
+  'contest',
+  'rank',
+  'candidate',
+  'gender',
+  'symbol',
+  'votes',
+  'lot',
+  'elected',
+  'seat',
+  'seatTitle',
+] as const
+
+/** The result for a spreadsheet, in the reader's language: headings, gender, symbol and yes/no in words. */
 export function resultCsv(counts: ContestCount[], t: Translate): string {
-  const header = ['contest', 'rank', 'candidate', 'gender', 'symbol', 'votes', 'lot', 'elected', 'seat', 'seat_title']
+  const header = resultCsvColumns.map((c) => t(`results.column.${c}`))
   const rows = counts.flatMap((count) =>
     count.result.ranking.map((id, rank) => {
       const c = shown(count.candidates.find((x) => String(x.id) === id)!, t)
@@ -177,11 +192,11 @@ export function resultCsv(counts: ContestCount[], t: Translate): string {
         count.contest.name,
         rank + 1,
         c.name,
-        c.gender,
-        c.symbol,
+        t(`gender.${c.gender}`),
+        t(`symbol.${c.symbol}`),
         c.votes,
         c.lot,
-        seat >= 0 ? 'yes' : 'no',
+        t(seat >= 0 ? 'common.yes' : 'common.no'),
         seat >= 0 ? seat + 1 : '',
         seat >= 0 ? (count.contest.seatTitles[seat] ?? '') : '',
       ]

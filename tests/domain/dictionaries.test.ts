@@ -30,6 +30,7 @@ import { outcomes } from '../../src/figures/figures.ts'
 import { failureKinds } from '../../src/backups/backup-folder.ts'
 import { auditFields } from '../../src/audit/details.ts'
 import { figureColumns } from '../../src/web/routes/figures.ts'
+import { resultCsvColumns } from '../../src/elections/result-view.ts'
 
 const languages = ['hi', 'en'] as const
 const i18nDir = path.join(projectRoot, 'src/i18n')
@@ -201,6 +202,7 @@ const builtKeys: Built[] = [
     values: genders,
     from: 'people/tables.ts genders',
     at: [
+      'src/elections/result-view.ts',
       'views/elections/_result-contest.eta',
       'views/elections/bal-panchayat.eta',
       'views/elections/nominate.eta',
@@ -322,6 +324,7 @@ const builtKeys: Built[] = [
     values: symbols,
     from: 'elections/symbols.ts symbols',
     at: [
+      'src/elections/result-view.ts',
       'views/elections/nominate.eta',
       'views/elections/paper-count.eta',
       'views/elections/show.eta',
@@ -521,6 +524,12 @@ const builtKeys: Built[] = [
     values: outcomes,
     from: 'figures/figures.ts outcomes',
     at: ['src/web/routes/figures.ts', 'views/figures/index.eta'],
+  },
+  {
+    key: 'results.column.*',
+    values: resultCsvColumns,
+    from: 'elections/result-view.ts resultCsvColumns (the result CSV headings)',
+    at: ['src/elections/result-view.ts'],
   },
   {
     key: 'figures.column.*',

@@ -206,10 +206,9 @@ describe('an election over HTTP', () => {
     expect(m.steps.some((s: { kind: string }) => s.kind === 'swap')).toBe(true)
     const csv = await rekha.get(`${electionUrl}/result.csv`)
     expect(csv.headers['content-type']).toContain('text/csv')
-    expect(csv.body.split('\r\n')[0]).toBe(
-      '\uFEFFcontest,rank,candidate,gender,symbol,votes,lot,elected,seat,seat_title',
-    )
-    expect(csv.body).toMatch(/Members,1,Ravi,boy,sun,15,\d,yes,1,/)
+    // For a spreadsheet, in the reader's language: headings, gender, symbol and yes/no in words.
+    expect(csv.body.split('\r\n')[0]).toBe('\uFEFFपद,क्रम,उम्मीदवार,लिंग,चुनाव चिह्न,वोट,पर्ची,चुने गए,सीट,सीट का पद')
+    expect(csv.body).toMatch(/Members,1,Ravi,लड़का,सूरज,15,\d,हाँ,1,/)
   })
 
   it("publishes the result: the elected become the Bal Panchayat; only the village's staff may download it", async () => {

@@ -123,7 +123,7 @@ type Problem = string
 /** What is wrong in one rendered text: a figure followed by a noun (or, for a noun the same in both numbers, a verb) of the wrong number. */
 export function disagreements(text: string, lang: Language): Problem[] {
   const out: Problem[] = []
-  const word = lang === 'hi' ? String.raw`[\p{L}\p{M}]+` : String.raw`[A-Za-z]+`
+  const word = lang === 'hi' ? String.raw`[\p{L}\p{M}]+` : '[A-Za-z]+'
   for (const m of text.matchAll(new RegExp(String.raw`(?<![\d.:/])(\d+)\s+(${word})`, 'gu'))) {
     const n = Number(m[1])
     const noun = m[2]

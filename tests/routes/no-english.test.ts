@@ -63,7 +63,7 @@ function readable(html: string): string {
   return `${text} ${labels.join(' ')}`
 }
 
-export function englishWords(html: string, known: Set<string>): string[] {
+function englishWords(html: string, known: Set<string>): string[] {
   const words = readable(html).match(/[A-Za-z]{2,}/g) ?? []
   return [...new Set(words.filter((w) => !known.has(w) && !Object.hasOwn(allowed, w)))]
 }

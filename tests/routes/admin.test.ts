@@ -130,7 +130,7 @@ describe('a coordinator sets up villages and accounts', () => {
     const member = await t.agent().login('sarpanch', 'new-password-1')
     expect((await member.get('/')).headers.location).toBe('/inbox')
     expect(textOf((await member.get('/inbox')).body)).toContain(
-      'Papdi की बाल पंचायत ने ग्राम पंचायत Sothana को जो प्रस्ताव भेजे',
+      'Papdi की बाल पंचायत ने ग्राम पंचायत Sothana को ये प्रस्ताव भेजे हैं',
     )
   })
 })

@@ -46,7 +46,7 @@ function keysOf(name: string): string[] {
 /** The text's words in Latin letters, lower case, without accents (ā → a); Devanagari spelled out. */
 function latinWords(text: string): string[] {
   let latin = spellOut(text.normalize('NFC'))
-  if (/[^\x00-\x7f]/.test(latin)) latin = latin.normalize('NFD').replace(/\p{M}/gu, '')
+  if (/\P{ASCII}/u.test(latin)) latin = latin.normalize('NFD').replace(/\p{M}/gu, '')
   return latin
     .toLowerCase()
     .split(/[^a-z]+/)

@@ -39,7 +39,8 @@ export function recordResolution(ctx: Ctx, meetingId: number, input: ResolutionI
   if (!present.has(input.seconderChildId)) fields.seconderChildId = { key: 'v.notPresent' }
   else if (input.seconderChildId === input.proposerChildId) fields.seconderChildId = { key: 'v.seconderSameAsProposer' }
   const hands = input.votesFor + input.votesAgainst + input.votesAbstain
-  if (hands > present.size) fields.votesFor = { key: 'v.moreVotesThanPresent', params: { n: present.size, count: present.size } }
+  if (hands > present.size)
+    fields.votesFor = { key: 'v.moreVotesThanPresent', params: { n: present.size, count: present.size } }
   if (input.agendaItemId !== null && !agendaOf(staff.db, meetingId).some((i) => i.id === input.agendaItemId))
     fields.agendaItemId = { key: 'v.choose' }
   if (Object.keys(fields).length) throw new InvalidInput(fields, typed)

@@ -8,6 +8,7 @@ import { todayIso } from '../core/dates.ts'
 import { contests, elections, members, results } from './tables.ts'
 import type { ContestCount } from './counting.ts'
 import { isProtected } from './allocation.ts'
+import { seatedOn } from './seated.ts'
 
 /**
  * The Bal Panchayat now: everyone seated by a published election whose term has not ended,
@@ -28,10 +29,16 @@ export function balPanchayat(ctx: Ctx, villageId: number) {
     )
     .orderBy(desc(elections.termStart))
     .all()
+  const today = todayIso()
   return terms.map((election) => {
+    // Who holds a seat is who is seated (elections/seated.ts: the term, the seat's dates, departures),
+    // today, or on the first day of a term still to come.
+    const day = election.termStart > today ? election.termStart : today
+    const seatedNow = new Set(seatedOn(staff.db, villageId, day).map((m) => m.childId))
     const seated = staff.db
       .select({
         id: members.id,
+        childId: members.childId,
         contestId: members.contestId,
         seat: members.seat,
         seatTitle: members.seatTitle,
@@ -62,7 +69,7 @@ export function balPanchayat(ctx: Ctx, villageId: number) {
           return {
             seat: i + 1,
             title: titles[i] ?? '',
-            current: holders.find((m) => !m.leftOn) ?? null,
+            current: holders.find((m) => seatedNow.has(m.childId)) ?? null,
             past: holders.filter((m) => m.leftOn),
           }
         })

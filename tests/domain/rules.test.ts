@@ -6,6 +6,8 @@ import { SHARES, shareChoiceOf } from '../../src/elections/schemas.ts'
 import { shareChoices, protections } from '../../src/elections/tables.ts'
 import { genders } from '../../src/people/tables.ts'
 import { seatedOn } from '../../src/elections/seated.ts'
+import { balPanchayat } from '../../src/elections/bal-panchayat.ts'
+import type { Actor } from '../../src/core/actor.ts'
 import { currentMemberChildIds } from '../../src/elections/elections.ts'
 import { balPanchayatOn } from '../../src/meetings/meetings.ts'
 import { markLeftVillage } from '../../src/people/children.ts'
@@ -45,10 +47,12 @@ describe('the Bal Panchayat on a day', () => {
   let database: AppDatabase
   let kids: Record<string, number>
   let papdi: number
+  let facilitator: Actor
   beforeAll(async () => {
     database = freshDatabase()
     const fx = await seedVillages(database)
     papdi = fx.villages.papdi.id
+    facilitator = fx.users.facilitator
     kids = seatBalPanchayat(database, fx.users.facilitator, papdi, commonBalPanchayat)
     // Kavita's family moved away today: she is no longer in the Bal Panchayat, for anyone.
     markLeftVillage(ctxFor(database, fx.users.facilitator), papdi, kids.Kavita, todayIso(), '')
@@ -61,6 +65,12 @@ describe('the Bal Panchayat on a day', () => {
     expect(seated).not.toContain(kids.Kavita)
     expect(balPanchayatOn(database.db, papdi, todayIso()).map((m) => m.childId)).toEqual(seated)
     expect([...currentMemberChildIds(database.db, papdi)].sort()).toEqual([...seated].sort())
+    // The Bal Panchayat page: who holds each seat now is who is seated (Kavita's seat stands empty).
+    const page = balPanchayat(ctxFor(database, facilitator), papdi)
+    const holding = page.flatMap((t) =>
+      t.contests.flatMap((c) => c.seats.flatMap((s) => (s.current ? [s.current] : []))),
+    )
+    expect(holding.map((m) => m.childId).sort()).toEqual([...seated].sort())
   })
 
   it('holds only within the term: nobody before it starts, everyone but the departed on its first day', () => {

@@ -92,7 +92,7 @@ describe('the letter in Hindi', () => {
     expect(text).toContain(`विषय: बाल पंचायत का प्रस्ताव क्रमांक ${number}: A girls toilet at the primary school`)
     expect(text).toContain(`संदर्भ: बाल पंचायत की बैठक क्रमांक 1, दिनांक ${today}, प्रस्ताव क्रमांक ${number}`)
     expect(text).toContain('सविनय निवेदन है कि गाँव Papdi की बाल पंचायत की बैठक क्रमांक 1 (दिनांक')
-    expect(text).toContain('5 पक्ष, 1 विपक्ष और 0 तटस्थ मतों से पारित हुआ')
+    expect(text).toContain('5 पक्ष, 1 विपक्ष और 0 तटस्थ वोटों से पारित हुआ')
     expect(text).not.toContain('सर्वसम्मति')
     expect(text).toContain('अतः ग्राम पंचायत से अनुरोध है कि')
     expect(text).toContain('संलग्न: बैठक क्रमांक 1 के कार्यवाही विवरण की प्रति।')

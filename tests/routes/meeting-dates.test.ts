@@ -164,7 +164,7 @@ describe('starting on another day than planned', () => {
     const minutes = textOf((await rekha.get(`/meetings/${id}/minutes`)).body)
     expect(minutes).toContain('को शाम 4:10 बजे से शाम 5:25 बजे तक हुई।')
     expect(minutes).toContain('स्थान: School verandah।')
-    expect(minutes).toContain('(यह विवरण बाद में कागज़ के रजिस्टर से दर्ज किया गया।)')
+    expect(minutes).toContain('(यह कार्यवाही विवरण बाद में कागज़ के रजिस्टर से दर्ज किया गया।)')
     const english = textOf((await rekha.get(`/meetings/${id}/minutes?lang=en`)).body)
     expect(english).toContain('from 4:10 pm to 5:25 pm.')
   })

@@ -35,7 +35,7 @@ describe('forwarding over HTTP', () => {
     const letter = textOf(res.body)
     expect(letter).toContain('सेवा में,')
     expect(letter).toContain(`बाल पंचायत का प्रस्ताव क्रमांक Papdi/${todayIso().slice(0, 4)}/1`)
-    expect(letter).toContain('5 पक्ष, 1 विपक्ष और 0 तटस्थ मतों से पारित हुआ')
+    expect(letter).toContain('5 पक्ष, 1 विपक्ष और 0 तटस्थ वोटों से पारित हुआ')
     expect(letter).toContain('बाल पंचायत प्रधान (हस्ताक्षर या अँगूठा निशान)')
     expect(letter).not.toContain('Meena')
     expect(textOf((await rekha.get(`${url()}/letter?lang=en`)).body)).toContain('Respected Sir/Madam,')

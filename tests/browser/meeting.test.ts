@@ -76,7 +76,7 @@ describe('a facilitator holds a Bal Panchayat meeting on a 360px phone', () => {
     )
     await clickTo(page, /\/meetings\/new$/, () => page.getByRole('link', { name: 'बैठक तय करें' }).click())
     expect(await page.getByLabel('तारीख').inputValue()).toBe(todayIso())
-    expect(await page.getByLabel('अध्यक्षता').locator('option:checked').innerText()).toBe('प्रधान')
+    expect(await page.getByLabel('अध्यक्षता').locator('option:checked').innerText()).toBe('बाल पंचायत प्रधान')
     await page.getByLabel('कार्यसूची').fill('वार्ड 3 का हैंडपंप\nस्कूल में लड़कियों का शौचालय')
     await submitExpectingMistakes(page, () => page.getByRole('button', { name: 'तय करें' }).click())
     expect(await errorAt(page, 'place').innerText()).toBe('यह भरना ज़रूरी है।')

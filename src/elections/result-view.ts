@@ -11,6 +11,7 @@ import { todayIso } from '../core/dates.ts'
 import { getVillage } from '../villages/villages.ts'
 import { ballotBoxSeal, countElection } from './counting.ts'
 import { getElection, timelineOf } from './elections.ts'
+import { readCache } from '../db/read-cache.ts'
 
 /** A candidate whose data was erased is "a candidate (erased)" on every result; the count stays. */
 function shown<C extends { name: string }>(c: C, t: Translate): C {
@@ -203,4 +204,21 @@ export function resultCsv(counts: ContestCount[], t: Translate): string {
     }),
   )
   return toCsv(header, rows)
+}
+
+/** The result pages as last counted (db/read-cache.ts): counting and explaining a result is a good part of its page. */
+const resultPages = readCache<{ counts: ReturnType<typeof resultView>; seal: ReturnType<typeof ballotBoxSeal> }>({
+  schemas: ['main', 'box'],
+})
+
+/**
+ * The result page's data: the count and its sentences in the reader's words, and the box's seal, kept
+ * while the database is unchanged. Who may read it is asked every time, kept or not.
+ */
+export function resultPage(ctx: Ctx, electionId: number, t: Translate) {
+  getElection(ctx, electionId)
+  return resultPages(ctx.db, `${electionId}:${ctx.lang}`, () => ({
+    counts: resultView(countElection(ctx, electionId), t),
+    seal: ballotBoxSeal(ctx, electionId),
+  }))
 }

@@ -51,13 +51,7 @@ import {
   shortfalls,
   tieBreaks,
 } from '../../elections/tables.ts'
-import { describeRule, resultView, resultCsv, resultJson, resultSheet } from '../../elections/result-view.ts'
-import { readCache } from '../../db/read-cache.ts'
-
-/** The result pages as last counted (db/read-cache.ts): counting and explaining a result is a good part of its page. */
-const resultPages = readCache<{ counts: ReturnType<typeof resultView>; seal: ReturnType<typeof ballotBoxSeal> }>({
-  schemas: ['main', 'box'],
-})
+import { describeRule, resultCsv, resultJson, resultPage, resultSheet } from '../../elections/result-view.ts'
 
 const contestChoices = { methods, shareChoices, roundings, protections, tieBreaks, shortfalls }
 const electionDefaults = {
@@ -316,10 +310,7 @@ export async function electionRoutes(app: FastifyInstance) {
   app.get('/elections/:id/result', organisers, async (request, reply) => {
     const { election, stage } = electionOf(request)
     // The count and its sentences, in the reader's language, kept while the database is unchanged.
-    const { counts, seal } = resultPages(request.ctx.db, `${election.id}:${request.ctx.lang}`, () => ({
-      counts: resultView(countElection(request.ctx, election.id), request.ctx.t),
-      seal: ballotBoxSeal(request.ctx, election.id),
-    }))
+    const { counts, seal } = resultPage(request.ctx, election.id, request.ctx.t)
     return reply.view('elections/result', { election, stage, counts, seal })
   })
 

@@ -155,7 +155,7 @@ describe('holding a meeting', () => {
         }),
       ),
     ) as InvalidInput
-    expect(many.fields.votesFor).toEqual({ key: 'v.moreVotesThanPresent', params: { n: 6 } })
+    expect(many.fields.votesFor).toEqual({ key: 'v.moreVotesThanPresent', params: { n: 6, count: 6 } })
     expect(database.db.select({ n: sql<number>`count(*)` }).from(resolutions).get()!.n).toBe(before)
   })
 

@@ -28,7 +28,8 @@ import {
   unlockStation,
   voterRoll,
 } from '../../src/elections/voting.ts'
-import { setQuorumRule } from '../../src/meetings/meetings.ts'
+import { cancelMeeting, scheduleMeeting, setQuorumRule } from '../../src/meetings/meetings.ts'
+import { scheduleInput } from '../helpers/meetings.ts'
 import { setFollowUpRule } from '../../src/resolutions/journeys.ts'
 import { loadActor, type StaffCtx } from '../../src/web/context.ts'
 import type { Db } from '../../src/db/client.ts'
@@ -180,6 +181,9 @@ export async function seedEveryTable(database: AppDatabase) {
     return { to: `/villages/${villageId}/meetings` }
   })
   setFollowUpRule(keeper, villageId, { acknowledgeDays: 10, decideDays: 30, boardShowsProposers: true })
+  // A meeting called off, with its reason (meeting_cancellations).
+  const calledOff = scheduleMeeting(keeper, villageId, scheduleInput({ place: 'पंचायत भवन' }))
+  cancelMeeting(keeper, calledOff.id, { reason: 'बारिश के कारण स्कूल बंद' })
   const standing = db
     .select({ id: candidates.childId })
     .from(candidates)

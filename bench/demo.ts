@@ -102,7 +102,8 @@ export async function demoDatabase(file: string) {
       sql`${meetings.villageId} = ${villageId} AND NOT EXISTS (SELECT 1 FROM ${meetingEvents} e WHERE e.meeting_id = ${meetings.id})`,
     )
     .get()!
-  startMeeting(keeper, scheduled.id)
+  // The demo postpones it to another day: started today, so with a reason.
+  startMeeting(keeper, scheduled.id, { way: 'now', heldOn: '', from: '', until: '', reason: 'बच्चे आज ही मिल सके' })
   roll.slice(0, Math.ceil(roll.length / 2)).forEach((m) => recordAttendance(keeper, scheduled.id, m.childId, true))
   const [item] = agendaOf(db, scheduled.id)
   if (item)

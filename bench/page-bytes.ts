@@ -132,7 +132,18 @@ try {
       as: tablet,
       before: () => tablet.send('POST', `${station}/ballot`, { childId: voter }),
     },
-    { page: 'thanks', path: `/elections/${ids.openPoll}/ballot/thanks`, as: tablet },
+    {
+      page: 'thanks',
+      path: `/elections/${ids.openPoll}/ballot/thanks`,
+      as: tablet,
+      // The thank-you follows a cast that counted (a blank ballot, here).
+      before: async () => {
+        const ballot = await tablet.send('GET', `/elections/${ids.openPoll}/ballot`)
+        const token = /name="token" value="([^"]+)"/.exec(ballot.text)?.[1]
+        if (!token) throw new Error('no ballot token on the ballot page')
+        await tablet.send('POST', `/elections/${ids.openPoll}/ballot`, { token })
+      },
+    },
     { page: 'meetings', path: `/villages/${v}/meetings`, as: facilitator },
     { page: 'meeting_in_progress', path: `/meetings/${ids.meetingInProgress}`, as: facilitator },
     { page: 'minutes_print', path: `/meetings/${ids.closedMeeting}/minutes`, as: facilitator },

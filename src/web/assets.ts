@@ -13,14 +13,24 @@ import { projectRoot } from '../core/paths.ts'
  */
 const require = createRequire(import.meta.url)
 
+/**
+ * Our files as `npm run build` minified them (scripts/bundle-server.mjs), in production when built;
+ * otherwise (development, tests) public/ itself, as edited.
+ */
+const built = path.join(projectRoot, 'dist/public')
+const ours = process.env.NODE_ENV === 'production' && fs.existsSync(built) ? built : path.join(projectRoot, 'public')
+
 /** Where each served prefix's files are. */
 export const assetFolders: Record<string, string> = {
-  '/static/': path.join(projectRoot, 'public'),
+  '/static/': ours,
   '/vendor/htmx/': path.join(path.dirname(require.resolve('htmx.org/package.json')), 'dist'),
 }
 
 type Known = { version: string; mtimeMs: number; size: number }
 const known = new Map<string, Known>()
+const production = process.env.NODE_ENV === 'production'
+/** In production, each URL's version once found (a page names two or three files: no file is looked at per page). */
+const versions = new Map<string, string>()
 
 /** The file a URL of ours names, or null. */
 function fileOf(url: string): string | null {
@@ -33,10 +43,12 @@ function fileOf(url: string): string | null {
 }
 
 /**
- * The version of the file behind `url` (a hash of its bytes, 10 hex digits), read again only when the
- * file's size or time changed (in development it is edited while the server runs); null for no such file.
+ * The version of the file behind `url` (a hash of its bytes, 10 hex digits); null for no such file. In
+ * development (files edited while the server runs) read again when the file's size or time changed.
  */
 export function assetVersion(url: string): string | null {
+  // On the box the files change only with a new version of the app, and so a restart: asked once.
+  if (production && versions.has(url)) return versions.get(url)!
   const file = fileOf(url)
   if (!file) return null
   let stat: fs.Stats
@@ -49,6 +61,7 @@ export function assetVersion(url: string): string | null {
   if (seen && seen.mtimeMs === stat.mtimeMs && seen.size === stat.size) return seen.version
   const version = createHash('sha256').update(fs.readFileSync(file)).digest('hex').slice(0, 10)
   known.set(file, { version, mtimeMs: stat.mtimeMs, size: stat.size })
+  if (production) versions.set(url, version)
   return version
 }
 

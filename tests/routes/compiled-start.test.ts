@@ -137,6 +137,15 @@ describe('the compiled server (what npm start runs)', () => {
       expect(res.status, url).toBe(200)
       expect(res.headers.get('content-type'), url).toContain(type)
     }
+    // Our CSS and scripts as the build minified them (dist/public/): the same rules, without comments.
+    for (const name of ['app.css', 'app.js', 'ballot.js']) {
+      const sent = await (await fetch(`${base}/static/${name}`)).text()
+      const source = fs.readFileSync(path.join(projectRoot, 'public', name), 'utf8')
+      expect(source, name).toContain('/*')
+      expect(sent, name).not.toMatch(/\/\*|\n\s*\/\//)
+      expect(sent.length, name).toBeLessThan(source.length * 0.9)
+    }
+    expect(await (await fetch(`${base}/static/app.css`)).text()).toContain('unicode-range')
     // The QR code's package is loaded on the first certificate page.
     const certificate = await fetch(`${base}/certificate`)
     expect(certificate.status).toBe(200)

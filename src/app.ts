@@ -294,14 +294,12 @@ async function registerStatic(app: FastifyInstance) {
   await app.register(fastifyStatic, {
     root: assetFolders['/static/'],
     prefix: '/static/',
-    maxAge,
     setHeaders: versioned,
   })
   await app.register(fastifyStatic, {
     root: assetFolders['/vendor/htmx/'],
     prefix: '/vendor/htmx/',
     decorateReply: false,
-    maxAge,
     allowedPath: (p) => /^\/htmx(\.min)?\.js$/.test(p),
     setHeaders: versioned,
   })

@@ -1,5 +1,6 @@
 import * as accounts from '../accounts/tables.ts'
 import * as audit from '../audit/tables.ts'
+import * as cases from '../cases/tables.ts'
 import * as elections from '../elections/tables.ts'
 import * as meetings from '../meetings/tables.ts'
 import * as people from '../people/tables.ts'
@@ -20,6 +21,7 @@ export const textDeclarations: readonly TextDeclaration[] = [
   elections,
   meetings,
   resolutions,
+  cases,
 ]
   .flatMap((tables) => Object.values(tables))
   .flat()

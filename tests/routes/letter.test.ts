@@ -188,6 +188,15 @@ describe('the letter in English', () => {
     expect(text).not.toMatch(/[\u0900-\u097F]/)
     expect(await letter(rekha, unanimous, 'en')).toContain('was passed unanimously (for: 6, none against):')
   })
+
+  it('gives the days of the follow-up rule their number: 1 day, 14 days', async () => {
+    const rule = { acknowledgeDays: '1', decideDays: '14', boardShowsProposers: '' }
+    expect((await rekha.post(`/villages/${t.fx.villages.papdi.id}/follow-up`, rule)).statusCode).toBe(303)
+    expect(await letter(rekha, papdi.passed[0], 'en')).toContain(
+      'to acknowledge receipt of this resolution within 1 day, to decide on it within 14 days,',
+    )
+    expect(await letter(rekha, papdi.passed[0])).toContain('इस प्रस्ताव की पावती 1 दिन में दें, 14 दिन में इस पर निर्णय लें')
+  })
 })
 
 describe('who may print the letter', () => {

@@ -261,9 +261,35 @@ describe('the quorum rule in words, for every girls’ share', () => {
     for (const name of ['Ravi', 'Sunil', 'Gopal', 'Mukesh', 'Meena', 'Sunita'])
       await rekha.post(`/meetings/${id}/attendance/${kids[name]}`, { present: '1' })
     const sheet = textOf((await rekha.get(`/meetings/${id}/minutes`)).body)
-    expect(sheet).toContain('कोरम पूरा था (कम से कम आधे सदस्य उपस्थित; लड़कियों की कोई अलग शर्त नहीं थी)।')
+    expect(sheet).toContain('कोरम पूरा था: कम से कम 5 सदस्य उपस्थित (10 के आधे); लड़कियों की कोई अलग शर्त नहीं थी।')
     expect(sheet).not.toContain('कोई नियम नहीं लड़कियाँ')
     const page = textOf((await rekha.get(`/meetings/${id}`)).body)
     expect(page).toContain('लड़कियों की कोई अलग शर्त नहीं।')
+  })
+
+  it('the minutes give each count its own number: one member, one girl, nobody', async () => {
+    await rekha.post(`/villages/${papdi()}/quorum`, { members: '1/2', girls: '1/3' })
+    const id = await schedule(today)
+    await rekha.post(`/meetings/${id}/start`)
+    const sheet = async () => textOf((await rekha.get(`/meetings/${id}/minutes`)).body)
+    expect(await sheet()).toContain('10 में से कोई सदस्य उपस्थित नहीं।')
+    expect(await sheet()).not.toContain('उनमें कोई लड़की नहीं')
+    expect(await sheet()).toContain(
+      'कोरम पूरा नहीं था, इसलिए कोई प्रस्ताव पारित नहीं हो सकता था। ज़रूरी था: कम से कम 5 सदस्य उपस्थित (10 के आधे), लड़कियाँ: उपस्थित लोगों की एक-तिहाई।',
+    )
+    await rekha.post(`/meetings/${id}/attendance/${kids.Meena}`, { present: '1' })
+    expect(await sheet()).toContain('10 में से 1 सदस्य उपस्थित, उनमें 1 लड़की (6 लड़की सदस्यों में से)।')
+    expect(await sheet()).toContain('ज़रूरी था: कम से कम 5 सदस्य उपस्थित (10 के आधे), उनमें कम से कम 1 लड़की (1 की एक-तिहाई)।')
+    for (const name of ['Sunita', 'Ravi', 'Sunil', 'Gopal'])
+      await rekha.post(`/meetings/${id}/attendance/${kids[name]}`, { present: '1' })
+    expect(await sheet()).toContain('10 में से 5 सदस्य उपस्थित, उनमें 2 लड़कियाँ (6 लड़की सदस्यों में से)।')
+    expect(await sheet()).toContain(
+      'कोरम पूरा था: कम से कम 5 सदस्य उपस्थित (10 के आधे), उनमें कम से कम 2 लड़कियाँ (5 की एक-तिहाई)।',
+    )
+    const en = textOf((await rekha.get(`/meetings/${id}/minutes?lang=en`)).body)
+    expect(en).toContain('5 members present (of 10), 2 girls among them (of 6 girl members).')
+    expect(en).toContain(
+      'The quorum was met: at least 5 members present (half of 10), at least 2 girls among them (a third of 5).',
+    )
   })
 })

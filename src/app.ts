@@ -29,6 +29,7 @@ import { assetCacheControl, assetFolders, assetUrl } from './web/assets.ts'
 import { accountRoutes } from './web/routes/accounts.ts'
 import { villageRoutes } from './web/routes/villages.ts'
 import { peopleRoutes } from './web/routes/people.ts'
+import { caseRoutes } from './web/routes/cases.ts'
 import { auditRoutes } from './web/routes/audit.ts'
 import { electionRoutes } from './web/routes/elections.ts'
 import { meetingRoutes } from './web/routes/meetings.ts'
@@ -269,6 +270,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   await app.register(accountRoutes)
   await app.register(villageRoutes)
   await app.register(peopleRoutes)
+  await app.register(caseRoutes)
   await app.register(auditRoutes)
   await app.register(electionRoutes)
   await app.register(votingRoutes)

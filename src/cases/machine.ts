@@ -18,7 +18,8 @@ import type { CheckDay, CloseReason, StepKind } from './tables.ts'
  * - A check is recorded on or after its due day (30 or 90 days after enrolment), not before: a check says the
  *   child has kept going that long.
  */
-export type CaseStatus = 'open' | 'enrolled' | 'checked_30' | 'closed'
+export const caseStatuses = ['open', 'enrolled', 'checked_30', 'closed'] as const
+export type CaseStatus = (typeof caseStatuses)[number]
 
 /** One step as the machine reads it: its kind, its day, and the fields its kind uses. */
 export type StepFacts = {
@@ -166,4 +167,19 @@ function checkRefusal(state: CaseState, step: StepFacts): StepRefusal | null {
   } else return 'bad_check_day'
   if (step.on < addDays(state.enrolledOn, checkAfter[step.checkDay])) return 'check_too_early'
   return typeof step.attending === 'boolean' ? null : 'attending_unknown'
+}
+
+const followUps: readonly StepKind[] = [
+  'family_visit',
+  'employer_talk',
+  'raised_bal_panchayat',
+  'raised_gram_panchayat',
+]
+
+/** The steps the case page offers next, the likeliest first: what nextStepRefusal would take today. */
+export function stepsOffered(state: CaseState): StepKind[] {
+  if (state.status === 'closed') return ['reopened']
+  if (state.status === 'open') return ['enrolled', ...followUps, 'closed']
+  if (state.passed90) return ['closed', ...followUps]
+  return ['attendance_check', ...followUps, 'closed']
 }

@@ -37,6 +37,7 @@ export const namespaces: Readonly<Record<string, readonly string[]>> = {
     'audit',
   ],
   backups: ['backups', 'audit.action.database'],
+  cases: ['cases', 'audit.action.case'],
   certificate: ['certificate'],
   elections: [
     'stage',

@@ -1,5 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm'
 import { backupsMadeBefore } from '../backups/backup-log.ts'
+import { blankCasesOf, casePartOf } from '../cases/child-record.ts'
 import { blankChildEntries, childEntriesOf, valuesInChildEntries } from '../audit/child-entries.ts'
 import { recordAudit } from '../audit/audit.ts'
 import { requireRole, type Ctx, type StaffCtx } from '../core/actor.ts'
@@ -33,7 +34,8 @@ export { erasureOf }
 /**
  * Everything held about one child, as JSON: the register entry, consents, residence, candidacies,
  * seats, the elections they voted in (never how — nothing links a ballot to a child), meetings they
- * were expected at, resolutions they moved or seconded, and the audit log's entries about them.
+ * were expected at, resolutions they moved or seconded, their own out-of-school cases, and the audit
+ * log's entries about them.
  */
 export function exportChild(ctx: Ctx, villageId: number, childId: number) {
   const { staff, village, child } = coordinatorOf(ctx, villageId, childId)
@@ -48,6 +50,7 @@ export function exportChild(ctx: Ctx, villageId: number, childId: number) {
     ...electionPartOf(db, childId),
     meetings: meetingPartOf(db, childId),
     resolutions: resolutionPartOf(db, childId),
+    cases: casePartOf(db, childId),
     auditLog: childEntriesOf(db, childId),
   }
   recordAudit(db, staff.actor, { action: 'child.exported', subject: 'child', subjectId: childId, villageId })
@@ -117,6 +120,7 @@ export function eraseChild(ctx: Ctx, villageId: number, childId: number): void {
     eraseFromRegister(tx, child, staff.actor.id, now)
     // The log's own entries about the child lose their details; elsewhere the names are struck out.
     blankChildEntries(tx, childId)
+    blankCasesOf(tx, childId)
     unnameInFrozenCounts(tx, childId)
     strikeFromFreeText(tx, villageId, names)
     recordAudit(tx, staff.actor, { action: 'child.erased', subject: 'child', subjectId: childId, villageId })

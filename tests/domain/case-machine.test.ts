@@ -6,6 +6,7 @@ import {
   isIsoDay,
   nextStepRefusal,
   type StepFacts,
+  stepsOffered,
 } from '../../src/cases/machine.ts'
 
 const kase = { foundOn: '2026-01-05' }
@@ -172,5 +173,34 @@ describe('days', () => {
     expect(isIsoDay('2028-02-29')).toBe(true)
     expect(isIsoDay('2026-02-29')).toBe(false)
     expect(isIsoDay('2026-1-05')).toBe(false)
+  })
+})
+
+describe('the steps a case offers next', () => {
+  it('offers enrolment first on an open case, the due check once enrolled, closing after 90 days, reopening once closed', () => {
+    expect(stepsOffered(caseStatus([visit]))[0]).toBe('enrolled')
+    expect(stepsOffered(caseStatus([enrolled]))[0]).toBe('attendance_check')
+    expect(stepsOffered(caseStatus([enrolled, at30]))[0]).toBe('attendance_check')
+    expect(stepsOffered(caseStatus([enrolled, at30, at90]))[0]).toBe('closed')
+    expect(stepsOffered(caseStatus([enrolled, at30, at90]))).not.toContain('attendance_check')
+    expect(stepsOffered(caseStatus([enrolled, at30, at90, backInSchool]))).toEqual(['reopened'])
+  })
+
+  it('offers only steps the machine would take at their due day', () => {
+    const cases: StepFacts[][] = [[], [enrolled], [enrolled, at30], [enrolled, at30, at90]]
+    for (const steps of cases) {
+      const state = caseStatus(steps)
+      for (const kind of stepsOffered(state)) {
+        const step: StepFacts = {
+          kind,
+          on: state.nextCheck?.due ?? '2026-06-01',
+          checkDay: state.nextCheck?.day,
+          attending: true,
+          closeReason: state.passed90 ? 'back_in_school' : 'other',
+          note: 'seen',
+        }
+        expect(nextStepRefusal(kase, steps, step, today), `${kind} after ${steps.length} steps`).toBeNull()
+      }
+    }
   })
 })

@@ -31,6 +31,8 @@ import { failureKinds } from '../../src/backups/backup-folder.ts'
 import { auditFields } from '../../src/audit/details.ts'
 import { figureColumns } from '../../src/web/routes/figures.ts'
 import { resultCsvColumns } from '../../src/elections/result-view.ts'
+import { caseReasons, closeReasons, finders, stepKinds, workPlaces } from '../../src/cases/tables.ts'
+import { caseStatuses, stepRefusals } from '../../src/cases/machine.ts'
 
 const languages = ['hi', 'en'] as const
 const i18nDir = path.join(projectRoot, 'src/i18n')
@@ -441,6 +443,7 @@ const builtKeys: Built[] = [
     values: listStatuses,
     from: 'web/routes/resolutions.ts listStatuses (every Status of resolutions/journey.ts)',
     at: [
+      'views/cases/show.eta',
       'views/resolutions/_list.eta',
       'views/resolutions/board.eta',
       'views/resolutions/index.eta',
@@ -451,7 +454,7 @@ const builtKeys: Built[] = [
     key: 'overdue.*',
     values: overdueKinds,
     from: 'what resolutions/journey.ts overdue() returns',
-    at: ['views/resolutions/_list.eta', 'views/resolutions/show.eta'],
+    at: ['views/cases/show.eta', 'views/resolutions/_list.eta', 'views/resolutions/show.eta'],
   },
   {
     key: 'board.late.*',
@@ -499,7 +502,7 @@ const builtKeys: Built[] = [
     key: 'journey.*',
     values: responseKinds,
     from: 'resolutions/tables.ts responseKinds',
-    at: ['views/meetings/_answer.eta', 'views/resolutions/show.eta'],
+    at: ['views/cases/show.eta', 'views/meetings/_answer.eta', 'views/resolutions/show.eta'],
   },
   {
     key: 'journey.waiting.*',
@@ -519,6 +522,57 @@ const builtKeys: Built[] = [
     from: 'resolutions/tables.ts responseKinds (answer())',
     at: ['src/resolutions/journeys.ts'],
   },
+  // Out-of-school cases (issue 16)
+  {
+    key: 'cases.reason.*',
+    values: caseReasons,
+    from: 'cases/tables.ts caseReasons',
+    at: ['views/cases/_case-form.eta', 'views/cases/index.eta', 'views/cases/show.eta', 'views/people/show.eta'],
+  },
+  {
+    key: 'cases.workPlace.*',
+    values: workPlaces,
+    from: 'cases/tables.ts workPlaces',
+    at: ['views/cases/_case-form.eta', 'views/cases/index.eta', 'views/cases/show.eta'],
+  },
+  {
+    key: 'cases.finder.*',
+    values: finders,
+    from: 'cases/tables.ts finders',
+    at: ['views/cases/_case-form.eta', 'views/cases/show.eta'],
+  },
+  { key: 'cases.step.*', values: stepKinds, from: 'cases/tables.ts stepKinds', at: ['views/cases/show.eta'] },
+  {
+    key: 'cases.add.*',
+    values: stepKinds,
+    from: 'cases/tables.ts stepKinds',
+    at: ['views/cases/show.eta', 'views/cases/step.eta'],
+  },
+  {
+    key: 'cases.noteLabel.*',
+    values: stepKinds,
+    from: 'cases/tables.ts stepKinds',
+    at: ['views/cases/_step-form.eta'],
+  },
+  {
+    key: 'audit.action.case.*',
+    values: stepKinds,
+    from: 'cases/tables.ts stepKinds (addStep)',
+    at: ['src/cases/cases.ts'],
+  },
+  {
+    key: 'cases.closeReason.*',
+    values: closeReasons,
+    from: 'cases/tables.ts closeReasons',
+    at: ['views/cases/_status.eta', 'views/cases/_step-form.eta', 'views/cases/show.eta'],
+  },
+  {
+    key: 'cases.status.*',
+    values: caseStatuses,
+    from: 'cases/machine.ts caseStatuses',
+    at: ['views/cases/_status.eta'],
+  },
+  { key: 'cases.refusal.*', values: stepRefusals, from: 'cases/machine.ts stepRefusals', at: ['src/cases/cases.ts'] },
   {
     key: 'outcome.*',
     values: outcomes,

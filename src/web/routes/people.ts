@@ -26,6 +26,7 @@ import {
 } from '../../people/schemas.ts'
 import { genders, outOfSchoolReasons } from '../../people/tables.ts'
 import { backupsBefore, eraseChild, exportChild } from '../../privacy/child-data.ts'
+import { casesOfChild, followedChildren } from '../../cases/cases.ts'
 
 /** What every register form needs to draw its choices. */
 const choices = { genders, outOfSchoolReasons, ageBands }
@@ -46,6 +47,7 @@ export async function peopleRoutes(app: FastifyInstance) {
       list: listChildren(request.ctx, v.id, filter),
       wards: listWards(request.ctx, v.id),
       summary: registerSummary(request.ctx, v.id),
+      following: followedChildren(request.ctx, v.id),
       ...choices,
     })
   })
@@ -78,6 +80,7 @@ export async function peopleRoutes(app: FastifyInstance) {
       village: v,
       child,
       history: childHistory(request.ctx, v.id, child.id),
+      cases: casesOfChild(request.ctx, v.id, child.id),
       backups,
       values: {},
       errors: {},
@@ -160,7 +163,12 @@ function showForm(request: FastifyRequest, village: unknown, child: ReturnType<t
   return {
     page: 'people/show',
     partial: 'people/show',
-    data: () => ({ village, child, history: childHistory(request.ctx, child.villageId, child.id) }),
+    data: () => ({
+      village,
+      child,
+      history: childHistory(request.ctx, child.villageId, child.id),
+      cases: casesOfChild(request.ctx, child.villageId, child.id),
+    }),
   }
 }
 

@@ -13,6 +13,7 @@ import { requireRole, type Ctx, type StaffCtx } from '../core/actor.ts'
 import { listVillages } from '../villages/villages.ts'
 import { childCountByVillage } from '../people/children.ts'
 import { staffCountByVillage } from '../accounts/accounts.ts'
+import { reportCardRows } from './report-card.ts'
 
 /** Figures are the coordinator's: across every village, or one. */
 function coordinator(ctx: Ctx) {
@@ -265,7 +266,7 @@ export function answerTimes(db: Db, villageId?: number) {
     }))
 }
 
-export const figureTables = ['representation', 'turnout', 'attendance', 'resolutions', 'answers'] as const
+export const figureTables = ['representation', 'turnout', 'attendance', 'resolutions', 'answers', 'reportCard'] as const
 export type FigureTable = (typeof figureTables)[number]
 
 export function figures(ctx: Ctx, villageId?: number) {
@@ -276,6 +277,7 @@ export function figures(ctx: Ctx, villageId?: number) {
     attendance: meetingAttendance(staff.db, villageId),
     resolutions: resolutionOutcomes(staff.db, villageId),
     answers: answerTimes(staff.db, villageId),
+    reportCard: reportCardRows(staff, villageId),
   }
 }
 

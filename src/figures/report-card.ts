@@ -239,10 +239,14 @@ export function towardGoals(card: ReportCard) {
 
 // ——— Read-models ———
 
-/** The card of one village on a day: its facilitators and the coordinators. Only counts leave it. */
-export function villageReportCard(ctx: Ctx, villageId: number, on: string): { village: Village; card: ReportCard } {
+/**
+ * The card of one village on a day (as asked: `cardDate` reads it, once the village is known to be theirs): its
+ * facilitators and the coordinators. Only counts leave it.
+ */
+export function villageReportCard(ctx: Ctx, villageId: number, date?: unknown): { village: Village; card: ReportCard } {
   const staff = requireRole(ctx, 'admin', 'facilitator')
   const village = getVillage(staff, villageId)
+  const on = cardDate(date)
   return { village, card: cardOf(cardFacts(staff.db, village.id, on), on) }
 }
 
@@ -306,9 +310,11 @@ export const reportCardColumns = [
   'leaders',
 ] as const
 
-/** One flat row per village and term, for the CSV. */
-export function reportCardRows(ctx: Ctx, villageId?: number): Record<(typeof reportCardColumns)[number], unknown>[] {
-  return reportCardsByTerm(ctx, villageId).map(({ village, term, card: c }) => ({
+/** One flat row per village and term: the CSV's columns, and the village and the line's goals for the figures page. */
+export function reportCardRows(ctx: Ctx, villageId?: number) {
+  return reportCardsByTerm(ctx, villageId).map(({ villageId, village, term, card: c, goals }) => ({
+    villageId,
+    goals,
     village,
     term: term?.title ?? '',
     on: c.on,

@@ -67,7 +67,7 @@ export const namespaces: Readonly<Record<string, readonly string[]>> = {
     'audit.action.member',
   ],
   explain: ['explain'],
-  figures: ['figures', 'outcome'],
+  figures: ['figures', 'outcome', 'reportCard'],
   meetings: [
     'meetings',
     'meeting',

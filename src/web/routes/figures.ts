@@ -5,6 +5,8 @@ import { toCsv } from '../../core/csv.ts'
 import { NotFound } from '../../core/errors.ts'
 import { figures, figureTables, outcomes, type FigureTable } from '../../figures/figures.ts'
 import { barChart, percent, stackedChart } from '../../figures/charts.ts'
+import { reportCardColumns, shareOf, towardGoals, villageReportCard } from '../../figures/report-card.ts'
+import { routeId } from '../forms.ts'
 
 /** The columns of each figures table, in order: its CSV headings are their words (figures.column.*, outcome.*). */
 export const figureColumns: Record<FigureTable, string[]> = {
@@ -25,6 +27,7 @@ export const figureColumns: Record<FigureTable, string[]> = {
   attendance: ['village', 'meetings', 'girlsPresent', 'girlsExpected', 'boysPresent', 'boysExpected'],
   resolutions: ['category', ...outcomes, 'total'],
   answers: ['village', 'forwarded', 'acknowledged', 'decided', 'medianDaysToAcknowledge', 'medianDaysToDecide'],
+  reportCard: [...reportCardColumns],
 }
 
 /** A column's heading in the reader's language: a resolution's outcome by its words, any other by figures.column.*. */
@@ -74,4 +77,22 @@ export async function figureRoutes(app: FastifyInstance) {
         ),
       )
   })
+
+  /** A village's report card on a day (?date=, today when none), one A4 page for the Gram Sabha: its facilitators and the coordinators. */
+  app.get(
+    '/villages/:villageId/report-card',
+    { config: { roles: ['admin', 'facilitator'] as const } },
+    async (request, reply) => {
+      const date = (request.query as Record<string, unknown>).date
+      const { village, card } = villageReportCard(request.ctx, routeId(request.params, 'villageId'), date)
+      return reply.view('figures/report-card', {
+        village,
+        card,
+        goals: towardGoals(card),
+        share: shareOf,
+        chart: barChart,
+        percent,
+      })
+    },
+  )
 }

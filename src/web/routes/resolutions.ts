@@ -32,6 +32,7 @@ import {
   forwardingSchema,
 } from '../../resolutions/schemas.ts'
 import { decisions, forwardingWays } from '../../resolutions/tables.ts'
+import { boardBackInSchool } from '../../figures/report-card.ts'
 
 /** Every status a resolution's list can show: passed and not yet forwarded, on its journey, or not passed. */
 export const listStatuses = ['passed', ...journeyStatuses, 'not_passed'] as const
@@ -207,8 +208,11 @@ export async function resolutionRoutes(app: FastifyInstance) {
   /** The children's board: public and read-only, made to be shown on the tablet or a TV. */
   app.get('/board/:villageId', { config: { public: true } }, async (request, reply) => {
     const status = pick((request.query as Record<string, unknown>).status, journeyStatuses)
+    const board = boardOf(request.ctx, routeId(request.params, 'villageId'), status)
     return reply.view('resolutions/board', {
-      ...boardOf(request.ctx, routeId(request.params, 'villageId'), status),
+      ...board,
+      // Counts only (issue 16): the children back in school this year, never a case.
+      backInSchool: boardBackInSchool(request.ctx.db, board.village.id),
       status: status ?? '',
       statuses: journeyStatuses,
       icon: (category: Parameters<typeof categoryIcon>[0]) => categoryIcon(category, { size: 64 }),

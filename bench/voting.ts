@@ -332,7 +332,7 @@ async function vote(app: App, t: Client, childId: number, castAt?: number): Prom
     return null
   }
   const recover = async () => {
-    await t.send('POST', `/elections/${id}/ballot/abandonment`, {}).catch(() => null)
+    await t.send('POST', `/elections/${id}/ballot/abandonment`, { reason: 'cancel', pin: PIN }).catch(() => null)
     await t.send('POST', `/elections/${id}/station/unlock`, { pin: PIN }).catch(() => null)
   }
   const issued = await step(
@@ -624,7 +624,7 @@ async function abandon(app: App, casts: PreIssued[], csrf: Csrf): Promise<void> 
     c.cookies.set('bp_session', cast.cookie)
     const request = `POST /elections/${id}/ballot/abandonment (child ${cast.childId}, pre-issued)`
     try {
-      const a = await c.send('POST', `/elections/${id}/ballot/abandonment`, {})
+      const a = await c.send('POST', `/elections/${id}/ballot/abandonment`, { reason: 'cancel', pin: PIN })
       if (a.status !== 303 || a.location !== `/elections/${id}/station`)
         fail({ step: 'abandon', request, status: a.status, location: a.location, body: a.text.slice(0, 500) })
     } catch (err) {

@@ -230,8 +230,18 @@
 
   // --- A child who walks away: a warning 20 s before the ballot closes (a sound and the whole
   // screen), and a tap keeps it open. When it closes, nothing is cast and the tablet says so.
+  // The box ends the ballot only if it too has had no sign of the child for that long, so the page
+  // tells it of taps (at most every 30 s, and the tap on the warning at once).
   const timeout = Number(form.dataset.timeout) * 1000
   const warnFor = Number(form.dataset.warn) * 1000
+  const presenceEvery = Number(form.dataset.presenceEvery) * 1000
+  let toldAt = Date.now()
+  function present() {
+    toldAt = Date.now()
+    if (!window.fetch) return
+    const body = new URLSearchParams({ _csrf: form.elements._csrf.value })
+    fetch(form.dataset.presence, { method: 'POST', body, credentials: 'same-origin' }).catch(() => {})
+  }
   const warning = document.getElementById('idle-warning')
   const warningText = document.getElementById('idle-text')
   let warnTimer, endTimer, tick, audio
@@ -271,6 +281,7 @@
 
   function restart() {
     if (sending) return
+    if (!warning.hidden || Date.now() - toldAt >= presenceEvery) present()
     stopIdle()
     warnTimer = setTimeout(warn, Math.max(0, timeout - warnFor))
     endTimer = setTimeout(() => { if (!sending) document.getElementById('abandon').submit() }, timeout)

@@ -41,7 +41,15 @@ export type BallotEnd = (typeof ballotEnds)[number]
 /** A ballot not cast within this time is abandoned: nothing is cast, the child may vote again. */
 export const BALLOT_TTL_MS = 10 * 60 * 1000
 
-type Issued = { childId: number; electionId: number; stationId: number; issuedAt: number }
+/** `seenAt`: the last sign of the child at the tablet (the ballot handed out or shown, a tap), for the idle timeout. */
+type Issued = { childId: number; electionId: number; stationId: number; issuedAt: number; seenAt: number }
+
+/** A ballot left untouched this long on the tablet closes by itself, nothing cast; the page warns this long before. */
+export const IDLE_TIMEOUT_MS = 120 * 1000
+export const IDLE_WARNING_MS = 20 * 1000
+/** How often at most the ballot page says the child is still there, and what the server allows for a late one. */
+export const PRESENCE_EVERY_MS = 30 * 1000
+const PRESENCE_SLACK_MS = 10 * 1000
 
 /**
  * How long the server remembers whether a ballot it handed out was counted, so that a tablet whose
@@ -467,7 +475,7 @@ export function issueBallot(ctx: Ctx, state: StationState, childId: number): Sta
   const earlier = held.byChild.get(key)
   if (earlier) release(held, earlier)
   const token = randomUUID()
-  held.byToken.set(token, { childId, electionId: state.electionId, stationId: state.id, issuedAt: now })
+  held.byToken.set(token, { childId, electionId: state.electionId, stationId: state.id, issuedAt: now, seenAt: now })
   held.byChild.set(key, token)
   return { ...state, unlocked: false, ballot: { token }, ended: undefined }
 }
@@ -497,6 +505,25 @@ export function activeBallot({ db }: Pick<Ctx, 'db'>, state: StationState | unde
 export function endBallot({ db }: Pick<Ctx, 'db'>, state: StationState, ended?: BallotEnd): StationState {
   if (state.ballot) release(issuedOf(db), state.ballot.token)
   return { ...state, unlocked: false, ballot: undefined, ended: state.ballot || ended ? ended : state.ended }
+}
+
+/** The child is at the tablet (the ballot shown, a tap reported by the page): the idle time counts from now. */
+export function ballotSeen({ db }: Pick<Ctx, 'db'>, state: StationState | undefined, now = Date.now()): void {
+  const token = activeBallot({ db }, state)?.token
+  const ballot = token ? issuedOf(db).byToken.get(token) : undefined
+  if (ballot) ballot.seenAt = now
+}
+
+/**
+ * The idle timeout, as the ballot page's timer asks for it: the ballot ends, nothing cast, only once the
+ * server has had no sign of the child for the idle time. Sooner nothing changes (null): saying "timeout"
+ * is no way round the PIN that the facilitator's cancel needs.
+ */
+export function timeOutBallot({ db }: Pick<Ctx, 'db'>, state: StationState, now = Date.now()): StationState | null {
+  const token = activeBallot({ db }, state)?.token
+  const ballot = token ? issuedOf(db).byToken.get(token) : undefined
+  if (ballot && now - ballot.seenAt < IDLE_TIMEOUT_MS - PRESENCE_SLACK_MS) return null
+  return endBallot({ db }, state, 'timeout')
 }
 
 /** Where a ballot stands, as the tablet may ask after a lost answer. */

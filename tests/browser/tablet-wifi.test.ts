@@ -3,7 +3,7 @@
 // is asked about again; neither counts twice, and the child reads "counted" only when the box said so.
 // Back after a vote shows nothing of the ballot; the facilitator's cancel needs the PIN; the idle
 // timeout warns first (sound and the whole screen) and a tap keeps the ballot open.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { BrowserContext, Page } from 'playwright-core'
 import {
   PASSWORD,
@@ -28,6 +28,7 @@ import {
   unlock,
 } from '../helpers/voting-browser.ts'
 import { addContest, createElection, nominate, openNominations, openPoll } from '../../src/elections/elections.ts'
+import { IDLE_TIMEOUT_MS } from '../../src/elections/voting.ts'
 
 // The back-forward cache allowed, even for no-store pages (as newer Chrome may do): Back must still show nothing.
 const b = useBrowser(['--enable-features=BackForwardCache,CacheControlNoStoreEnterBackForwardCache'])
@@ -207,7 +208,10 @@ describe('the cast through bad Wi-Fi', () => {
     await expectAccessible(page, 'the idle warning')
     await shot(page, 'wifi-08-idle-warning-tablet')
 
+    // The tap keeps the ballot on the box too: the page tells it she is there.
+    const told = page.waitForResponse((r) => r.url().endsWith('/ballot/presence') && r.request().method() === 'POST')
     await warning.getByRole('button', { name: 'हाँ, मुझे वोट देना है' }).click()
+    expect((await told).status()).toBe(204)
     expect(await warning.isVisible()).toBe(false)
     // Twenty seconds later the ballot would have closed; after the tap it is still open, her mark kept.
     await page.clock.fastForward(30_000)
@@ -215,10 +219,16 @@ describe('the cast through bad Wi-Fi', () => {
     expect(await current(page).locator('h1').innerText()).toBe('सदस्य')
     expect(await warning.isVisible()).toBe(false)
 
-    // She walks away: the warning again, then the ballot ends and the next-voter screen says why.
+    // She walks away: the warning again, then the ballot ends and the next-voter screen says why. The box
+    // ends it only when it too has seen nothing of her for that long: its clock moves on with the tablet's.
     await page.clock.fastForward(71_000)
     await expect.poll(() => warning.isVisible()).toBe(true)
-    await Promise.all([page.waitForURL(`${base()}/station`), page.clock.fastForward(21_000)])
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + IDLE_TIMEOUT_MS })
+    try {
+      await Promise.all([page.waitForURL(`${base()}/station`), page.clock.fastForward(21_000)])
+    } finally {
+      vi.useRealTimers()
+    }
     expect(await text(page, 'h1')).toBe('अगला मतदाता')
     expect(await mainText(page)).toContain('समय समाप्त — कुछ नहीं गिना गया')
     expect(counted()).toBe(2)

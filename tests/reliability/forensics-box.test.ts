@@ -181,7 +181,8 @@ beforeAll(async () => {
         [`c_${pradhan}`]: String(MADE_UP),
       })
       expect(res.statusCode).toBe(422)
-      expect((await agent.post(`${base}/ballot/abandonment`)).headers.location).toBe(`${base}/station`)
+      const cancel = { reason: 'cancel', pin: tablet.pin }
+      expect((await agent.post(`${base}/ballot/abandonment`, cancel)).headers.location).toBe(`${base}/station`)
       queue.splice(rng.int(queue.length + 1), 0, childId)
       continue
     }

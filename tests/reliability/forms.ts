@@ -224,6 +224,7 @@ export const validForms: Record<string, (c: FormContext) => Form> = {
     return form
   },
   'POST /elections/:id/ballot/abandonment': () => ({}),
+  'POST /elections/:id/ballot/presence': () => ({}),
 
   'POST /villages/:villageId/meetings': (c) => ({
     ...meetingForm(c),

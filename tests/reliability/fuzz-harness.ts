@@ -203,7 +203,8 @@ export function fuzzSuite(suite: number) {
           const ballot = await client.get(`${base}/ballot`)
           const token = /name="token" value="([^"]+)"/.exec(ballot.body)?.[1] ?? ''
           if (rng.chance(0.08)) {
-            await post(`${base}/ballot/abandonment`, {}, 'abandon')
+            // The facilitator's cancel with the PIN, or a "timeout" sent at once (refused: the child is still there).
+            await post(`${base}/ballot/abandonment`, rng.chance(0.7) ? { reason: 'cancel', pin } : {}, 'abandon')
             continue
           }
           const form: Record<string, string | string[]> = {

@@ -285,6 +285,7 @@ const NOT_CREATING: Record<string, string> = {
   'POST /elections/:id/station/ballot': 'a ballot in memory',
   'POST /elections/:id/ballot': "cast once by its ballot's own one-time token",
   'POST /elections/:id/ballot/abandonment': 'a state',
+  'POST /elections/:id/ballot/presence': 'a time in memory',
   'POST /villages/:villageId/quorum': 'a setting',
   'POST /villages/:villageId/follow-up': 'a setting',
   'POST /meetings/:id': 'edits',

@@ -105,7 +105,7 @@ describe("a ballot in a child's hands", () => {
     expect(Object.keys(holding[0].station!).sort()).toEqual(['ballot', 'electionId', 'failedPins', 'id', 'unlocked'])
     expect(Object.keys(holding[0].station!.ballot as object)).toEqual(['token'])
     expect(JSON.stringify(sessions)).not.toMatch(/childId|"child"|issuedAt/)
-    await a.post(`${base}/ballot/abandonment`)
+    await a.post(`${base}/ballot/abandonment`, { reason: 'cancel', pin: '2468' })
   })
 
   it('is cancelled by a restart of the server, and the station says so; the child can then vote', async () => {
@@ -146,7 +146,7 @@ describe('a tablet a child cannot escape', () => {
     expect((await a.post(`${base}/station/ballot`, { childId: String(kids.Ravi) })).headers.location).toBe(
       `${base}/ballot`,
     )
-    await a.post(`${base}/ballot/abandonment`)
+    await a.post(`${base}/ballot/abandonment`, { reason: 'cancel', pin: '2468' })
     // The crafted request a child (or anyone) might send from the locked tablet: refused, still locked.
     const crafted = await a.post(`${base}/station`, { pin: '9999', confirm: '9999' })
     expect(crafted.statusCode).toBe(422)
@@ -174,6 +174,7 @@ describe('a tablet a child cannot escape', () => {
       `${base}/ballot`,
       `${base}/ballot/thanks`,
       `${base}/ballot/status`,
+      `${base}/ballot/presence`,
       `${base}/ballot/abandonment`,
       '/logout',
       '/language',
@@ -201,7 +202,7 @@ describe('a tablet a child cannot escape', () => {
     expect(routes.length).toBeGreaterThan(80)
     expect(await sweep([...child, ...roll])).toEqual([]) // the roll open, the facilitator at it
     await a.post(`${base}/station/ballot`, { childId: String(kids.Gopal) })
-    await a.post(`${base}/ballot/abandonment`)
+    await a.post(`${base}/ballot/abandonment`, { reason: 'cancel', pin: '2468' })
     expect(await sweep(child)).toEqual([]) // locked for the next child
   }, 120_000)
 

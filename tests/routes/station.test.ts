@@ -44,7 +44,7 @@ async function lockedTablet(base: string, pin = '2468'): Promise<Agent> {
   expect((await tablet.post(`${base}/station/ballot`, { childId: String(kids.Ravi) })).headers.location).toBe(
     `${base}/ballot`,
   )
-  await tablet.post(`${base}/ballot/abandonment`)
+  await tablet.post(`${base}/ballot/abandonment`, { reason: 'cancel', pin })
   expect(textOf((await tablet.get(`${base}/station`)).body)).toContain('अगला मतदाता')
   return tablet
 }

@@ -1,9 +1,10 @@
 // The tablet's cast over HTTP when the Wi-Fi is bad: sent in the background (JSON), sent again after a
 // lost answer, asked about afterwards (the status route), and the ways a ballot ends without a vote.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { testApp, textOf, type TestApp, type Agent } from '../helpers/app.ts'
 import { contestInput, electionInput, villageChildren } from '../helpers/elections.ts'
 import { addContest, createElection, nominate, openNominations, openPoll } from '../../src/elections/elections.ts'
+import { IDLE_TIMEOUT_MS } from '../../src/elections/voting.ts'
 
 let t: TestApp
 let base: string
@@ -21,6 +22,7 @@ beforeAll(async () => {
     ['Gopal', 'boy'],
     ['Asha', 'girl'],
     ['Kamal', 'boy'],
+    ['Lata', 'girl'],
   ])
   const election = createElection(ctx, t.fx.villages.papdi.id, electionInput())
   contestId = addContest(ctx, election.id, contestInput({ seats: '1' })).id
@@ -33,6 +35,15 @@ beforeAll(async () => {
 afterAll(async () => {
   await t.close()
 })
+afterEach(() => {
+  vi.useRealTimers()
+})
+/** The server's clock moved on by `ms` (only Date: the requests themselves run as ever). */
+function later(ms: number) {
+  const now = Date.now()
+  vi.useFakeTimers({ toFake: ['Date'] })
+  vi.setSystemTime(now + ms)
+}
 
 const checkoffs = () =>
   t.database.sqlite.prepare('SELECT count(*) FROM box_checkoffs WHERE voted').pluck().get() as number
@@ -116,7 +127,7 @@ describe('asking whether a ballot counted', () => {
       status: 'unknown',
       message: expect.stringContaining('मतदाता सूची में देखें'),
     })
-    await a.post(`${base}/ballot/abandonment`, {})
+    await a.post(`${base}/ballot/abandonment`, { reason: 'cancel', pin: PIN })
   })
 
   it('refuses bad input with a message, answers only organisers, and sends a device without a station to the station page', async () => {
@@ -170,9 +181,49 @@ describe('a ballot given up', () => {
   it('by the idle timeout: the next-voter screen says so', async () => {
     const a = await tablet()
     await ballotFor(a, kids.Meena)
+    expect((await a.post(`${base}/ballot/abandonment`, { reason: 'other' })).statusCode).toBe(422)
+    later(IDLE_TIMEOUT_MS)
     expect((await a.post(`${base}/ballot/abandonment`, { reason: 'timeout' })).headers.location).toBe(`${base}/station`)
     expect(await nextVoterScreen(a)).toContain('समय समाप्त — कुछ नहीं गिना गया')
-    expect((await a.post(`${base}/ballot/abandonment`, { reason: 'other' })).statusCode).toBe(422)
+  })
+
+  it('not by a "timeout" sent while the child is still there: without the PIN nothing ends', async () => {
+    const a = await tablet()
+    const token = await ballotFor(a, kids.Lata)
+    const stillOpen = async () => {
+      expect((await a.get(`${base}/station`)).headers.location).toBe(`${base}/ballot`)
+      expect((await status(a, token)).json()).toMatchObject({ status: 'open' })
+    }
+    // At once, with the reason or without one (the form's default), and twice: back to the ballot, nothing ended.
+    for (const body of [{ reason: 'timeout' }, {}, { reason: 'timeout' }]) {
+      const res = await a.post(`${base}/ballot/abandonment`, body)
+      expect(res.statusCode).toBe(303)
+      expect(res.headers.location).toBe(`${base}/ballot`)
+      await stillOpen()
+    }
+    // A minute and a half on, the child tapping now and then (the page says so): still not idle.
+    later(90_000)
+    expect((await a.post(`${base}/ballot/presence`, {})).statusCode).toBe(204)
+    later(90_000)
+    expect((await a.post(`${base}/ballot/abandonment`, { reason: 'timeout' })).headers.location).toBe(`${base}/ballot`)
+    await stillOpen()
+    // Her vote still goes in, once.
+    const before = checkoffs()
+    expect((await a.post(`${base}/ballot`, { token, [`c_${contestId}`]: choice }, json)).json()).toMatchObject({
+      status: 'counted',
+    })
+    expect(checkoffs()).toBe(before + 1)
+  })
+
+  it("the child's presence is only the station's own word: refused without the form's token, or for another tablet", async () => {
+    const a = await tablet()
+    await ballotFor(a, kids.Gopal)
+    expect((await a.post(`${base}/ballot/presence`, {}, {}, false)).statusCode).toBe(403)
+    const laptop = await t.agent().login('rekha')
+    expect((await laptop.post(`${base}/ballot/presence`, {})).statusCode).toBe(204) // no station there: nothing to keep
+    expect((await (await t.agent().login('sarpanch')).post(`${base}/ballot/presence`, {})).statusCode).toBe(403)
+    later(IDLE_TIMEOUT_MS)
+    expect((await a.post(`${base}/ballot/abandonment`, { reason: 'timeout' })).headers.location).toBe(`${base}/station`)
   })
 })
 
@@ -182,7 +233,7 @@ describe('the tablet never shows the staff menu', () => {
     const pages = [await a.get(`${base}/station`), await a.get(`${base}/roll/additions`)]
     const token = await ballotFor(a, kids.Meena)
     pages.push(await a.get(`${base}/ballot`))
-    await a.post(`${base}/ballot/abandonment`, {})
+    await a.post(`${base}/ballot/abandonment`, { reason: 'cancel', pin: PIN })
     // The ballot sent after it was given up: refused on the kiosk's page.
     const refused = await a.post(`${base}/ballot`, { token, [`c_${contestId}`]: choice })
     expect(refused.statusCode).toBe(409)

@@ -11,17 +11,22 @@ import {
   addToRoll,
   ballotOutcome,
   ballotPaper,
+  ballotSeen,
   ballotStatus,
   cancelBallot,
   castBallot,
   endBallot,
+  IDLE_TIMEOUT_MS,
+  IDLE_WARNING_MS,
   notOnRoll,
   issueBallot,
   lockoutMinutes,
   openStation,
+  PRESENCE_EVERY_MS,
   reopenStation,
   stationPollOpen,
   StationTryRefused,
+  timeOutBallot,
   unlockStation,
   voterOnRoll,
   voterRoll,
@@ -178,6 +183,7 @@ export async function votingRoutes(app: FastifyInstance) {
     const id = routeId(request.params)
     const ballot = activeBallot(request.ctx, stationOf(request, id))
     if (!ballot) return reply.redirect(stationUrl(id), 303)
+    ballotSeen(request.ctx, stationOf(request, id))
     reply.header('Cache-Control', 'no-store')
     return reply.view('voting/ballot', ballotPage(request, id, ballot.token))
   })
@@ -186,8 +192,15 @@ export async function votingRoutes(app: FastifyInstance) {
     election: getElection(request.ctx, id).election,
     paper: ballotPaper(request.ctx, id),
     token,
+    idle: { timeout: IDLE_TIMEOUT_MS / 1000, warn: IDLE_WARNING_MS / 1000, presence: PRESENCE_EVERY_MS / 1000 },
     values: {},
     errors: {},
+  })
+
+  // The ballot page's word that the child is still there (a tap): the idle timeout counts from it.
+  app.post('/elections/:id/ballot/presence', organisers, async (request, reply) => {
+    ballotSeen(request.ctx, stationOf(request, routeId(request.params)))
+    return reply.code(204).send()
   })
 
   app.post('/elections/:id/ballot', organisers, async (request, reply) => {
@@ -255,7 +268,8 @@ export async function votingRoutes(app: FastifyInstance) {
   // The tablet after its poll closed: its session is over (see kioskRedirect), so the page is public and names nothing.
   app.get(POLL_CLOSED_URL, { config: { public: true } }, async (_request, reply) => reply.view('voting/closed'))
 
-  // The ballot given up: by the idle timeout (nothing asked), or cancelled by the facilitator with the PIN.
+  // The ballot given up: by the idle timeout (only once the server too has seen no sign of the child for
+  // that long; sooner, back to the ballot, nothing changed), or cancelled by the facilitator with the PIN.
   app.post('/elections/:id/ballot/abandonment', organisers, async (request, reply) => {
     const id = routeId(request.params)
     const state = stationOf(request, id)
@@ -268,12 +282,16 @@ export async function votingRoutes(app: FastifyInstance) {
     }
     return submitForm(request, reply, page, async () => {
       const input = parseForm(abandonSchema, request.body)
-      request.session.set(
-        'station',
-        input.reason === 'cancel'
-          ? await keepingTries(request, () => cancelBallot(request.ctx, state, input.pin ?? ''))
-          : endBallot(request.ctx, state, 'timeout'),
-      )
+      if (input.reason === 'cancel')
+        request.session.set(
+          'station',
+          await keepingTries(request, () => cancelBallot(request.ctx, state, input.pin ?? '')),
+        )
+      else {
+        const ended = timeOutBallot(request.ctx, state)
+        if (!ended) return { to: `/elections/${id}/ballot` }
+        request.session.set('station', ended)
+      }
       return { to: stationUrl(id) }
     })
   })
@@ -325,6 +343,7 @@ export async function kioskRedirect(request: FastifyRequest, reply: FastifyReply
     `${base}/ballot`,
     `${base}/ballot/thanks`,
     `${base}/ballot/status`,
+    `${base}/ballot/presence`,
     `${base}/ballot/abandonment`,
     '/language',
     '/health',

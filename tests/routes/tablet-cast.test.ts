@@ -195,7 +195,7 @@ describe('a ballot given up', () => {
       expect((await status(a, token)).json()).toMatchObject({ status: 'open' })
     }
     // At once, with the reason or without one (the form's default), and twice: back to the ballot, nothing ended.
-    for (const body of [{ reason: 'timeout' }, {}, { reason: 'timeout' }]) {
+    for (const body of [{ reason: 'timeout' }, {}, { reason: 'timeout' }] as Record<string, string>[]) {
       const res = await a.post(`${base}/ballot/abandonment`, body)
       expect(res.statusCode).toBe(303)
       expect(res.headers.location).toBe(`${base}/ballot`)

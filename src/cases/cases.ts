@@ -384,7 +384,7 @@ function linkedResolution(staff: StaffCtx, resolutionId: number) {
 export function newCaseForm(ctx: Ctx, villageId: number, childId: number) {
   const staff = caseKeeper(ctx, villageId)
   const child = getChild(staff, villageId, childId)
-  if (child.erasure) throw new NotFound()
+  if (child.erasure) throw new Conflict('children.erasedAlready')
   return { child, members: balPanchayatOn(staff.db, villageId, todayIso()) }
 }
 

@@ -13,6 +13,7 @@ import {
 import { girlsQuorumShares, quorumShares } from '../../src/meetings/tables.ts'
 import { categories, decisions, forwardingWays } from '../../src/resolutions/tables.ts'
 import { genders, outOfSchoolReasons } from '../../src/people/tables.ts'
+import { caseReasons, closeReasons, finders, stepKinds, workPlaces } from '../../src/cases/tables.ts'
 import { roles } from '../../src/accounts/tables.ts'
 import { todayIso } from '../../src/core/dates.ts'
 import { PASSWORD } from '../helpers/app.ts'
@@ -164,6 +165,30 @@ export const validForms: Record<string, (c: FormContext) => Form> = {
   'POST /villages/:villageId/children/:id/departure': (c) => ({ leftOn: recentDay(c.rng), note: 'Family moved' }),
   'POST /villages/:villageId/children/:id/return': () => ({}),
   'POST /villages/:villageId/children/:id/erasure': () => ({}),
+  'POST /villages/:villageId/children/:id/cases': (c) => ({
+    reason: c.rng.pick(caseReasons),
+    workPlace: c.rng.pick(workPlaces),
+    foundBy: c.rng.pick(finders),
+    foundByChildId: c.rng.pick(['', childOfVillage(c)]),
+    foundOn: recentDay(c.rng),
+    note: 'Seen carrying bricks at the kiln',
+  }),
+  'POST /villages/:villageId/cases/:id/steps': (c) => ({
+    kind: c.rng.pick(stepKinds),
+    on: today(),
+    note: 'Met the family',
+    agendaItemId: someId(
+      c,
+      'SELECT a.id FROM agenda_items a JOIN meetings m ON m.id = a.meeting_id WHERE m.village_id = ?',
+      villageOf(c),
+    ),
+    resolutionId: someId(c, 'SELECT id FROM resolutions WHERE village_id = ? AND number IS NOT NULL', villageOf(c)),
+    school: 'GUPS Papdi',
+    schoolClass: '5',
+    checkDay: c.rng.pick(['30', '90']),
+    attending: c.rng.pick(['yes', 'no']),
+    closeReason: c.rng.pick(closeReasons),
+  }),
 
   'POST /villages/:villageId/elections': electionForm,
   'POST /elections/:id': electionForm,

@@ -53,6 +53,7 @@ export type Entity =
   | 'item'
   | 'action'
   | 'resolution'
+  | 'case'
 
 export function entityOf(url: string, param: string): Entity {
   const byName: Record<string, Entity> = {
@@ -69,6 +70,7 @@ export function entityOf(url: string, param: string): Entity {
   if (param === 'id') {
     if (url.startsWith('/users/')) return 'user'
     if (url.startsWith('/villages/:villageId/children/')) return 'child'
+    if (url.startsWith('/villages/:villageId/cases/')) return 'case'
     if (url.startsWith('/villages/:id')) return 'village'
     if (url.startsWith('/elections/')) return 'election'
     if (url.startsWith('/meetings/')) return 'meeting'
@@ -163,6 +165,8 @@ export function recordsFor(
       )
     case 'resolution':
       return ids('SELECT id FROM resolutions WHERE village_id = ?', villageId)
+    case 'case':
+      return ids('SELECT id FROM cases WHERE village_id = ?', villageId)
   }
 }
 
@@ -264,6 +268,7 @@ export function mixedParams(db: Sqlite.Database, rng: Rng, url: string): Record<
     item: 'agenda_items',
     action: 'action_points',
     resolution: 'resolutions',
+    case: 'cases',
   }
   const out: Record<string, string> = {}
   for (const name of paramNames(url)) {

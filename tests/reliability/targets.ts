@@ -32,6 +32,7 @@ export function papdiTargets(world: World, routeKey: string): Record<string, str
         item: p.agendaItems.live[0],
         action: p.actionPoints.live,
         resolution: p.resolutions.sent,
+        case: p.cases.open,
       }[entity],
     )
   }
@@ -73,5 +74,12 @@ export function missingTargets(params: Record<string, string>, keepVillage = fal
 
 /** A query some pages need to have anything to show. */
 export function targetQuery(routeKey: string): string {
-  return ({ 'GET /figures.csv': '?table=representation' } as Record<string, string>)[routeKey] ?? ''
+  return (
+    (
+      {
+        'GET /figures.csv': '?table=representation',
+        'GET /villages/:villageId/cases/:id/steps/new': '?kind=family_visit',
+      } as Record<string, string>
+    )[routeKey] ?? ''
+  )
 }

@@ -22,6 +22,8 @@ import {
   recordAction,
 } from '../../src/resolutions/journeys.ts'
 import { addChild, markLeftVillage } from '../../src/people/children.ts'
+import { addStep, openCase } from '../../src/cases/cases.ts'
+import { caseSchema, stepSchema } from '../../src/cases/schemas.ts'
 import { bornYearsBefore, todayIso } from '../../src/core/dates.ts'
 import type { Actor } from '../../src/web/context.ts'
 import type { Gender } from '../../src/people/tables.ts'
@@ -297,6 +299,20 @@ function buildVillage(t: TestApp, villageId: number, keeperActor: Actor, answere
   )
   const scheduledItems = agendaOf(t.db, scheduled.id).map((i) => i.id)
 
+  // An out-of-school case, open, with a first step: the child who works at the kiln.
+  const openedCase = openCase(
+    keeper,
+    villageId,
+    noConsent,
+    caseSchema.parse({ reason: 'working', workPlace: 'brick_kiln', foundBy: 'facilitator', foundOn: today, note: '' }),
+  )
+  addStep(
+    keeper,
+    villageId,
+    openedCase.id,
+    stepSchema.parse({ kind: 'family_visit', on: today, note: 'Met the mother' }),
+  )
+
   return {
     villageId,
     /** The Bal Panchayat's children by name (Meena is the Pradhan), and the rest of the register. */
@@ -342,6 +358,7 @@ function buildVillage(t: TestApp, villageId: number, keeperActor: Actor, answere
       failed: early.failed,
       live: liveResolution,
     },
+    cases: { open: openedCase.id },
   }
 }
 

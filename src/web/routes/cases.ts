@@ -52,16 +52,21 @@ export async function caseRoutes(app: FastifyInstance) {
     return reply.view('cases/show', { village: v, ...casePage(request.ctx, v.id, routeId(request.params)) })
   })
 
-  /** One kind of step's form; a kind the case does not take now is not found. */
-  const stepFormData = (request: FastifyRequest, kind: unknown) => {
+  /**
+   * One kind of step's form. Asked for, a kind the case does not take now is not found; posted, a kind that
+   * is no kind is drawn as the case's likeliest next step, for the form to say what was wrong.
+   */
+  const stepFormData = (request: FastifyRequest, kind: unknown, asked: boolean) => {
     const v = village(request)
     const page = stepForm(request.ctx, v.id, routeId(request.params))
-    if (!stepKinds.includes(kind as StepKind) || !page.offered.includes(kind as StepKind)) throw new NotFound()
-    return { village: v, ...page, kind: kind as StepKind, ...choices }
+    const known = stepKinds.includes(kind as StepKind)
+    if (asked && (!known || !page.offered.includes(kind as StepKind))) throw new NotFound()
+    const drawn: StepKind = known ? (kind as StepKind) : (page.offered[0] ?? 'family_visit')
+    return { village: v, ...page, kind: drawn, ...choices }
   }
 
   app.get('/villages/:villageId/cases/:id/steps/new', keepers, async (request, reply) => {
-    const data = stepFormData(request, (request.query as Record<string, unknown> | undefined)?.kind)
+    const data = stepFormData(request, (request.query as Record<string, unknown> | undefined)?.kind, true)
     const values = {
       on: todayIso(),
       checkDay: data.state.nextCheck ? String(data.state.nextCheck.day) : '',
@@ -71,7 +76,7 @@ export async function caseRoutes(app: FastifyInstance) {
   })
 
   app.post('/villages/:villageId/cases/:id/steps', keepers, async (request, reply) => {
-    const data = stepFormData(request, (request.body as Record<string, unknown> | undefined)?.kind)
+    const data = stepFormData(request, (request.body as Record<string, unknown> | undefined)?.kind, false)
     return submitForm(request, reply, { page: 'cases/step', partial: 'cases/_step-form', data }, () => {
       addStep(request.ctx, data.village.id, data.kase.id, parseForm(stepSchema, request.body))
       return { to: caseUrl(data.village.id, data.kase.id), flash: 'cases.stepAdded' }

@@ -25,6 +25,8 @@ import {
   recordAction,
 } from '../../src/resolutions/journeys.ts'
 import { recordAudit, operatorActor } from '../../src/audit/audit.ts'
+import { addStep, openCase } from '../../src/cases/cases.ts'
+import { caseSchema, stepSchema } from '../../src/cases/schemas.ts'
 import { todayIso } from '../../src/core/dates.ts'
 import { translator } from '../../src/i18n/translator.ts'
 import { ctxFor, operatorCtx, PASSWORD, testApp, textOf, type TestApp } from '../helpers/app.ts'
@@ -46,7 +48,9 @@ const NEW_NAME = 'Zoya Kalbeliya'
 const GUARDIAN = 'Rukmini Kalbeliya'
 const PHONE = '9414012345'
 const BIRTH = '2013-04-17'
-const NEEDLES = [FIRST_NAME, NEW_NAME, `Guardian of ${FIRST_NAME}`, GUARDIAN, PHONE, BIRTH]
+/** A detail only her out-of-school case holds: where she worked, and the school she was enrolled in. */
+const KILN = 'Ramji Lal kiln'
+const NEEDLES = [FIRST_NAME, NEW_NAME, `Guardian of ${FIRST_NAME}`, GUARDIAN, PHONE, BIRTH, KILN]
 
 let t: TestApp
 let papdi: number
@@ -145,6 +149,37 @@ beforeAll(async () => {
     text: `Met ${GUARDIAN}`,
     evidence: `Signed by ${GUARDIAN}, ${PHONE}`,
   })
+  // Her out-of-school case: what was found, a visit, the resolution raised with the Gram Panchayat, her enrolment;
+  // and another child's case that names her.
+  const kase = openCase(
+    keeper,
+    papdi,
+    zoya,
+    caseSchema.parse({
+      reason: 'working',
+      workPlace: 'brick_kiln',
+      foundBy: 'member',
+      foundByChildId: String(bp.Ravi),
+      foundOn: todayIso(),
+      note: `${NEW_NAME} carries bricks at the ${KILN}`,
+    }),
+  )
+  const step = (form: Record<string, string>) => addStep(keeper, papdi, kase.id, stepSchema.parse(form))
+  step({ kind: 'family_visit', on: todayIso(), note: `${GUARDIAN} (${PHONE}) agreed to send her back` })
+  step({ kind: 'raised_gram_panchayat', on: todayIso(), resolutionId: String(resolution) })
+  step({ kind: 'enrolled', on: todayIso(), school: `Bridge school at the ${KILN}`, schoolClass: `7 (${NEW_NAME})` })
+  const sunitas = openCase(
+    keeper,
+    papdi,
+    bp.Sunita,
+    caseSchema.parse({ reason: 'married', foundBy: 'member', foundOn: todayIso(), note: `${NEW_NAME} told us` }),
+  )
+  addStep(
+    keeper,
+    papdi,
+    sunitas.id,
+    stepSchema.parse({ kind: 'family_visit', on: todayIso(), note: `With ${NEW_NAME}` }),
+  )
   // The operator made a backup last week (the CLI writes this entry for each backup it makes).
   recordAudit(t.db, operatorActor, {
     action: 'database.backed_up',
@@ -253,13 +288,22 @@ describe('a child erased is gone from everything the box holds and shows', () =>
         'forwardings.note',
         'responses.text',
         'meetings.place',
+        'cases.note',
+        'case_steps.note',
+        'case_steps.school_class',
       ]),
     )
+    expect(tables.get(GUARDIAN)).toEqual(expect.arrayContaining(['case_steps.note']))
+    // The enrolment wrote the school into the register too, and its log entry.
+    expect(tables.get(KILN)).toEqual(
+      expect.arrayContaining(['cases.note', 'case_steps.school', 'children.school', 'audit_log.detail']),
+    )
     const { found } = await inPages()
-    for (const needle of [FIRST_NAME, NEW_NAME, GUARDIAN, PHONE]) expect(found.get(needle), needle).toBeDefined()
+    for (const needle of [FIRST_NAME, NEW_NAME, GUARDIAN, PHONE, KILN]) expect(found.get(needle), needle).toBeDefined()
     expect(found.get(FIRST_NAME)!.some((p) => p.includes('/result'))).toBe(true)
+    expect(found.get(KILN)!.some((p) => p.includes('/cases/'))).toBe(true)
     const files = inFiles(liveFiles())
-    for (const needle of [FIRST_NAME, NEW_NAME, GUARDIAN, PHONE]) expect(files.get(needle), needle).toBeDefined()
+    for (const needle of [FIRST_NAME, NEW_NAME, GUARDIAN, PHONE, KILN]) expect(files.get(needle), needle).toBeDefined()
   }, 300_000)
 
   it('after the erasure no table, page, download, database file, WAL or new backup holds any of them', async () => {

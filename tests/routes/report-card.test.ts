@@ -108,6 +108,12 @@ describe('the village report card', () => {
     expect(page).toContain('This year 1 marriage of a child was prevented.')
   })
 
+  it('is linked from the village’s Bal Panchayat page and the coordinator’s page of the village', async () => {
+    const link = `href="${card()}"`
+    expect((await rekha.get(`/villages/${t.fx.villages.papdi.id}/bal-panchayat`)).body).toContain(link)
+    expect((await coordinator.get(`/villages/${t.fx.villages.papdi.id}`)).body).toContain(link)
+  })
+
   it('says plainly what is wrong with a date, and never fails', async () => {
     for (const [date, message] of [
       ['2026-02-30', 'यह तारीख़ सही नहीं है। तारीख़ कैलेंडर से चुनें।'],

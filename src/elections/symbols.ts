@@ -575,3 +575,31 @@ export function symbolSvg(id: SymbolId, options: { size?: number; title?: string
   return svg
 }
 const drawn = new Map<string, string>()
+
+/** Where the app serves the sprite (public/symbols.svg), named in pages by its version. */
+export const SYMBOL_SPRITE = '/static/symbols.svg'
+
+/**
+ * Every symbol in one SVG file, each a `<symbol id="kite">` (the file is alone on its page, so its ids
+ * are its own). A staff page draws a symbol by reference to it (`symbolUse`): the browser fetches the file
+ * once and keeps it, and a page with a contest's symbols is 700–1,000 bytes lighter per candidate. The
+ * ballot keeps its symbols inline (`symbolSvg`): a tablet must draw them even if the Wi-Fi drops
+ * before the file came. public/symbols.svg is this function's output (tests/domain/symbols.test.ts).
+ */
+export function symbolSprite(): string {
+  const each = symbols.map(
+    (id) =>
+      `<symbol id="${id}" viewBox="0 0 64 64"><g fill="none" stroke="${INK}" stroke-width="3" stroke-linecap="round" stroke-linejoin="round">${drawings[id]}</g></symbol>`,
+  )
+  return `<svg xmlns="http://www.w3.org/2000/svg">\n${each.join('\n')}\n</svg>\n`
+}
+
+/**
+ * A symbol drawn from the sprite at `href` (the sprite's URL with its version), `size` px square, hidden
+ * from screen readers as the inline one is (its name is written next to it).
+ */
+export function symbolUse(id: SymbolId, href: string, size = 48): string {
+  if (!isSymbol(id)) throw new Error(`unknown ballot symbol: ${String(id)}`)
+  const px = String(Math.round(size * 100) / 100)
+  return `<svg viewBox="0 0 64 64" width="${px}" height="${px}" aria-hidden="true" focusable="false" data-symbol="${id}"><use href="${href}#${id}"/></svg>`
+}

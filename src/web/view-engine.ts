@@ -72,6 +72,8 @@ export const fragments: Record<string, Fragment> = {
  */
 export function viewEngine(options: EtaOptions): Eta {
   const eta = new Eta(options)
+  const readFile = eta.readFile
+  eta.readFile = (file: string) => withoutIndentation(readFile.call(eta, file))
   const resolve = eta.resolvePath as unknown as ResolvePath
   const found = new Map<string, string>()
   const resolvePath = function (this: Eta, template: string, opts?: Meta) {
@@ -128,6 +130,18 @@ export function viewEngine(options: EtaOptions): Eta {
     return fragment ?? undefined
   }
   return eta
+}
+
+/**
+ * A template without the indentation of its lines, read once (it is compiled and kept): a page's
+ * indentation is a tenth of its bytes, sent and written to the socket on every request for nothing.
+ * What the browser shows is unchanged: a line break stays wherever it was, and where the template's
+ * autoTrim ('nl') removes the break after a tag (`%>`), one space stays of the indentation that
+ * followed it, as two words must not run together. A template with `<pre>` is left as it is.
+ */
+export function withoutIndentation(template: string): string {
+  if (/<pre[\s>]/i.test(template)) return template
+  return template.replace(/(?<!%>)\n[ \t]+/g, '\n').replace(/%>\n[ \t]+/g, '%>\n ')
 }
 
 /** HTML kept by the objects it was drawn from, one WeakMap per object in turn, then by key. */

@@ -3,7 +3,8 @@ import { ageOn, formatDate, formatInstant, formatTime, todayIso } from '../core/
 import { translator } from '../i18n/translator.ts'
 import type { Language } from '../accounts/tables.ts'
 import type { Message } from '../core/errors.ts'
-import { isSymbol, symbolSvg } from '../elections/symbols.ts'
+import { isSymbol, SYMBOL_SPRITE, symbolSvg, symbolUse } from '../elections/symbols.ts'
+import { assetUrl } from './assets.ts'
 import { csrfToken } from './csrf.ts'
 import { takeFlash } from './flash.ts'
 import { newFormKey } from '../audit/form-keys.ts'
@@ -40,8 +41,10 @@ export function viewHelpers(request: FastifyRequest, reply: FastifyReply) {
         ? t('errors.storageFull')
         : t('errors.storageLow', { mb: Math.floor(request.server.storage.freeBytes() / (1024 * 1024)) })
     },
-    /** A ballot symbol as inline SVG (safe: drawn by us, never from input). */
-    symbol: (id: string, size = 48) => (isSymbol(id) ? symbolSvg(id, { size }) : ''),
+    /** A ballot symbol drawn from the symbols' file, kept by the browser (safe: drawn by us, never from input). */
+    symbol: (id: string, size = 48) => (isSymbol(id) ? symbolUse(id, assetUrl(SYMBOL_SPRITE), size) : ''),
+    /** A ballot symbol as inline SVG: the ballot's, which must draw even if the Wi-Fi drops before the file came. */
+    symbolInline: (id: string, size = 48) => (isSymbol(id) ? symbolSvg(id, { size }) : ''),
   }
 }
 

@@ -230,6 +230,12 @@ describe('a facilitator runs a Bal Panchayat election on a 360px phone', () => {
     expect(await contestPanel(page, 'Members').locator('ul.candidates > li').count()).toBe(5)
     expect(await contestPanel(page, 'Leaders').locator('ul.candidates > li').count()).toBe(3)
     expect(await contestPanel(page, 'Leaders').locator('ul.candidates svg[data-symbol]').count()).toBe(3)
+    // Each symbol is drawn from the symbols' file the page names: it came, and every one has a size.
+    const widths = () =>
+      contestPanel(page, 'Leaders')
+        .locator('ul.candidates svg[data-symbol] use')
+        .evaluateAll((uses) => uses.map((u) => Math.round((u as SVGGraphicsElement).getBBox().width)))
+    await expect.poll(async () => (await widths()).filter((w) => w > 20).length, { timeout: 15_000 }).toBe(3)
     await expectNoSidewaysScroll(page)
     await shot(page, 'election-11-candidates-phone')
     expect(unexpectedProblems(problems)).toEqual(NO_PROBLEMS)

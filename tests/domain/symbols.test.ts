@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { isSymbol, symbolSvg, symbols } from '../../src/elections/symbols.ts'
+import { isSymbol, symbolSprite, symbolSvg, symbolUse, symbols } from '../../src/elections/symbols.ts'
 
 const dictionary = (lang: 'hi' | 'en') =>
   JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, `../../src/i18n/symbols.${lang}.json`), 'utf8')) as {
@@ -143,5 +143,22 @@ describe('symbolSvg', () => {
     expect(() => symbolSvg('lotus' as never)).toThrow()
     for (const size of [0, -5, Number.NaN, Number.POSITIVE_INFINITY])
       expect(() => symbolSvg('sun', { size })).toThrow(RangeError)
+  })
+
+  it('are all in the sprite file the app serves, drawn as inline, and a reference names one of them', () => {
+    const file = fs.readFileSync(path.resolve(import.meta.dirname, '../../public/symbols.svg'), 'utf8')
+    // public/symbols.svg is symbolSprite()'s output: after changing a drawing, write the file again.
+    expect(file).toBe(symbolSprite())
+    const ids = [...file.matchAll(/<symbol id="([a-z-]+)" viewBox="0 0 64 64">/g)].map((m) => m[1])
+    expect(ids).toEqual([...symbols])
+    for (const id of symbols) {
+      const drawing = symbolSvg(id).match(/<g [^>]*>.*<\/g>/s)?.[0]
+      expect(file, id).toContain(`<symbol id="${id}" viewBox="0 0 64 64">${drawing}</symbol>`)
+    }
+    const use = symbolUse('kite', '/static/symbols.svg?v=abc', 28)
+    expect(use).toBe(
+      '<svg viewBox="0 0 64 64" width="28" height="28" aria-hidden="true" focusable="false" data-symbol="kite"><use href="/static/symbols.svg?v=abc#kite"/></svg>',
+    )
+    expect(() => symbolUse('lotus' as never, '/x')).toThrow()
   })
 })

@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { viewEngine } from '../../src/web/view-engine.ts'
+import { viewEngine, withoutIndentation } from '../../src/web/view-engine.ts'
 
 const views = fs.mkdtempSync(path.join(os.tmpdir(), 'bp-views-'))
 const write = (file: string, text: string) => {
@@ -68,5 +68,21 @@ describe('the view engine', () => {
   it('still refuses a template outside the views folder, every time', () => {
     const eta = engine()
     for (let i = 0; i < 2; i++) expect(() => eta.render('../outside', {})).toThrow(/not in the views directory/)
+  })
+
+  it("sends pages without their templates' indentation, and what the browser shows is the same", () => {
+    write(
+      'plain.eta',
+      '<ul>\n  <li>\n    <%= it.a %>\n    <%= it.b %>\n  </li>\n    <li><% if (it.a) { %>\n      <b>x</b>\n    <% } %></li>\n</ul>\n',
+    )
+    const html = engine().render('plain', { a: 'Meena', b: 'Ravi' })
+    expect(html).toBe('<ul>\n<li>\nMeena Ravi </li>\n<li> <b>x</b>\n</li>\n</ul>\n')
+    // The words stay apart where the template's autoTrim took the line break after a tag: as before, a space.
+    const before = new (engine().constructor as typeof import('eta').Eta)({ autoTrim: [false, 'nl'], views })
+    expect(before.render('plain', { a: 'Meena', b: 'Ravi' }).replace(/\s+/g, ' ')).toBe(html.replace(/\s+/g, ' '))
+    // A template with <pre> keeps every space.
+    const pre = '<pre>\n  two\n    four\n</pre>'
+    expect(withoutIndentation(pre)).toBe(pre)
+    expect(withoutIndentation('<p>\n\t\tTabs\n</p>')).toBe('<p>\nTabs\n</p>')
   })
 })

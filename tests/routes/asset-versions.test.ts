@@ -6,10 +6,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { projectRoot } from '../../src/db/client.ts'
 import { assetFolders, assetUrl, assetVersion } from '../../src/web/assets.ts'
 import { testApp } from '../helpers/app.ts'
+import { villageChildren } from '../helpers/elections.ts'
+import { ctxFor } from '../helpers/app.ts'
+import { addContest, createElection, nominate, openNominations } from '../../src/elections/elections.ts'
+import { contestInput, electionInput } from '../helpers/elections.ts'
 
 const versionOf = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex').slice(0, 10)
 const css = path.join(projectRoot, 'public/app.css')
 const js = path.join(projectRoot, 'public/app.js')
+const sprite = path.join(projectRoot, 'public/symbols.svg')
 
 let t: Awaited<ReturnType<typeof testApp>>
 beforeAll(async () => {
@@ -70,5 +75,31 @@ describe('our CSS and scripts, named by their version', () => {
       delete assetFolders['/test-assets/']
       fs.rmSync(dir, { recursive: true, force: true })
     }
+  })
+
+  it("a staff page draws the ballot symbols from the symbols' file, named by its version and kept for good", async () => {
+    const ctx = ctxFor(t.database, t.fx.users.facilitator)
+    const kids = villageChildren(t.database, t.fx.users.facilitator, t.fx.villages.papdi.id, [
+      ['Meena', 'girl'],
+      ['Ravi', 'boy'],
+    ])
+    const election = createElection(ctx, t.fx.villages.papdi.id, electionInput())
+    const contest = addContest(ctx, election.id, contestInput({ seats: '1' }))
+    openNominations(ctx, election.id)
+    nominate(ctx, election.id, contest.id, { childId: kids.Meena, symbol: 'kite' })
+    nominate(ctx, election.id, contest.id, { childId: kids.Ravi, symbol: 'sun' })
+    const rekha = await t.agent().login('rekha')
+    const page = await rekha.get(`/elections/${election.id}`)
+    expect(page.statusCode).toBe(200)
+    const href = `/static/symbols.svg?v=${versionOf(sprite)}`
+    expect(page.body).toContain(`data-symbol="kite"><use href="${href}#kite"/></svg>`)
+    expect(page.body).toContain(`data-symbol="sun"><use href="${href}#sun"/></svg>`)
+    // Not drawn in the page itself.
+    expect(page.body).not.toMatch(/data-symbol="[a-z-]+"><g /)
+    const file = await t.app.inject(href)
+    expect(file.statusCode).toBe(200)
+    expect(file.headers['content-type']).toMatch(/^image\/svg\+xml/)
+    expect(file.headers['cache-control']).toBe('public, max-age=31536000, immutable')
+    expect(file.body).toContain('<symbol id="kite" viewBox="0 0 64 64">')
   })
 })

@@ -78,6 +78,9 @@ describe('the polling station over HTTP', () => {
     expect(ballot.headers['cache-control']).toBe('no-store')
     expect(ballot.body).toContain(`name="c_${contestId}" value="${cand.Ravi}"`)
     expect(ballot.body).not.toContain('href="/villages')
+    // The ballot draws its symbols itself (a tablet whose Wi-Fi drops must still show them), not from the symbols' file.
+    expect(ballot.body).toMatch(/<svg [^>]*data-symbol="[a-z-]+"><g /)
+    expect(ballot.body).not.toContain('symbols.svg')
     // A child cannot wander off: every other page leads back to the ballot.
     for (const url of [
       `/villages/${t.fx.villages.papdi.id}/children`,

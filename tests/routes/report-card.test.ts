@@ -91,6 +91,8 @@ describe('the village report card', () => {
     expect(page).toContain('इस साल 1 बाल विवाह रोका गया।')
     expect(page).toContain('कोरम के साथ 1 बैठक हुई (कुल बैठकें: 1)')
     expect(page).toContain('सब सदस्यों में: 60% (10 में से 6)')
+    expect(page).toContain('सब सदस्यों में: 10 में से 6 लड़कियाँ (60%)')
+    expect(page).toContain('पदाधिकारियों में: 1 में से 1 लड़की (100%)')
     expect(res.body).toMatch(/<body class="sheet">/)
     expect(res.body.match(/<svg class="chart"/g)).toHaveLength(6)
     // Counts only: no child of a case, nor anything typed on it.

@@ -82,6 +82,23 @@ const CREATING: Record<string, Creating> = {
       consentOn: today,
     }),
   },
+  'POST /villages/:villageId/children/:id/cases': {
+    who: 'facilitator',
+    page: (w) => `/villages/${p(w).villageId}/children/${p(w).bp.Sunita}/cases/new`,
+    url: (w) => `/villages/${p(w).villageId}/children/${p(w).bp.Sunita}/cases`,
+    table: 'cases',
+    // A child has one case followed at a time: a second key is refused.
+    kind: 'unique',
+    form: () => ({ reason: 'married', foundBy: 'teacher', foundOn: today, note: 'Her wedding is fixed' }),
+  },
+  'POST /villages/:villageId/cases/:id/steps': {
+    who: 'facilitator',
+    page: (w) => `/villages/${p(w).villageId}/cases/${p(w).cases.open}/steps/new?kind=family_visit`,
+    url: (w) => `/villages/${p(w).villageId}/cases/${p(w).cases.open}/steps`,
+    table: 'case_steps',
+    kind: 'many',
+    form: () => ({ kind: 'family_visit', on: today, note: 'Met the family again' }),
+  },
   'POST /villages/:villageId/elections': {
     who: 'facilitator',
     page: (w) => `/villages/${p(w).villageId}/elections/new`,

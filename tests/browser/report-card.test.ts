@@ -98,6 +98,18 @@ afterAll(async () => {
 /** The A4 page less app.css's @page margins (10 mm top, 12 mm sides and bottom), in CSS pixels. */
 const printable = { width: Math.floor(((210 - 24) * 96) / 25.4), height: Math.floor(((297 - 22) * 96) / 25.4) }
 
+/** Any text of the open page's charts that runs past the chart's right edge (its viewBox is 320 wide). */
+function textsCutOff(p: Page): Promise<string[]> {
+  return p.evaluate(() =>
+    [...document.querySelectorAll<SVGTextElement>('svg.chart text')]
+      .filter((text) => {
+        const box = text.getBBox()
+        return box.x < 0 || box.x + box.width > 320
+      })
+      .map((text) => text.textContent ?? ''),
+  )
+}
+
 /** Pages in a PDF as Chromium writes it: one `/Type /Page` object each. */
 const pageCount = (pdf: Buffer) => pdf.toString('latin1').match(/\/Type\s*\/Page(?![a-z])/g)?.length ?? 0
 
@@ -115,6 +127,7 @@ describe('the village report card', () => {
     expect(await page.locator('#marriages').innerText()).toContain('इस साल 1 बाल विवाह रोका गया।')
     expect(await page.locator('#meetings').innerText()).toContain('कोरम के साथ 2 बैठकें हुईं')
     expect(await page.locator('section.card-line svg.chart').count()).toBe(6)
+    expect(await textsCutOff(page)).toEqual([])
     await shot(page, 'report-card-01-tablet')
 
     // An earlier day, picked in the form: the marriage prevented today is not on it yet, nor the later meeting.
@@ -143,6 +156,25 @@ describe('the village report card', () => {
     expect(unexpectedProblems(problems)).toEqual(NO_PROBLEMS)
   }, 60_000)
 
+  it('in English, prints on one page too, with no word of a chart cut off', async () => {
+    const english = await openPage(b.browser, server.base, 'tablet')
+    try {
+      await english.context.addCookies([{ name: 'lang', value: 'en', url: server.base }])
+      await logIn(english.page, 'rekha', PASSWORD)
+      await english.page.goto(`/villages/${papdi}/report-card`)
+      await expect.poll(() => english.page.locator('h1').innerText()).toBe('Child-friendly village report card: Papdi')
+      expect(await textsCutOff(english.page)).toEqual([])
+      await english.page.emulateMedia({ media: 'print' })
+      await english.page.evaluate(() => document.fonts.ready)
+      expect(pageCount(await english.page.pdf({ format: 'A4', preferCSSPageSize: true }))).toBe(1)
+      await english.page.setViewportSize(printable)
+      await shot(english.page, 'report-card-06-print-english')
+      expect(unexpectedProblems(english.problems)).toEqual(NO_PROBLEMS)
+    } finally {
+      await english.context.close()
+    }
+  }, 60_000)
+
   it('reads on a 360 px phone without sideways scrolling', async () => {
     const phone = await openPage(b.browser, server.base, 'phone')
     try {
@@ -164,6 +196,7 @@ describe('the village report card', () => {
       await coordinator.page.goto('/figures')
       const section = coordinator.page.locator('#report-cards')
       await expect.poll(() => section.innerText()).toContain('Papdi — Bal Panchayat 2026')
+      expect(await textsCutOff(coordinator.page)).toEqual([])
       await shot(coordinator.page, 'report-card-04-figures')
       await Promise.all([
         coordinator.page.waitForURL(/\/report-card\?date=/),

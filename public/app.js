@@ -93,14 +93,46 @@ document.addEventListener('htmx:config:request', (event) => {
     for (const tap of readQueue()) markQueued(tap)
   })
   // Not on the voting tablet: its own scripts tell a child what happened, in a child's words.
+  const plainForm = (form) =>
+    form instanceof HTMLFormElement &&
+    form.method === 'post' &&
+    !form.hasAttribute('hx-post') &&
+    !form.hasAttribute('data-autosave') &&
+    !document.documentElement.classList.contains('kiosk-page')
   document.addEventListener('submit', (event) => {
     const form = event.target
-    if (!(form instanceof HTMLFormElement) || form.method !== 'post' || navigator.onLine !== false) return
-    if (event.defaultPrevented || document.documentElement.classList.contains('kiosk-page')) return
-    if (form.hasAttribute('hx-post') || form.hasAttribute('data-autosave')) return
+    if (!plainForm(form) || event.defaultPrevented || (navigator.onLine !== false && boxReached)) return
     event.preventDefault()
     sayNotSent(form.querySelector('[type="submit"]') ?? form)
+    askTheBox()
   })
+
+  // A phone may say it is online and still not reach the box (out of the Wi-Fi's reach, a hung access
+  // point): its browser would then post the form into an error page, and what was typed would be lost.
+  // So while a page with such a form is open, the box is asked every few seconds (/health, answered at
+  // once); when it did not answer, a form is not sent and says so, as when the phone knows it is offline.
+  // Known before the tap, so that a form that can go goes at once, as a plain form does.
+  let boxReached = true
+  let asking = false
+  async function askTheBox() {
+    if (asking || !window.fetch || !window.AbortSignal?.timeout) return
+    asking = true
+    try {
+      const res = await fetch('/health', { cache: 'no-store', credentials: 'same-origin', signal: AbortSignal.timeout(4000) })
+      await res.text()
+      boxReached = true
+    } catch {
+      boxReached = false
+    } finally {
+      asking = false
+    }
+  }
+  if ([...document.forms].some(plainForm)) {
+    setInterval(() => {
+      if (document.visibilityState === 'visible' && navigator.onLine !== false) askTheBox()
+    }, 5000)
+    window.addEventListener('online', askTheBox)
+  }
 
   // The queue: { action, fields, target } per tap, the latest tap of a control replacing an earlier one.
   const QUEUE = 'bal-panchayat:queue'

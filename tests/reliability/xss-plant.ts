@@ -41,6 +41,8 @@ import {
   recordAction,
 } from '../../src/resolutions/journeys.ts'
 import { actionSchema, decisionSchema, forwardingSchema, resolutionSchema } from '../../src/resolutions/schemas.ts'
+import { addStep, openCase } from '../../src/cases/cases.ts'
+import { caseSchema, stepSchema } from '../../src/cases/schemas.ts'
 import { contestInput, electionInput } from '../helpers/elections.ts'
 import { bornYearsBefore, todayIso } from '../../src/core/dates.ts'
 import type { Actor } from '../../src/web/context.ts'
@@ -389,6 +391,25 @@ export async function plantEverywhere(server: Server) {
     decisionSchema.parse({ decision: 'declined', on: today, reason: g.plant('decline reason', 'all', 2000) }),
   )
 
+  // The out-of-school child's case: what was found, a visit, a talk with the employer, raised with the Gram
+  // Panchayat under the accepted resolution (whose planted plan then shows on the case).
+  const kase = openCase(
+    keeper,
+    village.id,
+    kids[4].id,
+    caseSchema.parse({
+      reason: 'working',
+      workPlace: 'brick_kiln',
+      foundBy: 'facilitator',
+      foundOn: today,
+      note: g.plant('case note', 'all', 1000),
+    }),
+  )
+  const caseStep = (form: Record<string, string>) => addStep(keeper, village.id, kase.id, stepSchema.parse(form))
+  caseStep({ kind: 'family_visit', on: today, note: g.plant('case visit note', 'escapes', 1000) })
+  caseStep({ kind: 'employer_talk', on: today, note: g.plant('case employer note', 'svg', 1000) })
+  caseStep({ kind: 'raised_gram_panchayat', on: today, resolutionId: String(r[0].id) })
+
   // The next meeting, scheduled after the answers so they come onto its agenda, and one being held.
   const m2 = scheduleMeeting(
     keeper,
@@ -458,6 +479,7 @@ export async function plantEverywhere(server: Server) {
     meetings: { closed: m1.id, next: m2.id, held: m3.id },
     items: { closed: item1.id, held: item3.id },
     present: present.map((p) => p.childId),
+    case: kase.id,
     resolutions: {
       accepted: r[0].id,
       referred: r[1].id,

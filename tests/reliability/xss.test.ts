@@ -195,6 +195,19 @@ describe('hostile text in every field runs nowhere', () => {
           )
         await look.visit(page, `/villages/${villageId}/children/${p.kids[0].id}/edit`, childFields(0))
         await look.visit(page, `/villages/${villageId}/children/new`)
+        await look.visit(page, `/villages/${villageId}/cases`, [...kid(4), 'child 4 ward'])
+        await look.visit(page, `/villages/${villageId}/cases/${p.case}`, [
+          ...kid(4),
+          'case note',
+          'case visit note',
+          'case employer note',
+          'resolution 1 title',
+          'decision plan',
+        ])
+        await look.visit(page, `/villages/${villageId}/cases/${p.case}/steps/new?kind=raised_gram_panchayat`, [
+          'resolution 1 title',
+        ])
+        await look.visit(page, `/villages/${villageId}/children/${p.kids[3].id}/cases/new`, kid(3))
 
         const { published, open, nominations } = p.elections
         await look.visit(page, `/villages/${villageId}/elections`, [
@@ -419,6 +432,18 @@ describe('hostile text in every field runs nowhere', () => {
           `/villages/${villageId}/children/${p.kids[1].id}/departure`,
           { leftOn: '', note: v('departure note') },
           [v('departure note')],
+        )
+        await look.submitWithMistake(
+          page,
+          `/villages/${villageId}/children/${p.kids[3].id}/cases`,
+          { reason: 'working', workPlace: '', foundBy: 'parent', foundOn: today, note: v('case note') },
+          [v('case note')],
+        )
+        await look.submitWithMistake(
+          page,
+          `/villages/${villageId}/cases/${p.case}/steps`,
+          { kind: 'family_visit', on: '', note: v('case visit note') },
+          [v('case visit note')],
         )
 
         const { open, nominations } = p.elections

@@ -23,6 +23,7 @@ import { acknowledgeResolution, decideResolution, forwardResolution } from '../.
 import { addDays, type StepFacts } from '../../src/cases/machine.ts'
 import { caseSteps, cases, type CaseReason } from '../../src/cases/tables.ts'
 import { todayIso } from '../../src/core/dates.ts'
+import { seedDemo } from '../../src/demo/seed.ts'
 
 const b = useBrowser()
 let server: Server
@@ -99,14 +100,16 @@ afterAll(async () => {
 const printable = { width: Math.floor(((210 - 24) * 96) / 25.4), height: Math.floor(((297 - 22) * 96) / 25.4) }
 
 /** Any text of the open page's charts that runs past the chart's right edge (its viewBox is 320 wide). */
-function textsCutOff(p: Page): Promise<string[]> {
-  return p.evaluate(() =>
-    [...document.querySelectorAll<SVGTextElement>('svg.chart text')]
-      .filter((text) => {
-        const box = text.getBBox()
-        return box.x < 0 || box.x + box.width > 320
-      })
-      .map((text) => text.textContent ?? ''),
+function textsCutOff(p: Page, within = 'main'): Promise<string[]> {
+  return p.evaluate(
+    (scope) =>
+      [...document.querySelectorAll<SVGTextElement>(`${scope} svg.chart text`)]
+        .filter((text) => {
+          const box = text.getBBox()
+          return box.x < 0 || box.x + box.width > 320
+        })
+        .map((text) => text.textContent ?? ''),
+    within,
   )
 }
 
@@ -175,6 +178,24 @@ describe('the village report card', () => {
     }
   }, 60_000)
 
+  it('of the demo village prints on one page for the coordinator', async () => {
+    const { villageId } = await seedDemo(server.db)
+    const coordinator = await openPage(b.browser, server.base, 'tablet')
+    try {
+      await logIn(coordinator.page, 'coordinator', PASSWORD)
+      expect((await coordinator.page.goto(`/villages/${villageId}/report-card`))?.status()).toBe(200)
+      expect(await textsCutOff(coordinator.page)).toEqual([])
+      await coordinator.page.emulateMedia({ media: 'print' })
+      await coordinator.page.evaluate(() => document.fonts.ready)
+      expect(pageCount(await coordinator.page.pdf({ format: 'A4', preferCSSPageSize: true }))).toBe(1)
+      await coordinator.page.setViewportSize(printable)
+      await shot(coordinator.page, 'report-card-07-print-demo')
+      expect(unexpectedProblems(coordinator.problems)).toEqual(NO_PROBLEMS)
+    } finally {
+      await coordinator.context.close()
+    }
+  }, 90_000)
+
   it('reads on a 360 px phone without sideways scrolling', async () => {
     const phone = await openPage(b.browser, server.base, 'phone')
     try {
@@ -195,12 +216,12 @@ describe('the village report card', () => {
       await logIn(coordinator.page, 'coordinator', PASSWORD)
       await coordinator.page.goto('/figures')
       const section = coordinator.page.locator('#report-cards')
-      await expect.poll(() => section.innerText()).toContain('Papdi — Bal Panchayat 2026')
-      expect(await textsCutOff(coordinator.page)).toEqual([])
+      await expect.poll(() => section.innerText()).toContain('Papdi — Bal Panchayat 2026 (')
+      expect(await textsCutOff(coordinator.page, '#report-cards')).toEqual([])
       await shot(coordinator.page, 'report-card-04-figures')
       await Promise.all([
         coordinator.page.waitForURL(/\/report-card\?date=/),
-        section.getByRole('link', { name: /Papdi/ }).click(),
+        section.getByRole('link', { name: /^Papdi — / }).click(),
       ])
       expect(await coordinator.page.locator('h1').innerText()).toBe('बाल मित्र ग्राम रिपोर्ट कार्ड: Papdi')
       await coordinator.page.goto(`/board/${papdi}`)

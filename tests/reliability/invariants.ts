@@ -6,6 +6,8 @@ import { nextSteps, statusOf, type Status } from '../../src/resolutions/journey.
 import { meetingStages } from '../../src/meetings/tables.ts'
 import { stages } from '../../src/elections/tables.ts'
 import type { ResponseKind } from '../../src/resolutions/tables.ts'
+import { caseStatus, nextStepRefusal, type StepFacts } from '../../src/cases/machine.ts'
+import { todayIso } from '../../src/core/dates.ts'
 
 /**
  * What must hold of the database whatever was posted to it. Each check is a query for the rows
@@ -167,6 +169,21 @@ const checks: [name: string, sql: string][] = [
        WHERE n > (SELECT count(*) FROM audit_log a WHERE a.action = 'resolution.' || s.kind AND a.subject_id = s.resolution_id)`,
   ],
   [
+    "a case's links stay in its village: the child, who found it, the agenda item, the resolution",
+    `SELECT 'child', c.id FROM cases c JOIN children k ON k.id = c.child_id WHERE k.village_id != c.village_id
+     UNION ALL SELECT 'finder', c.id FROM cases c JOIN children k ON k.id = c.found_by_child_id WHERE k.village_id != c.village_id
+     UNION ALL SELECT 'agenda item', s.id FROM case_steps s JOIN cases c ON c.id = s.case_id
+       WHERE s.agenda_item_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM agenda_items i JOIN meetings m ON m.id = i.meeting_id WHERE i.id = s.agenda_item_id AND m.village_id = c.village_id)
+     UNION ALL SELECT 'resolution', s.id FROM case_steps s JOIN cases c ON c.id = s.case_id
+       WHERE s.resolution_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM resolutions r WHERE r.id = s.resolution_id AND r.village_id = c.village_id)`,
+  ],
+  [
+    'every case and case step has its audit entry on the child',
+    `SELECT 'case', id FROM cases c WHERE NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.action = 'case.opened' AND a.subject = 'child' AND a.subject_id = c.child_id)
+     UNION ALL SELECT 'step', child_id FROM (SELECT c.child_id, s.kind, count(*) AS n FROM case_steps s JOIN cases c ON c.id = s.case_id GROUP BY c.child_id, s.kind) x
+       WHERE n > (SELECT count(*) FROM audit_log a WHERE a.action = 'case.' || x.kind AND a.subject = 'child' AND a.subject_id = x.child_id)`,
+  ],
+  [
     'no ballot is ever written to the audit log',
     `SELECT id, action FROM audit_log WHERE action LIKE '%ballot%' OR action LIKE '%vote%' OR detail LIKE '%"candidateId"%'`,
   ],
@@ -184,7 +201,7 @@ export function invariantViolations(sqlite: Sqlite.Database): string[] {
     const rows = sqlite.prepare(query).all()
     if (rows.length) out.push(`${name}: ${rows.length} rows, e.g. ${JSON.stringify(rows.slice(0, 3))}`)
   }
-  out.push(...stageOrderViolations(sqlite), ...journeyViolations(sqlite))
+  out.push(...stageOrderViolations(sqlite), ...journeyViolations(sqlite), ...caseViolations(sqlite))
   return out
 }
 
@@ -253,6 +270,51 @@ function journeyViolations(sqlite: Sqlite.Database): string[] {
       status = statusOf(true, true, answers.slice(0, i + 1))
     }
   }
+  return out
+}
+
+/**
+ * A case's steps follow its machine (src/cases/machine.ts): each one it would have taken after the ones before
+ * (dated in order, none after closing but a reopening, checks after enrolment, back in school only after 90
+ * days); and a child has at most one case being followed.
+ */
+function caseViolations(sqlite: Sqlite.Database): string[] {
+  const out: string[] = []
+  const today = todayIso()
+  const kases = sqlite.prepare('SELECT id, child_id AS childId, found_on AS foundOn FROM cases').all() as {
+    id: number
+    childId: number
+    foundOn: string
+  }[]
+  const steps = group(
+    (
+      sqlite
+        .prepare(
+          'SELECT case_id AS id, kind, "on", check_day AS checkDay, attending, close_reason AS closeReason, note FROM case_steps ORDER BY rowid',
+        )
+        .all() as (StepFacts & { id: number; attending: number | null })[]
+    ).map((s) => ({ ...s, attending: s.attending === null ? null : Boolean(s.attending) })),
+  )
+  // An erased child's case keeps its steps but not their words: a closing's stated reason is blank then.
+  const erased = new Set(sqlite.prepare('SELECT child_id FROM erasures').pluck().all() as number[])
+  const followed = new Map<number, number>()
+  for (const kase of kases) {
+    const own = (steps.get(kase.id) ?? []).map((s) => (erased.has(kase.childId) ? { ...s, note: 'erased' } : s))
+    for (let i = 0; i < own.length; i++) {
+      const refusal = nextStepRefusal(kase, own.slice(0, i), own[i], today)
+      if (refusal) {
+        out.push(
+          `case ${kase.id}: step '${own[i].kind}' (${refusal}) after ${own
+            .slice(0, i)
+            .map((x) => x.kind)
+            .join(' → ')}`,
+        )
+        break
+      }
+    }
+    if (caseStatus(own).status !== 'closed') followed.set(kase.childId, (followed.get(kase.childId) ?? 0) + 1)
+  }
+  for (const [childId, n] of followed) if (n > 1) out.push(`child ${childId} has ${n} cases being followed`)
   return out
 }
 

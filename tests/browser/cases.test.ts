@@ -92,6 +92,13 @@ describe('from the brick kiln back to school, on a 360 px phone', () => {
     expect(await row.innerText()).toContain('अभी किसी ने सुध नहीं ली')
     await expectNoSidewaysScroll(page)
     await shot(page, 'cases-01-register-no-one-following-phone')
+    // Her own page says so too, with the way to open a case.
+    await clickTo(page, /\/children\/\d+$/, () => row.getByRole('link', { name: PINKI }).click())
+    expect(await page.locator('#cases').innerText()).toContain('अभी किसी ने सुध नहीं ली')
+    expect(await page.locator('#cases').getByRole('link', { name: 'मामला खोलें' }).count()).toBe(1)
+    await expectNoSidewaysScroll(page)
+    await shot(page, 'cases-01b-child-page-phone')
+    await page.goBack()
 
     await clickTo(page, /\/cases\/new$/, () => row.getByRole('link', { name: 'मामला खोलें' }).click())
     expect(await page.locator('h1').innerText()).toBe(`${PINKI} का मामला खोलें`)
@@ -188,6 +195,9 @@ describe('from the brick kiln back to school, on a 360 px phone', () => {
 
     await page.goto(`/villages/${papdi}/children`)
     expect(await page.locator('tr', { hasText: PINKI }).innerText()).toContain('राजकीय प्राथमिक विद्यालय पापड़ी')
+    await clickTo(page, /\/children\/\d+$/, () => page.getByRole('link', { name: PINKI }).click())
+    expect(await page.locator('#cases').innerText()).toContain('स्कूल में वापसी: 90 दिन तक उपस्थित')
+    await shot(page, 'cases-06b-child-page-closed-case-phone')
     await page.goto(`/villages/${papdi}/cases`)
     expect(await mainText(page)).toContain('रजिस्टर में स्कूल से बाहर हर बच्चे का मामला खुला है।')
     await expectNoSidewaysScroll(page)

@@ -190,6 +190,18 @@ describe('out-of-school cases over HTTP', () => {
     expect(page).toContain('30 दिन की जाँच में देर')
   })
 
+  it('speaks English to an English reader', async () => {
+    const en = await t.agent().login('rekha')
+    await en.post('/language', { lang: 'en', back: '/' })
+    const text = textOf((await en.get(caseUrl(caseId))).body)
+    expect(text).toContain("पिंकी बैरवा's case")
+    expect(text).toContain('Working (child labour) — Brick kiln')
+    expect(text).toContain('30-day check overdue')
+    const res = await en.post(`${caseUrl(caseId)}/steps`, { kind: 'family_visit', on: daysAgo(200), note: 'x' })
+    expect(res.statusCode).toBe(422)
+    expect(res.body).toContain('This date is before the day the child was found out of school.')
+  })
+
   it('a CSRF-less post is refused and writes nothing', async () => {
     const before = rows()
     const res = await rekha.post(

@@ -32,17 +32,19 @@ type Fragment = {
 
 export const fragments: Record<string, Fragment> = {
   // The register page (people/index.eta draws nothing else): its figures, filters and table, all read
-  // together while the database is unchanged; ages are counted from today.
+  // together while the database is unchanged; ages are counted from today. `following` (the children a case
+  // follows, read on every request) changes only with the database, when the list is read anew too; whether
+  // the reader may see cases at all is in the key.
   'people/_register.eta': {
     from: ['list', 'village', 'wards', 'summary', 'genders', 'ageBands'],
-    inputs: ['t', 'lang', 'age', 'village', 'filter', 'list', 'wards', 'summary', 'genders', 'ageBands'],
-    key: (it) => `${it.lang}|${todayIso()}|${JSON.stringify(it.filter)}`,
+    inputs: ['t', 'lang', 'age', 'village', 'filter', 'list', 'wards', 'summary', 'genders', 'ageBands', 'following'],
+    key: (it) => `${it.lang}|${todayIso()}|${JSON.stringify(it.filter)}|${it.following ? 'cases' : ''}`,
   },
   // The register's table alone (htmx asks for it when a filter changes).
   'people/_list.eta': {
     from: ['list', 'village'],
-    inputs: ['t', 'lang', 'age', 'village', 'filter', 'list'],
-    key: (it) => `${it.lang}|${todayIso()}|${JSON.stringify(it.filter)}`,
+    inputs: ['t', 'lang', 'age', 'village', 'filter', 'list', 'following'],
+    key: (it) => `${it.lang}|${todayIso()}|${JSON.stringify(it.filter)}|${it.following ? 'cases' : ''}`,
   },
   // An election's result page (elections/result.eta draws nothing else), but for the form that
   // publishes a closed poll's result: it carries the CSRF token.

@@ -20,6 +20,8 @@ import { FONT_DIR, fontVersion } from '../src/web/fonts.ts'
 const root = path.resolve(import.meta.dirname, '..')
 const packageDir = path.dirname(createRequire(import.meta.url).resolve('@fontsource/noto-sans-devanagari/package.json'))
 export const FAMILY = 'Noto Sans Devanagari'
+/** The same files, waited for, on a device with no Devanagari font of its own (public/font-wait.js). */
+export const WAIT_FAMILY = 'Noto Sans Devanagari Wait'
 export const CSS_FILE = path.join(root, 'public/app.css')
 export const PRELOAD_FILE = path.join(root, 'views/partials/_fonts.eta')
 const CSS_BEGIN = '/* Fonts: written by scripts/subset-fonts.ts, not by hand. */'
@@ -116,22 +118,36 @@ export const fontUrl = (face: FaceSpec, version: string) => `/vendor/fonts/${fac
  * `optional`: a face that is not there by the first paint is not swapped in later, so text never moves. The preloaded
  * ones are there (a browser holds the first paint a little for a preloaded optional font); a late rare face leaves
  * its letters to the device's font on that page, and the next page has it from cache.
+ *
+ * A device with no Devanagari font at all (a TV) would show a late font's letters as empty boxes for the whole
+ * page: there public/font-wait.js puts the same files, as `${WAIT_FAMILY}` with `block`, behind the first family and
+ * keeps the page hidden until they are in (at most 3 s). `swap` or `block` for everyone would move the text of
+ * every device whose font differs when ours comes in (a layout shift); `optional` alone would leave a TV with boxes.
+ * A family nobody's CSS names is never fetched, so other devices pay nothing for it.
  */
 export function fontFaceRules(versions: Map<string, string>): string {
-  const rules = FACES.map(
-    (face) =>
-      `@font-face { font-family: "${FAMILY}"; font-style: normal; font-weight: 400; font-display: optional;\n` +
-      `  src: url(${fontUrl(face, versions.get(face.file)!)}) format("woff2");\n` +
-      `  unicode-range: ${unicodeRange(face.codepoints)}; }`,
-  )
+  const rule = (face: FaceSpec, family: string, display: string) =>
+    `@font-face { font-family: "${family}"; font-style: normal; font-weight: 400; font-display: ${display};\n` +
+    `  src: url(${fontUrl(face, versions.get(face.file)!)}) format("woff2");\n` +
+    `  unicode-range: ${unicodeRange(face.codepoints)}; }`
+  const rules = [
+    ...FACES.map((face) => rule(face, FAMILY, 'optional')),
+    ...FACES.map((face) => rule(face, WAIT_FAMILY, 'block')),
+  ]
   return [CSS_BEGIN, ...rules, CSS_END].join('\n')
 }
 
+/**
+ * The preloads, and the script that decides before the first paint whether the page waits for the font (the
+ * page's `it.asset` names its version; a sheet that includes this without its data just does not wait).
+ */
 export function preloadLinks(versions: Map<string, string>): string {
   const href = (face: FaceSpec) => fontUrl(face, versions.get(face.file)!)
-  return FACES.filter((face) => face.preload)
-    .map((face) => `<link rel="preload" href="${href(face)}" as="font" type="font/woff2" crossorigin>\n`)
-    .join('')
+  return (
+    FACES.filter((face) => face.preload)
+      .map((face) => `<link rel="preload" href="${href(face)}" as="font" type="font/woff2" crossorigin>\n`)
+      .join('') + `<% if (it && it.asset) { %><script src="<%= it.asset('/static/font-wait.js') %>"></script><% } %>\n`
+  )
 }
 
 /** app.css with its font rules replaced by `rules`. */

@@ -90,8 +90,9 @@ describe('Hindi text uses the self-hosted Devanagari font', () => {
     }, 60_000)
   }
 
-  // font-display: optional and a preload: the page waits a moment for the font, and never redraws with it later.
-  it('nothing on the login page or the board moves when the font comes late', async () => {
+  // This machine has no Devanagari font of its own, like a TV: a late font must neither move the page nor
+  // leave the Hindi drawn as empty boxes (the font the browser really drew the heading with is asked of it).
+  it('nothing on the login page or the board moves when the font comes late, and no Hindi is drawn as boxes', async () => {
     for (const target of ['/login', `/board/${server.fx.villages.papdi.id}`]) {
       const { context, page, problems } = await openPage(b.browser, server.base, 'phone')
       try {
@@ -110,6 +111,7 @@ describe('Hindi text uses the self-hosted Devanagari font', () => {
         await page.evaluate(() => document.fonts.ready)
         await page.waitForTimeout(500)
         expect(await page.evaluate(() => (window as unknown as { shifted: number }).shifted), target).toBe(0)
+        expect(await fontsDrawing(page, 'h1'), target).toContain('Noto Sans Devanagari')
         expect(unexpectedProblems(problems)).toEqual(NO_PROBLEMS)
       } finally {
         await context.close()
@@ -117,6 +119,21 @@ describe('Hindi text uses the self-hosted Devanagari font', () => {
     }
   }, 60_000)
 })
+
+/** The fonts the browser drew an element's text with (Chromium's own answer, not the CSS asked for). */
+async function fontsDrawing(page: Page, selector: string): Promise<string[]> {
+  const cdp = await page.context().newCDPSession(page)
+  try {
+    await cdp.send('DOM.enable')
+    await cdp.send('CSS.enable')
+    const { root } = await cdp.send('DOM.getDocument')
+    const { nodeId } = await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector })
+    const { fonts } = await cdp.send('CSS.getPlatformFontsForNode', { nodeId })
+    return fonts.filter((f) => f.glyphCount > 0).map((f) => f.familyName)
+  } finally {
+    await cdp.detach()
+  }
+}
 
 /** Visible controls whose text is not drawn with the Devanagari font (a phone without it shows boxes or a different face). */
 async function controlsWithoutDevanagariFont(page: Page) {

@@ -188,6 +188,36 @@ describe('a case from the brick kiln back to school', () => {
   })
 })
 
+describe('the village list and a reopened case', () => {
+  it('lists a case with an overdue check first, the closed last; a closed case reopens and is followed again', () => {
+    const sonu = addChild(keeper(), papdi, pinkiInput({ name: 'Sonu Meghwal' }), null).id
+    const asha = addChild(keeper(), papdi, pinkiInput({ name: 'Asha Meghwal' }), null).id
+    const closed = openCase(keeper(), papdi, asha, atTheKiln({ foundOn: daysAgo(50) }))
+    addStep(
+      keeper(),
+      papdi,
+      closed.id,
+      step({ kind: 'closed', on: daysAgo(40), closeReason: 'moved_away', note: 'Went to Surat' }),
+    )
+    const overdue = openCase(keeper(), papdi, sonu, atTheKiln({ foundOn: daysAgo(90) }))
+    addStep(keeper(), papdi, overdue.id, step({ kind: 'enrolled', on: daysAgo(60), school: 'GUPS', schoolClass: '4' }))
+    const fresh = openCase(keeper(), papdi, pinki, atTheKiln({ foundOn: daysAgo(1) }))
+    const list = villageCases(keeper(), papdi)
+    expect(list.cases.map((c) => [c.id, c.overdue, c.state.status])).toEqual([
+      [overdue.id, 30, 'enrolled'],
+      [fresh.id, null, 'open'],
+      [closed.id, null, 'closed'],
+    ])
+    // Asha is still out of school in the register, and her only case is closed: no one follows her.
+    expect(list.unfollowed.map((c) => c.name)).toEqual(['Asha Meghwal'])
+
+    addStep(keeper(), papdi, closed.id, step({ kind: 'reopened', on: daysAgo(2), note: 'The family is back' }))
+    expect(casePage(keeper(), papdi, closed.id).state.status).toBe('open')
+    expect(villageCases(keeper(), papdi).unfollowed).toEqual([])
+    expect(casesOfChild(keeper(), papdi, asha)?.map((c) => c.state.status)).toEqual(['open'])
+  })
+})
+
 describe('a refused step', () => {
   it('says why at its field and changes nothing', () => {
     const kase = openCase(keeper(), papdi, pinki, atTheKiln())

@@ -78,6 +78,16 @@ describe('out-of-school cases over HTTP', () => {
     expect(textOf(page.body)).toContain('अभी किसी ने सुध नहीं ली')
   })
 
+  it("the facilitator's menu leads to the cases; a Gram Panchayat member's menu does not", async () => {
+    const page = await rekha.get(`/villages/${papdi}/children`)
+    expect(page.body).toMatch(new RegExp(`<a href="/villages/${papdi}/cases" >स्कूल से बाहर बच्चे</a>`))
+    const cases = await rekha.get(`/villages/${papdi}/cases`)
+    expect(cases.body).toContain(`<a href="/villages/${papdi}/cases" aria-current="page">`)
+    const inbox = await sarpanch.get('/inbox')
+    expect(inbox.statusCode).toBe(200)
+    expect(inbox.body).not.toContain('/cases')
+  })
+
   it('a facilitator opens a case from the child: 303 to the case page, in Hindi, signed', async () => {
     const form = await rekha.get(`/villages/${papdi}/children/${pinki}/cases/new`)
     expect(form.statusCode).toBe(200)

@@ -120,6 +120,47 @@ describe('Hindi text uses the self-hosted Devanagari font', () => {
   }, 60_000)
 })
 
+describe('waiting for the font only where Hindi would be boxes', () => {
+  const shown = (page: Page) => page.evaluate(() => getComputedStyle(document.body).visibility)
+  const classes = (page: Page) => page.evaluate(() => document.documentElement.className)
+
+  it('a device with a Devanagari font of its own does not wait: the page shows at once, as before', async () => {
+    const { context, page } = await openPage(b.browser, server.base, 'phone')
+    try {
+      // Its fallback draws each Devanagari letter at its own width, unlike a missing letter's box.
+      await page.addInitScript(() => {
+        const measure = CanvasRenderingContext2D.prototype.measureText
+        CanvasRenderingContext2D.prototype.measureText = function (text: string) {
+          const m = measure.call(this, text)
+          const own = [...text].reduce((w, c) => w + (/[\u0900-\u097f]/.test(c) ? 9 + (c.codePointAt(0)! % 7) : 0), 0)
+          return own ? ({ width: own } as TextMetrics) : m
+        }
+      })
+      await page.route('**/vendor/fonts/**', () => {}) // the font never comes
+      await page.goto('/login', { waitUntil: 'domcontentloaded' })
+      expect(await classes(page)).toBe('')
+      expect(await shown(page)).toBe('visible')
+    } finally {
+      await context.close()
+    }
+  }, 60_000)
+
+  it('a device without one waits for the font at most 3 s, then shows the page whatever happens', async () => {
+    const { context, page } = await openPage(b.browser, server.base, 'phone')
+    try {
+      await page.route('**/vendor/fonts/**', () => {}) // the font never comes
+      await page.goto('/login', { waitUntil: 'domcontentloaded' })
+      expect(await classes(page)).toBe('devanagari-missing font-wait')
+      expect(await shown(page)).toBe('hidden')
+      const hiddenAt = Date.now()
+      await expect.poll(() => shown(page), { timeout: 6_000 }).toBe('visible')
+      expect(Date.now() - hiddenAt).toBeLessThan(4_500)
+    } finally {
+      await context.close()
+    }
+  }, 60_000)
+})
+
 /** The fonts the browser drew an element's text with (Chromium's own answer, not the CSS asked for). */
 async function fontsDrawing(page: Page, selector: string): Promise<string[]> {
   const cdp = await page.context().newCDPSession(page)

@@ -132,6 +132,10 @@ document.addEventListener('htmx:config:request', (event) => {
       if (document.visibilityState === 'visible' && navigator.onLine !== false) askTheBox()
     }, 5000)
     window.addEventListener('online', askTheBox)
+    // A phone taken out of a pocket: what it knew of the box may be old, so it asks at once.
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'visible') askTheBox()
+    })
   }
 
   // The queue: { action, fields, target } per tap, the latest tap of a control replacing an earlier one.

@@ -5,14 +5,14 @@ import { requireRole, type Ctx, type StaffCtx } from '../core/actor.ts'
 import { todayIso } from '../core/dates.ts'
 import type { Db, Tx } from '../core/db.ts'
 import { Conflict, Forbidden, InvalidInput, NotFound, type FieldErrors } from '../core/errors.ts'
-import { balPanchayatOn } from '../meetings/meetings.ts'
+import { balPanchayatOn, getMeeting } from '../meetings/meetings.ts'
 import { agendaItems, meetings } from '../meetings/tables.ts'
 import { editChild, getChild, type Child } from '../people/children.ts'
 import { children, departures, erasures, type OutOfSchoolReason } from '../people/tables.ts'
 import { getJourney, villageResolutions } from '../resolutions/journeys.ts'
 import { getVillage } from '../villages/villages.ts'
 import { caseStatus, checkOverdue, nextStepRefusal, type StepRefusal, stepsOffered } from './machine.ts'
-import type { CaseInput, StepInput } from './schemas.ts'
+import type { CaseInput, MeetingStepInput, StepInput } from './schemas.ts'
 import { type CaseReason, caseSteps, cases } from './tables.ts'
 
 /**
@@ -212,7 +212,7 @@ function agendaItemsOf(db: Db, villageId: number) {
     })
     .from(agendaItems)
     .innerJoin(meetings, eq(meetings.id, agendaItems.meetingId))
-    .where(and(eq(meetings.villageId, villageId), eq(agendaItems.kind, 'item')))
+    .where(and(eq(meetings.villageId, villageId), inArray(agendaItems.kind, ['item', 'out_of_school'])))
     .orderBy(desc(meetings.date), desc(meetings.id), asc(agendaItems.position))
     .all()
 }
@@ -392,4 +392,105 @@ export function newCaseForm(ctx: Ctx, villageId: number, childId: number) {
 export function stepForm(ctx: Ctx, villageId: number, caseId: number) {
   const page = casePage(ctx, villageId, caseId)
   return { ...page, ...stepChoices(ctx, villageId) }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// At the meeting: the agenda item "children not in school"
+
+/** A child's first name: all of the name the meeting's list shows. */
+export function firstName(name: string): string {
+  return name.trim().split(/\s+/)[0] ?? ''
+}
+
+/** The village's "children not in school" item, with its meeting; not found for any other item. */
+function outOfSchoolItem(staff: StaffCtx, villageId: number, agendaItemId: number) {
+  const item = staff.db
+    .select({ id: agendaItems.id, meetingId: meetings.id, date: meetings.date })
+    .from(agendaItems)
+    .innerJoin(meetings, eq(meetings.id, agendaItems.meetingId))
+    .where(
+      and(eq(agendaItems.id, agendaItemId), eq(agendaItems.kind, 'out_of_school'), eq(meetings.villageId, villageId)),
+    )
+    .get()
+  if (!item) throw new NotFound()
+  return item
+}
+
+/**
+ * For the meeting's item "children not in school": the village's open cases found by the meeting's day, by
+ * first name and ward only (no surname, no reason, no guardian: the members say what they know), each with what
+ * was written of it at this item; a case closed since it was spoken of stays, with what was said. Null for
+ * whoever may not see cases: the meeting's page then shows the item's title alone.
+ */
+export function casesForMeeting(ctx: Ctx, villageId: number, agendaItemId: number) {
+  const staff = caseKeeperOrNull(ctx, villageId)
+  if (!staff) return null
+  const item = outOfSchoolItem(staff, villageId, agendaItemId)
+  const rows = staff.db
+    .select({ id: cases.id, foundOn: cases.foundOn, name: children.name, ward: children.ward })
+    .from(cases)
+    .innerJoin(children, eq(children.id, cases.childId))
+    .leftJoin(erasures, eq(erasures.childId, cases.childId))
+    .where(and(eq(cases.villageId, villageId), isNull(erasures.childId)))
+    .orderBy(asc(cases.id))
+    .all()
+  const steps = stepsByCase(
+    staff.db,
+    rows.map((r) => r.id),
+  )
+  const list = rows.flatMap((r) => {
+    const all = steps.get(r.id) ?? []
+    const said = all
+      .filter((s) => s.kind === 'raised_bal_panchayat' && s.agendaItemId === item.id)
+      .map((s) => ({ id: s.id, on: s.on, note: s.note }))
+    const open = caseStatus(all).status !== 'closed' && r.foundOn <= item.date
+    return open || said.length ? [{ caseId: r.id, firstName: firstName(r.name), ward: r.ward, open, said }] : []
+  })
+  const byWard = (a: (typeof list)[number], b: (typeof list)[number]) =>
+    a.ward.localeCompare(b.ward, 'hi', { numeric: true }) || a.firstName.localeCompare(b.firstName, 'hi')
+  return { item, cases: list.sort(byWard) }
+}
+
+/** One listed child of the item, for its form drawn again (a refused note); not found when not listed. */
+export function meetingCase(ctx: Ctx, villageId: number, caseId: number, agendaItemId: number) {
+  const listed = casesForMeeting(caseKeeper(ctx, villageId), villageId, agendaItemId)
+  const row = listed?.cases.find((c) => c.caseId === caseId)
+  if (!listed || !row) throw new NotFound()
+  return { item: listed.item, row }
+}
+
+/**
+ * What the members said of a child at the item "children not in school": a step 'raised with the Bal
+ * Panchayat', linked to the item and dated the day the meeting was held. The meeting must have started. A
+ * refusal about the day (the case's later steps) is the form's, as the form has no day to change.
+ */
+export function raiseAtMeeting(
+  ctx: Ctx,
+  villageId: number,
+  caseId: number,
+  agendaItemId: number,
+  input: MeetingStepInput,
+): StepRow {
+  const staff = caseKeeper(ctx, villageId)
+  const item = outOfSchoolItem(staff, villageId, agendaItemId)
+  if (getMeeting(staff, item.meetingId).stage === 'draft') throw new Conflict('cases.meetingNotStarted')
+  try {
+    return addStep(staff, villageId, caseId, {
+      kind: 'raised_bal_panchayat',
+      on: item.date,
+      note: input.note,
+      agendaItemId: item.id,
+      resolutionId: null,
+      school: '',
+      schoolClass: '',
+      rteAdmission: null,
+      checkDay: null,
+      attending: null,
+      closeReason: null,
+    })
+  } catch (e) {
+    if (!(e instanceof InvalidInput) || !e.fields.on) throw e
+    const { on, ...rest } = e.fields
+    throw new InvalidInput({ ...rest, _form: on })
+  }
 }

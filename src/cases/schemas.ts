@@ -88,3 +88,9 @@ export const stepSchema = z
     }
   })
 export type StepInput = z.output<typeof stepSchema>
+
+/** What the members said of a child at the meeting's item "children not in school" (the day is the meeting's). */
+export const meetingStepSchema = z.object({
+  note: field.text(1000),
+})
+export type MeetingStepInput = z.output<typeof meetingStepSchema>

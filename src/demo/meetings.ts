@@ -2,6 +2,7 @@ import { and, eq, isNotNull } from 'drizzle-orm'
 import {
   addActionPoint,
   addAmendment,
+  addOutOfSchoolItem,
   agendaOf,
   balPanchayatOn,
   closeMeeting,
@@ -35,6 +36,7 @@ import {
 } from '../meetings/tables.ts'
 import { resolutions, type Category } from '../resolutions/tables.ts'
 import type { StaffCtx } from '../core/actor.ts'
+import { translator } from '../i18n/translator.ts'
 
 type Item = {
   title: string
@@ -53,7 +55,12 @@ export type DemoResolutionKey =
   | 'handpump'
   | 'teacher'
   | 'ramp'
-export type DemoMeetings = { meetingIds: number[]; resolutionIds: Record<DemoResolutionKey, number> }
+export type DemoMeetings = {
+  meetingIds: number[]
+  resolutionIds: Record<DemoResolutionKey, number>
+  /** The last held meeting's item "children not in school", where the members spoke of the open cases (cases.ts). */
+  outOfSchoolItemId: number
+}
 
 type Vote = {
   key: DemoResolutionKey
@@ -77,7 +84,12 @@ type PastMeeting = {
   guests: { otherChildren: number; adults: number; guests: string }
   resolutions: Vote[]
   amendment?: { item: number; text: string; date: string; time: string }
+  /** The item "children not in school", last on the agenda, with its minutes (never a child's name: they are printed). */
+  outOfSchool?: { discussion: string; decisions: string }
 }
+
+/** The item's title in the village's words, as the meeting's page adds it. */
+const outOfSchoolTitle = () => translator('hi')('agenda.outOfSchoolTitle')
 
 const SARPANCH = 'सरपंच, ग्राम पंचायत सोठाना'
 
@@ -417,6 +429,11 @@ export function seedDemoMeetings(ctx: StaffCtx, villageId: number, today: string
       time: '10:30',
       text: 'मद 1 के कार्यवाही विवरण में भट्ठे पर काम करने वाले बच्चों की संख्या 6 लिखी गई है; सूची दोबारा जाँचने पर यह 7 है — 9 साल का एक लड़का सूची में छूट गया था।',
     },
+    outOfSchool: {
+      discussion:
+        'सुविधादाता ने उन बच्चों के पहले नाम पढ़े जिनका स्कूल छूटा है। सदस्यों ने बताया कि वे इनके बारे में क्या जानते हैं; जो बताया, वह हर बच्चे के मामले में लिखा गया।',
+      decisions: 'सदस्य अपने-अपने वार्ड में इन बच्चों के घर जाकर उनसे मिलते रहेंगे।',
+    },
   }
 
   const held = [first, second, third].map((m) => holdPast(ctx, villageId, m))
@@ -438,6 +455,7 @@ export function seedDemoMeetings(ctx: StaffCtx, villageId: number, today: string
       ].join('\n'),
     }),
   )
+  addOutOfSchoolItem(ctx, next.id, outOfSchoolTitle())
   postponeMeeting(
     ctx,
     next.id,
@@ -447,9 +465,12 @@ export function seedDemoMeetings(ctx: StaffCtx, villageId: number, today: string
       reason: 'उस दिन गाँव में शादी है; कई बच्चे नहीं आ पाएँगे। रविवार सुबह सब आ सकते हैं।',
     }),
   )
+  const outOfSchoolItemId = agendaOf(ctx.db, held[2].meetingId).find((i) => i.kind === 'out_of_school')?.id
+  if (!outOfSchoolItemId) throw new Error('demo meeting 3: no item "children not in school"')
   return {
     meetingIds: [...held.map((h) => h.meetingId), next.id],
     resolutionIds: Object.fromEntries(held.flatMap((h) => h.resolutionIds)) as Record<DemoResolutionKey, number>,
+    outOfSchoolItemId,
   }
 }
 
@@ -470,6 +491,7 @@ function holdPast(
       agenda: spec.items.map((i) => i.title).join('\n'),
     }),
   )
+  if (spec.outOfSchool) addOutOfSchoolItem(ctx, meeting.id, outOfSchoolTitle())
   const items = agendaOf(ctx.db, meeting.id)
   const length = 25 * items.length + 10
   // Entered as held on its day, from its start to its end (the dating below makes it look stamped live).
@@ -509,6 +531,10 @@ function holdPast(
       )
     }
   })
+  if (spec.outOfSchool) {
+    const item = items.find((i) => i.kind === 'out_of_school')!
+    saveMinutes(ctx, meeting.id, item.id, minutesSchema.parse(spec.outOfSchool))
+  }
   const resolutionIds = spec.resolutions.map(
     (r) =>
       recordResolution(

@@ -9,6 +9,7 @@ import { operatorActor, recordAudit } from '../audit/audit.ts'
 import { seedDemoElection, seedDemoOpenPoll } from './election.ts'
 import { seedDemoMeetings } from './meetings.ts'
 import { seedDemoJourneys } from './resolutions.ts'
+import { seedDemoCases } from './cases.ts'
 import { bornYearsBefore, todayIso } from '../core/dates.ts'
 import type { StaffCtx } from '../core/actor.ts'
 import type { Role } from '../accounts/tables.ts'
@@ -203,8 +204,10 @@ export async function seedDemo(db: Db): Promise<SeedResult> {
     `${Number(today.slice(0, 4)) + 1}-03-31`,
   )
   // Meetings first, the next one scheduled among them: the Gram Panchayat's answers land on its agenda.
-  const { resolutionIds } = seedDemoMeetings(keeper, village.id, today)
+  const { resolutionIds, outOfSchoolItemId } = seedDemoMeetings(keeper, village.id, today)
   seedDemoJourneys(keeper, panchayat, resolutionIds, today)
+  // After the journeys: a case is raised with the Gram Panchayat through a passed, answered resolution.
+  seedDemoCases(keeper, village.id, today, { outOfSchoolItemId, marriageResolutionId: resolutionIds.marriage })
   await seedDemoOpenPoll(keeper, village.id, today, `${Number(today.slice(0, 4)) + 1}-03-31`)
   recordAudit(db, ctx.actor, {
     action: 'demo.seeded',

@@ -411,10 +411,41 @@ export function addAgendaItem(ctx: Ctx, meetingId: number, title: string): void 
   })
 }
 
+/**
+ * Adds the item "children not in school" (its title in the village's words, given by the caller). A meeting
+ * takes it once: asked again, nothing more is added. Which children it lists is read above this domain.
+ */
+export function addOutOfSchoolItem(ctx: Ctx, meetingId: number, title: string): void {
+  const { meeting, staff } = draftOnly(ctx, meetingId)
+  const items = agendaOf(staff.db, meetingId)
+  if (items.some((i) => i.kind === 'out_of_school')) return
+  if (items.length >= 30) throw new InvalidInput({ _form: { key: 'v.tooManyItems', params: { n: 30 } } })
+  staff.db.transaction((tx) => {
+    tx.insert(agendaItems)
+      .values({
+        meetingId,
+        position: (items.at(-1)?.position ?? 0) + 1,
+        title,
+        kind: 'out_of_school',
+        addedBy: staff.actor.id,
+        addedAt: new Date(),
+      })
+      .run()
+    recordAudit(tx, staff.actor, {
+      action: 'agenda.added',
+      subject: 'meeting',
+      subjectId: meetingId,
+      villageId: meeting.villageId,
+      detail: { title },
+    })
+  })
+}
+
 export function renameAgendaItem(ctx: Ctx, meetingId: number, itemId: number, title: string): void {
   const { meeting, staff } = draftOnly(ctx, meetingId)
   const item = itemOf(staff.db, meetingId, itemId)
   if (item.kind === 'answer') throw new Conflict('agenda.answerFixed')
+  if (item.kind === 'out_of_school') throw new Conflict('agenda.outOfSchoolFixed')
   staff.db.transaction((tx) => {
     tx.update(agendaItems).set({ title }).where(eq(agendaItems.id, itemId)).run()
     recordAudit(tx, staff.actor, {

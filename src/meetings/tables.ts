@@ -12,8 +12,13 @@ import { declareText } from '../db/privacy.ts'
 export const meetingStages = ['draft', 'in_progress', 'closed'] as const
 export type MeetingStage = (typeof meetingStages)[number]
 
-/** 'answer': the Gram Panchayat's answer to one of the Bal Panchayat's resolutions, read out to the children. */
-export const agendaKinds = ['item', 'answer'] as const
+/**
+ * 'answer': the Gram Panchayat's answer to one of the Bal Panchayat's resolutions, read out to the children.
+ * 'out_of_school': "children not in school", where the members say what they know of the village's open cases
+ * (listed by the cases domain above this one; the meeting itself knows nothing of them).
+ */
+export const agendaKinds = ['item', 'answer', 'out_of_school'] as const
+export type AgendaKind = (typeof agendaKinds)[number]
 
 /** Shares for the quorum rule, as fractions so that "at least half of 11" is exactly 6. */
 export const quorumShares = ['1/4', '1/3', '1/2', '2/3', '3/4'] as const

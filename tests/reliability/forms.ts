@@ -173,6 +173,9 @@ export const validForms: Record<string, (c: FormContext) => Form> = {
     foundOn: recentDay(c.rng),
     note: 'Seen carrying bricks at the kiln',
   }),
+  'POST /villages/:villageId/cases/:id/meeting-steps/:itemId': (c) => ({
+    note: c.rng.pick(['Her friend says she wants to come back', 'वह भट्ठे पर काम करती है']),
+  }),
   'POST /villages/:villageId/cases/:id/steps': (c) => ({
     kind: c.rng.pick(stepKinds),
     on: today(),
@@ -261,6 +264,7 @@ export const validForms: Record<string, (c: FormContext) => Form> = {
   }),
   'POST /meetings/:id': (c) => meetingForm({ ...c, villageId: villageOfMeeting(c) }),
   'POST /meetings/:id/agenda': (c) => ({ title: c.rng.pick(['Library books', 'खेल का मैदान']) }),
+  'POST /meetings/:id/agenda/out-of-school': () => ({}),
   'POST /meetings/:id/agenda/:itemId': (_c) => ({ title: 'Renamed item' }),
   'POST /meetings/:id/agenda/:itemId/removal': () => ({}),
   'POST /meetings/:id/agenda/:itemId/move': (c) => ({ direction: c.rng.pick(['up', 'down']) }),

@@ -91,6 +91,15 @@ const CREATING: Record<string, Creating> = {
     kind: 'unique',
     form: () => ({ reason: 'married', foundBy: 'teacher', foundOn: today, note: 'Her wedding is fixed' }),
   },
+  'POST /villages/:villageId/cases/:id/meeting-steps/:itemId': {
+    who: 'facilitator',
+    page: (w) => `/meetings/${p(w).meetings.live}`,
+    url: (w) =>
+      `/villages/${p(w).villageId}/cases/${p(w).cases.open}/meeting-steps/${p(w).agendaItems.liveOutOfSchool}`,
+    table: 'case_steps',
+    kind: 'many',
+    form: () => ({ note: 'Her friend says she wants to come back' }),
+  },
   'POST /villages/:villageId/cases/:id/steps': {
     who: 'facilitator',
     page: (w) => `/villages/${p(w).villageId}/cases/${p(w).cases.open}/steps/new?kind=family_visit`,
@@ -306,6 +315,7 @@ const NOT_CREATING: Record<string, string> = {
   'POST /villages/:villageId/quorum': 'a setting',
   'POST /villages/:villageId/follow-up': 'a setting',
   'POST /meetings/:id': 'edits',
+  'POST /meetings/:id/agenda/out-of-school': 'the one item "children not in school": asked again, nothing more',
   'POST /meetings/:id/agenda/:itemId': 'renames',
   'POST /meetings/:id/agenda/:itemId/removal': 'removes',
   'POST /meetings/:id/agenda/:itemId/move': 'moves',

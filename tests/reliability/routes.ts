@@ -198,6 +198,9 @@ export const stateHints: Record<string, Hints> = {
   'POST /meetings/:id': { id: draftMeetings },
   'POST /meetings/:id/agenda': { id: draftMeetings },
   'POST /meetings/:id/agenda/:itemId': { id: draftMeetings },
+  'POST /villages/:villageId/cases/:id/meeting-steps/:itemId': {
+    itemId: `SELECT a.id FROM agenda_items a JOIN meetings m ON m.id = a.meeting_id WHERE m.village_id = ? AND a.kind = 'out_of_school'`,
+  },
   'POST /meetings/:id/agenda/:itemId/removal': { id: draftMeetings },
   'POST /meetings/:id/agenda/:itemId/move': { id: draftMeetings },
   'POST /meetings/:id/start': { id: draftMeetings },

@@ -55,6 +55,7 @@ export function papdiTargets(world: World, routeKey: string): Record<string, str
     set({ id: p.meetings.scheduled, itemId: p.agendaItems.scheduled[0] })
   }
   if (url === '/meetings/:id/agenda/:itemId/removal') set({ itemId: p.agendaItems.scheduled[2] })
+  if (url === '/villages/:villageId/cases/:id/meeting-steps/:itemId') set({ itemId: p.agendaItems.liveOutOfSchool })
   if (url === '/meetings/:id/amendments' || url === '/meetings/:id/minutes') set({ id: p.meetings.closed })
   if (url === '/meetings/:id/attendance/:childId') set({ childId: p.bp.Meena })
 

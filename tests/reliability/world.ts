@@ -6,6 +6,7 @@ import {
   addActionPoint,
   addAmendment,
   agendaOf,
+  addOutOfSchoolItem,
   closeMeeting,
   recordAttendance,
   saveMinutes,
@@ -269,6 +270,8 @@ function buildVillage(t: TestApp, villageId: number, keeperActor: Actor, answere
   })
 
   const live = scheduleMeeting(keeper, villageId, scheduleInput({ place: 'School verandah (live)' }))
+  // Its last item, "children not in school", lists the open case below.
+  addOutOfSchoolItem(keeper, live.id, 'स्कूल से बाहर बच्चे')
   startMeeting(keeper, live.id)
   for (const name of ['Meena', 'Sunita', 'Pooja', 'Ravi', 'Sunil', 'Gopal'])
     recordAttendance(keeper, live.id, bp[name], true)
@@ -343,6 +346,7 @@ function buildVillage(t: TestApp, villageId: number, keeperActor: Actor, answere
     meetings: { closed: early.meetingId, closedLater: later.meetingId, live: live.id, scheduled: scheduled.id },
     agendaItems: {
       live: liveItems,
+      liveOutOfSchool: agendaOf(t.db, live.id).find((i) => i.kind === 'out_of_school')!.id,
       scheduled: scheduledItems,
       closed: agendaOf(t.db, early.meetingId).map((i) => i.id),
     },

@@ -17,6 +17,7 @@ const allowed: Record<string, string> = {
   CSV: 'a file format: a download says "तालिका (CSV)", the name a computer shows for the file',
   JSON: 'a file format, as CSV',
   PIN: 'the word every phone and bank card uses for a short secret number; पिन is written too',
+  RTE: 'the Right to Education admission, as schools and their forms name it; शिक्षा का अधिकार is written beside it',
   English: 'the language switch names the other language in that language, so a reader of it finds it',
   HTTPS: 'the certificate page explains the box’s secure connection by the name browsers show',
   password: 'the example of a common password not to choose ("password1") is shown as people type it',

@@ -1,12 +1,22 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { parseForm, routeId } from '../forms.ts'
+import { parseForm, routeId, typedValues } from '../forms.ts'
 import { render, submitForm } from '../render.ts'
 import { getVillage } from '../../villages/villages.ts'
-import { requireRole } from '../context.ts'
-import { NotFound } from '../../core/errors.ts'
+import { requireRole, wantsFragment } from '../context.ts'
+import { InvalidInput, NotFound } from '../../core/errors.ts'
+import { once } from '../../audit/form-keys.ts'
 import { todayIso } from '../../core/dates.ts'
-import { addStep, casePage, newCaseForm, openCase, stepForm, villageCases } from '../../cases/cases.ts'
-import { caseSchema, stepSchema } from '../../cases/schemas.ts'
+import {
+  addStep,
+  casePage,
+  meetingCase,
+  newCaseForm,
+  openCase,
+  raiseAtMeeting,
+  stepForm,
+  villageCases,
+} from '../../cases/cases.ts'
+import { caseSchema, meetingStepSchema, stepSchema } from '../../cases/schemas.ts'
 import { caseReasons, closeReasons, finders, type StepKind, stepKinds, workPlaces } from '../../cases/tables.ts'
 
 /** What the case form needs to draw its choices. */
@@ -81,5 +91,31 @@ export async function caseRoutes(app: FastifyInstance) {
       addStep(request.ctx, data.village.id, data.kase.id, parseForm(stepSchema, request.body))
       return { to: caseUrl(data.village.id, data.kase.id), flash: 'cases.stepAdded' }
     })
+  })
+
+  /**
+   * What the members said of a child at the meeting's item "children not in school" (the list on the meeting's
+   * page): a step raised with the Bal Panchayat. htmx gets that child's entry back in place, with what was written
+   * or the refused note's message (a redirect to the same page would only move to its anchor).
+   */
+  app.post('/villages/:villageId/cases/:id/meeting-steps/:itemId', keepers, async (request, reply) => {
+    const v = village(request)
+    const listed = () => meetingCase(request.ctx, v.id, routeId(request.params), routeId(request.params, 'itemId'))
+    const { item, row } = listed()
+    const data = { village: v, item, c: row, writable: true, oocCase: row.caseId }
+    const form = { page: 'meetings/out-of-school-step', partial: 'meetings/_out-of-school-child', data }
+    const write = () => {
+      raiseAtMeeting(request.ctx, v.id, row.caseId, item.id, parseForm(meetingStepSchema, request.body))
+      return { to: `/meetings/${item.meetingId}#ooc-${row.caseId}`, flash: 'cases.stepAdded' }
+    }
+    if (!wantsFragment(request)) return submitForm(request, reply, form, write)
+    try {
+      await once(request, write)
+    } catch (err) {
+      if (!(err instanceof InvalidInput)) throw err
+      const values = typedValues((request.body ?? {}) as Record<string, unknown>)
+      return render(request, reply.code(422), form.page, form.partial, { ...data, errors: err.fields, values })
+    }
+    return render(request, reply, form.page, form.partial, { ...data, c: listed().row, saved: true })
   })
 }

@@ -11,10 +11,13 @@ import { categories } from '../../resolutions/tables.ts'
 import { meetingList, meetingPage as readMeetingPage } from '../../resolutions/meeting-page.ts'
 import { resolutionSchema } from '../../resolutions/schemas.ts'
 import { recordResolution } from '../../resolutions/resolutions.ts'
+import { casesForMeeting } from '../../cases/cases.ts'
+import { translator } from '../../i18n/translator.ts'
 import {
   addActionPoint,
   addAgendaItem,
   addAmendment,
+  addOutOfSchoolItem,
   attendanceRecord,
   balPanchayatFor,
   cancelMeeting,
@@ -69,13 +72,16 @@ export async function meetingRoutes(app: FastifyInstance) {
   }
   const bodyOf = (request: FastifyRequest) => (request.body ?? {}) as Record<string, unknown>
 
-  /** The meeting's page (resolutions/meeting-page.ts), with the form state the route adds. */
-  const meetingPage = (request: FastifyRequest, extra: Record<string, unknown> = {}) => ({
-    ...readMeetingPage(request.ctx, routeId(request.params)),
-    errors: {},
-    values: {},
-    ...extra,
-  })
+  /**
+   * The meeting's page (resolutions/meeting-page.ts), with the form state the route adds, and the open cases
+   * its item "children not in school" lists, read from cases: null for whoever may not see cases.
+   */
+  const meetingPage = (request: FastifyRequest, extra: Record<string, unknown> = {}) => {
+    const page = readMeetingPage(request.ctx, routeId(request.params))
+    const item = page.agenda.find((i) => i.kind === 'out_of_school')
+    const outOfSchool = item ? casesForMeeting(request.ctx, page.meeting.villageId, item.id) : null
+    return { ...page, outOfSchool, errors: {}, values: {}, ...extra }
+  }
   const back = (request: FastifyRequest, anchor = '') => `/meetings/${routeId(request.params)}${anchor}`
 
   app.get('/villages/:villageId/meetings', keepers, async (request, reply) => {
@@ -214,6 +220,13 @@ export async function meetingRoutes(app: FastifyInstance) {
   app.post('/meetings/:id/agenda', keepers, async (request, reply) =>
     agendaForm(request, reply, () =>
       addAgendaItem(request.ctx, routeId(request.params), parseForm(agendaItemSchema, request.body).title),
+    ),
+  )
+
+  /** The item "children not in school", titled in the village's words (Hindi), whoever adds it. */
+  app.post('/meetings/:id/agenda/out-of-school', keepers, async (request, reply) =>
+    agendaForm(request, reply, () =>
+      addOutOfSchoolItem(request.ctx, routeId(request.params), translator('hi')('agenda.outOfSchoolTitle')),
     ),
   )
 
@@ -390,6 +403,7 @@ export async function meetingRoutes(app: FastifyInstance) {
 
   /** The minutes as the village's paper register has them: Hindi unless English is asked for. */
   app.get('/meetings/:id/minutes', keepers, async (request, reply) => {
-    return reply.view('meetings/minutes', { ...meetingPage(request), ...sheetWords(request.query) })
+    // The minutes go to the Gram Panchayat: no child of a case on them, only what was typed in the minutes.
+    return reply.view('meetings/minutes', { ...meetingPage(request), outOfSchool: null, ...sheetWords(request.query) })
   })
 }

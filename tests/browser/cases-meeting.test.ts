@@ -84,6 +84,8 @@ describe('"children not in school" at the meeting, on a 360 px phone', () => {
   it('the facilitator adds the item to the agenda; it lists the open cases by first name and ward only', async () => {
     await logIn(page, 'rekha', PASSWORD)
     await page.goto(`/meetings/${meetingId}`)
+    await expectNoSidewaysScroll(page)
+    await shot(page, 'cases-meeting-00-agenda-offer-phone')
     await page.getByRole('button', { name: '“स्कूल से बाहर बच्चे” विषय जोड़ें' }).click()
     const list = page.locator('#out-of-school')
     await list.waitFor()

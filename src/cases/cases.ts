@@ -417,10 +417,11 @@ function outOfSchoolItem(staff: StaffCtx, villageId: number, agendaItemId: numbe
 }
 
 /**
- * For the meeting's item "children not in school": the village's open cases found by the meeting's day, by
- * first name and ward only (no surname, no reason, no guardian: the members say what they know), each with what
- * was written of it at this item; a case closed since it was spoken of stays, with what was said. Null for
- * whoever may not see cases: the meeting's page then shows the item's title alone.
+ * For the meeting's item "children not in school": the village's open cases (the child out of school: found, not
+ * or no longer enrolled) found by the meeting's day, by first name and ward only (no surname, no reason, no
+ * guardian: the members say what they know), each with what was written of it at this item; a case enrolled or
+ * closed since it was spoken of stays, with what was said. Null for whoever may not see cases: the meeting's
+ * page then shows the item's title alone.
  */
 export function casesForMeeting(ctx: Ctx, villageId: number, agendaItemId: number) {
   const staff = caseKeeperOrNull(ctx, villageId)
@@ -443,7 +444,7 @@ export function casesForMeeting(ctx: Ctx, villageId: number, agendaItemId: numbe
     const said = all
       .filter((s) => s.kind === 'raised_bal_panchayat' && s.agendaItemId === item.id)
       .map((s) => ({ id: s.id, on: s.on, note: s.note }))
-    const open = caseStatus(all).status !== 'closed' && r.foundOn <= item.date
+    const open = caseStatus(all).status === 'open' && r.foundOn <= item.date
     return open || said.length ? [{ caseId: r.id, firstName: firstName(r.name), ward: r.ward, open, said }] : []
   })
   const byWard = (a: (typeof list)[number], b: (typeof list)[number]) =>

@@ -3,9 +3,11 @@
 // empty note first), and the child's case showing the step linked back to the meeting.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { BrowserContext, Page } from 'playwright-core'
+import path from 'node:path'
 import {
   NO_PROBLEMS,
   PASSWORD,
+  SCREENSHOTS,
   logIn,
   openPage,
   shot,
@@ -24,6 +26,9 @@ import { caseSchema } from '../../src/cases/schemas.ts'
 import { addDays } from '../../src/cases/machine.ts'
 import { scheduleMeeting, startMeeting } from '../../src/meetings/meetings.ts'
 import { bornYearsBefore, todayIso } from '../../src/core/dates.ts'
+import { DEMO_PASSWORD, seedDemo } from '../../src/demo/seed.ts'
+import { agendaItems, meetings } from '../../src/meetings/tables.ts'
+import { and, asc, eq } from 'drizzle-orm'
 
 const b = useBrowser()
 let server: Server
@@ -140,5 +145,56 @@ describe('"children not in school" at the meeting, on a 360 px phone', () => {
     await clickTo(page, new RegExp(`/meetings/${meetingId}$`), () => step.getByRole('link').click())
     expect(await page.locator('h1').first().innerText()).toContain('बैठक')
     expect(unexpectedProblems(session.problems)).toEqual(NO_PROBLEMS)
+  })
+})
+
+describe('the demo village’s cases, on a 360 px phone', () => {
+  let demo: Server
+  let tab: { context: BrowserContext; page: Page; problems: Problems }
+  beforeAll(async () => {
+    demo = await startServer({ seed: false })
+    const villageId = (await seedDemo(demo.db)).villageId
+    tab = await openPage(b.browser, demo.base, 'phone')
+    tab.context.setDefaultTimeout(10_000)
+    await logIn(tab.page, 'facilitator', DEMO_PASSWORD)
+    await tab.page.goto(`/villages/${villageId}/cases`)
+  }, 120_000)
+  afterAll(async () => {
+    await tab?.context.close()
+    await demo?.close()
+  })
+
+  it('lists the cases, the overdue check first, and the one child no one follows', async () => {
+    const page = tab.page
+    expect(await page.locator('#unfollowed li').count()).toBe(1)
+    expect(await page.locator('#cases li').first().getAttribute('class')).toContain('is-overdue')
+    expect(await page.locator('#cases li.is-overdue').count()).toBe(1)
+    await expectNoSidewaysScroll(page)
+    await shot(page, 'cases-meeting-05-demo-cases-phone')
+  })
+
+  it('the last meeting’s item lists what the members said of three children; the next meeting lists the open cases', async () => {
+    const page = tab.page
+    const items = demo.db
+      .select({ meetingId: agendaItems.meetingId })
+      .from(agendaItems)
+      .innerJoin(meetings, eq(meetings.id, agendaItems.meetingId))
+      .where(and(eq(agendaItems.kind, 'out_of_school')))
+      .orderBy(asc(meetings.date))
+      .all()
+    expect(items).toHaveLength(2)
+    await page.goto(`/meetings/${items[0].meetingId}`)
+    expect(await page.locator('#out-of-school .ooc-said').count()).toBe(3)
+    await expectNoSidewaysScroll(page)
+    // The meeting's page is taller than a full-page shot can hold: the item alone.
+    const item = page.locator('section.item', { has: page.locator('#out-of-school') })
+    await item.screenshot({ path: path.join(SCREENSHOTS, 'cases-meeting-06-demo-held-meeting-item-phone.png') })
+    await page.goto(`/meetings/${items[1].meetingId}`)
+    // Only the children out of school now: the five cases not (or no longer) enrolled.
+    expect(await page.locator('#out-of-school li.ooc-child').count()).toBe(5)
+    expect(await page.locator('#out-of-school form').count()).toBe(0)
+    await expectNoSidewaysScroll(page)
+    await shot(page, 'cases-meeting-07-demo-next-meeting-phone')
+    expect(unexpectedProblems(tab.problems)).toEqual(NO_PROBLEMS)
   })
 })

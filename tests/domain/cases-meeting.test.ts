@@ -97,13 +97,21 @@ describe('the agenda item "children not in school"', () => {
     expect(() => renameAgendaItem(keeper(), meeting.id, item.id, 'Something else')).toThrow(Conflict)
   })
 
-  it('lists the village’s open cases by first name and ward only, open ones and not closed ones', () => {
+  it('lists the village’s open cases (children out of school) by first name and ward only: not the enrolled, not the closed', () => {
     const { item } = meetingWithItem(false)
     const pinki = child(papdi, 'Pinki Bairwa', '2')
     const sonu = child(papdi, 'Sonu Meena', '4')
     const closed = child(papdi, 'Kajal Saini', '1')
+    const enrolled = child(papdi, 'Ravina Jat', '3')
     openCase(keeper(), papdi, pinki, atTheKiln())
     openCase(keeper(), papdi, sonu, atTheKiln())
+    const back = openCase(keeper(), papdi, enrolled, atTheKiln())
+    addStep(
+      keeper(),
+      papdi,
+      back.id,
+      stepSchema.parse({ kind: 'enrolled', on: daysAgo(3), school: 'GUPS Papdi', schoolClass: '5' }),
+    )
     const done = openCase(keeper(), papdi, closed, atTheKiln(daysAgo(30)))
     addStep(
       keeper(),
@@ -164,6 +172,14 @@ describe('what the members said, written as a step', () => {
     ])
     const page = casePage(keeper(), papdi, kase.id)
     expect(page.steps.at(-1)?.agendaItem).toMatchObject({ id: item.id, meetingId: meeting.id, date: daysAgo(4) })
+    // Enrolled since: still on the item, with what was said, and no more form.
+    addStep(
+      keeper(),
+      papdi,
+      kase.id,
+      stepSchema.parse({ kind: 'enrolled', on: daysAgo(1), school: 'GUPS Papdi', schoolClass: '5' }),
+    )
+    expect(casesForMeeting(keeper(), papdi, item.id)!.cases).toMatchObject([{ caseId: kase.id, open: false }])
   })
 
   it('is refused before the meeting starts, on another item, for another village’s staff, or with no words', () => {

@@ -70,7 +70,7 @@ const stepUrl = (caseId: number, itemId = item().id) => `/villages/${papdi}/case
 describe('the item "children not in school" on the meeting page', () => {
   it('a facilitator adds it from the agenda once (htmx gets the agenda back), and it lists the open cases by first name and ward only', async () => {
     const page = await rekha.get(`/meetings/${meetingId}`)
-    expect(textOf(page.body)).toContain('“स्कूल से बाहर बच्चे” विषय जोड़ें')
+    expect(textOf(page.body)).toContain('कार्यसूची में “स्कूल से बाहर बच्चे” रखें')
     const res = await rekha.post(`/meetings/${meetingId}/agenda/out-of-school`, {}, { 'hx-request': 'true' })
     expect(res.statusCode).toBe(200)
     expect(res.headers.vary).toContain('HX-Request')

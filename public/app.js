@@ -23,6 +23,17 @@ document.addEventListener('htmx:config:request', (event) => {
   function showErrorSummary() {
     const summary = document.querySelector('[data-error-summary]:not([data-shown])')
     if (!summary) return
+    // A page hidden while it waits for the Devanagari font (font-wait.js) takes no focus: once it is shown.
+    const html = document.documentElement
+    if (html.classList.contains('font-wait')) {
+      const shown = new MutationObserver(() => {
+        if (html.classList.contains('font-wait')) return
+        shown.disconnect()
+        showErrorSummary()
+      })
+      shown.observe(html, { attributes: true, attributeFilter: ['class'] })
+      return
+    }
     summary.dataset.shown = 'yes'
     summary.scrollIntoView({ block: 'start' })
     summary.focus({ preventScroll: true })

@@ -13,6 +13,8 @@
   if (width('कखगम') !== width('\uE000\uE000\uE000\uE000')) return
   html.classList.add('devanagari-missing', 'font-wait')
   const show = () => html.classList.remove('font-wait')
+  // Shown by 3 s whatever the font does (app.css shows it then too): a page's scripts wait for this class to go.
+  setTimeout(show, 3000)
   // The font's rules are in app.css, linked after this script: asked for once that stylesheet is in.
   const load = () => document.fonts.load('1em "Noto Sans Devanagari Wait"', 'कख').then(show, show)
   document.addEventListener('DOMContentLoaded', () => {

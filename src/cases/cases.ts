@@ -206,6 +206,8 @@ function agendaItemsOf(db: Db, villageId: number) {
     .select({
       id: agendaItems.id,
       title: agendaItems.title,
+      /** 'out_of_school': its stored title is Hindi; the page names it in the reader's language. */
+      kind: agendaItems.kind,
       meetingId: meetings.id,
       number: meetings.number,
       date: meetings.date,

@@ -118,6 +118,16 @@ describe('the item "children not in school" on the meeting page', () => {
     const casePage = await rekha.get(`/villages/${papdi}/cases/${pinkiCase}`)
     expect(casePage.body).toContain(`href="/meetings/${meetingId}"`)
     expect(textOf(casePage.body)).toContain('मीना ने बताया कि वह पढ़ना चाहती है')
+    // The item is named in the reader's language (its stored title is Hindi), on the case and in the step form.
+    const en = await t.agent().login('rekha')
+    await en.post('/language', { lang: 'en', back: '/' })
+    const english = textOf((await en.get(`/villages/${papdi}/cases/${pinkiCase}`)).body)
+    expect(english).toContain('Children not in school')
+    expect(english).not.toContain('स्कूल से बाहर बच्चे')
+    const stepForm = await en.get(`/villages/${papdi}/cases/${pinkiCase}/steps/new?kind=raised_bal_panchayat`)
+    expect(stepForm.statusCode).toBe(200)
+    expect(textOf(stepForm.body)).toContain('Children not in school')
+    expect(textOf(stepForm.body)).not.toContain('स्कूल से बाहर बच्चे')
   })
 
   it('an empty note is refused at its field (422, the child’s form alone for htmx), and nothing is written', async () => {

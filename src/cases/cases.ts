@@ -14,6 +14,7 @@ import { getVillage } from '../villages/villages.ts'
 import { caseStatus, checkOverdue, nextStepRefusal, type StepRefusal, stepsOffered } from './machine.ts'
 import type { CaseInput, MeetingStepInput, StepInput } from './schemas.ts'
 import { type CaseReason, caseSteps, cases } from './tables.ts'
+import { readCache } from '../db/read-cache.ts'
 
 /**
  * Cases are the most sensitive records here (child labour, marriage): the village's own facilitators and
@@ -296,9 +297,16 @@ function outOfSchool(db: Db, villageId: number) {
 }
 
 /** For the register: each child of the village followed by a case, and that case's id; null for whoever may not see cases. */
-export function followedChildren(ctx: Ctx, villageId: number): Map<number, number> | null {
+export function followedChildren(ctx: Ctx, villageId: number): ReadonlyMap<number, number> | null {
   const staff = caseKeeperOrNull(ctx, villageId)
   if (!staff) return null
+  return followedByVillage(staff.db, String(villageId), () => readFollowed(staff, villageId))
+}
+
+/** Read on every view of the register: kept while the database is unchanged (db/read-cache.ts). */
+const followedByVillage = readCache<ReadonlyMap<number, number>>()
+
+function readFollowed(staff: StaffCtx, villageId: number): Map<number, number> {
   const rows = staff.db
     .select({ id: cases.id, childId: cases.childId })
     .from(cases)

@@ -43,7 +43,6 @@ export function readCache<T>(
 }
 
 type Versions = {
-  changes: Sqlite.Statement
   schemas: Map<string, Sqlite.Statement>
   seen: Map<string, number>
   seenAt: bigint
@@ -62,15 +61,15 @@ const versions = new WeakMap<Sqlite.Database, Versions>()
 export function databaseVersion(sqlite: Sqlite.Database, schemas: readonly string[] = ['main']): string {
   let v = versions.get(sqlite)
   if (!v) {
+    countWrites(sqlite)
     v = {
-      changes: sqlite.prepare('SELECT total_changes() AS data_version'),
       schemas: new Map(),
       seen: new Map(),
       seenAt: 0n,
     }
     versions.set(sqlite, v)
   }
-  let version = String(numberOf(v.changes))
+  let version = String(writes)
   // A turn is over at the next setImmediate; and in any case after a few milliseconds.
   if (v.seen.size > 0 && process.hrtime.bigint() - v.seenAt > TURN_NS) v.seen.clear()
   for (const schema of schemas) {
@@ -92,6 +91,36 @@ export function databaseVersion(sqlite: Sqlite.Database, schemas: readonly strin
     version += `:${seen}`
   }
   return version
+}
+
+/**
+ * Statements run that may have written, on any connection of this process: this connection's own writes
+ * change the version at once. It stands for SQLite's `total_changes()`, which was asked by a statement of
+ * its own on every lookup (a tenth of a result page's time): a statement that may write (`readonly` false:
+ * INSERT, UPDATE, DELETE, DDL; the writes of a transaction are its statements), `exec` and `pragma` count before they run,
+ * whether or not they change a row — so the count moves at least whenever total_changes() would.
+ */
+let writes = 0
+let counting = false
+function countWrites(sqlite: Sqlite.Database): void {
+  if (counting) return
+  counting = true
+  const statement = Object.getPrototypeOf(sqlite.prepare('SELECT 1')) as Record<string, unknown>
+  for (const method of ['run', 'get', 'all', 'iterate']) {
+    const original = statement[method] as (this: Sqlite.Statement, ...args: unknown[]) => unknown
+    statement[method] = function (this: Sqlite.Statement, ...args: unknown[]) {
+      if (!this.readonly) writes++
+      return original.apply(this, args)
+    }
+  }
+  const database = Object.getPrototypeOf(sqlite) as Record<string, unknown>
+  for (const method of ['exec', 'pragma']) {
+    const original = database[method] as (this: Sqlite.Database, ...args: unknown[]) => unknown
+    database[method] = function (this: Sqlite.Database, ...args: unknown[]) {
+      writes++
+      return original.apply(this, args)
+    }
+  }
 }
 
 /** No version (a schema named that is not attached): nothing is kept. */

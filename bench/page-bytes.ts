@@ -1,7 +1,7 @@
 /**
  * Bytes of every page's first load (issue: performance): for each page a user opens, on the demo
- * village (bench/demo.ts), its HTML plus every stylesheet (<link rel="stylesheet">) and script
- * (<script src>) it references, as the server sends them to a browser that accepts gzip and brotli
+ * village (bench/demo.ts), its HTML plus every stylesheet (<link rel="stylesheet">), script
+ * (<script src>) and picture file (<use href>: the ballot symbols' file; <img src>) it references, as the server sends them to a browser that accepts gzip and brotli
  * (with an empty cache), and the font files a browser fetches for it: those of the stylesheet's
  * @font-face rules whose unicode-range holds a character the page shows. Each page must weigh at most
  * 60 KB in all with its fonts (`total_with_fonts_bytes`; `total_bytes` is without them) and 15 KB of
@@ -175,6 +175,12 @@ try {
     const js = [...text.matchAll(/<script\b[^>]*>/gi)]
       .map((m) => attr(m[0], 'src'))
       .filter((src): src is string => Boolean(src))
+    // Pictures a page draws from a file of ours: the ballot symbols' file (<use href>), any <img>.
+    const pictures = [...text.matchAll(/<(?:use|img)\b[^>]*>/gi)]
+      .map((m) => attr(m[0], 'href') ?? attr(m[0], 'src'))
+      .filter((url): url is string => Boolean(url?.startsWith('/')))
+      .map((url) => url.split('#')[0])
+    const pictureFiles = await Promise.all([...new Set(pictures)].map(asset))
     const cssFiles = await Promise.all([...new Set(css)].map(asset))
     const jsFiles = await Promise.all([...new Set(js)].map(asset))
     const drawn = [...drawnCharacters(text)]
@@ -185,7 +191,7 @@ try {
     const fonts = await Promise.all([...new Set(fontUrls)].map(asset))
     const sum = (fs: Fetched[], k: 'wire' = 'wire') => fs.reduce((n, f) => n + f[k], 0)
     const gz = (fs: Fetched[]) => fs.reduce((n, f) => n + zlib.gzipSync(f.body).length, 0)
-    const total = html.wire + sum(cssFiles) + sum(jsFiles)
+    const total = html.wire + sum(cssFiles) + sum(jsFiles) + sum(pictureFiles)
     const withFonts = total + sum(fonts)
     const ok = withFonts <= LIMIT_TOTAL && html.wire <= LIMIT_HTML
     if (!ok) over.push(p.page)
@@ -197,12 +203,13 @@ try {
       html_bytes: html.wire,
       css_bytes: sum(cssFiles),
       js_bytes: sum(jsFiles),
+      picture_bytes: sum(pictureFiles),
       total_bytes: total,
       gzip_html_bytes: gz([html]),
-      gzip_total_bytes: gz([html, ...cssFiles, ...jsFiles]),
+      gzip_total_bytes: gz([html, ...cssFiles, ...jsFiles, ...pictureFiles]),
       fonts_bytes: sum(fonts),
       total_with_fonts_bytes: withFonts,
-      files: [...new Set([...css, ...js])],
+      files: [...new Set([...css, ...js, ...pictures])],
       fonts: [...new Set(fontUrls)].map((url) => url.replace(/^.*\//, '')),
       limit_total_bytes: LIMIT_TOTAL,
       limit_html_bytes: LIMIT_HTML,

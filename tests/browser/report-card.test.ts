@@ -21,7 +21,8 @@ import { villageChildren } from '../helpers/elections.ts'
 import { closedMeetingWithResolutions, commonBalPanchayat, seatBalPanchayat } from '../helpers/meetings.ts'
 import { acknowledgeResolution, decideResolution, forwardResolution } from '../../src/resolutions/journeys.ts'
 import { addDays, type StepFacts } from '../../src/cases/machine.ts'
-import { caseSteps, cases, type CaseReason } from '../../src/cases/tables.ts'
+import type { CaseReason } from '../../src/cases/tables.ts'
+import { backInSchool, plantCase } from '../helpers/cases.ts'
 import { todayIso } from '../../src/core/dates.ts'
 import { seedDemo } from '../../src/demo/seed.ts'
 
@@ -35,35 +36,15 @@ const daysAgo = (n: number) => addDays(today, -n)
 let papdi: number
 
 /** A case planted as the cases' own verbs would write it: the card only reads them. */
-function plant(childId: number, reason: CaseReason, foundOn: string, steps: StepFacts[]) {
-  const by = server.fx.users.facilitator.id
-  const now = new Date()
-  const { id } = server.db
-    .insert(cases)
-    .values({ villageId: papdi, childId, reason, foundBy: 'member', foundOn, openedBy: by, openedAt: now })
-    .returning({ id: cases.id })
-    .get()
-  for (const s of steps)
-    server.db
-      .insert(caseSteps)
-      .values({
-        caseId: id,
-        kind: s.kind,
-        on: s.on,
-        checkDay: s.checkDay ?? null,
-        attending: s.attending ?? null,
-        closeReason: s.closeReason ?? null,
-        recordedBy: by,
-        recordedAt: now,
-      })
-      .run()
-}
-const backInSchool = (enrolled: string, closed: string): StepFacts[] => [
-  { kind: 'enrolled', on: enrolled },
-  { kind: 'attendance_check', on: addDays(enrolled, 30), checkDay: 30, attending: true },
-  { kind: 'attendance_check', on: addDays(enrolled, 90), checkDay: 90, attending: true },
-  { kind: 'closed', on: closed, closeReason: 'back_in_school' },
-]
+const plant = (childId: number, reason: CaseReason, foundOn: string, steps: StepFacts[]) =>
+  plantCase(
+    server.db,
+    { villageId: papdi, by: server.fx.users.facilitator.id, foundBy: 'member' },
+    childId,
+    reason,
+    foundOn,
+    steps,
+  )
 
 beforeAll(async () => {
   server = await startServer()

@@ -3,7 +3,8 @@ import { testApp, textOf, type Agent, type TestApp } from '../helpers/app.ts'
 import { closedMeetingWithResolutions, commonBalPanchayat, seatBalPanchayat } from '../helpers/meetings.ts'
 import { villageChildren } from '../helpers/elections.ts'
 import { addDays, type StepFacts } from '../../src/cases/machine.ts'
-import { caseSteps, cases, type CaseReason } from '../../src/cases/tables.ts'
+import type { CaseReason } from '../../src/cases/tables.ts'
+import { backInSchool, plantCase } from '../helpers/cases.ts'
 import { todayIso } from '../../src/core/dates.ts'
 
 let t: TestApp
@@ -16,43 +17,8 @@ const daysAgo = (n: number) => addDays(today, -n)
 const card = () => `/villages/${t.fx.villages.papdi.id}/report-card`
 
 /** A case planted as the cases' own verbs would write it: the card only reads them. */
-function plant(childId: number, reason: CaseReason, foundOn: string, steps: StepFacts[]) {
-  const by = t.fx.users.facilitator.id
-  const now = new Date()
-  const { id } = t.db
-    .insert(cases)
-    .values({
-      villageId: t.fx.villages.papdi.id,
-      childId,
-      reason,
-      foundBy: 'teacher',
-      foundOn,
-      openedBy: by,
-      openedAt: now,
-    })
-    .returning({ id: cases.id })
-    .get()
-  for (const s of steps)
-    t.db
-      .insert(caseSteps)
-      .values({
-        caseId: id,
-        kind: s.kind,
-        on: s.on,
-        checkDay: s.checkDay ?? null,
-        attending: s.attending ?? null,
-        closeReason: s.closeReason ?? null,
-        recordedBy: by,
-        recordedAt: now,
-      })
-      .run()
-}
-const backInSchool = (enrolled: string, closed: string): StepFacts[] => [
-  { kind: 'enrolled', on: enrolled },
-  { kind: 'attendance_check', on: addDays(enrolled, 30), checkDay: 30, attending: true },
-  { kind: 'attendance_check', on: addDays(enrolled, 90), checkDay: 90, attending: true },
-  { kind: 'closed', on: closed, closeReason: 'back_in_school' },
-]
+const plant = (childId: number, reason: CaseReason, foundOn: string, steps: StepFacts[]) =>
+  plantCase(t.db, { villageId: t.fx.villages.papdi.id, by: t.fx.users.facilitator.id }, childId, reason, foundOn, steps)
 
 beforeAll(async () => {
   t = await testApp()

@@ -56,6 +56,12 @@ const PRESENCE_SLACK_MS = 10 * 1000
  * answer was lost (Wi-Fi) can ask again. Longer than a ballot lives, short enough to be forgotten soon.
  */
 export const OUTCOME_MEMORY_MS = 15 * 60 * 1000
+/**
+ * A tablet holds one ballot at a time and asks only about the one it last held, so a station's last
+ * few outcomes are all it can need: older ones are forgotten at once. The memory stays the size of
+ * the stations, not of the votes (100,000 votes on polling day would otherwise be 100,000 entries).
+ */
+export const OUTCOMES_PER_STATION = 4
 /** Whether a ballot (by its one-time token) was counted: no child, no choice, and in memory only. */
 type Outcome = { stationId: number; electionId: number; counted: boolean; at: number }
 
@@ -72,12 +78,16 @@ type Held = {
   casting: Map<string, { stationId: number; done: Promise<unknown> }>
   /** Ballots that ended, by token, oldest first: counted or not. Forgotten after OUTCOME_MEMORY_MS. */
   outcomes: Map<string, Outcome>
+  /** Each station's remembered outcomes' tokens, oldest first: at most OUTCOMES_PER_STATION. */
+  outcomesOf: Map<number, string[]>
 }
 const issued = new WeakMap<Db, Held>()
 function issuedOf(db: Db): Held {
   let found = issued.get(db)
-  if (!found)
-    issued.set(db, (found = { byToken: new Map(), byChild: new Map(), casting: new Map(), outcomes: new Map() }))
+  if (!found) {
+    found = { byToken: new Map(), byChild: new Map(), casting: new Map(), outcomes: new Map(), outcomesOf: new Map() }
+    issued.set(db, found)
+  }
   return found
 }
 const childKey = (electionId: number, childId: number) => `${electionId}:${childId}`
@@ -91,14 +101,28 @@ function release(held: Held, token: string, counted = false, now = Date.now()): 
   if (held.byChild.get(key) === token) held.byChild.delete(key)
   forgetOldOutcomes(held, now)
   held.outcomes.set(token, { stationId: ballot.stationId, electionId: ballot.electionId, counted, at: now })
+  const ofStation = held.outcomesOf.get(ballot.stationId)
+  if (!ofStation) held.outcomesOf.set(ballot.stationId, [token])
+  else {
+    ofStation.push(token)
+    if (ofStation.length > OUTCOMES_PER_STATION) held.outcomes.delete(ofStation.shift()!)
+  }
 }
 
-/** The oldest come first: no need to look past the first still remembered. */
+/** The oldest come first, over all stations and within each: no need to look past the first still remembered. */
 function forgetOldOutcomes(held: Held, now: number): void {
   for (const [token, outcome] of held.outcomes) {
     if (now - outcome.at <= OUTCOME_MEMORY_MS) break
     held.outcomes.delete(token)
+    const ofStation = held.outcomesOf.get(outcome.stationId)
+    if (ofStation?.[0] === token) ofStation.shift()
+    if (ofStation?.length === 0) held.outcomesOf.delete(outcome.stationId)
   }
+}
+
+/** How many ballots' outcomes the server remembers now (over all stations). */
+export function outcomesRemembered({ db }: Pick<Ctx, 'db'>): number {
+  return issuedOf(db).outcomes.size
 }
 
 /** What this station's tablet may learn of a token: only of its own ballots, and only for a while. */

@@ -9,9 +9,11 @@ import { addContest, createElection, nominate, openNominations, openPoll } from 
 import {
   BALLOT_TTL_MS,
   OUTCOME_MEMORY_MS,
+  OUTCOMES_PER_STATION,
   ballotOutcome,
   ballotStatus,
   cancelBallot,
+  outcomesRemembered,
   castBallot,
   endBallot,
   issueBallot,
@@ -133,6 +135,44 @@ describe('asking whether a ballot counted', () => {
     const file = database.sqlite.name
     for (const f of [file, `${file}-wal`, ballotBoxPath(file), `${ballotBoxPath(file)}-wal`])
       if (fs.existsSync(f)) expect(fs.readFileSync(f).includes(token), f).toBe(false)
+  })
+})
+
+describe('what the server remembers of ended ballots on polling day', () => {
+  it("keeps only each station's last few: a tablet asks about the ballot it last held, and the memory does not grow with the votes", async () => {
+    const a = await station()
+    const b = await station()
+    const ended = (s: Awaited<ReturnType<typeof station>>, n: number) =>
+      Array.from({ length: n }, () => {
+        const issued = issueBallot(ctx, s, kids.Ravi)
+        endBallot(database, issued, 'cancelled')
+        return issued
+      })
+    const onA = ended(a, OUTCOMES_PER_STATION * 5)
+    const onB = ended(b, 2)
+    const counted = issueBallot(ctx, a, kids.Sunita)
+    await castBallot(ctx, counted, counted.ballot!.token, marks())
+    expect(outcomesRemembered(database)).toBe(OUTCOMES_PER_STATION + 2)
+    // The tablet's own last ballots are still known, counted or not.
+    expect(ballotOutcome(ctx, counted, counted.ballot!.token)).toBe('counted')
+    const lastOnA = onA[onA.length - 1]
+    expect(ballotOutcome(ctx, lastOnA, lastOnA.ballot!.token)).toBe('not_counted')
+    // Another station's few are not pushed out by this one's many.
+    for (const s of onB) expect(ballotOutcome(ctx, s, s.ballot!.token)).toBe('not_counted')
+    // The oldest on the busy station are forgotten.
+    expect(ballotOutcome(ctx, onA[0], onA[0].ballot!.token)).toBe('unknown')
+    // A retry of a counted cast still counts once after many more ballots on other tablets.
+    expect(await castBallot(ctx, counted, counted.ballot!.token, marks())).toMatchObject({ ended: 'counted' })
+    expect(checkoffs()).toBe(1)
+  })
+
+  it('forgets a station whose outcomes all aged out', async () => {
+    const s = issueBallot(ctx, await station(), kids.Ravi)
+    endBallot(database, s, 'cancelled')
+    expect(outcomesRemembered(database)).toBe(1)
+    const later = issueBallot(ctx, await station(), kids.Meena)
+    expect(ballotOutcome(ctx, later, s.ballot!.token, Date.now() + OUTCOME_MEMORY_MS + 1000)).toBe('unknown')
+    expect(outcomesRemembered(database)).toBe(0)
   })
 })
 

@@ -1,9 +1,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import Sqlite from 'better-sqlite3'
-import { BOX_IMAGE_TABLE } from '../db/client.ts'
 import { backupKind, decryptTo } from './backup-crypto.ts'
-import { TEMP_PREFIX } from '../db/files.ts'
+import { BOX_IMAGE_TABLE, TEMP_PREFIX } from '../db/files.ts'
 
 /**
  * Whether a finished backup can be trusted: opened on its own, read-only, it passes SQLite's

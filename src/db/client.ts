@@ -5,7 +5,7 @@ import Sqlite from 'better-sqlite3'
 import { drizzle } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
 import { GroupCommit } from './group-commit.ts'
-import { ownerOnlyFile, ownerOnlyFiles, ownerOnlyFolder, sqliteCompanions } from './files.ts'
+import { BOX_IMAGE_TABLE, ownerOnlyFile, ownerOnlyFiles, ownerOnlyFolder, sqliteCompanions } from './files.ts'
 
 import type { Db, Tx } from '../core/db.ts'
 import { projectRoot } from '../core/paths.ts'
@@ -135,7 +135,7 @@ function setBoxPragmas(sqlite: Sqlite.Database, schemaName: string): void {
   sqlite.pragma(`${schemaName}.cache_size = ${-CACHE_KIB.box}`)
 }
 
-export const BOX_IMAGE_TABLE = 'ballot_box_image'
+export { BOX_IMAGE_TABLE } from './files.ts'
 
 function unpackBoxFromBackup(sqlite: Sqlite.Database, boxFile: string): void {
   const found = sqlite.prepare('SELECT 1 FROM sqlite_master WHERE type = ? AND name = ?').get('table', BOX_IMAGE_TABLE)

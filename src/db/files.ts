@@ -11,6 +11,9 @@ import path from 'node:path'
 export const FILE_MODE = 0o600
 export const FOLDER_MODE = 0o700
 
+/** The table inside a backup that holds the ballot box's image (the box is a file of its own on the box). */
+export const BOX_IMAGE_TABLE = 'ballot_box_image'
+
 /**
  * Creates the folder (and its parents) as 700, and tightens it if it is the app's own folder.
  * Returns the first folder it had to make, if any.

@@ -19,6 +19,8 @@ import { FakeTime } from '../helpers/fake-time.ts'
 const MIDDAY = new Date(2026, 0, 10, 12).getTime()
 
 const MINUTE = 60_000
+/** A backup is made and checked in a worker thread (which loads its TypeScript first under the tests): waited for. */
+const UNTIL_DONE = { timeout: 30_000 }
 const backupsIn = (dir: string) =>
   fs.existsSync(dir)
     ? fs
@@ -82,8 +84,8 @@ describe('a box whose backups work', () => {
     // Answered, and no backup yet: it waits a minute for other closings.
     expect(backupsIn(dir)).toHaveLength(before)
     await time.advance(MINUTE)
-    await expect.poll(() => backupsIn(dir).length).toBe(before + 1)
-    await expect.poll(() => t.app.backups!.status().running).toBe(false)
+    await expect.poll(() => backupsIn(dir).length, UNTIL_DONE).toBe(before + 1)
+    await expect.poll(() => t.app.backups!.status().running, UNTIL_DONE).toBe(false)
     expect(t.app.backups!.status()).toMatchObject({ overdue: false, lastFailure: null })
   })
 
@@ -98,7 +100,7 @@ describe('a box whose backups work', () => {
     expect((await rekha.post(`/meetings/${meeting.id}/closing`)).statusCode).toBe(303)
     expect(backedUp(t)).toBe(count)
     await time.advance(MINUTE)
-    await expect.poll(() => backedUp(t)).toBe(count + 1)
+    await expect.poll(() => backedUp(t), UNTIL_DONE).toBe(count + 1)
   })
 })
 
@@ -140,7 +142,7 @@ describe('a box whose backups fail (the USB stick is not plugged in)', () => {
     const closed = await rekha.post(`/elections/${electionId}/closing`, { source: 'random' })
     expect(closed.statusCode).toBe(303)
     await time.advance(MINUTE)
-    await expect.poll(() => t.app.backups!.status().running).toBe(false)
+    await expect.poll(() => t.app.backups!.status().running, UNTIL_DONE).toBe(false)
     expect(t.app.backups!.status()).toMatchObject({ overdue: true, lastFailure: { kind: 'missing' } })
   })
 })

@@ -2,5 +2,5 @@
 export const erasedName = (childId: number) => `— #${childId}`
 
 export function isErasedName(name: string): boolean {
-  return /^— #\d+$/.test(name)
+  return /^\u2014 #\d+$/.test(name) // the dash as an escape: the bundled server stays ASCII (scripts/bundle-server.mjs)
 }

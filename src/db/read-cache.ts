@@ -53,10 +53,11 @@ const versions = new WeakMap<Sqlite.Database, Versions>()
  * The version of the database as this connection sees it, changed by any write: this connection's
  * own (`total_changes()`, every row it inserted, updated or deleted, the ballot box's included,
  * counted afresh every time) and any other connection's commit to one of `schemas` (their
- * `data_version`: the session store's connection, an operator's command, another process). The
- * latter takes SQLite's locks on the file, so it is asked once per turn of the event loop and
- * reused until the next: within one turn, what another process committed meanwhile is seen on the
- * next, as if this request had come a moment earlier.
+ * `data_version`: an operator's command, another process). The latter takes SQLite's locks on the
+ * file (a tenth of a small staff page's time when asked for every request), so it is asked at most
+ * once every OTHERS_SEEN_MS and reused meanwhile: what another process committed is seen by the
+ * requests after that, as if they had come a moment earlier. The process's own writes, on any of its
+ * connections (the session store's too), count at once.
  */
 export function databaseVersion(sqlite: Sqlite.Database, schemas: readonly string[] = ['main']): string {
   let v = versions.get(sqlite)
@@ -70,16 +71,11 @@ export function databaseVersion(sqlite: Sqlite.Database, schemas: readonly strin
     versions.set(sqlite, v)
   }
   let version = String(writes)
-  // A turn is over at the next setImmediate; and in any case after a few milliseconds.
-  if (v.seen.size > 0 && process.hrtime.bigint() - v.seenAt > TURN_NS) v.seen.clear()
+  if (v.seen.size > 0 && process.hrtime.bigint() - v.seenAt > OTHERS_SEEN_NS) v.seen.clear()
   for (const schema of schemas) {
     let seen = v.seen.get(schema)
     if (seen === undefined) {
-      if (v.seen.size === 0) {
-        const turn = v
-        turn.seenAt = process.hrtime.bigint()
-        setImmediate(() => turn.seen.clear())
-      }
+      if (v.seen.size === 0) v.seenAt = process.hrtime.bigint()
       let statement = v.schemas.get(schema)
       if (!statement) {
         statement = sqlite.prepare(`PRAGMA "${schema.replaceAll('"', '""')}".data_version`)
@@ -132,7 +128,9 @@ function versionOrNull(sqlite: Sqlite.Database, schemas: readonly string[]): str
   }
 }
 
-const TURN_NS = 5_000_000n
+/** How long another process's commit may go unseen (see `databaseVersion`). */
+export const OTHERS_SEEN_MS = 50
+const OTHERS_SEEN_NS = BigInt(OTHERS_SEEN_MS) * 1_000_000n
 const numberOf = (s: Sqlite.Statement) => (s.get() as { data_version: number }).data_version
 
 function deepFreeze<T>(value: T): T {

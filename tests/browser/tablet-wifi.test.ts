@@ -29,6 +29,7 @@ import {
 } from '../helpers/voting-browser.ts'
 import { addContest, createElection, nominate, openNominations, openPoll } from '../../src/elections/elections.ts'
 import { IDLE_TIMEOUT_MS } from '../../src/elections/voting.ts'
+import { afterClock } from '../helpers/browser-clock.ts'
 
 // The back-forward cache allowed, even for no-store pages (as newer Chrome may do): Back must still show nothing.
 const b = useBrowser(['--enable-features=BackForwardCache,CacheControlNoStoreEnterBackForwardCache'])
@@ -100,6 +101,9 @@ describe('the cast through bad Wi-Fi', () => {
   }, 60_000)
 
   it('offline at the tap: "sending", then "did not go — call didi/bhaiya"; back online it counts once', async () => {
+    // The page's clock is moved on instead of waited for: its 20 s before "call didi/bhaiya", its 5 s before
+    // the next-voter screen. Time still flows by itself too (the later tests see real time).
+    await page.clock.install()
     await startBallot(page, voters.reena)
     await markAndConfirm()
     await context.setOffline(true)
@@ -107,7 +111,12 @@ describe('the cast through bad Wi-Fi', () => {
     await expect.poll(() => answer(page)).toBe('वोट भेज रहे हैं… रुकें')
     await shot(page, 'wifi-02-sending-tablet')
     // Still no answer after a while: the child is sent for help, and the tablet keeps asking.
-    await expect.poll(() => answer(page), { timeout: 40_000 }).toBe('वोट नहीं गया — दीदी/भैया को बुलाएँ')
+    await expect
+      .poll(
+        afterClock(page, 2_000, () => answer(page)),
+        { timeout: 40_000 },
+      )
+      .toBe('वोट नहीं गया — दीदी/भैया को बुलाएँ')
     expect(await mainText(page)).toContain('बॉक्स से जवाब नहीं मिला')
     expect(await mainText(page)).not.toContain('गिना गया ✓')
     expect(counted()).toBe(0)
@@ -118,8 +127,8 @@ describe('the cast through bad Wi-Fi', () => {
     expect(counted()).toBe(1)
     expect(path(page)).toBe(`${base()}/ballot/thanks`)
     await shot(page, 'wifi-04-counted-after-offline-tablet')
-    // By itself: the next-voter screen, which says the vote counted.
-    await page.waitForURL(`${base()}/station`, { timeout: 15_000 })
+    // By itself (its 5 s moved on): the next-voter screen, which says the vote counted.
+    await Promise.all([page.waitForURL(`${base()}/station`, { timeout: 15_000 }), page.clock.fastForward(5_000)])
     expect(await text(page, 'h1')).toBe('अगला मतदाता')
     expect(await mainText(page)).toContain('वोट गिना गया ✓')
     expect(counted()).toBe(1)

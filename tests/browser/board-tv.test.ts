@@ -15,6 +15,7 @@ import {
 import { expectNoSidewaysScroll } from '../helpers/election-browser.ts'
 import { expectAccessible } from '../helpers/voting-browser.ts'
 import { ctxFor } from '../helpers/app.ts'
+import { afterClock } from '../helpers/browser-clock.ts'
 import { closedMeetingWithResolutions, commonBalPanchayat, seatBalPanchayat } from '../helpers/meetings.ts'
 import {
   acknowledgeResolution,
@@ -107,8 +108,13 @@ afterAll(async () => {
   await server?.close()
 })
 
-/** The board, its cards turning every `seconds` instead of every 15 (the data attribute the page sets). */
+/**
+ * The board, its cards turning every `seconds` instead of every 15 (the data attribute the page sets).
+ * The page's clock is Playwright's: it runs by itself, and a test moves it on (`afterClock`) instead of
+ * waiting for the turns in real time.
+ */
 async function openBoard(page: Page, seconds: number) {
+  await page.clock.install()
   await page.route(`**${board}`, async (route) => {
     const res = await route.fetch()
     const body = (await res.text()).replace('data-turn-seconds="15"', `data-turn-seconds="${seconds}"`)
@@ -173,14 +179,14 @@ describe('the children’s board on a TV', () => {
       })
       type Turn = { page: string; cards: { title: string; inside: boolean }[]; scroll: number }
       const turns = () => page.evaluate(() => (window as unknown as { turns: Turn[] }).turns)
-      // Every page in turn, until the first comes round again.
+      // Every page in turn, until the first comes round again (the clock moved on half a turn a try).
       await expect
         .poll(
-          async () => {
+          afterClock(page, 1_000, async () => {
             const seen = (await turns()).map((t) => t.page)
             const last = seen.indexOf(String(layout.pages))
             return last >= 0 && seen.lastIndexOf('1') > last
-          },
+          }),
           { timeout: 60_000 },
         )
         .toBe(true)
@@ -195,7 +201,12 @@ describe('the children’s board on a TV', () => {
       const pause = page.locator('#board-pause')
       const shots = new Set<string>()
       for (let n = 1; n <= layout.pages; n++) {
-        await expect.poll(() => pageNumber(page), { timeout: 60_000 }).toBe(String(n))
+        await expect
+          .poll(
+            afterClock(page, 1_000, () => pageNumber(page)),
+            { timeout: 60_000 },
+          )
+          .toBe(String(n))
         await pause.click()
         expect(await pause.innerText()).toBe('फिर से चलाएँ')
         const shown = await pageNumber(page)
@@ -219,7 +230,12 @@ describe('the children’s board on a TV', () => {
     try {
       await openBoard(page, 2)
       const pump = page.locator('.board-card').filter({ hasText: 'वार्ड 2 का हैंडपंप ठीक हो' })
-      await expect.poll(() => pump.isVisible(), { timeout: 30_000 }).toBe(true)
+      await expect
+        .poll(
+          afterClock(page, 1_000, () => pump.isVisible()),
+          { timeout: 30_000 },
+        )
+        .toBe(true)
       expect(await pump.locator('.badge').allInnerTexts()).toEqual(['भेजा गया', 'जवाब में देर'])
       expect(await pump.innerText()).toContain('ग्राम पंचायत ने अभी तक नहीं बताया कि उसे प्रस्ताव मिल गया।')
       expect(await pump.evaluate((e) => getComputedStyle(e).borderLeftColor)).toBe('rgb(180, 35, 24)')
@@ -238,7 +254,12 @@ describe('the children’s board on a TV', () => {
       const { context, page } = await openPage(b.browser, server.base, 'tablet', { ...tv, reducedMotion })
       try {
         await openBoard(page, 1)
-        await expect.poll(() => pageNumber(page), { timeout: 30_000 }).toBe('2')
+        await expect
+          .poll(
+            afterClock(page, 500, () => pageNumber(page)),
+            { timeout: 30_000 },
+          )
+          .toBe('2')
         const animation = await page.evaluate(
           () => getComputedStyle(document.getElementById('board-cards')!).animationName,
         )
@@ -252,7 +273,6 @@ describe('the children’s board on a TV', () => {
   it('stops turning while paused, and turns again when asked', async () => {
     const { context, page } = await openPage(b.browser, server.base, 'tablet', tv)
     try {
-      await page.clock.install()
       await openBoard(page, 5)
       expect(await pageNumber(page)).toBe('1')
       await page.clock.runFor(5_000)

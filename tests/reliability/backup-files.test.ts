@@ -19,7 +19,6 @@ import { Agent } from '../helpers/app.ts'
 import { freePort } from '../helpers/box-server.ts'
 import { seedEveryTable } from './migration-data.ts'
 
-const tsx = path.join(projectRoot, 'node_modules/.bin/tsx')
 const PASSPHRASE = 'mango tree by the well'
 let dir: string
 let liveFile: string
@@ -27,17 +26,49 @@ let live: AppDatabase
 let secrets: { sessionId: string; csrfSecret: string | null; pinHash: string }
 let childName: string
 
-/** The operator's command, run from `dir` as a shell there would (a relative FILE is in `dir`). */
-function cli(args: string[], env: Record<string, string | undefined> = {}, databasePath = liveFile) {
+// node itself with tsx's loader, not the tsx wrapper (which starts a second node for every command).
+const CLI = ['--import', 'tsx', 'src/cli.ts']
+
+function cliEnv(env: Record<string, string | undefined>, databasePath: string): NodeJS.ProcessEnv {
   const full: NodeJS.ProcessEnv = { ...process.env, DATABASE_PATH: databasePath, INIT_CWD: dir, ...env }
   if (env.PASSPHRASE === undefined) delete full.PASSPHRASE
-  const r = spawnSync(tsx, ['src/cli.ts', ...args], {
+  return full
+}
+
+/** The operator's command, run from `dir` as a shell there would (a relative FILE is in `dir`). */
+function cli(args: string[], env: Record<string, string | undefined> = {}, databasePath = liveFile) {
+  const r = spawnSync(process.execPath, [...CLI, ...args], {
     cwd: projectRoot,
     encoding: 'utf8',
-    env: full,
+    env: cliEnv(env, databasePath),
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   return { code: r.status, out: r.stdout, err: r.stderr }
+}
+
+/** The same command, without blocking: for commands that do not depend on one another, run side by side. */
+function cliAsync(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  databasePath = liveFile,
+): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...CLI, ...args], {
+      cwd: projectRoot,
+      env: cliEnv(env, databasePath),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let out = ''
+    let err = ''
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      out += d
+    })
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      err += d
+    })
+    child.on('error', reject)
+    child.on('close', (code) => resolve({ code, out, err }))
+  })
 }
 
 const mode = (f: string) => fs.statSync(f).mode & 0o777
@@ -223,15 +254,17 @@ describe('backups made by the command line', () => {
     expect(lastAudit('database.backed_up')).toEqual({ file, encrypted: false })
   })
 
-  it('refuse a short passphrase, with a message, and write nothing', { timeout: 60_000 }, () => {
-    const r = cli(['backup', 'short.bak', '--passphrase'], { PASSPHRASE: 'short' })
+  it('refuse a short passphrase, with a message, and write nothing', { timeout: 60_000 }, async () => {
+    // Three refusals that write nothing, so they can run side by side.
+    const [r, given, noTerminal] = await Promise.all([
+      cliAsync(['backup', 'short.bak', '--passphrase'], { PASSPHRASE: 'short' }),
+      cliAsync(['backup', 'short.bak', '--passphrase=on-the-command-line']),
+      cliAsync(['backup', 'short.bak', '--passphrase']),
+    ])
     expect(r.code).toBe(1)
     expect(r.err).toMatch(/at least 10 characters/)
-    expect(fs.existsSync(path.join(dir, 'short.bak'))).toBe(false)
-    const given = cli(['backup', 'short.bak', '--passphrase=on-the-command-line'])
     expect(given.code).toBe(1)
     expect(given.err).toMatch(/never give it on the command line/)
-    const noTerminal = cli(['backup', 'short.bak', '--passphrase'])
     expect(noTerminal.code).toBe(1)
     expect(noTerminal.err).toMatch(/PASSPHRASE/)
     expect(fs.existsSync(path.join(dir, 'short.bak'))).toBe(false)
@@ -312,11 +345,13 @@ describe('encrypted backups and restore', () => {
       fs.writeFileSync(f, copy)
       return f
     }
-    // Through the command line once: in the middle of the data.
-    const r = cli(['restore', path.basename(flipped(Math.floor(bytes.length / 2))), '--force'], { PASSPHRASE }, target)
-    expect(r.code).toBe(1)
-    expect(r.err).toMatch(/damaged/)
-    expect(r.err.trim().split('\n')).toHaveLength(1)
+    // Through the command line once: in the middle of the data (its own process, so it runs while the
+    // flips below are tried in this one).
+    const viaCli = cliAsync(
+      ['restore', path.basename(flipped(Math.floor(bytes.length / 2))), '--force'],
+      { PASSPHRASE },
+      target,
+    )
     // And every part of the file, through the same function: the magic, the version, the scrypt
     // parameters, the salt, the nonce, the passphrase check, the first and last data bytes, the tag.
     const headerLength = MAGIC.length + 6 + 16 + 12 + 16
@@ -342,6 +377,10 @@ describe('encrypted backups and restore', () => {
     await expect(restoreBackup(cut, target, { force: true, passphrase: async () => PASSPHRASE })).rejects.toThrow(
       /damaged/,
     )
+    const r = await viaCli
+    expect(r.code).toBe(1)
+    expect(r.err).toMatch(/damaged/)
+    expect(r.err.trim().split('\n')).toHaveLength(1)
     expect(snapshot(path.dirname(target))).toEqual(before)
   })
 

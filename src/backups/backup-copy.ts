@@ -8,7 +8,7 @@ import { BOX_IMAGE_TABLE, FILE_MODE, copyInto, ownerOnlyIfPossible, syncFolder }
 /**
  * What is left of a backup once the live database has been copied (`copy`, SQLite's online backup)
  * and the ballot box's image taken: none of it touches the live files, so the box's own backups do
- * it in a worker thread (backup-thread.ts), and the tablets' casts are not held up by it.
+ * it in a process of its own (backup-process.ts), and the tablets' casts are not held up by it.
  */
 export type CopyJob = {
   /** The online backup's copy, in a private folder inside the data folder. */

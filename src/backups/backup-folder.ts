@@ -3,7 +3,7 @@ import path from 'node:path'
 import { ballotBoxPath, type AppDatabase } from '../db/client.ts'
 import { writeBackup } from './backup.ts'
 import type { backupProblem } from './backup-check.ts'
-import { inBackupThread } from './backup-thread.ts'
+import { inBackupProcess } from './backup-process.ts'
 import { BackupRefused } from './backup-crypto.ts'
 import { FOLDER_MODE, dataFolderOf, sqliteCompanions } from '../db/files.ts'
 import { operatorActor, recordAudit } from '../audit/audit.ts'
@@ -53,7 +53,7 @@ const BAD_KEPT = 3
  * sessions or PIN hashes, mode 600, recorded in the audit log), named by its local time, checked by
  * opening it, and the oldest good ones beyond `keep` deleted. A backup that fails its check becomes
  * `<name>.bad` and counts for nothing; files of other names (a backup made by hand) are never touched.
- * The finishing of the copy and its check run in a worker thread (backup-thread.ts): the box goes on
+ * The finishing of the copy and its check run in a process of their own (backup-process.ts): the box goes on
  * answering the tablets and the staff while it backs itself up.
  */
 export class BackupFolder {
@@ -80,7 +80,7 @@ export class BackupFolder {
     this.ensureRoom()
     const file = this.freeName(at)
     try {
-      await writeBackup(this.database, file, { passphrase, actor: scheduleActor, offThread: true })
+      await writeBackup(this.database, file, { passphrase, actor: scheduleActor, ownProcess: true })
     } catch (err) {
       throw failure(err, file)
     }
@@ -89,9 +89,9 @@ export class BackupFolder {
     try {
       problem = this.hooks.check
         ? this.hooks.check(file, { passphrase, workIn })
-        : await inBackupThread<string | null>({ kind: 'check', file, passphrase, workIn })
+        : await inBackupProcess<string | null>({ kind: 'check', file, passphrase, workIn })
     } catch (err) {
-      // The check could not run at all (no worker thread): the backup is not known to be good.
+      // The check could not run at all (no process for it): the backup is not known to be good.
       problem = `not checked: ${(err as Error)?.message ?? err}`
     }
     if (problem) {

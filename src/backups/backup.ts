@@ -4,7 +4,7 @@ import type Sqlite from 'better-sqlite3'
 import { ballotBoxPath, type AppDatabase } from '../db/client.ts'
 import { BackupRefused, passphraseProblem } from './backup-crypto.ts'
 import { embedBoxImage, finishCopy } from './backup-copy.ts'
-import { inBackupThread } from './backup-thread.ts'
+import { inBackupProcess } from './backup-process.ts'
 import { TEMP_PREFIX, dataFolderOf, sqliteCompanions } from '../db/files.ts'
 import { operatorActor, recordAudit } from '../audit/audit.ts'
 import type { Actor } from '../core/actor.ts'
@@ -44,13 +44,13 @@ export type BackupReport = { file: string; encrypted: boolean; totalPages: numbe
  * finished backup: no sessions (their ids, CSRF secrets) and no station PIN hashes, compacted so
  * that not a byte of them is left in free pages. Then it is written to FILE as it is, or encrypted
  * with the passphrase, mode 600, and recorded in the audit log (the erasure page reads these
- * entries to say which older backups still hold erased data). `offThread`: the finishing work
- * (compaction, encryption, the copy) in a worker thread, as the box's own backups do it while it serves.
+ * entries to say which older backups still hold erased data). `ownProcess`: the finishing work
+ * (compaction, encryption, the copy) in a process of its own, as the box's own backups do it while it serves.
  */
 export async function writeBackup(
   database: AppDatabase,
   file: string,
-  options: { passphrase?: string; actor?: Actor; offThread?: boolean } = {},
+  options: { passphrase?: string; actor?: Actor; ownProcess?: boolean } = {},
 ): Promise<BackupReport> {
   const target = path.resolve(file)
   const encrypted = options.passphrase !== undefined
@@ -68,8 +68,8 @@ export async function writeBackup(
     const copy = path.join(work, 'backup.sqlite')
     const { totalPages, image } = await copyLive(database, copy)
     const job = { copy, image, target, passphrase: options.passphrase }
-    const { bytes } = options.offThread
-      ? await inBackupThread<{ bytes: number }>({ kind: 'finish', job })
+    const { bytes } = options.ownProcess
+      ? await inBackupProcess<{ bytes: number }>({ kind: 'finish', job })
       : finishCopy(job)
     recordAudit(database.db, options.actor ?? operatorActor, {
       action: 'database.backed_up',

@@ -19,7 +19,7 @@ import { FakeTime } from '../helpers/fake-time.ts'
 const MIDDAY = new Date(2026, 0, 10, 12).getTime()
 
 const MINUTE = 60_000
-/** A backup is made and checked in a worker thread (which loads its TypeScript first under the tests): waited for. */
+/** A backup is made and checked in a process of its own (which loads its TypeScript first under the tests): waited for. */
 const UNTIL_DONE = { timeout: 30_000 }
 const backupsIn = (dir: string) =>
   fs.existsSync(dir)

@@ -12,6 +12,7 @@ import {
   openPage,
   shot,
   startServer,
+  switchLanguage,
   unexpectedProblems,
   useBrowser,
   viewports,
@@ -83,8 +84,8 @@ describe('a facilitator runs a Bal Panchayat election on a 360px phone', () => {
     expect(Object.keys(ids)).toHaveLength(12)
     await logIn(page, 'rekha', PASSWORD)
     // Switch to English with the header button; the choice is remembered from page to page.
-    await clickTo(page, /\/children$/, () => page.getByRole('button', { name: 'English' }).click())
-    await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('en')
+    await switchLanguage(page, 'English', 'en')
+    expect(new URL(page.url()).pathname).toMatch(/\/children$/)
 
     await clickTo(page, /\/elections$/, () =>
       page.getByRole('navigation', { name: 'Main menu' }).getByRole('link', { name: 'Elections' }).click(),

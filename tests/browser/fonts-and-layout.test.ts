@@ -8,6 +8,7 @@ import {
   shot,
   sidewaysOverflow,
   startServer,
+  switchLanguage,
   unexpectedProblems,
   useBrowser,
   type Server,
@@ -243,7 +244,7 @@ describe('the child’s page on a 360px phone', () => {
     try {
       await logIn(page, 'rekha', PASSWORD)
       await page.goto(childPath)
-      await Promise.all([page.waitForURL(`**${childPath}`), page.getByRole('button', { name: 'English' }).click()])
+      await switchLanguage(page, 'English', 'en')
       expect(await page.locator('main').innerText()).toContain(
         'No consent recorded: this child cannot be put on a voter roll.',
       )

@@ -9,6 +9,7 @@ import {
   shot,
   sidewaysOverflow,
   startServer,
+  switchLanguage,
   unexpectedProblems,
   useBrowser,
   viewports,
@@ -136,8 +137,8 @@ describe('a facilitator keeps the register on a 360px phone', () => {
       expect((await text(page, '#flash')).trim()).toBe('')
 
       // Switch to English: the same page, now in English.
-      await Promise.all([page.waitForURL(`**${childPath}`), page.getByRole('button', { name: 'English' }).click()])
-      await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('en')
+      await switchLanguage(page, 'English', 'en')
+      expect(path(page)).toBe(childPath)
       const english = await text(page, 'main')
       for (const label of [
         'Date of birth',

@@ -143,6 +143,17 @@ export async function logIn(page: Page, username: string, password: string) {
   ])
 }
 
+/**
+ * Presses the header's language button and waits until the page has come back in that language
+ * and finished loading. The page's address stays the same, so waiting for the address alone
+ * would return before the new page is there.
+ */
+export async function switchLanguage(page: Page, button: 'English' | 'हिन्दी', lang: 'en' | 'hi') {
+  await page.getByRole('button', { name: button }).click()
+  await page.locator(`html[lang="${lang}"]`).waitFor({ state: 'attached' })
+  await page.waitForLoadState('load')
+}
+
 /** A field's error message: the span.error inside the same .field as the control. */
 export function errorAt(page: Page, name: string) {
   return page.locator(`.field:has([name="${name}"]) > .error`)

@@ -25,9 +25,19 @@ export async function expectNoSidewaysScroll(page: Page, except?: string) {
   expect(wide, `sideways overflow on ${path(page)}`).toEqual([])
 }
 
-/** Clicks and waits for the page the click leads to (a form post answered by a redirect, or a link). */
+/**
+ * Clicks and waits for the page the click leads to (a form post answered by a redirect, or a link),
+ * then for it to finish loading. It waits for a navigation that happens after the click: when the
+ * page comes back to its own address (a form that redirects to the page it is on), waiting for the
+ * address alone would return at once and read the old page. `url` is a whole address, a path or a pattern.
+ */
 export async function clickTo(page: Page, url: string | RegExp, click: () => Promise<unknown>) {
-  await Promise.all([page.waitForURL(url), click()])
+  const arrives = (address: string) =>
+    typeof url === 'string' ? address === url || new URL(address).pathname === url : url.test(address)
+  await Promise.all([
+    page.waitForEvent('framenavigated', { predicate: (frame) => frame === page.mainFrame() && arrives(frame.url()) }),
+    click(),
+  ])
   await page.waitForLoadState('load')
 }
 

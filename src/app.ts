@@ -201,9 +201,10 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   if (!options.secureCookies) {
     // 'auto' decides only for a new session; one begun over plain HTTP (the certificate page) would
     // keep Secure off over TLS, and so would the session a login makes from it.
-    app.addHook('onRequest', async (request) => {
+    app.addHook('onRequest', (request, _reply, done) => {
       const tls = overTls(request)
       if (request.session?.cookie && request.session.cookie.secure !== tls) request.session.options({ secure: tls })
+      done()
     })
   }
   await registerCsrf(app)
@@ -244,13 +245,14 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   })
 
   // Nothing a logged-in person saw stays in the browser's cache: Back on a shared tablet shows no roll, no register.
-  app.addHook('onSend', async (request, reply, payload) => {
+  // (Hooks that need not wait take the callback: no promise for each of them on every request.)
+  app.addHook('onSend', (request, reply, payload, done) => {
     if (request.ctx?.actor && !reply.hasHeader('cache-control') && !/^\/(static|vendor)\//.test(request.url))
       reply.header('cache-control', 'no-store')
-    return payload
+    done(null, payload)
   })
 
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const ms = reply.elapsedTime
     if (reply.statusCode >= 400 || ms > 250) {
       request.log.warn(
@@ -258,6 +260,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
         'request',
       )
     }
+    done()
   })
   registerErrorHandling(app)
   app.get('/health', { config: { public: true } }, async () => {

@@ -373,8 +373,8 @@ describe('voting on the shared tablet, in Hindi, on an 800x1280 tablet', () => {
         .locator('table tbody tr')
         .evaluateAll((trs) =>
           trs.map((tr) => [
-            tr.querySelector('td[data-label="उम्मीदवार"]')!.firstChild!.textContent!.trim(),
-            Number(tr.querySelector('td[data-label="वोट"]')!.textContent),
+            tr.querySelector('td:nth-child(2)')!.firstChild!.textContent!.trim(),
+            Number(tr.querySelector('td:nth-child(3)')!.textContent),
           ]),
         )
       return Object.fromEntries(rows)

@@ -1,21 +1,30 @@
 /**
- * Staff pages against a bare eta page with the same number of rows (issue: performance), with
- * autocannon. The app (dist/server.js as `npm start` runs it: built by bench/run.ts) serves the demo village (bench/demo.ts) to a
- * logged-in facilitator (register list, election result) and Gram Panchayat member (inbox); the
- * yardstick (bench/bare-eta-server.ts) is fastify + @fastify/view rendering an eta table of as many
- * rows, with nothing else. Each is loaded at 10 connections for PAGE_SECONDS, ROUNDS times, the two
- * taking turns (app, bare, app, bare…) after a 1 s warm-up of each, so that a moment when the machine
- * is busier falls on both; the figure is the median of each. Prints one JSON line per page: requests a
- * second of each, the ratio, and each round's ratio (how steady it was).
+ * Staff pages against a bare eta page with the same number of rows (issue 14), with autocannon. The
+ * app (dist/server.js as `npm start` runs it: built by bench/run.ts) serves the demo village
+ * (bench/demo.ts) to a logged-in facilitator (register list, election result) and Gram Panchayat
+ * member (inbox); the yardstick (bench/bare-eta-server.ts) is fastify + @fastify/view rendering an eta
+ * table of as many rows, with nothing else. Each is loaded at 10 connections for PAGE_SECONDS, ROUNDS
+ * times, the two taking turns (app, bare, app, bare…) after a 1 s warm-up of each, so that a moment
+ * when the machine is busier falls on both.
+ *
+ * The figure is what a page costs: the server's CPU time for each answer (its process's user and
+ * system time over the round, divided by the answers), the bare table's against the app's, as issue
+ * 14 states its target ("a staff page costs 2–3 ms of CPU against 0.1 ms for a bare eta table"). Both
+ * servers are saturated in every round (each keeps one of the two cores busy: checked, 0.95–1.06), so
+ * requests a second are the same ratio seen through the load generator and the scheduler, which on
+ * this 2-core VM move it by ±30 % from round to round; they are printed too. Each is the median of
+ * the rounds; each round's ratio is printed, to show how steady it was.
  */
 import path from 'node:path'
 import { demoDatabase, demoPassword } from './demo.ts'
-import { cookieHeader, emit, load, loggedIn, startServer, tempDir } from './harness.ts'
+import { cookieHeader, cpuMsOf, emit, load, loggedIn, median, startServer, tempDir } from './harness.ts'
 
 const SECONDS = Number(process.env.PAGE_SECONDS ?? 3)
-const ROUNDS = Number(process.env.ROUNDS ?? 5)
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+// Odd: the median is one of the rounds (the latency printed is that round's).
+const ROUNDS = Number(process.env.ROUNDS ?? 7)
 const CONNECTIONS = 10
+/** Issue 14: a staff page costs at most four times the bare table's CPU. */
+const TARGET = 0.25
 const dir = tempDir('bp-bench-pages-')
 const file = path.join(dir, 'demo.sqlite')
 const ids = await demoDatabase(file)
@@ -40,18 +49,28 @@ try {
     const headersOf = (cookie: string): Record<string, string> => (cookie ? { cookie } : {})
     await load({ url: appUrl, connections: CONNECTIONS, duration: 1, headers: headersOf(p.cookie) })
     await load({ url: bareUrl, connections: CONNECTIONS, duration: 1, headers: {} })
-    const rounds: { a: Awaited<ReturnType<typeof load>>; b: Awaited<ReturnType<typeof load>> }[] = []
+    type Round = { load: Awaited<ReturnType<typeof load>>; cpuUs: number }
+    /** One round on one server: the load, and the server's CPU µs per answer over it. */
+    const round = async (pid: number, url: string, cookie: string): Promise<Round> => {
+      const before = cpuMsOf(pid)
+      const result = await load({ url, connections: CONNECTIONS, duration: SECONDS, headers: headersOf(cookie) })
+      return { load: result, cpuUs: ((cpuMsOf(pid) - before) * 1000) / Math.max(1, result.answered) }
+    }
+    const rounds: { a: Round; b: Round }[] = []
     for (let r = 0; r < ROUNDS; r++) {
-      const a = await load({ url: appUrl, connections: CONNECTIONS, duration: SECONDS, headers: headersOf(p.cookie) })
-      const b = await load({ url: bareUrl, connections: CONNECTIONS, duration: SECONDS, headers: {} })
+      const a = await round(app.pid, appUrl, p.cookie)
+      const b = await round(bare.pid, bareUrl, '')
       rounds.push({ a, b })
     }
-    const appRps = median(rounds.map((r) => r.a.perSecond('2xx')))
-    const bareRps = median(rounds.map((r) => r.b.perSecond('2xx')))
-    const a = rounds.find((r) => r.a.perSecond('2xx') === appRps)!.a
-    const b = rounds.find((r) => r.b.perSecond('2xx') === bareRps)!.b
-    const bad = rounds.reduce((n, r) => n + r.a.failures('2xx') + r.b.failures('2xx'), 0)
-    if (bad) failed = true
+    const appUs = median(rounds.map((r) => r.a.cpuUs))
+    const bareUs = median(rounds.map((r) => r.b.cpuUs))
+    const appRps = median(rounds.map((r) => r.a.load.perSecond('2xx')))
+    const bareRps = median(rounds.map((r) => r.b.load.perSecond('2xx')))
+    const a = rounds.find((r) => r.a.load.perSecond('2xx') === appRps)!.a.load
+    const b = rounds.find((r) => r.b.load.perSecond('2xx') === bareRps)!.b.load
+    const bad = rounds.reduce((n, r) => n + r.a.load.failures('2xx') + r.b.load.failures('2xx'), 0)
+    const ratio = Number((bareUs / appUs).toFixed(2))
+    if (bad || ratio < TARGET) failed = true
     emit({
       figure: 'staff_page_ratio',
       page: p.page,
@@ -59,10 +78,16 @@ try {
       rows: p.rows,
       connections: CONNECTIONS,
       seconds: SECONDS,
+      ratio,
+      target: TARGET,
+      ok: ratio >= TARGET,
+      app_cpu_us: Math.round(appUs),
+      bare_cpu_us: Math.round(bareUs),
+      rounds_ratio: rounds.map((r) => Number((r.b.cpuUs / r.a.cpuUs).toFixed(2))),
+      rps_ratio: Number((appRps / bareRps).toFixed(2)),
       app_rps: Math.round(appRps),
       bare_rps: Math.round(bareRps),
-      ratio: Number((appRps / bareRps).toFixed(2)),
-      rounds_ratio: rounds.map((r) => Number((r.a.perSecond('2xx') / r.b.perSecond('2xx')).toFixed(2))),
+      rounds_rps_ratio: rounds.map((r) => Number((r.a.load.perSecond('2xx') / r.b.load.perSecond('2xx')).toFixed(2))),
       app_p50_ms: a.latency.p50_ms,
       app_p99_ms: a.latency.p99_ms,
       bare_p50_ms: b.latency.p50_ms,

@@ -77,14 +77,14 @@ export function viewEngine(options: EtaOptions): Eta {
   const readFile = eta.readFile
   eta.readFile = (file: string) => withoutIndentation(readFile.call(eta, file))
   const resolve = eta.resolvePath as unknown as ResolvePath
-  const found = new Map<string, string>()
+  const found = new ByPlace<string>()
   const resolvePath = function (this: Eta, template: string, opts?: Meta) {
-    const key = `${this.config.views}\u0000${opts?.filepath ?? ''}\u0000${template}`
-    let file = found.get(key)
+    const views = String(this.config.views)
+    const from = opts?.filepath ?? ''
+    let file = found.get(views, from, template)
     if (file === undefined) {
       file = resolve.call(this, template, opts)
-      if (found.size >= 1000) found.clear()
-      found.set(key, file)
+      found.set(views, from, template, file)
     }
     return file
   }
@@ -117,21 +117,47 @@ export function viewEngine(options: EtaOptions): Eta {
   } as typeof eta.render
 
   /** Which of the `fragments` a render draws, if any (remembered as the file is). */
-  const fragmentFiles = new Map<string, Fragment | null>()
+  const fragmentFiles = new ByPlace<Fragment | null>()
   function fragmentOf(self: Eta, template: string, meta: Meta): Fragment | undefined {
     const views = self.config.views
     if (!views) return undefined
-    const key = `${views}\u0000${meta?.filepath ?? ''}\u0000${template}`
-    let fragment = fragmentFiles.get(key)
+    const from = meta?.filepath ?? ''
+    let fragment = fragmentFiles.get(views, from, template)
     if (fragment === undefined) {
       const file = resolvePath.call(self, template, meta)
       fragment = fragments[path.relative(views, file).split(path.sep).join('/')] ?? null
-      if (fragmentFiles.size >= 1000) fragmentFiles.clear()
-      fragmentFiles.set(key, fragment)
+      fragmentFiles.set(views, from, template, fragment)
     }
     return fragment ?? undefined
   }
   return eta
+}
+
+/**
+ * What is remembered of a template name asked for from a template in a views folder: by the three
+ * strings in turn, not by one key made of them, which would be a new string to build and hash on each
+ * of a page's several lookups (the names and folders are the same strings every time). At most 1,000.
+ */
+class ByPlace<V> {
+  private readonly byViews = new Map<string, Map<string, Map<string, V>>>()
+  private count = 0
+
+  get(views: string, from: string, template: string): V | undefined {
+    return this.byViews.get(views)?.get(from)?.get(template)
+  }
+
+  set(views: string, from: string, template: string, value: V): void {
+    if (this.count >= 1000) {
+      this.byViews.clear()
+      this.count = 0
+    }
+    let byFrom = this.byViews.get(views)
+    if (!byFrom) this.byViews.set(views, (byFrom = new Map()))
+    let byTemplate = byFrom.get(from)
+    if (!byTemplate) byFrom.set(from, (byTemplate = new Map()))
+    if (!byTemplate.has(template)) this.count++
+    byTemplate.set(template, value)
+  }
 }
 
 /**

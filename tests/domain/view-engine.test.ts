@@ -65,6 +65,18 @@ describe('the view engine', () => {
     expect(eta.render('elections/_result', data('result_published', 'c'))).toBe('result_published')
   })
 
+  it('finds a name relative to the template that asks for it, each time: the same name from two folders is two files', () => {
+    write('north/page.eta', `<%~ include('./part', it) %>`)
+    write('north/part.eta', 'north part')
+    write('south/page.eta', `<%~ include('./part', it) %>`)
+    write('south/part.eta', 'south part')
+    const eta = engine()
+    for (let i = 0; i < 2; i++) {
+      expect(eta.render('/north/page', {})).toBe('north part')
+      expect(eta.render('/south/page', {})).toBe('south part')
+    }
+  })
+
   it('still refuses a template outside the views folder, every time', () => {
     const eta = engine()
     for (let i = 0; i < 2; i++) expect(() => eta.render('../outside', {})).toThrow(/not in the views directory/)

@@ -10,6 +10,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import type { IncomingHttpHeaders } from 'node:http'
 import { projectRoot, type AppDatabase } from '../../src/db/client.ts'
 import { openDatabase } from '../../src/database.ts'
+import { nodeArgs } from './entry.ts'
 
 export type BoxServer = {
   http: string
@@ -49,7 +50,7 @@ export async function startBox<T>(
   let httpsPort = await freePort()
   while (httpsPort === port) httpsPort = await freePort()
   // node itself, not the tsx wrapper: the signal must reach the process that holds the database.
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const child: ChildProcess = spawn(process.execPath, nodeArgs('server'), {
     cwd: projectRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {

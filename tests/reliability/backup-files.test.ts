@@ -17,6 +17,7 @@ import { BackupRefused, MAGIC } from '../../src/backups/backup-crypto.ts'
 import { DEMO_PASSWORD } from '../../src/demo/seed.ts'
 import { Agent } from '../helpers/app.ts'
 import { freePort } from '../helpers/box-server.ts'
+import { nodeArgs } from '../helpers/entry.ts'
 import { seedEveryTable } from './migration-data.ts'
 
 const PASSPHRASE = 'mango tree by the well'
@@ -26,8 +27,8 @@ let live: AppDatabase
 let secrets: { sessionId: string; csrfSecret: string | null; pinHash: string }
 let childName: string
 
-// node itself with tsx's loader, not the tsx wrapper (which starts a second node for every command).
-const CLI = ['--import', 'tsx', 'src/cli.ts']
+// The compiled command when the build is up to date, else the source through tsx's loader.
+const CLI = nodeArgs('cli')
 
 function cliEnv(env: Record<string, string | undefined>, databasePath: string): NodeJS.ProcessEnv {
   const full: NodeJS.ProcessEnv = { ...process.env, DATABASE_PATH: databasePath, INIT_CWD: dir, ...env }
@@ -485,7 +486,7 @@ function lastAudit(action: string): unknown {
 async function startServer(databasePath: string) {
   // A port the system says is free, so the /health that answers is this server's and no other's.
   const port = await freePort()
-  const server = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const server = spawn(process.execPath, nodeArgs('server'), {
     cwd: projectRoot,
     stdio: 'ignore',
     env: {

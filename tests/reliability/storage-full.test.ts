@@ -13,6 +13,7 @@ import { symbols } from '../../src/elections/symbols.ts'
 import { translator } from '../../src/i18n/translator.ts'
 import { Agent, ctxFor, seedVillages, textOf } from '../helpers/app.ts'
 import { contestInput, electionInput, villageChildren } from '../helpers/elections.ts'
+import { nodeArgs } from '../helpers/entry.ts'
 import { commonBalPanchayat, scheduleInput, seatBalPanchayat } from '../helpers/meetings.ts'
 
 /**
@@ -241,7 +242,7 @@ describe('a full disk on polling day', () => {
     const target = mounted ? path.join(dir, 'box.sqlite') : path.join(dir, 'not-a-folder', 'x.sqlite')
     if (!mounted) fs.writeFileSync(path.join(dir, 'not-a-folder'), '')
     fillDisk()
-    const r = spawnSync(path.join(projectRoot, 'node_modules/.bin/tsx'), ['src/cli.ts', 'seed-demo'], {
+    const r = spawnSync(process.execPath, [...nodeArgs('cli'), 'seed-demo'], {
       cwd: projectRoot,
       encoding: 'utf8',
       env: { ...process.env, DATABASE_PATH: target, DEBUG: '' },

@@ -1,7 +1,6 @@
 // The ballot box seen through the app: the roll fixed when the poll opens and added to only on
 // purpose, a tablet's ballot that a restart forgets, sessions that never name a child, and the
 // sealed box's digest on the result sheet, held against a recount from the command line.
-import path from 'node:path'
 import { spawnSync } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { build } from '../../src/app.ts'
@@ -10,6 +9,7 @@ import { openDatabase } from '../../src/database.ts'
 import { addContest, createElection, nominate, openNominations, openPoll } from '../../src/elections/elections.ts'
 import { Agent, PASSWORD, testApp, textOf, type TestApp } from '../helpers/app.ts'
 import { contestInput, electionInput, villageChildren } from '../helpers/elections.ts'
+import { nodeArgs } from '../helpers/entry.ts'
 
 let t: TestApp
 let base: string
@@ -233,7 +233,7 @@ describe('the sealed ballot box', () => {
     expect(sheet).toContain(`verify-count ${electionId}`)
 
     const cli = (args: string[]) =>
-      spawnSync(path.join(projectRoot, 'node_modules/.bin/tsx'), ['src/cli.ts', ...args], {
+      spawnSync(process.execPath, [...nodeArgs('cli'), ...args], {
         cwd: projectRoot,
         encoding: 'utf8',
         env: { ...process.env, DATABASE_PATH: t.database.sqlite.name },

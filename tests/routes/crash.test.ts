@@ -9,6 +9,7 @@ import { PASSWORD } from '../helpers/app.ts'
 import { openPollOnDisk } from '../helpers/elections.ts'
 import { Tablet } from '../helpers/tablet-client.ts'
 import { freePort } from '../helpers/box-server.ts'
+import { nodeArgs } from '../helpers/entry.ts'
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bp-crash-'))
 const dbFile = path.join(dir, 'crash.sqlite')
@@ -32,7 +33,7 @@ describe('a crash (the server process killed) during voting', () => {
 
     const port = await freePort()
     // node itself, not the tsx wrapper: SIGKILL must hit the process that holds the database.
-    server = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    server = spawn(process.execPath, nodeArgs('server'), {
       cwd: projectRoot,
       stdio: 'ignore',
       env: {

@@ -16,8 +16,8 @@ import { journeyStatuses } from '../../src/resolutions/journey.ts'
 import { loadActor } from '../../src/web/context.ts'
 import { todayIso } from '../../src/core/dates.ts'
 import { freePort } from '../helpers/box-server.ts'
+import { nodeArgs } from '../helpers/entry.ts'
 
-const tsx = path.join(projectRoot, 'node_modules/.bin/tsx')
 let dir: string
 let dbFile: string
 beforeAll(() => {
@@ -27,7 +27,7 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
 
 function cli(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(tsx, ['src/cli.ts', ...args], {
+  const r = spawnSync(process.execPath, [...nodeArgs('cli'), ...args], {
     cwd: projectRoot,
     encoding: 'utf8',
     env: { ...process.env, DATABASE_PATH: dbFile, INIT_CWD: dir, ...env },
@@ -43,7 +43,7 @@ const one = (sql: string) => {
   }
 }
 
-// Each command is a process of its own (tsx compiles at start): on a busy two-core machine a test
+// Each command is a process of its own (tsx compiles at start when there is no build): on a busy two-core machine a test
 // of several takes well over the default 20 s, so these wait longer; nothing here is timed.
 describe('the operator command line', () => {
   it('seed-demo fills a demo village and prints the logins; a second run adds nothing', async () => {
@@ -168,7 +168,7 @@ describe('the operator command line', () => {
   it("npm start's server creates and migrates a new database and answers /health", async () => {
     const fresh = path.join(dir, 'fresh', 'app.sqlite')
     const port = await freePort()
-    const server = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    const server = spawn(process.execPath, nodeArgs('server'), {
       cwd: projectRoot,
       env: {
         ...process.env,

@@ -10,6 +10,7 @@ import type { Page, Route } from 'playwright-core'
 import { eq } from 'drizzle-orm'
 import { PASSWORD, SCREENSHOTS, logIn, openPage, startServer, useBrowser, type Server } from '../helpers/browser.ts'
 import { clickTo, text } from '../helpers/election-browser.ts'
+import { afterClock } from '../helpers/browser-clock.ts'
 import { closedMeetingWithResolutions, commonBalPanchayat, seatBalPanchayat } from '../helpers/meetings.ts'
 import { forwardings, responses } from '../../src/resolutions/tables.ts'
 
@@ -32,20 +33,45 @@ afterAll(async () => {
 const forwarded = () => server.db.select().from(forwardings).where(eq(forwardings.resolutionId, resolutionId)).all()
 const answered = () => server.db.select().from(responses).where(eq(responses.resolutionId, resolutionId)).all()
 
+/**
+ * Waits for `event` while moving the page's clock on (Playwright's, installed before the page loaded)
+ * a second a try: the page's own timers (its question to the box every few seconds, the question's
+ * time-out) fall due without the wait in real time.
+ */
+async function whileTheClockRuns(page: Page, event: Promise<unknown>) {
+  let happened = false
+  const done = event.then(() => {
+    happened = true
+  })
+  await expect
+    .poll(
+      afterClock(page, 1_000, async () => happened),
+      { timeout: 20_000 },
+    )
+    .toBe(true)
+  await done
+}
+
 /** The box out of reach: every request fails at once (`refused`) or never answers (`hung`); the phone still says it is online. */
 async function cutOff(page: Page, how: 'refused' | 'hung') {
   const held: Route[] = []
   await page.route('**/*', (route) => (how === 'refused' ? route.abort('connectionrefused') : void held.push(route)))
   // The page learns it from its next question to the box, which fails (or, hung, times out).
-  await page.waitForEvent('requestfailed', {
-    predicate: (r) => new URL(r.url()).pathname === '/health',
-    timeout: 20_000,
-  })
+  await whileTheClockRuns(
+    page,
+    page.waitForEvent('requestfailed', {
+      predicate: (r) => new URL(r.url()).pathname === '/health',
+      timeout: 20_000,
+    }),
+  )
   expect(await page.evaluate(() => navigator.onLine)).toBe(true)
   return async () => {
     await page.unroute('**/*')
     for (const route of held) await route.abort().catch(() => {})
-    await page.waitForResponse((r) => new URL(r.url()).pathname === '/health' && r.ok(), { timeout: 20_000 })
+    await whileTheClockRuns(
+      page,
+      page.waitForResponse((r) => new URL(r.url()).pathname === '/health' && r.ok(), { timeout: 20_000 }),
+    )
   }
 }
 
@@ -60,6 +86,8 @@ describe('a phone that says it is online but cannot reach the box', () => {
   it('forwarding: not sent and said so, what was typed kept; pressed again once the box answers, recorded once', async () => {
     const { context, page, problems } = await openPage(b.browser, server.base, 'phone')
     context.setDefaultTimeout(10_000)
+    // Playwright's clock: it runs by itself, and is moved on while the page is waited for (see cutOff).
+    await page.clock.install()
     try {
       await logIn(page, 'rekha', PASSWORD)
       await page.goto(`/resolutions/${resolutionId}`)
@@ -91,6 +119,8 @@ describe('a phone that says it is online but cannot reach the box', () => {
   it('a decision, when the box does not answer at all (a time-out): not sent and said so; then checked and recorded once', async () => {
     const { context, page, problems } = await openPage(b.browser, server.base, 'phone')
     context.setDefaultTimeout(10_000)
+    // Playwright's clock: it runs by itself, and is moved on while the page is waited for (see cutOff).
+    await page.clock.install()
     try {
       await logIn(page, 'sarpanch', PASSWORD)
       await page.goto(`/resolutions/${resolutionId}`)

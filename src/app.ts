@@ -22,7 +22,7 @@ import { registerErrorHandling } from './web/error-handler.ts'
 import { registerSecurityHeaders } from './web/security-headers.ts'
 import { rememberingSigner } from './web/cookie-signer.ts'
 import { viewHelpers } from './web/view-helpers.ts'
-import { viewEngine } from './web/view-engine.ts'
+import { type Splice, viewEngine } from './web/view-engine.ts'
 import { schemaCompilersOnFirstUse } from './web/schema-compilers.ts'
 import { FONT_DIR, fontVersions } from './web/fonts.ts'
 import { assetCacheControl, assetFolders, assetUrl } from './web/assets.ts'
@@ -159,6 +159,12 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
       },
     },
   })
+  // A page's kept partials go out as the bytes they were encoded to once (web/view-engine.ts): before
+  // compression, which takes the page's bytes.
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    const splice = (reply.locals as { splice?: Splice } | null)?.splice
+    done(null, splice && typeof payload === 'string' ? splice.join(payload) : payload)
+  })
   // Pages, CSS and htmx go out compressed: a phone on the village Wi-Fi loads a third of the bytes.
   // Each answer in one go once it is complete (web/one-shot-compression.ts): the same bytes, less memory and CPU.
   // Our own files and htmx, the same for everyone, as small as brotli makes them, compressed once and remembered.
@@ -215,8 +221,8 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     root: path.join(projectRoot, 'views'),
     production: process.env.NODE_ENV === 'production',
     // it.asset('/static/app.css'): a file of ours by its version (web/assets.ts), in every template, also those
-    // drawn before a request has its helpers (the plain-HTTP refusal).
-    defaultContext: { asset: assetUrl },
+    // drawn before a request has its helpers (the plain-HTTP refusal); it.usesHtmx(it.body) as those helpers have it.
+    defaultContext: { asset: assetUrl, usesHtmx: (body: string) => body.includes('hx-') },
   })
 
   app.decorateRequest('ctx', null as never)

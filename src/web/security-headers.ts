@@ -9,15 +9,20 @@ type HeaderStep = { set: string; value: number | string | readonly string[] } | 
  * @fastify/helmet builds helmet's middleware anew for each request, a good part of a small page's
  * time. The same helmet (@fastify/helmet's own) is run once against a recording response, and each
  * request's response gets what it did, in the same order. Options as @fastify/helmet's, global only.
+ *
+ * They go among fastify's own headers for the answer (reply.header), not onto Node's response as
+ * helmet puts them: a response with no header of Node's own is written from fastify's in one go,
+ * where a single one set on it first makes Node copy every header of the answer into its own list.
  */
 export async function registerSecurityHeaders(app: FastifyInstance, options: FastifyHelmetOptions): Promise<void> {
-  const steps = helmetSteps(options)
+  const headers: Record<string, number | string | readonly string[]> = {}
+  for (const step of helmetSteps(options)) {
+    if ('set' in step) headers[step.set.toLowerCase()] = step.value
+    else delete headers[step.remove.toLowerCase()]
+  }
+  const names = Object.keys(headers)
   app.addHook('onRequest', (_request, reply, done) => {
-    const res = reply.raw
-    for (const step of steps) {
-      if ('set' in step) res.setHeader(step.set, step.value)
-      else res.removeHeader(step.remove)
-    }
+    for (const name of names) reply.header(name, headers[name])
     done()
   })
 }

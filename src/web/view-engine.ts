@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import path from 'node:path'
 import { Eta } from 'eta'
 import { todayIso } from '../core/dates.ts'
@@ -16,7 +17,8 @@ type Render = (template: string, data: object, meta?: Meta) => string
  * request leaves), and they are drawn again and again from the same rows.
  *
  * `from` names the objects the partial draws, the first a kept (frozen) one: its HTML is remembered
- * for those very objects, so rows read anew are drawn anew. `inputs` are all the partial may use of
+ * for those very objects, so rows read anew are drawn anew. None: the partial draws no rows, and its
+ * HTML is remembered by its key alone. `inputs` are all the partial may use of
  * `it`; it is drawn from those alone, so a partial changed to use anything else (the person, the
  * CSRF token) fails at once instead of showing one person's page to another. `key` adds what else
  * the HTML depends on (the language; the day, for ages and lateness; the filters asked for).
@@ -51,9 +53,14 @@ export const fragments: Record<string, Fragment> = {
   'elections/_result.eta': {
     from: ['counts', 'election'],
     inputs: ['t', 'lang', 'symbol', 'instant', 'election', 'stage', 'counts', 'seal'],
-    key: (it) => `${it.lang}|${it.stage}|${JSON.stringify(it.seal)}`,
+    key: (it) => {
+      const seal = it.seal as { digest: string; sealedAt: Date } | null
+      return `${it.lang}|${it.stage}|${seal ? `${seal.digest}|${seal.sealedAt.getTime()}` : ''}`
+    },
     unless: (it) => it.stage === 'poll_closed',
   },
+  // The words public/app.js shows when an action could not be sent, in every page's head: by the language alone.
+  'partials/_client-words.eta': { from: [], inputs: ['t', 'lang'], key: (it) => String(it.lang) },
   // One contest of an election's result.
   'elections/_result-contest.eta': { from: ['c'], inputs: ['t', 'lang', 'symbol', 'c'], key: (it) => String(it.lang) },
   // The Gram Panchayat's inbox (resolutions/inbox.eta draws nothing else): what is late is counted from today.
@@ -92,28 +99,31 @@ export function viewEngine(options: EtaOptions): Eta {
 
   const render = eta.render as unknown as Render
   const drawn = new WeakMap<object, Drawn>()
+  const keyedAlone = new Map<Fragment, Map<string, KeptHtml>>()
   eta.render = function (this: Eta, template: string, data: object, meta?: Meta) {
     const fragment = typeof template === 'string' && this.config.cache ? fragmentOf(this, template, meta) : undefined
     const it = data as Data
-    const byKey = fragment && !fragment.unless?.(it) && drawnFrom(drawn, fragment.from, it)
+    const byKey =
+      fragment &&
+      !fragment.unless?.(it) &&
+      (fragment.from.length ? drawnFrom(drawn, fragment.from, it) : byKeyAlone(keyedAlone, fragment))
     // Only what is kept is frozen: anything else is drawn as it comes. A refused form's summary links its fields.
     if (!fragment || !byKey) {
       const html = render.call(this, template, data, meta)
       return hasErrors(it) ? linkErrorSummary(html) : html
     }
     const key = fragment.key(it)
-    let html = byKey.get(key)
-    if (html === undefined) {
+    let kept = byKey.get(key)
+    if (kept === undefined) {
       const inputs: Data = {}
       for (const name of fragment.inputs) inputs[name] = it[name]
-      html = render.call(this, template, inputs, meta)
-      // Kept as one flat string, not the thousands of pieces it was built from (a search flattens it).
-      html.indexOf('\u0000')
+      kept = new KeptHtml(render.call(this, template, inputs, meta))
       // A few languages and days at most for the same rows; more means old days: forgotten.
       if (byKey.size >= 8) byKey.clear()
-      byKey.set(key, html)
+      byKey.set(key, kept)
     }
-    return html
+    // Drawn for an answer (`it.splice`, from the request's helpers): its bytes go out as they are.
+    return it.splice instanceof Splice ? it.splice.add(kept) : kept.html
   } as typeof eta.render
 
   /** Which of the `fragments` a render draws, if any (remembered as the file is). */
@@ -173,9 +183,81 @@ export function withoutIndentation(template: string): string {
 }
 
 /** HTML kept by the objects it was drawn from, one WeakMap per object in turn, then by key. */
-type Drawn = { next: WeakMap<object, Drawn>; html: Map<string, string> }
+type Drawn = { next: WeakMap<object, Drawn>; html: Map<string, KeptHtml> }
 
-function drawnFrom(drawn: WeakMap<object, Drawn>, names: readonly string[], it: Data): Map<string, string> | null {
+/** A kept partial's HTML: as one flat string, and as the UTF-8 bytes an answer sends (made on first use). */
+export class KeptHtml {
+  readonly html: string
+  readonly htmx: boolean
+  private encoded: Buffer | undefined
+  constructor(html: string) {
+    // One flat string, not the thousands of pieces it was built from (a search flattens it).
+    html.indexOf('\u0000')
+    this.html = html
+    this.htmx = html.includes('hx-')
+  }
+  get bytes(): Buffer {
+    this.encoded ??= Buffer.from(this.html, 'utf8')
+    return this.encoded
+  }
+}
+
+/** Marks no text can hold by chance or by design: a NUL, and a secret of this process. */
+const MARK = `\u0000${randomBytes(12).toString('base64url')}:`
+
+/**
+ * The kept partials of one answer, sent as the bytes they were encoded to once. A page is a string of
+ * tens of KB, mostly Devanagari; sending it as a string encodes it to UTF-8 twice on every request
+ * (once to count its length, once to write it), and its kept lists are most of it. The render puts a
+ * mark where each kept partial goes (`add`); the answer's bytes are the page's own words encoded, with
+ * each mark replaced by its partial's bytes (`join`, in the onSend hook, app.ts). Made per request
+ * (web/view-helpers.ts), so no answer can take another's partials.
+ */
+export class Splice {
+  private readonly pieces: KeptHtml[] = []
+
+  /** The mark for a kept partial in this answer's page. */
+  add(kept: KeptHtml): string {
+    this.pieces.push(kept)
+    return `${MARK}${this.pieces.length - 1}\u0000`
+  }
+
+  /** Whether the page uses htmx: its own words do (`body`), or a partial put in by mark does. */
+  usesHtmx(body: string): boolean {
+    return body.includes('hx-') || this.pieces.some((p) => p.htmx)
+  }
+
+  /** The page as the bytes to send, each mark replaced by its partial; the page itself when it has none. */
+  join(page: string): string | Buffer {
+    if (this.pieces.length === 0) return page
+    const parts: (string | Buffer)[] = []
+    let length = 0
+    let from = 0
+    for (let at = page.indexOf(MARK); at !== -1; at = page.indexOf(MARK, from)) {
+      const end = page.indexOf('\u0000', at + MARK.length)
+      const piece = this.pieces[Number(page.slice(at + MARK.length, end))].bytes
+      const before = page.slice(from, at)
+      parts.push(before, piece)
+      length += Buffer.byteLength(before) + piece.length
+      from = end + 1
+    }
+    const rest = page.slice(from)
+    parts.push(rest)
+    length += Buffer.byteLength(rest)
+    const out = Buffer.allocUnsafe(length)
+    let offset = 0
+    for (const part of parts) offset += typeof part === 'string' ? out.write(part, offset) : part.copy(out, offset)
+    return out
+  }
+}
+
+function byKeyAlone(kept: Map<Fragment, Map<string, KeptHtml>>, fragment: Fragment): Map<string, KeptHtml> {
+  let byKey = kept.get(fragment)
+  if (!byKey) kept.set(fragment, (byKey = new Map()))
+  return byKey
+}
+
+function drawnFrom(drawn: WeakMap<object, Drawn>, names: readonly string[], it: Data): Map<string, KeptHtml> | null {
   let level: Drawn | undefined
   let map = drawn
   for (let i = 0; i < names.length; i++) {

@@ -8,12 +8,18 @@ import { assetUrl } from './assets.ts'
 import { csrfToken } from './csrf.ts'
 import { takeFlash } from './flash.ts'
 import { newFormKey } from '../audit/form-keys.ts'
+import { Splice } from './view-engine.ts'
 
 /** What every template gets as `it.*`, besides its own data. */
 export function viewHelpers(request: FastifyRequest, reply: FastifyReply) {
   const { t, lang, actor } = request.ctx ?? { t: ((k: string) => k) as never, lang: 'hi' as const, actor: null }
   let token: string | undefined
+  const splice = new Splice()
   return {
+    /** Where this answer's kept partials go in as bytes (web/view-engine.ts; joined in app.ts's onSend). */
+    splice,
+    /** Whether the page needs htmx: its words, or a kept partial in it, use it. */
+    usesHtmx: (body: string) => splice.usesHtmx(body),
     t,
     lang,
     actor,

@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { viewEngine, withoutIndentation } from '../../src/web/view-engine.ts'
+import { Splice, viewEngine, withoutIndentation } from '../../src/web/view-engine.ts'
 
 const views = fs.mkdtempSync(path.join(os.tmpdir(), 'bp-views-'))
 const write = (file: string, text: string) => {
@@ -39,6 +39,41 @@ describe('the view engine', () => {
     const fresh = engine()
     expect(fresh.render('people/_list', page({ rows: [1] }, { count }))).toBe('1 1')
     expect(fresh.render('people/_list', page({ rows: [1] }, { count }))).toBe('1 2')
+  })
+
+  it('sends a kept list as the bytes it was encoded to once, in its place on the page', () => {
+    write('people/_list.eta', '<ul hx-get="/x"><% for (const r of it.list.rows) { %><li>बच्चा <%= r %></li><% } %></ul>')
+    write('people/list-page.eta', 'ऊपर <%~ include("/people/_list", it) %> नीचे <%= it.who %>')
+    const eta = engine()
+    const kept = Object.freeze({ rows: Object.freeze(['सुनीता', 'Ravi & Co']) })
+    const expected = 'ऊपर <ul hx-get="/x"><li>बच्चा सुनीता</li><li>बच्चा Ravi &amp; Co</li></ul> नीचे मीना'
+    for (let i = 0; i < 2; i++) {
+      const splice = new Splice()
+      const html = eta.render('people/list-page', page(kept, { who: 'मीना', splice }))
+      // The page itself holds a mark where the list goes, not the list…
+      expect(html).not.toContain('बच्चा')
+      // …and the answer's bytes are the whole page, the list's taken as they were kept.
+      const sent = splice.join(html)
+      expect(Buffer.isBuffer(sent)).toBe(true)
+      expect(sent.toString('utf8')).toBe(expected)
+      // The layout asks whether the page needs htmx: the list in it does.
+      expect(splice.usesHtmx(html)).toBe(true)
+    }
+    // Drawn without a splice (a test, a partial inside a kept one): the HTML itself.
+    expect(eta.render('people/list-page', page(kept, { who: 'मीना' }))).toBe(expected)
+  })
+
+  it('sends text that looks like a mark as it is: the marks carry a secret of the process', () => {
+    const splice = new Splice()
+    const typed = 'नाम \u0000x:0\u0000 और \u0000'
+    expect(splice.join(typed)).toBe(typed)
+    write('people/_list.eta', '<%= it.list.rows.length %>')
+    write('people/list-page.eta', '<%= it.who %>|<%~ include("/people/_list", it) %>')
+    const eta = engine()
+    const kept = Object.freeze({ rows: Object.freeze([1, 2, 3]) })
+    const html = eta.render('people/list-page', page(kept, { who: typed, splice }))
+    expect(splice.join(html).toString('utf8')).toBe(`${typed}|3`)
+    expect(splice.usesHtmx(html)).toBe(false)
   })
 
   it('keeps nothing when templates are not kept either (development)', () => {

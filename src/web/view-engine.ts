@@ -59,8 +59,24 @@ export const fragments: Record<string, Fragment> = {
     },
     unless: (it) => it.stage === 'poll_closed',
   },
-  // The words public/app.js shows when an action could not be sent, in every page's head: by the language alone.
+  // Every page's head but for its CSRF token (layout.eta): by the language, the title and whether htmx is needed.
+  'partials/_head.eta': {
+    from: [],
+    inputs: ['t', 'lang', 'title', 'asset', 'usesHtmx', 'body'],
+    key: (it) => `${it.lang}|${(it.usesHtmx as (body: unknown) => boolean)(it.body) ? 'htmx' : ''}|${it.title ?? ''}`,
+  },
+  // The words public/app.js shows when an action could not be sent, in that head: by the language alone.
   'partials/_client-words.eta': { from: [], inputs: ['t', 'lang'], key: (it) => String(it.lang) },
+  // The top of every page to its tools (layout.eta): the brand, and the menu of the reader's role and village,
+  // with the page's own entry marked.
+  'partials/_header-start.eta': {
+    from: [],
+    inputs: ['t', 'lang', 'actor', 'path'],
+    key: (it) => {
+      const actor = it.actor as { role: string; villageId: number | null } | null
+      return `${it.lang}|${actor ? `${actor.role}|${actor.villageId}` : ''}|${it.path}`
+    },
+  },
   // One contest of an election's result.
   'elections/_result-contest.eta': { from: ['c'], inputs: ['t', 'lang', 'symbol', 'c'], key: (it) => String(it.lang) },
   // The Gram Panchayat's inbox (resolutions/inbox.eta draws nothing else): what is late is counted from today.
@@ -81,6 +97,10 @@ export const fragments: Record<string, Fragment> = {
  */
 export function viewEngine(options: EtaOptions): Eta {
   const eta = new Eta(options)
+  const compileToString = eta.compileToString
+  eta.compileToString = function (this: Eta, template: string, opts?: { async?: boolean }) {
+    return withoutSpreads(compileToString.call(this, template, opts), this.config.varName)
+  } as typeof eta.compileToString
   const readFile = eta.readFile
   eta.readFile = (file: string) => withoutIndentation(readFile.call(eta, file))
   const resolve = eta.resolvePath as unknown as ResolvePath
@@ -118,8 +138,9 @@ export function viewEngine(options: EtaOptions): Eta {
       const inputs: Data = {}
       for (const name of fragment.inputs) inputs[name] = it[name]
       kept = new KeptHtml(render.call(this, template, inputs, meta))
-      // A few languages and days at most for the same rows; more means old days: forgotten.
-      if (byKey.size >= 8) byKey.clear()
+      // A few languages and days at most for the same rows; more means old days: forgotten. Kept by key
+      // alone: a page's head or menu for each title or path, a few hundred of them.
+      if (byKey.size >= (fragment.from.length ? 8 : 500)) byKey.clear()
       byKey.set(key, kept)
     }
     // Drawn for an answer (`it.splice`, from the request's helpers): its bytes go out as they are.
@@ -168,6 +189,25 @@ class ByPlace<V> {
     if (!byTemplate.has(template)) this.count++
     byTemplate.set(template, value)
   }
+}
+
+/**
+ * Eta hands a partial the template's data merged with what the include gives (`{...it, ...data}`), and
+ * a layout the page's data with the page's HTML as `body` (`{...it, body: …, ...layoutData, …}`). V8
+ * (Node 20) gives an object spread and then added to a hidden class of its own every time: a page's
+ * thirty-odd fields made new classes and their descriptors for every include on every request, in the
+ * old generation, where only a full collection takes them back (most of a staff page's garbage
+ * collection). `Object.assign` onto `{}` makes the same object with the classes V8 keeps. Exported for
+ * its test, which fails if a new Eta writes these calls otherwise.
+ */
+export function withoutSpreads(source: string, varName: string): string {
+  const v = varName
+  return source
+    .replaceAll(`{...${v}, ...(__eta_d ?? {})}`, `Object.assign({}, ${v}, __eta_d)`)
+    .replace(
+      `{...${v}, body: __eta.res, ...__eta.layoutData, __blocks: __eta.blocks}`,
+      `Object.assign({}, ${v}, {body: __eta.res}, __eta.layoutData, {__blocks: __eta.blocks})`,
+    )
 }
 
 /**

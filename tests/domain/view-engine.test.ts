@@ -76,6 +76,24 @@ describe('the view engine', () => {
     expect(splice.usesHtmx(html)).toBe(false)
   })
 
+  it("hands a partial and a layout the page's data and their own, without an object spread", () => {
+    write('layouts/frame.eta', '<%= it.title %>|<%= it.who %>|<%~ it.body %>')
+    write('bits/name.eta', '<%= it.who %>/<%= it.part %>')
+    write('bits/empty.eta', '<%= it.who %>')
+    write(
+      'framed.eta',
+      '<% layout("/layouts/frame", { title: "परिणाम" }) %><b><%~ include("/bits/name", { part: 2, who: "रवि" }) %> <%~ include("/bits/empty") %></b>',
+    )
+    const eta = engine()
+    // The include's fields and the layout's win over the page's, as with Eta's own spreads.
+    expect(eta.render('framed', { who: 'मीना', title: 'old' })).toBe('परिणाम|मीना|<b>रवि/2 मीना</b>')
+    // Eta's calls are rewritten: a new Eta that writes them otherwise fails here, not silently.
+    const source = eta.compileToString('<% layout("/layouts/frame") %><%~ include("/bits/empty") %>', {})
+    expect(source).toContain('Object.assign({}, it, __eta_d)')
+    expect(source).toContain('Object.assign({}, it, {body: __eta.res}, __eta.layoutData, {__blocks: __eta.blocks})')
+    expect(source).not.toContain('...')
+  })
+
   it('keeps nothing when templates are not kept either (development)', () => {
     write('people/_list.eta', '<%= it.list.rows.length %> <%= it.count() %>')
     let n = 0

@@ -197,13 +197,15 @@ class ByPlace<V> {
  * (Node 20) gives an object spread and then added to a hidden class of its own every time: a page's
  * thirty-odd fields made new classes and their descriptors for every include on every request, in the
  * old generation, where only a full collection takes them back (most of a staff page's garbage
- * collection). `Object.assign` onto `{}` makes the same object with the classes V8 keeps. Exported for
- * its test, which fails if a new Eta writes these calls otherwise.
+ * collection). `Object.assign` onto `{}` makes the same object with the classes V8 keeps; and a partial
+ * handed the template's own data (`include(name, it)`, most of ours) gets that very object, not a copy of
+ * its thirty fields (no template writes to `it`: a test holds to it). Exported for its test, which fails
+ * if a new Eta writes these calls otherwise.
  */
 export function withoutSpreads(source: string, varName: string): string {
   const v = varName
   return source
-    .replaceAll(`{...${v}, ...(__eta_d ?? {})}`, `Object.assign({}, ${v}, __eta_d)`)
+    .replaceAll(`{...${v}, ...(__eta_d ?? {})}`, `(__eta_d === undefined || __eta_d === ${v} ? ${v} : Object.assign({}, ${v}, __eta_d))`)
     .replace(
       `{...${v}, body: __eta.res, ...__eta.layoutData, __blocks: __eta.blocks}`,
       `Object.assign({}, ${v}, {body: __eta.res}, __eta.layoutData, {__blocks: __eta.blocks})`,

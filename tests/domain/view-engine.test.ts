@@ -89,9 +89,22 @@ describe('the view engine', () => {
     expect(eta.render('framed', { who: 'मीना', title: 'old' })).toBe('परिणाम|मीना|<b>रवि/2 मीना</b>')
     // Eta's calls are rewritten: a new Eta that writes them otherwise fails here, not silently.
     const source = eta.compileToString('<% layout("/layouts/frame") %><%~ include("/bits/empty") %>', {})
-    expect(source).toContain('Object.assign({}, it, __eta_d)')
+    expect(source).toContain('__eta_d === it ? it : Object.assign({}, it, __eta_d)')
     expect(source).toContain('Object.assign({}, it, {body: __eta.res}, __eta.layoutData, {__blocks: __eta.blocks})')
     expect(source).not.toContain('...')
+  })
+
+  it("is handed the template's own data by a partial that gets it whole: no template writes to `it`", () => {
+    // A partial given `it` gets that very object (withoutSpreads): a write to it would reach the template.
+    const root = path.join(import.meta.dirname, '../../views')
+    const files = fs.readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.eta'))
+    expect(files.length).toBeGreaterThan(50)
+    const writes = /\bit(\.[A-Za-z_$][\w$]*|\[[^\]]*\])+\s*(=(?!=)|\+=|-=|\+\+|--)|\bdelete\s+it\b|Object\.assign\(\s*it\b/
+    const offenders = files.filter((f) => writes.test(fs.readFileSync(path.join(root, f), 'utf8')))
+    expect(offenders).toEqual([])
+    // The check itself sees a write.
+    expect(writes.test('<% it.title = "x" %>')).toBe(true)
+    expect(writes.test('<% if (it.a === 1) { %>')).toBe(false)
   })
 
   it('keeps nothing when templates are not kept either (development)', () => {

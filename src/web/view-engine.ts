@@ -205,7 +205,10 @@ class ByPlace<V> {
 export function withoutSpreads(source: string, varName: string): string {
   const v = varName
   return source
-    .replaceAll(`{...${v}, ...(__eta_d ?? {})}`, `(__eta_d === undefined || __eta_d === ${v} ? ${v} : Object.assign({}, ${v}, __eta_d))`)
+    .replaceAll(
+      `{...${v}, ...(__eta_d ?? {})}`,
+      `(__eta_d === undefined || __eta_d === ${v} ? ${v} : Object.assign({}, ${v}, __eta_d))`,
+    )
     .replace(
       `{...${v}, body: __eta.res, ...__eta.layoutData, __blocks: __eta.blocks}`,
       `Object.assign({}, ${v}, {body: __eta.res}, __eta.layoutData, {__blocks: __eta.blocks})`,

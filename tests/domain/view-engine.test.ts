@@ -99,7 +99,8 @@ describe('the view engine', () => {
     const root = path.join(import.meta.dirname, '../../views')
     const files = fs.readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.eta'))
     expect(files.length).toBeGreaterThan(50)
-    const writes = /\bit(\.[A-Za-z_$][\w$]*|\[[^\]]*\])+\s*(=(?!=)|\+=|-=|\+\+|--)|\bdelete\s+it\b|Object\.assign\(\s*it\b/
+    const writes =
+      /\bit(\.[A-Za-z_$][\w$]*|\[[^\]]*\])+\s*(=(?!=)|\+=|-=|\+\+|--)|\bdelete\s+it\b|Object\.assign\(\s*it\b/
     const offenders = files.filter((f) => writes.test(fs.readFileSync(path.join(root, f), 'utf8')))
     expect(offenders).toEqual([])
     // The check itself sees a write.
